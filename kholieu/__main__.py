@@ -1,0 +1,3 @@
+from kholieu.cli import main
+
+main()

@@ -1,0 +1,110 @@
+"""One settings object for the whole app, read from ``KHOLIEU_*`` environment variables.
+
+Backends are chosen by URL scheme, so a laptop and a national deployment run the same code:
+only these URLs differ.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kholieu.errors import ConfigError
+
+DEV_SECRET_KEY = "kholieu-development-secret-do-not-use-in-production"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+SCHEMES = {
+    "database_url": {"sqlite", "postgresql", "postgresql+psycopg"},
+    "storage_url": {"file", "s3"},
+    "search_url": {"null", "http", "https"},
+    "queue_url": {"sqlite", "redis", "rediss"},
+    "rate_limit_url": {"memory", "redis", "rediss"},
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KHOLIEU_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    storage_url: str = ""
+    search_url: str = "null://"
+    queue_url: str = ""
+    rate_limit_url: str = "memory://"
+    static_dir: Path = REPO_ROOT / "static"
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_format: Literal["auto", "console", "json"] = "auto"
+    default_locale: Literal["vi", "en"] = "vi"
+
+    # Jobs: consumer threads inside `kholieu serve` (0 = leave jobs to `kholieu worker`).
+    in_process_workers: int | None = None
+    job_retries: int = 3
+    job_retry_delay_s: float = 2.0
+    job_retry_backoff: float = 2.0
+
+    # Search-index outbox drainer.
+    outbox_interval_s: float = 2.0
+    outbox_batch: int = 200
+
+    # Accounts.
+    session_max_age_s: int = 14 * 24 * 3600
+    api_token_ttl_s: int = 24 * 3600
+    login_rate_limit: str = "10/minute"
+
+    # How long a presigned/signed download URL stays valid by default.
+    url_expiry_s: int = 3600
+
+    @model_validator(mode="after")
+    def _fill_and_check(self) -> Settings:
+        data = self.data_dir.resolve()
+        self.data_dir = data
+        self.database_url = self.database_url or f"sqlite:///{data}/kholieu.db"
+        self.storage_url = self.storage_url or f"file://{data}/objects"
+        self.queue_url = self.queue_url or f"sqlite:///{data}/queue.db"
+        for field, allowed in SCHEMES.items():
+            url = getattr(self, field)
+            scheme = urlsplit(url).scheme
+            if scheme not in allowed:
+                name = "KHOLIEU_" + field.upper()
+                raise ValueError(
+                    f"{name}={url!r}: unknown scheme {scheme!r} (expected one of "
+                    f"{', '.join(sorted(allowed))})"
+                )
+        if self.env != "development" and self.secret_key.get_secret_value() == DEV_SECRET_KEY:
+            raise ValueError(
+                "KHOLIEU_SECRET_KEY is the built-in development key; outside development set "
+                "a random one, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def workers_in_process(self) -> int:
+        """Consumer threads for `serve`: two on the embedded queue, none when Redis is used."""
+        if self.in_process_workers is not None:
+            return self.in_process_workers
+        return 2 if self.queue_url.startswith("sqlite") else 0
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, turning validation errors into one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{where}: {message}" if where else message) from None

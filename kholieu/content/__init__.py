@@ -1,0 +1,1 @@
+"""Lectures, videos, labs and documents (built by the content-repository issue)."""

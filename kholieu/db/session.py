@@ -1,0 +1,28 @@
+"""Run side effects (queueing jobs, waking the indexer) only once a transaction commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+_KEY = "kholieu_after_commit"
+
+
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Call ``callback`` after ``session`` commits; drop it if the session rolls back."""
+    session.info.setdefault(_KEY, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    callbacks = session.info.pop(_KEY, [])
+    for callback in callbacks:
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction rolled back
+        session.info.pop(_KEY, None)

@@ -1,0 +1,119 @@
+"""The project's exception tree; each class carries its HTTP status and error code.
+
+    KholieuError
+    ├── ConfigError                 settings that cannot work (bad scheme, default secret)
+    ├── ServiceUnavailable (503)    a backend did not answer
+    │   ├── DatabaseUnavailable
+    │   ├── StorageUnavailable
+    │   ├── QueueUnavailable
+    │   └── SearchUnavailable
+    ├── NotAuthenticated (401)
+    ├── PermissionDenied (403)
+    ├── NotFound (404)
+    │   ├── ObjectNotFound          no object under that key
+    │   └── UploadNotFound          no multipart upload with that id
+    ├── Conflict (409)
+    ├── ValidationFailed (422)
+    │   └── InvalidKey              an object key that could escape its store
+    ├── RangeNotSatisfiable (416)
+    ├── RateLimited (429)
+    └── StorageError (502)          the object store refused for another reason
+
+Adapters translate vendor errors (botocore, SQLAlchemy, redis) into these; one handler in
+``kholieu.web.errors`` renders them as ``{"error": {"code", "message", "details"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class KholieuError(Exception):
+    status_code = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class ConfigError(KholieuError):
+    code = "config_error"
+
+
+class ServiceUnavailable(KholieuError):
+    status_code = 503
+    code = "service_unavailable"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+
+
+class StorageUnavailable(ServiceUnavailable):
+    code = "storage_unavailable"
+
+
+class QueueUnavailable(ServiceUnavailable):
+    code = "queue_unavailable"
+
+
+class SearchUnavailable(ServiceUnavailable):
+    code = "search_unavailable"
+
+
+class NotAuthenticated(KholieuError):
+    status_code = 401
+    code = "not_authenticated"
+
+
+class PermissionDenied(KholieuError):
+    status_code = 403
+    code = "permission_denied"
+
+
+class NotFound(KholieuError):
+    status_code = 404
+    code = "not_found"
+
+
+class ObjectNotFound(NotFound):
+    code = "object_not_found"
+
+
+class UploadNotFound(NotFound):
+    code = "upload_not_found"
+
+
+class Conflict(KholieuError):
+    status_code = 409
+    code = "conflict"
+
+
+class ValidationFailed(KholieuError):
+    status_code = 422
+    code = "validation_failed"
+
+
+class InvalidKey(ValidationFailed):
+    code = "invalid_key"
+
+
+class RangeNotSatisfiable(KholieuError):
+    status_code = 416
+    code = "range_not_satisfiable"
+
+
+class RateLimited(KholieuError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, details: Any = None) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = retry_after
+
+
+class StorageError(KholieuError):
+    status_code = 502
+    code = "storage_error"

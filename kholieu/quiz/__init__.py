@@ -1,0 +1,1 @@
+"""Question bank, formats, blueprints, assembly and grading (built by the quiz issues)."""

@@ -1,0 +1,1 @@
+"""Search: the SearchBackend contract, the outbox that feeds it, and (later) its backends."""
