@@ -21,7 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMES = {
     "database_url": {"sqlite", "postgresql", "postgresql+psycopg"},
     "storage_url": {"file", "s3"},
-    "search_url": {"null", "http", "https"},
+    "search_url": {"null", "tantivy", "http", "https"},
     "queue_url": {"sqlite", "redis", "rediss"},
     "rate_limit_url": {"memory", "redis", "rediss"},
 }

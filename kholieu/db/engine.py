@@ -24,14 +24,10 @@ def make_engine(url: str) -> Engine:
     if sa_url.get_backend_name() == "sqlite":
         if sa_url.database and sa_url.database != ":memory:":
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            sa_url, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        engine = create_engine(sa_url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
-        sa_url, pool_pre_ping=True, connect_args={"connect_timeout": 5}
-    )
+    return create_engine(sa_url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -1,0 +1,88 @@
+"""Sign-in and sign-out pages (session cookie, CSRF-protected forms)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kholieu.accounts.api import sign_in
+from kholieu.accounts.authz import SESSION_COOKIE, anyone
+from kholieu.accounts.models import TokenKind
+from kholieu.errors import NotAuthenticated, RateLimited
+from kholieu.web import csrf
+from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.templating import render
+
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(anyone)])
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths, so ?next= cannot send a user to another site after sign-in."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", {"next": safe_next(next), "error": None})
+
+
+@router.post("/login", dependencies=[Depends(csrf.require_form_token)])
+def login(
+    request: Request,
+    services: ServicesDep,
+    session: SessionDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    try:
+        user = sign_in(services, session, request, username, password)
+    except (NotAuthenticated, RateLimited) as exc:
+        _ = request.app.state.translator.gettext
+        if isinstance(exc, RateLimited):
+            message = _("Quá nhiều lần đăng nhập sai. Hãy thử lại sau %(s)s giây.") % {
+                "s": exc.retry_after
+            }
+        else:
+            message = _("Sai tên đăng nhập hoặc mật khẩu.")
+        response = render(
+            request,
+            "login.html",
+            {"next": safe_next(next), "error": message, "username": username},
+            status_code=exc.status_code,
+        )
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    token = services.accounts.issue_token(session, user, TokenKind.session)
+    session.commit()
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=services.settings.session_max_age_s,
+        httponly=True,
+        samesite="lax",
+        secure=not services.settings.is_development,
+    )
+    response.delete_cookie(csrf.COOKIE)  # a fresh CSRF value after sign-in
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(csrf.require_form_token)])
+def logout(request: Request, services: ServicesDep, session: SessionDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        services.accounts.revoke_token(session, token)
+        session.commit()
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

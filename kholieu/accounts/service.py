@@ -1,0 +1,110 @@
+"""Users, password checks and opaque tokens (browser sessions and API bearer tokens)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from pwdlib import PasswordHash
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from kholieu.accounts.models import AuthToken, Role, TokenKind, User
+from kholieu.config import Settings
+from kholieu.db.base import utcnow
+from kholieu.errors import Conflict, ValidationFailed
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+MIN_PASSWORD = 8
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccountService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.hasher = PasswordHash.recommended()  # argon2id
+        # Verified against when the username is unknown, so timing does not reveal which.
+        self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+
+    def create_user(
+        self, session: Session, username: str, password: str, role: str, display_name: str = ""
+    ) -> User:
+        username = username.strip().lower()
+        if not USERNAME.match(username):
+            raise ValidationFailed(
+                "username: 2-63 characters from a-z, 0-9, '.', '_', '-', starting with a letter "
+                "or digit",
+                details={"field": "username"},
+            )
+        if role not in Role.__members__:
+            raise ValidationFailed(
+                f"role: {role!r} is not one of {', '.join(Role)}", details={"field": "role"}
+            )
+        if len(password) < MIN_PASSWORD:
+            raise ValidationFailed(
+                f"password: at least {MIN_PASSWORD} characters", details={"field": "password"}
+            )
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise Conflict(f"username {username!r} is taken", details={"field": "username"})
+        user = User(
+            username=username,
+            display_name=display_name or username,
+            role=role,
+            password_hash=self.hasher.hash(password),
+        )
+        session.add(user)
+        session.flush()
+        return user
+
+    def authenticate(self, session: Session, username: str, password: str) -> User | None:
+        user = session.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None or not user.is_active:
+            self.hasher.verify(password, self._dummy_hash)
+            return None
+        valid, new_hash = self.hasher.verify_and_update(password, user.password_hash)
+        if not valid:
+            return None
+        if new_hash:
+            user.password_hash = new_hash
+        return user
+
+    def issue_token(self, session: Session, user: User, kind: TokenKind) -> str:
+        token = secrets.token_urlsafe(32)
+        ttl = (
+            self.settings.session_max_age_s
+            if kind == TokenKind.session
+            else self.settings.api_token_ttl_s
+        )
+        session.add(
+            AuthToken(
+                user_id=user.id,
+                kind=kind,
+                token_hash=_digest(token),
+                expires_at=utcnow() + timedelta(seconds=ttl),
+            )
+        )
+        return token
+
+    def user_for_token(self, session: Session, token: str, kind: TokenKind) -> User | None:
+        row = session.execute(
+            select(AuthToken, User)
+            .join(User, User.id == AuthToken.user_id)
+            .where(AuthToken.token_hash == _digest(token), AuthToken.kind == kind)
+        ).first()
+        if row is None:
+            return None
+        auth, user = row
+        expires = auth.expires_at
+        if expires.tzinfo is None:  # SQLite returns naive datetimes
+            expires = expires.replace(tzinfo=utcnow().tzinfo)
+        if expires < utcnow() or not user.is_active:
+            return None
+        return user
+
+    def revoke_token(self, session: Session, token: str) -> None:
+        session.execute(delete(AuthToken).where(AuthToken.token_hash == _digest(token)))

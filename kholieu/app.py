@@ -1,0 +1,61 @@
+"""The app factory: ``create_app(settings)`` builds every service once and wires the routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kholieu import __version__
+from kholieu.accounts import api as accounts_api
+from kholieu.accounts import pages as accounts_pages
+from kholieu.config import Settings
+from kholieu.errors import ConfigError
+from kholieu.jobs import api as jobs_api
+from kholieu.jobs.runner import BackgroundWork
+from kholieu.services import Services, build_services
+from kholieu.web import errors, health, middleware, objects, pages
+from kholieu.web.i18n import Translator
+from kholieu.web.templating import make_templates
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    """Build the app; pass ``services`` to share them with the caller (tests, the CLI)."""
+    if not (settings.static_dir / "vendor" / "katex" / "katex.min.js").is_file():
+        raise ConfigError(
+            f"static assets missing under {settings.static_dir} (vendor/katex); "
+            "run scripts/vendor.sh or set KHOLIEU_STATIC_DIR"
+        )
+    services = services or build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        work = None
+        if settings.workers_in_process > 0:
+            work = BackgroundWork(services, settings.workers_in_process)
+            work.start()
+        try:
+            yield
+        finally:
+            if work is not None:
+                work.stop()
+
+    app = FastAPI(
+        title="Kho Học Liệu",
+        version=__version__,
+        description="Open learning-content repository for Vietnam's schools.",
+        lifespan=lifespan,
+    )
+    translator = Translator()
+    app.state.services = services
+    app.state.translator = translator
+    app.state.templates = make_templates(translator)
+
+    errors.install(app)
+    middleware.install(app)
+    for module in (health, pages, accounts_pages, accounts_api, jobs_api, objects):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    return app

@@ -1,0 +1,140 @@
+"""The `kholieu` command. Every command has --help; errors are one line on stderr, exit 1."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kholieu.config import load_settings
+from kholieu.errors import KholieuError
+
+app = typer.Typer(
+    help="Kho Học Liệu — kho học liệu số dùng chung / an open learning-content repository.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+users_app = typer.Typer(help="Quản lý tài khoản / manage accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+DEMO_PASSWORD = "kholieu-demo"
+DEMO_USERS = [
+    ("giaovien", "teacher", "Cô Nguyễn Thị Lan"),
+    ("hocsinh", "student", "Trần Văn Minh"),
+    ("bientap", "editor", "Biên tập viên Lê Hoa"),
+    ("quantri", "admin", "Quản trị viên"),
+]
+
+
+def _prepare(migrate: bool = True):
+    """Settings, logging and services, with the database checked (and migrated) first."""
+    from kholieu.db import check_database
+    from kholieu.db.migrate import upgrade
+    from kholieu.logs import configure_logging
+    from kholieu.services import build_services
+
+    settings = load_settings()
+    configure_logging(settings)
+    services = build_services(settings)
+    check_database(services.engine)
+    if migrate:
+        upgrade(services.engine)
+    return settings, services
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Địa chỉ lắng nghe / bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Cổng / port")] = None,
+) -> None:
+    """Chạy ứng dụng web / run the web app (applies migrations first).
+
+    With the embedded SQLite queue, job workers run as threads inside this process.
+    """
+    import uvicorn
+
+    from kholieu.app import create_app
+
+    settings, services = _prepare()
+    web = create_app(settings, services)
+    uvicorn.run(
+        web,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
+
+
+@app.command()
+def worker(
+    threads: Annotated[int, typer.Option(help="Số luồng xử lý / worker threads")] = 4,
+) -> None:
+    """Chạy tiến trình xử lý nền / run background job workers (production queue, e.g. Redis)."""
+    from kholieu.jobs.runner import BackgroundWork
+
+    _settings, services = _prepare(migrate=False)
+    BackgroundWork(services, threads, in_process=False).run()
+
+
+@app.command()
+def migrate() -> None:
+    """Cập nhật lược đồ CSDL / apply database migrations up to the latest."""
+    from kholieu.db.migrate import current_revision
+
+    _settings, services = _prepare()
+    typer.echo(f"database at revision {current_revision(services.engine)}")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập / username")],
+    role: Annotated[str, typer.Option(help="student | teacher | editor | admin")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Đọc mật khẩu từ stdin / read password")
+    ] = False,
+    display_name: Annotated[str, typer.Option(help="Tên hiển thị / display name")] = "",
+) -> None:
+    """Tạo tài khoản / create an account."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+    _settings, services = _prepare()
+    with services.sessions.begin() as session:
+        user = services.accounts.create_user(session, username, password, role, display_name)
+        typer.echo(f"created {user.username} ({user.role}), id {user.id}")
+
+
+@app.command()
+def demo() -> None:
+    """Nạp dữ liệu mẫu / load the demo catalogue (idempotent; development mode only).
+
+    Creates one account per role, all with the password 'kholieu-demo'.
+    """
+    from sqlalchemy import select
+
+    from kholieu.accounts.models import User
+
+    settings, services = _prepare()
+    if not settings.is_development:
+        raise KholieuError("demo data (with a public password) is only loaded in development")
+    with services.sessions.begin() as session:
+        for username, role, name in DEMO_USERS:
+            if session.scalar(select(User).where(User.username == username)) is None:
+                services.accounts.create_user(session, username, DEMO_PASSWORD, role, name)
+                typer.echo(f"created {username} ({role})", err=True)
+    typer.echo(
+        "demo accounts: " + ", ".join(u for u, _, _ in DEMO_USERS) + f" / password {DEMO_PASSWORD}"
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except KholieuError as exc:
+        typer.echo(f"kholieu: error: {exc.message}", err=True)
+        sys.exit(1)

@@ -1,0 +1,37 @@
+"""A job's state for whoever started it (and for admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from kholieu.accounts.authz import SignedInDep
+from kholieu.accounts.models import Role
+from kholieu.errors import NotFound
+from kholieu.jobs.models import Job
+from kholieu.web.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["jobs"])
+
+
+class JobOut(BaseModel):
+    id: str
+    name: str
+    status: str
+    attempts: int
+    progress: float
+    error: str | None
+    payload: dict[str, Any]
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: str, user: SignedInDep, session: SessionDep) -> JobOut:
+    job = session.get(Job, job_id)
+    if job is None or (job.started_by != user.id and user.role != Role.admin):
+        raise NotFound(f"no job {job_id!r}")  # someone else's job is not even confirmed
+    return JobOut.model_validate(job, from_attributes=True)

@@ -1,0 +1,49 @@
+"""Background work in one process: huey consumer threads and the search-outbox drainer.
+
+`kholieu serve` starts it inside the web process (embedded SQLite queue); `kholieu worker`
+runs the same pieces as a dedicated process (Redis queue in production).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from kholieu.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundWork:
+    def __init__(self, services: Services, workers: int, *, in_process: bool = True) -> None:
+        self.services = services
+        self.consumer = services.queue.consumer(workers, in_process=in_process)
+        self._stop = threading.Event()
+        self._drainer = threading.Thread(
+            target=services.outbox.run_forever,
+            args=(self._stop, services.settings.outbox_interval_s),
+            name="outbox-drainer",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        self.consumer.start()
+        self._drainer.start()
+        log.info(
+            "background work started: %d job threads and the outbox drainer", self.consumer.workers
+        )
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.services.outbox._wake.set()
+        self.consumer.stop(graceful=True)
+        self._drainer.join(timeout=10)
+
+    def run(self) -> None:
+        """Block in the consumer's loop (signals handled by huey): `kholieu worker`."""
+        self._drainer.start()
+        try:
+            self.consumer.run()
+        finally:
+            self._stop.set()
+            self.services.outbox._wake.set()

@@ -1,0 +1,59 @@
+"""Every service the app and the CLI use, built once from Settings and passed around.
+
+Nothing here runs at import time: ``build_services`` makes the clients, the web app stores the
+result on ``app.state`` and hands pieces to routes through FastAPI dependencies, the CLI and
+worker call it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kholieu.accounts.limiter import LoginLimiter
+from kholieu.accounts.service import AccountService
+from kholieu.config import Settings
+from kholieu.db import make_engine, make_sessionmaker
+from kholieu.jobs.queue import JobQueue
+from kholieu.jobs.tasks import register_tasks
+from kholieu.search.backend import SearchBackend, make_search_backend
+from kholieu.search.outbox import Outbox
+from kholieu.storage import ObjectStore, make_store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    store: ObjectStore
+    search: SearchBackend
+    outbox: Outbox
+    queue: JobQueue
+    accounts: AccountService
+    login_limiter: LoginLimiter
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_services(settings: Settings) -> Services:
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    search = make_search_backend(settings.search_url)
+    services = Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        store=make_store(settings),
+        search=search,
+        outbox=Outbox(sessions, search, batch=settings.outbox_batch),
+        queue=JobQueue(settings, sessions),
+        accounts=AccountService(settings),
+        login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
+    )
+    services.queue.bind(services)
+    register_tasks(services.queue)
+    return services

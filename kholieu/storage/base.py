@@ -1,0 +1,147 @@
+"""The ObjectStore contract shared by LocalStore and S3Store.
+
+Keys are ``/``-separated relative paths. Ranges are half-open: ``get(key, start, end)`` returns
+bytes ``start`` to ``end - 1``. Multipart uploads let a client send a large file in parts,
+resume after a dropped connection (``list_parts`` says what arrived) and complete it; on S3 the
+client may PUT parts straight to presigned ``part_url``s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO, Protocol, runtime_checkable
+
+from kholieu.errors import InvalidKey, RangeNotSatisfiable
+
+CHUNK = 1024 * 1024
+MIN_PART_SIZE = 5 * 1024 * 1024  # S3's floor for every part but the last
+_BAD_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    etag: str
+    content_type: str | None = None
+    last_modified: datetime | None = None
+    sha256: str | None = None  # known when this call streamed the bytes itself
+
+
+@dataclass(frozen=True)
+class Part:
+    number: int
+    etag: str
+    size: int
+
+
+@runtime_checkable
+class ObjectStore(Protocol):
+    def put(self, key: str, data: BinaryIO, *, content_type: str | None = None) -> ObjectInfo:
+        """Store ``data`` under ``key``, streaming it; replaces an existing object atomically."""
+
+    def get(self, key: str, start: int = 0, end: int | None = None) -> ObjectStream: ...
+
+    def head(self, key: str) -> ObjectInfo: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None:
+        """Remove ``key``; removing a missing key is not an error."""
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]: ...
+
+    def url(self, key: str, *, expires_s: int, filename: str | None = None) -> str:
+        """A URL a browser can GET (presigned on S3, signed app path on local storage)."""
+
+    def start_upload(self, key: str, *, content_type: str | None = None) -> str: ...
+
+    def part_url(self, key: str, upload_id: str, number: int, *, expires_s: int) -> str | None:
+        """Where a client may PUT part ``number`` directly, or None to send it through the app."""
+
+    def upload_part(self, key: str, upload_id: str, number: int, data: BinaryIO) -> Part: ...
+
+    def list_parts(self, key: str, upload_id: str) -> list[Part]: ...
+
+    def complete_upload(self, key: str, upload_id: str, parts: list[Part]) -> ObjectInfo: ...
+
+    def abort_upload(self, key: str, upload_id: str) -> None: ...
+
+    def ping(self) -> None:
+        """Raise StorageUnavailable when the store cannot be reached."""
+
+
+class ObjectStream:
+    """An open object (or byte range of one): read it, or iterate over it in chunks."""
+
+    def __init__(self, raw: BinaryIO, length: int, info: ObjectInfo) -> None:
+        self._raw = raw
+        self._left = length
+        self.length = length
+        self.info = info
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        want = self._left if size < 0 else min(size, self._left)
+        data = self._raw.read(want)
+        self._left -= len(data)
+        return data
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while chunk := self.read(CHUNK):
+                yield chunk
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> ObjectStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class HashingReader:
+    """Wraps a file object to count and SHA-256 the bytes as they stream past."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._hash.update(data)
+        self.size += len(data)
+        return data
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+
+def check_key(key: str) -> str:
+    """Refuse keys that could escape a store's root or confuse S3 and file systems alike."""
+    if not key or len(key.encode()) > 1024:
+        raise InvalidKey(f"object key must be 1-1024 bytes: {key!r}")
+    if key.startswith("/") or _BAD_CHARS.search(key):
+        raise InvalidKey(f"object key must be relative, without control characters: {key!r}")
+    segments = key.split("/")
+    if any(s in ("", ".", "..") for s in segments) or segments[0].startswith("."):
+        raise InvalidKey(f"object key has an empty, '.', '..' or hidden segment: {key!r}")
+    return key
+
+
+def check_range(start: int, end: int | None, size: int) -> tuple[int, int]:
+    stop = size if end is None else min(end, size)
+    if start < 0 or (size > 0 and (start >= size or stop <= start)):
+        raise RangeNotSatisfiable(f"range {start}-{end} is outside an object of {size} bytes")
+    return start, stop

@@ -1,0 +1,230 @@
+"""Objects as files under one directory; the embedded default.
+
+Layout under the root: ``<key>`` (the bytes), ``.meta/<key>.json`` (content type, SHA-256),
+``.tmp/`` (uploads in flight, renamed into place when whole) and ``.uploads/<id>/`` (parts of a
+multipart upload). Downloads go through the app at ``/objects/<key>`` with an HMAC-signed,
+expiring query string, so LocalStore URLs behave like S3 presigned URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, BinaryIO
+from urllib.parse import quote, urlencode
+
+from kholieu.errors import ObjectNotFound, PermissionDenied, StorageUnavailable, UploadNotFound
+from kholieu.storage.base import (
+    CHUNK,
+    HashingReader,
+    ObjectInfo,
+    ObjectStream,
+    Part,
+    check_key,
+    check_range,
+)
+
+URL_PREFIX = "/objects/"
+
+
+class LocalStore:
+    def __init__(self, root: Path, secret: str) -> None:
+        self.root = root
+        self._secret = secret.encode()
+        for sub in (".meta", ".tmp", ".uploads"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+
+    # -- single objects --------------------------------------------------------------------
+    def put(self, key: str, data: BinaryIO, *, content_type: str | None = None) -> ObjectInfo:
+        path = self._path(key)
+        reader = HashingReader(data)
+        with self._tempfile() as tmp:
+            shutil.copyfileobj(reader, tmp, CHUNK)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        return self._publish(key, Path(tmp.name), reader.sha256, content_type, path)
+
+    def get(self, key: str, start: int = 0, end: int | None = None) -> ObjectStream:
+        info = self.head(key)
+        start, stop = check_range(start, end, info.size)
+        raw = open(self._path(key), "rb")  # noqa: SIM115  (ObjectStream closes it)
+        raw.seek(start)
+        return ObjectStream(raw, stop - start, info)
+
+    def head(self, key: str) -> ObjectInfo:
+        path = self._path(key)
+        try:
+            stat = path.stat()
+            meta = json.loads(self._meta_path(key).read_text())
+        except FileNotFoundError:
+            raise ObjectNotFound(f"no object {key!r}") from None
+        return ObjectInfo(
+            key=key,
+            size=stat.st_size,
+            etag=meta["sha256"],
+            content_type=meta.get("content_type"),
+            last_modified=datetime.fromtimestamp(stat.st_mtime, UTC),
+            sha256=meta["sha256"],
+        )
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+        self._meta_path(key).unlink(missing_ok=True)
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            if Path(dirpath) == self.root:
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            dirnames.sort()
+            for name in sorted(filenames):
+                key = (Path(dirpath) / name).relative_to(self.root).as_posix()
+                if key.startswith(prefix) and not key.startswith("."):
+                    yield self.head(key)
+
+    # -- download URLs ---------------------------------------------------------------------
+    def url(self, key: str, *, expires_s: int, filename: str | None = None) -> str:
+        check_key(key)
+        expires = int(time.time()) + expires_s
+        params = {"expires": str(expires)}
+        if filename:
+            params["filename"] = filename
+        params["sig"] = self._sign(key, expires, filename)
+        return URL_PREFIX + quote(key) + "?" + urlencode(params)
+
+    def verify_url(self, key: str, expires: int, sig: str, filename: str | None) -> None:
+        """Raise PermissionDenied unless the query string was signed by ``url`` and is fresh."""
+        good = hmac.compare_digest(self._sign(key, expires, filename), sig)
+        if not good or expires < time.time():
+            raise PermissionDenied("this download link is invalid or has expired")
+
+    def local_path(self, key: str) -> Path:
+        """The file behind ``key`` (the download route serves it with Range support)."""
+        self.head(key)
+        return self._path(key)
+
+    # -- multipart uploads -----------------------------------------------------------------
+    def start_upload(self, key: str, *, content_type: str | None = None) -> str:
+        check_key(key)
+        upload_id = secrets.token_hex(16)
+        folder = self.root / ".uploads" / upload_id
+        folder.mkdir()
+        meta = {"key": key, "content_type": content_type}
+        (folder / "upload.json").write_text(json.dumps(meta))
+        return upload_id
+
+    def part_url(self, key: str, upload_id: str, number: int, *, expires_s: int) -> str | None:
+        self._upload_folder(key, upload_id)
+        return None  # parts come through the app's chunked-upload endpoint
+
+    def upload_part(self, key: str, upload_id: str, number: int, data: BinaryIO) -> Part:
+        folder = self._upload_folder(key, upload_id)
+        if not 1 <= number <= 10000:
+            raise UploadNotFound(f"part number {number} is outside 1-10000")
+        digest = hashlib.md5(usedforsecurity=False)
+        with self._tempfile() as tmp:
+            while chunk := data.read(CHUNK):
+                digest.update(chunk)
+                tmp.write(chunk)
+        os.replace(tmp.name, folder / f"{number:05d}.part")
+        size = (folder / f"{number:05d}.part").stat().st_size
+        return Part(number=number, etag=digest.hexdigest(), size=size)
+
+    def list_parts(self, key: str, upload_id: str) -> list[Part]:
+        folder = self._upload_folder(key, upload_id)
+        parts = []
+        for path in sorted(folder.glob("*.part")):
+            digest = hashlib.md5(usedforsecurity=False)
+            with open(path, "rb") as fh:
+                while chunk := fh.read(CHUNK):
+                    digest.update(chunk)
+            parts.append(Part(int(path.stem), digest.hexdigest(), path.stat().st_size))
+        return parts
+
+    def complete_upload(self, key: str, upload_id: str, parts: list[Part]) -> ObjectInfo:
+        folder = self._upload_folder(key, upload_id)
+        stored = {p.number: p for p in self.list_parts(key, upload_id)}
+        for part in parts:
+            if stored.get(part.number) is None or stored[part.number].etag != part.etag:
+                raise UploadNotFound(f"part {part.number} of upload {upload_id} was not stored")
+        meta = json.loads((folder / "upload.json").read_text())
+        digest = hashlib.sha256()
+        with self._tempfile() as tmp:
+            for part in sorted(parts, key=lambda p: p.number):
+                with open(folder / f"{part.number:05d}.part", "rb") as fh:
+                    while chunk := fh.read(CHUNK):
+                        digest.update(chunk)
+                        tmp.write(chunk)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        info = self._publish(
+            key, Path(tmp.name), digest.hexdigest(), meta["content_type"], self._path(key)
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+        return info
+
+    def abort_upload(self, key: str, upload_id: str) -> None:
+        shutil.rmtree(self._upload_folder(key, upload_id), ignore_errors=True)
+
+    def ping(self) -> None:
+        if not os.access(self.root, os.W_OK):
+            raise StorageUnavailable(f"storage directory {self.root} is not writable")
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _path(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    def _meta_path(self, key: str) -> Path:
+        return self.root / ".meta" / (check_key(key) + ".json")
+
+    @contextmanager
+    def _tempfile(self) -> Iterator[IO[bytes]]:
+        """A temp file that outlives the block for renaming, but not a failure inside it."""
+        tmp = tempfile.NamedTemporaryFile(dir=self.root / ".tmp", delete=False)  # noqa: SIM115
+        try:
+            with tmp:
+                yield tmp
+        except BaseException:
+            Path(tmp.name).unlink(missing_ok=True)
+            raise
+
+    def _publish(
+        self, key: str, tmp: Path, sha256: str, content_type: str | None, path: Path
+    ) -> ObjectInfo:
+        """Move a finished temp file into place, metadata first so a reader never sees bytes
+        without it; a crash in between leaves an orphan the garbage collector removes."""
+        try:
+            meta_path = self._meta_path(key)
+            meta_path.parent.mkdir(parents=True, exist_ok=True)
+            meta_path.write_text(json.dumps({"sha256": sha256, "content_type": content_type}))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        info = self.head(key)
+        return ObjectInfo(**{**info.__dict__, "sha256": sha256})
+
+    def _upload_folder(self, key: str, upload_id: str) -> Path:
+        check_key(key)
+        folder = self.root / ".uploads" / upload_id
+        if not upload_id.isalnum() or not (folder / "upload.json").is_file():
+            raise UploadNotFound(f"no upload {upload_id!r}")
+        if json.loads((folder / "upload.json").read_text())["key"] != key:
+            raise UploadNotFound(f"upload {upload_id!r} is not for {key!r}")
+        return folder
+
+    def _sign(self, key: str, expires: int, filename: str | None) -> str:
+        message = f"{key}\n{expires}\n{filename or ''}".encode()
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()

@@ -1,0 +1,254 @@
+"""Objects in an S3-compatible bucket (AWS, MinIO, Ceph, moto) through boto3.
+
+Configured by ``s3://bucket[/prefix]?endpoint_url=…&region=…&addressing_style=path``; credentials
+come from the usual AWS sources (environment, profile, instance role). Every botocore error is
+translated here, so nothing above this module sees boto.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+from urllib.parse import parse_qs, quote, urlsplit
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, ReadTimeoutError
+
+from kholieu.errors import (
+    ObjectNotFound,
+    RangeNotSatisfiable,
+    StorageError,
+    StorageUnavailable,
+    UploadNotFound,
+)
+from kholieu.storage.base import (
+    MIN_PART_SIZE,
+    HashingReader,
+    ObjectInfo,
+    ObjectStream,
+    Part,
+    check_key,
+)
+
+_NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+_TRANSFER = TransferConfig(
+    multipart_threshold=4 * MIN_PART_SIZE, multipart_chunksize=2 * MIN_PART_SIZE, max_concurrency=4
+)
+
+
+class S3Store:
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        prefix: str = "",
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        addressing_style: str = "auto",
+        connect_timeout: float = 5,
+        read_timeout: float = 60,
+        max_attempts: int = 5,
+    ) -> None:
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        config = Config(
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retries={"max_attempts": max_attempts, "mode": "standard"},
+            signature_version="s3v4",
+            s3={"addressing_style": addressing_style},
+        )
+        session = boto3.session.Session()
+        self._client = session.client(
+            "s3", endpoint_url=endpoint_url, region_name=region, config=config
+        )
+
+    @classmethod
+    def from_url(cls, url: str) -> S3Store:
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return cls(
+            parts.netloc,
+            prefix=parts.path,
+            endpoint_url=query.get("endpoint_url"),
+            region=query.get("region"),
+            addressing_style=query.get("addressing_style", "auto"),
+        )
+
+    # -- single objects --------------------------------------------------------------------
+    def put(self, key: str, data: BinaryIO, *, content_type: str | None = None) -> ObjectInfo:
+        reader = HashingReader(data)
+        extra = {"ContentType": content_type} if content_type else {}
+        with self._errors(key):
+            self._client.upload_fileobj(
+                reader, self.bucket, self._k(key), ExtraArgs=extra, Config=_TRANSFER
+            )
+        info = self.head(key)
+        return ObjectInfo(**{**info.__dict__, "sha256": reader.sha256})
+
+    def get(self, key: str, start: int = 0, end: int | None = None) -> ObjectStream:
+        args = {"Bucket": self.bucket, "Key": self._k(key)}
+        if start or end is not None:
+            if end is not None and end <= start:
+                raise RangeNotSatisfiable(f"empty range {start}-{end}")
+            args["Range"] = f"bytes={start}-{'' if end is None else end - 1}"
+        with self._errors(key):
+            response = self._client.get_object(**args)
+        info = ObjectInfo(
+            key=key,
+            size=_total_size(response),
+            etag=response["ETag"].strip('"'),
+            content_type=response.get("ContentType"),
+            last_modified=response.get("LastModified"),
+        )
+        return ObjectStream(response["Body"], response["ContentLength"], info)
+
+    def head(self, key: str) -> ObjectInfo:
+        with self._errors(key):
+            response = self._client.head_object(Bucket=self.bucket, Key=self._k(key))
+        return ObjectInfo(
+            key=key,
+            size=response["ContentLength"],
+            etag=response["ETag"].strip('"'),
+            content_type=response.get("ContentType"),
+            last_modified=response.get("LastModified"),
+        )
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.head(key)
+        except ObjectNotFound:
+            return False
+        return True
+
+    def delete(self, key: str) -> None:
+        with self._errors(key):
+            self._client.delete_object(Bucket=self.bucket, Key=self._k(key))
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        with self._errors(prefix):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+                for item in page.get("Contents", []):
+                    yield ObjectInfo(
+                        key=item["Key"].removeprefix(self.prefix),
+                        size=item["Size"],
+                        etag=item["ETag"].strip('"'),
+                        last_modified=item.get("LastModified"),
+                    )
+
+    def url(self, key: str, *, expires_s: int, filename: str | None = None) -> str:
+        params = {"Bucket": self.bucket, "Key": self._k(key)}
+        if filename:
+            params["ResponseContentDisposition"] = _attachment(filename)
+        with self._errors(key):
+            return self._client.generate_presigned_url(
+                "get_object", Params=params, ExpiresIn=expires_s
+            )
+
+    # -- multipart uploads -----------------------------------------------------------------
+    def start_upload(self, key: str, *, content_type: str | None = None) -> str:
+        extra = {"ContentType": content_type} if content_type else {}
+        with self._errors(key):
+            response = self._client.create_multipart_upload(
+                Bucket=self.bucket, Key=self._k(key), **extra
+            )
+        return response["UploadId"]
+
+    def part_url(self, key: str, upload_id: str, number: int, *, expires_s: int) -> str | None:
+        params = {
+            "Bucket": self.bucket,
+            "Key": self._k(key),
+            "UploadId": upload_id,
+            "PartNumber": number,
+        }
+        with self._errors(key):
+            return self._client.generate_presigned_url(
+                "upload_part", Params=params, ExpiresIn=expires_s
+            )
+
+    def upload_part(self, key: str, upload_id: str, number: int, data: BinaryIO) -> Part:
+        body = data.read()  # one part (≤ the client's part size) at a time, as S3 needs its length
+        with self._errors(key, upload_id):
+            response = self._client.upload_part(
+                Bucket=self.bucket,
+                Key=self._k(key),
+                UploadId=upload_id,
+                PartNumber=number,
+                Body=body,
+            )
+        return Part(number=number, etag=response["ETag"].strip('"'), size=len(body))
+
+    def list_parts(self, key: str, upload_id: str) -> list[Part]:
+        paginator = self._client.get_paginator("list_parts")
+        parts = []
+        with self._errors(key, upload_id):
+            pages = paginator.paginate(Bucket=self.bucket, Key=self._k(key), UploadId=upload_id)
+            for page in pages:
+                for p in page.get("Parts", []):
+                    parts.append(Part(p["PartNumber"], p["ETag"].strip('"'), p["Size"]))
+        return parts
+
+    def complete_upload(self, key: str, upload_id: str, parts: list[Part]) -> ObjectInfo:
+        ordered = [
+            {"PartNumber": p.number, "ETag": f'"{p.etag}"'}
+            for p in sorted(parts, key=lambda p: p.number)
+        ]
+        with self._errors(key, upload_id):
+            self._client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=self._k(key),
+                UploadId=upload_id,
+                MultipartUpload={"Parts": ordered},
+            )
+        return self.head(key)
+
+    def abort_upload(self, key: str, upload_id: str) -> None:
+        with self._errors(key, upload_id):
+            self._client.abort_multipart_upload(
+                Bucket=self.bucket, Key=self._k(key), UploadId=upload_id
+            )
+
+    def ping(self) -> None:
+        with self._errors(""):
+            self._client.head_bucket(Bucket=self.bucket)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _k(self, key: str) -> str:
+        return self.prefix + check_key(key)
+
+    @contextmanager
+    def _errors(self, key: str, upload_id: str | None = None) -> Iterator[None]:
+        """Translate botocore's errors into the project's own."""
+        try:
+            yield
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            message = exc.response.get("Error", {}).get("Message") or code
+            if code in _NOT_FOUND:
+                raise ObjectNotFound(f"no object {key!r}") from None
+            if code == "NoSuchUpload":
+                raise UploadNotFound(f"no upload {upload_id!r} for {key!r}") from None
+            if code == "InvalidRange":
+                raise RangeNotSatisfiable(f"range outside object {key!r}") from None
+            if code in ("NoSuchBucket", "AccessDenied", "InvalidAccessKeyId"):
+                raise StorageUnavailable(f"bucket {self.bucket!r}: {message}") from None
+            raise StorageError(f"S3 refused {key!r}: {code} {message}") from None
+        except (ConnectionError, ReadTimeoutError) as exc:
+            raise StorageUnavailable(f"S3 endpoint unreachable: {exc}") from None
+        except BotoCoreError as exc:
+            raise StorageError(f"S3 error for {key!r}: {exc}") from None
+
+
+def _total_size(response: dict) -> int:
+    content_range = response.get("ContentRange")  # "bytes 0-9/1234"
+    if content_range:
+        return int(content_range.rsplit("/", 1)[1])
+    return response["ContentLength"]
+
+
+def _attachment(filename: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(filename)}"

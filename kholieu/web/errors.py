@@ -1,0 +1,75 @@
+"""One place that turns exceptions into responses: JSON ``{"error": {code, message, details}}``
+for the API, an error page (or a redirect to sign in) for browsers."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kholieu.errors import KholieuError, NotAuthenticated, RateLimited
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz"):
+        return True
+    return "text/html" not in request.headers.get("accept", "")
+
+
+def error_response(
+    request: Request, status: int, code: str, message: str, details: object = None
+) -> Response:
+    if wants_json(request):
+        body = {"error": {"code": code, "message": message, "details": details}}
+        return JSONResponse(body, status_code=status)
+    from kholieu.web.templating import render
+
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+
+
+async def handle_kholieu_error(request: Request, exc: KholieuError) -> Response:
+    if isinstance(exc, NotAuthenticated) and not wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if exc.status_code >= 500:
+        log.error("%s: %s", exc.code, exc.message)
+    response = error_response(request, exc.status_code, exc.code, exc.message, exc.details)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, NotAuthenticated):
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+async def handle_validation_error(request: Request, exc: RequestValidationError) -> Response:
+    details = [
+        {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
+        for err in exc.errors()
+    ]
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    return error_response(request, 422, "validation_failed", summary, details)
+
+
+async def handle_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    code = HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+    return error_response(request, exc.status_code, code, str(exc.detail))
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(request, 500, "internal_error", "an unexpected error occurred")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(KholieuError, handle_kholieu_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, handle_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, handle_unexpected)

@@ -1,0 +1,58 @@
+"""Liveness and readiness: /healthz says the process is up, /readyz that its backends answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from kholieu.accounts.authz import anyone
+from kholieu.db import check_database
+from kholieu.errors import KholieuError
+from kholieu.services import Services
+from kholieu.web.deps import ServicesDep
+
+router = APIRouter(tags=["health"], dependencies=[Depends(anyone)])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _check(fn: Callable[[], Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        extra = fn() or {}
+        status = {"ok": True, **extra}
+    except KholieuError as exc:
+        status = {"ok": False, "error": exc.message}
+    except Exception as exc:  # a backend failing in a way its adapter did not foresee
+        status = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    status["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return status
+
+
+def readiness(services: Services) -> dict[str, Any]:
+    def search() -> dict[str, Any]:
+        services.search.ping()
+        lag = services.outbox.lag()
+        return {"outbox_pending": lag.pending, "lag_s": round(lag.seconds, 1)}
+
+    checks = {
+        "database": _check(lambda: check_database(services.engine)),
+        "storage": _check(services.store.ping),
+        "queue": _check(services.queue.ping),
+        "search": _check(search),
+    }
+    return {"status": "ok" if all(c["ok"] for c in checks.values()) else "fail", "checks": checks}
+
+
+@router.get("/readyz")
+async def readyz(services: ServicesDep) -> JSONResponse:
+    report = await run_in_threadpool(readiness, services)
+    return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)

@@ -1,0 +1,42 @@
+"""Jinja2 environment shared by every page: i18n, CSRF token, current user, static URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.responses import HTMLResponse
+
+from kholieu.web import csrf
+from kholieu.web.i18n import Translator, current_locale
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def make_templates(translator: Translator) -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
+    return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    full = {
+        "user": getattr(request.state, "user", None),
+        "locale": current_locale.get(),
+        "csrf_token": csrf.token(request),
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, name, full, status_code=status_code)
+    csrf.set_cookie(request, response)
+    return response
