@@ -1,0 +1,124 @@
+"""Shared fixtures: real backends, fresh state per test.
+
+The database fixture runs every test that uses it on SQLite and, when
+KHOLIEU_TEST_DATABASE_URL is set, again on PostgreSQL; migrations run once per backend and
+per run, and each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, delete, text
+from sqlalchemy.engine import make_url
+
+from kholieu.accounts.models import User
+from kholieu.app import create_app
+from kholieu.config import Settings, load_settings
+from kholieu.db import make_engine
+from kholieu.db.base import Base
+from kholieu.db.migrate import upgrade
+from kholieu.services import Services, build_services
+
+PG_URL = os.environ.get("KHOLIEU_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("KHOLIEU_TEST_REDIS_URL")
+PASSWORD = "mat-khau-123"
+
+
+def _reset_postgres(url: str) -> None:
+    """Drop everything in the test database: only ever a database whose name says test."""
+    name = make_url(url).database or ""
+    assert "test" in name, f"refusing to wipe {name!r}: test databases must have 'test' in the name"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", *(["postgresql"] if PG_URL else [])])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
+    if request.param == "postgresql":
+        assert PG_URL
+        _reset_postgres(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db')}/kholieu.db"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+
+
+def _empty_tables(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(delete(table))
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "data_dir": tmp_path,
+        "in_process_workers": 0,
+        "log_format": "json",
+        "search_url": "null://",
+        "rate_limit_url": "memory://",
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url=database_url)
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    services = build_services(settings)
+    _empty_tables(services.engine)
+    yield services
+    _empty_tables(services.engine)
+    services.close()
+
+
+@pytest.fixture
+def app(settings: Settings, services: Services):
+    return create_app(settings, services)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def make_user(services: Services) -> Callable[..., User]:
+    """Factory: make_user("teacher") creates a distinct user with the password PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "student", username: str | None = None) -> User:
+        name = username or f"{role}{next(counter)}"
+        with services.sessions.begin() as session:
+            return services.accounts.create_user(session, name, PASSWORD, role)
+
+    return make
+
+
+@pytest.fixture
+def bearer(client: TestClient) -> Callable[[User], dict[str, str]]:
+    """Factory: headers carrying a fresh API token for a user."""
+
+    def headers(user: User) -> dict[str, str]:
+        response = client.post(
+            "/api/v1/auth/token", data={"username": user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return headers
