@@ -48,6 +48,7 @@ class Settings(BaseSettings):
 
     # Jobs: consumer threads inside `kholieu serve` (0 = leave jobs to `kholieu worker`).
     in_process_workers: int | None = None
+    queue_name: str = "kholieu"
     job_retries: int = 3
     job_retry_delay_s: float = 2.0
     job_retry_backoff: float = 2.0

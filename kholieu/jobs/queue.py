@@ -45,19 +45,19 @@ class JobContext:
 TaskFunction = Callable[[JobContext], None]
 
 
-def make_huey(queue_url: str) -> Huey:
+def make_huey(queue_url: str, name: str) -> Huey:
     if queue_url.startswith("sqlite"):
         path = Path(unquote(urlsplit(queue_url).path))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey("kholieu", filename=str(path), results=False, utc=True)
-    return RedisHuey("kholieu", url=queue_url, results=False, utc=True)
+        return SqliteHuey(name, filename=str(path), results=False, utc=True)
+    return RedisHuey(name, url=queue_url, results=False, utc=True)
 
 
 class JobQueue:
     def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
         self.settings = settings
         self.sessions = sessions
-        self.huey = make_huey(settings.queue_url)
+        self.huey = make_huey(settings.queue_url, settings.queue_name)
         self._tasks: dict[str, Any] = {}
         self._services: Services | None = None
 
