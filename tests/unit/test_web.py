@@ -1,0 +1,121 @@
+"""The web shell: pages, languages, error shapes, headers, health, templates, static files."""
+
+from __future__ import annotations
+
+import pytest
+from jinja2 import Environment
+
+from kholieu.app import create_app
+from kholieu.errors import ConfigError, SearchUnavailable
+from kholieu.web.templating import TEMPLATE_DIR
+from tests.conftest import make_settings
+
+
+def test_home_speaks_vietnamese_first(client):
+    response = client.get("/", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert '<html lang="vi">' in response.text
+    assert "Kho học liệu số dùng chung cho giáo dục phổ thông" in response.text
+    assert '<meta name="viewport"' in response.text
+
+
+def test_english_switch_is_remembered(client):
+    response = client.get("/lang/en?next=/")
+    assert response.status_code == 200  # followed the redirect to /?lang=en
+    assert '<html lang="en">' in response.text and "Sign in" in response.text
+    assert '<html lang="en">' in client.get("/").text  # the cookie keeps it
+    assert '<html lang="vi">' in client.get("/?lang=vi").text
+
+
+def test_browser_language_is_honoured(client):
+    page = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in page.text
+
+
+def test_api_errors_have_one_shape(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "Not Found", "details": None}
+    }
+    response = client.post("/api/v1/auth/token", data={"username": "x"})
+    body = response.json()["error"]
+    assert response.status_code == 422 and body["code"] == "validation_failed"
+    assert body["details"][0]["field"] == "body.password"
+
+
+def test_browsers_get_an_error_page_and_a_sign_in_redirect(client):
+    response = client.get("/no/such/page", headers={"accept": "text/html"})
+    assert response.status_code == 404 and "Không tìm thấy trang" in response.text
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    csp = headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-request-id"]
+
+
+def test_no_page_loads_anything_from_another_host(client):
+    html = client.get("/").text + client.get("/login").text
+    assert "http://" not in html.replace("http://www.w3.org", "")
+    assert "https://" not in html and 'src="//' not in html and 'href="//' not in html
+
+
+def test_vendored_katex_is_served(client):
+    response = client.get("/static/vendor/katex/katex.min.js")
+    assert response.status_code == 200 and b"katex" in response.content[:2000].lower()
+    assert client.get("/static/vendor/katex/contrib/auto-render.min.js").status_code == 200
+
+
+def test_start_up_fails_loudly_without_static_assets(tmp_path):
+    settings = make_settings(tmp_path, static_dir=tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match="static assets missing"):
+        create_app(settings)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATE_DIR.glob("*.html")))
+def test_every_template_compiles(app, name):
+    env: Environment = app.state.templates.env
+    env.get_template(name)
+
+
+def test_healthz_and_readyz(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "storage", "queue", "search"}
+    assert body["checks"]["search"]["outbox_pending"] == 0
+
+
+def test_readyz_fails_when_a_backend_is_down(client, services):
+    class Down:
+        def ping(self) -> None:
+            raise SearchUnavailable("connection refused by es1:9200")
+
+    services.search = Down()  # type: ignore[assignment]
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    search = response.json()["checks"]["search"]
+    assert search == {"ok": False, "error": "connection refused by es1:9200", "ms": search["ms"]}
+
+
+def test_openapi_docs(client):
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/v1/auth/token" in paths and "/api/v1/jobs/{job_id}" in paths
+
+
+def test_job_status_is_visible_to_its_starter_only(client, services, make_user, bearer):
+    starter, other, admin = make_user("editor"), make_user("editor"), make_user("admin")
+    with services.sessions.begin() as session:
+        job = services.queue.enqueue(session, "system.check_storage", started_by=starter.id)
+    mine = client.get(f"/api/v1/jobs/{job.id}", headers=bearer(starter))
+    assert mine.status_code == 200 and mine.json()["status"] == "queued"
+    assert client.get(f"/api/v1/jobs/{job.id}", headers=bearer(other)).status_code == 404
+    assert client.get(f"/api/v1/jobs/{job.id}", headers=bearer(admin)).status_code == 200
+    assert client.get(f"/api/v1/jobs/{job.id}").status_code == 401
