@@ -35,7 +35,7 @@ class BackgroundWork:
 
     def stop(self) -> None:
         self._stop.set()
-        self.services.outbox._wake.set()
+        self.services.outbox.wake()
         self.consumer.stop(graceful=True)
         self._drainer.join(timeout=10)
 
@@ -46,4 +46,4 @@ class BackgroundWork:
             self.consumer.run()
         finally:
             self._stop.set()
-            self.services.outbox._wake.set()
+            self.services.outbox.wake()

@@ -58,6 +58,10 @@ class Outbox:
     def register_loader(self, index: str, loader: Loader) -> None:
         self._loaders[index] = loader
 
+    def wake(self) -> None:
+        """Make the drainer look now (after a commit, or to stop it promptly)."""
+        self._wake.set()
+
     def record(
         self, session: Session, index: str, doc_id: str, op: Literal["upsert", "delete"] = "upsert"
     ) -> None:

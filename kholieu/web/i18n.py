@@ -46,11 +46,10 @@ class Translator:
         return self.catalogues[current_locale.get()].ngettext(singular, plural, n)
 
 
-def pick_locale(cookie: str | None, accept_language: str, default: str) -> str:
-    if cookie in LOCALES:
-        return cookie
-    for part in accept_language.split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LOCALES:
-            return tag
-    return default
+def pick_locale(chosen: str | None, default: str) -> str:
+    """The user's explicit choice, else the site default (Vietnamese).
+
+    Accept-Language is deliberately ignored: many phones in Vietnam are set to English, and
+    their owners still expect the Vietnamese site.
+    """
+    return chosen if chosen in LOCALES else default

@@ -29,7 +29,6 @@ def install(app: FastAPI) -> None:
         settings = request.app.state.services.settings
         locale = pick_locale(
             request.query_params.get("lang") or request.cookies.get(COOKIE),
-            request.headers.get("accept-language", ""),
             settings.default_locale,
         )
         current_locale.set(locale)

@@ -143,5 +143,5 @@ def test_drainer_thread_is_woken_by_commits(services, backend, make_user):
         assert backend.docs[f"people/{user.id}"]["title"] == "woken"
     finally:
         stop.set()
-        services.outbox._wake.set()
+        services.outbox.wake()
         thread.join(5)

@@ -27,9 +27,9 @@ def test_english_switch_is_remembered(client):
     assert '<html lang="vi">' in client.get("/?lang=vi").text
 
 
-def test_browser_language_is_honoured(client):
+def test_vietnamese_even_when_the_phone_is_set_to_english(client):
     page = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
-    assert '<html lang="en">' in page.text
+    assert '<html lang="vi">' in page.text
 
 
 def test_api_errors_have_one_shape(client):

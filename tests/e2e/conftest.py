@@ -1,0 +1,77 @@
+"""A real `kholieu serve` process and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium's own network chatter is refused on this closed network; keep it quiet and fast.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+E2E_PASSWORD = "mat-khau-e2e"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _kholieu(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    subprocess.run([sys.executable, "-m", "kholieu", *args], input=stdin, text=True, env=env,
+                   check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    env = {**os.environ, "KHOLIEU_DATA_DIR": str(data), "KHOLIEU_LOG_FORMAT": "json"}
+    _kholieu(env, "users", "create", "co.hoa", "--role", "teacher", "--password-stdin",
+             "--display-name", "Cô Hoà", stdin=E2E_PASSWORD + "\n")
+    log = open(Path(data) / "serve.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kholieu", "serve", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                raise RuntimeError(
+                    "kholieu serve did not become ready:\n" + (data / "serve.log").read_text()
+                ) from None
+            time.sleep(0.1)
+    yield base
+    server.terminate()
+    server.wait(15)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,0 +1,67 @@
+"""A teacher signs in through the real server in Chromium, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import E2E_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, base: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", "co.hoa")
+    page.fill("input[name=password]", E2E_PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_teacher_signs_in_and_sees_the_home_page(live_server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    sign_in(page, live_server)
+    assert page.get_by_test_id("welcome").inner_text() == "Xin chào, Cô Hoà!"
+    assert "Giáo viên" in page.get_by_test_id("current-user").inner_text()
+    # KaTeX (vendored, same origin) typeset the sample formula.
+    page.wait_for_selector("[data-testid=math-sample] .katex")
+    assert page.locator("[data-testid=math-sample] .katex-display").count() == 1
+    assert failed == []
+    page.click("text=Đăng xuất")
+    page.wait_for_selector("a[href='/login']")
+    context.close()
+
+
+def test_wrong_password_is_explained(live_server, browser):
+    page = browser.new_page()
+    page.goto(live_server + "/login")
+    page.fill("input[name=username]", "co.hoa")
+    page.fill("input[name=password]", "not-the-password")
+    page.click("form.stack button[type=submit]")
+    assert page.locator("[role=alert]").inner_text() == "Sai tên đăng nhập hoặc mật khẩu."
+    page.close()
+
+
+def test_phone_layout_has_a_working_menu(live_server, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    nav_link = page.locator("#nav a[href='/login']")
+    assert not nav_link.is_visible()
+    page.click(".menu-toggle")
+    assert nav_link.is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"page is {width}px wide on a 375px phone"
+    page.screenshot(path=str(_screenshot_dir() / "home-phone.png"), full_page=True)
+    context.close()
+
+
+def _screenshot_dir():
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.gettempdir()) / "kholieu-screenshots"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,77 @@
+"""The `kholieu` command as users run it: a real process, real exit codes and output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+COMMANDS = [[], ["serve"], ["worker"], ["migrate"], ["demo"], ["users"], ["users", "create"]]
+
+
+@pytest.fixture
+def run(tmp_path, database_url, services):
+    """Run `kholieu ...` against this test's database (tables emptied around the test)."""
+    env = {
+        **os.environ,
+        "KHOLIEU_DATA_DIR": str(tmp_path),
+        "KHOLIEU_DATABASE_URL": database_url,
+        "KHOLIEU_LOG_FORMAT": "json",
+    }
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kholieu", *args],
+            input=stdin, capture_output=True, text=True, env=env, timeout=120,
+        )
+
+    return run
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "kholieu")
+def test_every_command_has_help(command):
+    result = subprocess.run(
+        [sys.executable, "-m", "kholieu", *command, "--help"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout and "/" in result.stdout  # Vietnamese / English
+
+
+def test_users_create_from_stdin(run, services):
+    result = run("users", "create", "co.lan", "--role", "teacher", "--password-stdin",
+                 "--display-name", "Cô Lan", stdin="mat-khau-moi\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("created co.lan (teacher)")
+    with services.sessions() as session:
+        assert services.accounts.authenticate(session, "co.lan", "mat-khau-moi").display_name == (
+            "Cô Lan"
+        )
+
+
+def test_users_create_reports_bad_input_in_one_line(run):
+    run("users", "create", "hs1", "--role", "student", "--password-stdin", stdin="12345678\n")
+    again = run("users", "create", "hs1", "--role", "student", "--password-stdin",
+                stdin="12345678\n")
+    assert again.returncode == 1
+    assert again.stderr.strip().splitlines()[-1] == "kholieu: error: username 'hs1' is taken"
+    bad_role = run("users", "create", "hs2", "--role", "boss", "--password-stdin",
+                   stdin="12345678\n")
+    assert bad_role.returncode == 1 and "role: 'boss' is not one of" in bad_role.stderr
+
+
+def test_demo_is_idempotent(run, services):
+    first = run("demo")
+    second = run("demo")
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert "giaovien" in second.stdout
+    with services.sessions() as session:
+        user = services.accounts.authenticate(session, "giaovien", "kholieu-demo")
+        assert user is not None and user.role == "teacher"
+
+
+def test_migrate_reports_the_revision(run):
+    result = run("migrate")
+    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0001"
