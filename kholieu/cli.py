@@ -65,7 +65,7 @@ def serve(
         port=port or settings.port,
         log_config=None,
         proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Proxies whose X-Forwarded-For is believed (the login limiter counts per client address).
+    forwarded_allow_ips: str = "127.0.0.1"
     log_format: Literal["auto", "console", "json"] = "auto"
     default_locale: Literal["vi", "en"] = "vi"
 

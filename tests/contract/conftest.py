@@ -92,8 +92,9 @@ def target(request: pytest.FixtureRequest, tmp_path, aws_credentials) -> Iterato
     elif request.param == "s3-moto":
         with mock_aws():
             boto3.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
-            yield Target(S3Store(bucket, prefix="kl", region=REGION), _requests_fetch,
-                         _requests_put)
+            yield Target(
+                S3Store(bucket, prefix="kl", region=REGION), _requests_fetch, _requests_put
+            )
     else:
         endpoint = request.getfixturevalue("moto_server")
         client = boto3.client("s3", region_name=REGION, endpoint_url=endpoint)

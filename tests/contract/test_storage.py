@@ -91,8 +91,9 @@ def test_list_by_prefix(target):
     assert {i.size for i in target.store.list("q/")} == {3}
 
 
-@pytest.mark.parametrize("key", ["../etc/passwd", "/abs", "a//b", "a/./b", "a/../b", ".meta/x",
-                                 "a\\b", "bad\x00key", ""])
+@pytest.mark.parametrize(
+    "key", ["../etc/passwd", "/abs", "a//b", "a/./b", "a/../b", ".meta/x", "a\\b", "bad\x00key", ""]
+)
 def test_keys_that_could_escape_are_refused(target, key):
     with pytest.raises(InvalidKey):
         target.store.put(key, io.BytesIO(b"x"))
@@ -158,8 +159,9 @@ def test_multipart_through_presigned_part_urls(target):
     chunks = [os.urandom(MIN_PART_SIZE), b"tail"]
     parts = []
     for number, chunk in enumerate(chunks, start=1):
-        status, headers = target.put(store.part_url("mp/direct.bin", upload_id, number,
-                                                    expires_s=60), chunk)
+        status, headers = target.put(
+            store.part_url("mp/direct.bin", upload_id, number, expires_s=60), chunk
+        )
         assert status == 200
         etag = {k.lower(): v for k, v in headers.items()}["etag"].strip('"')
         parts.append(Part(number, etag, len(chunk)))

@@ -16,8 +16,13 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own network chatter is refused on this closed network; keep it quiet and fast.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 E2E_PASSWORD = "mat-khau-e2e"
 
@@ -29,8 +34,15 @@ def _free_port() -> int:
 
 
 def _kholieu(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run([sys.executable, "-m", "kholieu", *args], input=stdin, text=True, env=env,
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "kholieu", *args],
+        input=stdin,
+        text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -38,12 +50,24 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     env = {**os.environ, "KHOLIEU_DATA_DIR": str(data), "KHOLIEU_LOG_FORMAT": "json"}
-    _kholieu(env, "users", "create", "co.hoa", "--role", "teacher", "--password-stdin",
-             "--display-name", "Cô Hoà", stdin=E2E_PASSWORD + "\n")
+    _kholieu(
+        env,
+        "users",
+        "create",
+        "co.hoa",
+        "--role",
+        "teacher",
+        "--password-stdin",
+        "--display-name",
+        "Cô Hoà",
+        stdin=E2E_PASSWORD + "\n",
+    )
     log = open(Path(data) / "serve.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "kholieu", "serve", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -94,8 +94,12 @@ def test_login_page_sign_in_and_out(client, make_user):
     assert page.status_code == 200
     response = client.post(
         "/login",
-        data={"username": user.username, "password": PASSWORD, "next": "/",
-              "csrf_token": csrf_from(page.text)},
+        data={
+            "username": user.username,
+            "password": PASSWORD,
+            "next": "/",
+            "csrf_token": csrf_from(page.text),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303 and response.headers["location"] == "/"
@@ -111,8 +115,10 @@ def test_login_page_sign_in_and_out(client, make_user):
 def test_session_is_revoked_on_logout_even_if_the_cookie_is_replayed(client, make_user):
     user = make_user()
     page = client.get("/login")
-    client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                "csrf_token": csrf_from(page.text)})
+    client.post(
+        "/login",
+        data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_from(page.text)},
+    )
     session_cookie = client.cookies["kholieu_session"]
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
     client.cookies.set("kholieu_session", session_cookie)
@@ -154,15 +160,22 @@ def test_login_is_rate_limited(client, services, make_user):
     assert response.json()["error"]["code"] == "rate_limited"
     # Even the right password waits now, and the login page says so in Vietnamese.
     page = client.get("/login")
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                           "csrf_token": csrf_from(page.text)})
+    response = client.post(
+        "/login",
+        data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_from(page.text)},
+    )
     assert response.status_code == 429 and "Quá nhiều lần đăng nhập sai" in response.text
 
 
 @pytest.mark.parametrize(
     ("target", "expected"),
-    [("/quiz/1?x=2", "/quiz/1?x=2"), ("https://evil.example/", "/"), ("//evil.example", "/"),
-     ("javascript:alert(1)", "/"), (None, "/")],
+    [
+        ("/quiz/1?x=2", "/quiz/1?x=2"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        (None, "/"),
+    ],
 )
 def test_next_only_goes_to_this_site(target, expected):
     assert safe_next(target) == expected

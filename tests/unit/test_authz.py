@@ -66,8 +66,10 @@ def test_cookie_authenticated_api_writes_need_the_csrf_header(guarded, client, m
 
     user = make_user("teacher")
     page = client.get("/login")
-    client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                "csrf_token": csrf_from(page.text)})
+    client.post(
+        "/login",
+        data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_from(page.text)},
+    )
     assert client.post("/api/v1/_test/teachers").status_code == 403
     token = csrf_from(client.get("/login").text)
     response = client.post("/api/v1/_test/teachers", headers={"X-CSRF-Token": token})

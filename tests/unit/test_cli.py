@@ -24,7 +24,11 @@ def run(tmp_path, database_url, services):
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "kholieu", *args],
-            input=stdin, capture_output=True, text=True, env=env, timeout=120,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
         )
 
     return run
@@ -34,15 +38,26 @@ def run(tmp_path, database_url, services):
 def test_every_command_has_help(command):
     result = subprocess.run(
         [sys.executable, "-m", "kholieu", *command, "--help"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout and "/" in result.stdout  # Vietnamese / English
 
 
 def test_users_create_from_stdin(run, services):
-    result = run("users", "create", "co.lan", "--role", "teacher", "--password-stdin",
-                 "--display-name", "Cô Lan", stdin="mat-khau-moi\n")
+    result = run(
+        "users",
+        "create",
+        "co.lan",
+        "--role",
+        "teacher",
+        "--password-stdin",
+        "--display-name",
+        "Cô Lan",
+        stdin="mat-khau-moi\n",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("created co.lan (teacher)")
     with services.sessions() as session:
@@ -53,12 +68,14 @@ def test_users_create_from_stdin(run, services):
 
 def test_users_create_reports_bad_input_in_one_line(run):
     run("users", "create", "hs1", "--role", "student", "--password-stdin", stdin="12345678\n")
-    again = run("users", "create", "hs1", "--role", "student", "--password-stdin",
-                stdin="12345678\n")
+    again = run(
+        "users", "create", "hs1", "--role", "student", "--password-stdin", stdin="12345678\n"
+    )
     assert again.returncode == 1
     assert again.stderr.strip().splitlines()[-1] == "kholieu: error: username 'hs1' is taken"
-    bad_role = run("users", "create", "hs2", "--role", "boss", "--password-stdin",
-                   stdin="12345678\n")
+    bad_role = run(
+        "users", "create", "hs2", "--role", "boss", "--password-stdin", stdin="12345678\n"
+    )
     assert bad_role.returncode == 1 and "role: 'boss' is not one of" in bad_role.stderr
 
 

@@ -61,7 +61,10 @@ def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **env}
     return subprocess.run(
         [sys.executable, "-m", "kholieu", *args],
-        capture_output=True, text=True, env=full_env, timeout=60,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
     )
 
 

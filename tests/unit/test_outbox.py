@@ -129,9 +129,7 @@ def test_drainer_thread_is_woken_by_commits(services, backend, make_user):
     import time
 
     stop = threading.Event()
-    thread = threading.Thread(
-        target=services.outbox.run_forever, args=(stop, 30.0), daemon=True
-    )
+    thread = threading.Thread(target=services.outbox.run_forever, args=(stop, 30.0), daemon=True)
     thread.start()
     try:
         user = make_user()
