@@ -24,6 +24,11 @@ from kholieu.db.base import Base
 from kholieu.db.migrate import upgrade
 from kholieu.services import Services, build_services
 
+# Tests build their own settings; a developer's KHOLIEU_* (a real database or bucket) must
+# never leak into them or into the servers they start.
+for _name in [n for n in os.environ if n.startswith("KHOLIEU_") and "_TEST_" not in n]:
+    del os.environ[_name]
+
 PG_URL = os.environ.get("KHOLIEU_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("KHOLIEU_TEST_REDIS_URL")
 PASSWORD = "mat-khau-123"

@@ -213,8 +213,11 @@ class S3Store:
             )
 
     def ping(self) -> None:
-        with self._errors(""):
-            self._client.head_bucket(Bucket=self.bucket)
+        try:
+            with self._errors(""):
+                self._client.head_bucket(Bucket=self.bucket)
+        except ObjectNotFound:  # HEAD on a bucket answers a bare 404
+            raise StorageUnavailable(f"bucket {self.bucket!r} does not exist") from None
 
     # -- helpers ---------------------------------------------------------------------------
     def _k(self, key: str) -> str:

@@ -119,3 +119,23 @@ def test_job_status_is_visible_to_its_starter_only(client, services, make_user, 
     assert client.get(f"/api/v1/jobs/{job.id}", headers=bearer(other)).status_code == 404
     assert client.get(f"/api/v1/jobs/{job.id}", headers=bearer(admin)).status_code == 200
     assert client.get(f"/api/v1/jobs/{job.id}").status_code == 401
+
+
+def test_requests_are_logged_as_json_lines(client, settings, capfd):
+    import json
+    import logging
+
+    from kholieu.logs import configure_logging
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure_logging(settings)  # log_format=json in tests
+        client.get("/healthz", headers={"x-request-id": "abc123"})
+        lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line]
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    request = next(line for line in lines if line.get("event") == "request")
+    assert request["path"] == "/healthz" and request["status"] == 200
+    assert request["request_id"] == "abc123" and request["level"] == "info"

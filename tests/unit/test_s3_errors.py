@@ -1,0 +1,57 @@
+"""S3Store turns botocore's failures into the project's own errors."""
+
+from __future__ import annotations
+
+import io
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from kholieu.errors import ObjectNotFound, StorageUnavailable, UploadNotFound
+from kholieu.storage.s3 import S3Store
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="kholieu-test")
+        yield
+
+
+def test_missing_bucket_is_storage_unavailable(aws):
+    with pytest.raises(StorageUnavailable, match="no-such-bucket"):
+        S3Store("no-such-bucket", region="us-east-1").ping()
+
+
+def test_missing_key_and_upload(aws):
+    store = S3Store("kholieu-test", region="us-east-1")
+    with pytest.raises(ObjectNotFound):
+        store.get("a/b")
+    with pytest.raises(UploadNotFound):
+        store.list_parts("a/b", "not-an-upload")
+
+
+def test_unreachable_endpoint_is_storage_unavailable(monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    store = S3Store(
+        "kholieu-test",
+        endpoint_url="http://127.0.0.1:1",
+        region="us-east-1",
+        connect_timeout=1,
+        max_attempts=1,
+    )
+    with pytest.raises(StorageUnavailable, match="unreachable"):
+        store.put("a/b", io.BytesIO(b"x"))
+
+
+def test_from_url_reads_bucket_prefix_and_options():
+    store = S3Store.from_url(
+        "s3://bucket/some/prefix?endpoint_url=http://minio:9000&region=hn-1&addressing_style=path"
+    )
+    assert store.bucket == "bucket" and store.prefix == "some/prefix/"
+    assert store._client.meta.endpoint_url == "http://minio:9000"
+    assert store._client.meta.region_name == "hn-1"
