@@ -55,24 +55,23 @@ def moto_server() -> Iterator[str]:
     server.stop()
 
 
-def _requests_fetch(url: str, headers: dict[str, str] | None = None):
-    response = requests.get(url, headers=headers or {}, timeout=30)
-    return response.status_code, dict(response.headers), response.content
+def _over(http) -> tuple[Callable, Callable]:
+    """fetch/put through an HTTP module: requests (which moto's in-process mock intercepts) or
+    httpx2 (a real socket to moto's server)."""
 
+    def fetch(url: str, headers: dict[str, str] | None = None):
+        response = http.get(url, headers=headers or {}, timeout=30)
+        return response.status_code, dict(response.headers), response.content
 
-def _requests_put(url: str, body: bytes):
-    response = requests.put(url, data=body, timeout=30)
-    return response.status_code, dict(response.headers)
+    def put(url: str, body: bytes):
+        response = (
+            http.put(url, data=body, timeout=30)
+            if http is requests
+            else http.put(url, content=body, timeout=30)
+        )
+        return response.status_code, dict(response.headers)
 
-
-def _httpx_fetch(url: str, headers: dict[str, str] | None = None):
-    response = httpx.get(url, headers=headers or {}, timeout=30)
-    return response.status_code, dict(response.headers), response.content
-
-
-def _httpx_put(url: str, body: bytes):
-    response = httpx.put(url, content=body, timeout=30)
-    return response.status_code, dict(response.headers)
+    return fetch, put
 
 
 @pytest.fixture(params=["local", "s3-moto", "s3-http"])
@@ -92,9 +91,7 @@ def target(request: pytest.FixtureRequest, tmp_path, aws_credentials) -> Iterato
     elif request.param == "s3-moto":
         with mock_aws():
             boto3.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
-            yield Target(
-                S3Store(bucket, prefix="kl", region=REGION), _requests_fetch, _requests_put
-            )
+            yield Target(S3Store(bucket, prefix="kl", region=REGION), *_over(requests))
     else:
         endpoint = request.getfixturevalue("moto_server")
         client = boto3.client("s3", region_name=REGION, endpoint_url=endpoint)
@@ -102,4 +99,4 @@ def target(request: pytest.FixtureRequest, tmp_path, aws_credentials) -> Iterato
         store = S3Store.from_url(
             f"s3://{bucket}/kl?endpoint_url={endpoint}&region={REGION}&addressing_style=path"
         )
-        yield Target(store, _httpx_fetch, _httpx_put)
+        yield Target(store, *_over(httpx))
