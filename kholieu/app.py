@@ -16,16 +16,19 @@ from kholieu.errors import ConfigError
 from kholieu.jobs import api as jobs_api
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.services import Services, build_services
-from kholieu.web import errors, health, middleware, objects, pages
+from kholieu.web import docs, errors, health, middleware, objects, pages
 from kholieu.web.i18n import Translator
 from kholieu.web.templating import make_templates
+
+VENDORED = ("katex/katex.min.js", "swagger-ui/swagger-ui-bundle.js")
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     """Build the app; pass ``services`` to share them with the caller (tests, the CLI)."""
-    if not (settings.static_dir / "vendor" / "katex" / "katex.min.js").is_file():
+    missing = [a for a in VENDORED if not (settings.static_dir / "vendor" / a).is_file()]
+    if missing:
         raise ConfigError(
-            f"static assets missing under {settings.static_dir} (vendor/katex); "
+            f"static assets missing under {settings.static_dir}: {', '.join(missing)}; "
             "run scripts/vendor.sh or set KHOLIEU_STATIC_DIR"
         )
     services = services or build_services(settings)
@@ -47,6 +50,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         version=__version__,
         description="Open learning-content repository for Vietnam's schools.",
         lifespan=lifespan,
+        docs_url=None,  # served by web/docs.py from static/vendor/, not from a CDN
+        redoc_url=None,
     )
     translator = Translator()
     app.state.services = services
@@ -55,7 +60,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     errors.install(app)
     middleware.install(app)
-    for module in (health, pages, accounts_pages, accounts_api, jobs_api, objects):
+    for module in (health, pages, docs, accounts_pages, accounts_api, jobs_api, objects):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app

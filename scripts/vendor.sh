@@ -3,11 +3,16 @@
 # The result is committed, so running the app needs neither npm nor a network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 rm -rf static/vendor/katex
 mkdir -p static/vendor/katex/contrib
 cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css static/vendor/katex/
 cp node_modules/katex/dist/contrib/auto-render.min.js static/vendor/katex/contrib/
 cp -r node_modules/katex/dist/fonts static/vendor/katex/fonts
 cp node_modules/katex/LICENSE static/vendor/katex/LICENSE
+rm -rf static/vendor/swagger-ui
+mkdir -p static/vendor/swagger-ui
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+   node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
+echo "static/vendor: swagger-ui-dist $(node -p "require('./node_modules/swagger-ui-dist/package.json').version")"
 echo "static/vendor: katex $(node -p "require('./node_modules/katex/package.json').version")"

@@ -65,3 +65,14 @@ def _screenshot_dir():
     path = Path(tempfile.gettempdir()) / "kholieu-screenshots"
     path.mkdir(exist_ok=True)
     return path
+
+
+def test_api_docs_render_from_vendored_swagger_ui(live_server, browser):
+    page = browser.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    page.on("requestfailed", lambda request: blocked.append(request.url))
+    page.goto(live_server + "/docs")
+    page.wait_for_selector(".opblock-summary-path[data-path='/api/v1/auth/token']")
+    assert blocked == []
+    page.close()
