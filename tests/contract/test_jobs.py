@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 
@@ -13,9 +12,7 @@ from kholieu.jobs.models import Job
 from kholieu.jobs.queue import JobContext
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.services import Services, build_services
-from tests.conftest import make_settings
-
-REDIS_URL = os.environ.get("KHOLIEU_TEST_REDIS_URL")
+from tests.conftest import REDIS_URL, make_settings
 
 
 @pytest.fixture(params=["sqlite", *(["redis"] if REDIS_URL else [])])
