@@ -93,8 +93,22 @@ class JobQueue:
             raise ValidationFailed(f"no job called {name!r}")
         job = Job(id=uuid.uuid4().hex, name=name, payload=payload or {}, started_by=started_by)
         session.add(job)
-        on_commit(session, lambda: self._tasks[name](job.id))
+        on_commit(session, lambda: self._dispatch(name, job.id))
         return job
+
+    def _dispatch(self, name: str, job_id: str) -> None:
+        """Hand a committed job to huey; if the queue is unreachable, say so on the job row
+        rather than leave it 'queued' with nothing in the queue."""
+        try:
+            self._tasks[name](job_id)
+        except Exception as exc:
+            log.error("could not queue job %s (%s): %s", job_id, name, exc)
+            self._mark(
+                job_id,
+                status=JobStatus.failed,
+                error=f"job queue unreachable: {exc}",
+                finished=True,
+            )
 
     def ping(self) -> None:
         try:

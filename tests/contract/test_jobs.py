@@ -127,3 +127,15 @@ def test_unknown_job_name_is_refused(jobs):
 
 def test_queue_ping(jobs):
     jobs.queue.ping()
+
+
+def test_unreachable_queue_marks_the_job_failed_after_commit(tmp_path, database_url, services):
+    settings = make_settings(tmp_path, database_url=database_url, queue_url="redis://127.0.0.1:1/0")
+    broken = build_services(settings)
+    with broken.sessions.begin() as session:
+        job = broken.queue.enqueue(session, "system.check_storage")
+    with broken.sessions() as session:
+        row = session.get(Job, job.id)
+        assert row.status == "failed"
+        assert row.error.startswith("job queue unreachable: ")
+    broken.close()
