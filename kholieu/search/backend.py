@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from kholieu.errors import ConfigError
+
 
 class SearchBackend(Protocol):
     def upsert(self, index: str, docs: list[dict[str, Any]]) -> None:
@@ -31,8 +33,6 @@ class NullSearchBackend:
 def make_search_backend(url: str) -> SearchBackend:
     if url.startswith("null:"):
         return NullSearchBackend()
-    from kholieu.errors import ConfigError
-
     raise ConfigError(
         f"KHOLIEU_SEARCH_URL={url!r}: this build has no search engine backend yet; "
         "use null:// until the search backends land"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from kholieu.config import Settings
 from kholieu.storage.base import ObjectInfo, ObjectStore, ObjectStream, Part
+from kholieu.storage.local import LocalStore
 
 
 def make_store(settings: Settings) -> ObjectStore:
@@ -15,10 +17,6 @@ def make_store(settings: Settings) -> ObjectStore:
         from kholieu.storage.s3 import S3Store
 
         return S3Store.from_url(url)
-    from pathlib import Path
-
-    from kholieu.storage.local import LocalStore
-
     return LocalStore(Path(unquote(urlsplit(url).path)), settings.secret_key.get_secret_value())
 
 

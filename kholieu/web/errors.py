@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kholieu.errors import KholieuError, NotAuthenticated, RateLimited
+from kholieu.web.templating import render
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,6 @@ def error_response(
     if wants_json(request):
         body = {"error": {"code": code, "message": message, "details": details}}
         return JSONResponse(body, status_code=status)
-    from kholieu.web.templating import render
-
     return render(request, "error.html", {"status": status, "message": message}, status_code=status)
 
 
