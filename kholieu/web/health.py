@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse
 
 from kholieu.accounts.authz import anyone
 from kholieu.db import check_database
-from kholieu.errors import KholieuError
+from kholieu.db.migrate import current_revision, head_revision
+from kholieu.errors import DatabaseUnavailable, KholieuError
 from kholieu.services import Services
 from kholieu.web.deps import ServicesDep
 
@@ -43,8 +44,15 @@ def readiness(services: Services) -> dict[str, Any]:
         lag = services.outbox.lag()
         return {"outbox_pending": lag.pending, "lag_s": round(lag.seconds, 1)}
 
+    def database() -> dict[str, Any]:
+        check_database(services.engine)
+        revision, head = current_revision(services.engine), head_revision()
+        if revision != head:
+            raise DatabaseUnavailable(f"schema at {revision}, code expects {head}: run migrate")
+        return {"revision": revision}
+
     checks = {
-        "database": _check(lambda: check_database(services.engine)),
+        "database": _check(database),
         "storage": _check(services.store.ping),
         "queue": _check(services.queue.ping),
         "search": _check(search),

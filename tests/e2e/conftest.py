@@ -50,18 +50,6 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     env = {**os.environ, "KHOLIEU_DATA_DIR": str(data), "KHOLIEU_LOG_FORMAT": "json"}
-    _kholieu(
-        env,
-        "users",
-        "create",
-        "co.hoa",
-        "--role",
-        "teacher",
-        "--password-stdin",
-        "--display-name",
-        "Cô Hoà",
-        stdin=E2E_PASSWORD + "\n",
-    )
     log = open(Path(data) / "serve.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "kholieu", "serve", "--port", str(port)],
@@ -83,6 +71,19 @@ def live_server(tmp_path_factory) -> Iterator[str]:
                     "kholieu serve did not become ready:\n" + (data / "serve.log").read_text()
                 ) from None
             time.sleep(0.1)
+    # The server migrated the fresh database itself; now there is somewhere to add a user.
+    _kholieu(
+        env,
+        "users",
+        "create",
+        "co.hoa",
+        "--role",
+        "teacher",
+        "--password-stdin",
+        "--display-name",
+        "Cô Hoà",
+        stdin=E2E_PASSWORD + "\n",
+    )
     yield base
     server.terminate()
     server.wait(15)

@@ -90,6 +90,21 @@ def test_healthz_and_readyz(client):
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "storage", "queue", "search"}
     assert body["checks"]["search"]["outbox_pending"] == 0
+    assert body["checks"]["database"]["revision"] == "0001"
+
+
+def test_readyz_fails_until_migrations_are_applied(client, services):
+    from alembic import command
+
+    from kholieu.db.migrate import alembic_config, upgrade
+
+    command.downgrade(alembic_config(services.engine), "base")
+    try:
+        database = client.get("/readyz").json()["checks"]["database"]
+        assert database["ok"] is False
+        assert database["error"] == "schema at None, code expects 0001: run migrate"
+    finally:
+        upgrade(services.engine)
 
 
 def test_readyz_fails_when_a_backend_is_down(client, services):
