@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import IO, BinaryIO
 from urllib.parse import quote, urlencode
 
-from kholieu.errors import ObjectNotFound, PermissionDenied, StorageUnavailable, UploadNotFound
+from kholieu.errors import (
+    ObjectNotFound,
+    PermissionDenied,
+    StorageUnavailable,
+    UploadNotFound,
+    ValidationFailed,
+)
 from kholieu.storage.base import (
     CHUNK,
     HashingReader,
@@ -132,26 +138,24 @@ class LocalStore:
     def upload_part(self, key: str, upload_id: str, number: int, data: BinaryIO) -> Part:
         folder = self._upload_folder(key, upload_id)
         if not 1 <= number <= 10000:
-            raise UploadNotFound(f"part number {number} is outside 1-10000")
+            raise ValidationFailed(f"part number {number} is outside 1-10000")
         digest = hashlib.md5(usedforsecurity=False)
         with self._tempfile() as tmp:
             while chunk := data.read(CHUNK):
                 digest.update(chunk)
                 tmp.write(chunk)
-        os.replace(tmp.name, folder / f"{number:05d}.part")
-        size = (folder / f"{number:05d}.part").stat().st_size
-        return Part(number=number, etag=digest.hexdigest(), size=size)
+        part = folder / f"{number:05d}.part"
+        # The ETag lands first: a part file without its ETag is never listed as received.
+        (folder / f"{number:05d}.etag").write_text(digest.hexdigest())
+        os.replace(tmp.name, part)
+        return Part(number=number, etag=digest.hexdigest(), size=part.stat().st_size)
 
     def list_parts(self, key: str, upload_id: str) -> list[Part]:
         folder = self._upload_folder(key, upload_id)
-        parts = []
-        for path in sorted(folder.glob("*.part")):
-            digest = hashlib.md5(usedforsecurity=False)
-            with open(path, "rb") as fh:
-                while chunk := fh.read(CHUNK):
-                    digest.update(chunk)
-            parts.append(Part(int(path.stem), digest.hexdigest(), path.stat().st_size))
-        return parts
+        return [
+            Part(int(path.stem), path.with_suffix(".etag").read_text(), path.stat().st_size)
+            for path in sorted(folder.glob("*.part"))
+        ]
 
     def complete_upload(self, key: str, upload_id: str, parts: list[Part]) -> ObjectInfo:
         folder = self._upload_folder(key, upload_id)

@@ -182,3 +182,15 @@ def test_aborted_upload_is_gone(target):
 
 def test_ping(target):
     target.store.ping()
+
+
+def test_resending_a_part_replaces_it(target):
+    """A part cut off mid-transfer is simply sent again under the same number."""
+    store = target.store
+    upload_id = store.start_upload("mp/again")
+    store.upload_part("mp/again", upload_id, 1, io.BytesIO(b"a" * MIN_PART_SIZE))
+    first = store.upload_part("mp/again", upload_id, 1, io.BytesIO(b"b" * MIN_PART_SIZE))
+    last = store.upload_part("mp/again", upload_id, 2, io.BytesIO(b"tail"))
+    assert [p.etag for p in store.list_parts("mp/again", upload_id)] == [first.etag, last.etag]
+    store.complete_upload("mp/again", upload_id, [first, last])
+    assert b"".join(store.get("mp/again")) == b"b" * MIN_PART_SIZE + b"tail"
