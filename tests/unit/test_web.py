@@ -154,3 +154,26 @@ def test_requests_are_logged_as_json_lines(client, settings, capfd):
     request = next(line for line in lines if line.get("event") == "request")
     assert request["path"] == "/healthz" and request["status"] == 200
     assert request["request_id"] == "abc123" and request["level"] == "info"
+
+
+def test_unexpected_errors_are_500_without_internals(app):
+    from fastapi import APIRouter, Depends
+    from fastapi.testclient import TestClient
+
+    from kholieu.accounts.authz import anyone
+
+    router = APIRouter()
+
+    @router.get("/api/v1/_test/boom", dependencies=[Depends(anyone)])
+    def boom() -> None:
+        raise RuntimeError("password=hunter2 leaked in a message")
+
+    app.include_router(router)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/_test/boom")
+    assert response.status_code == 500
+    assert response.json()["error"] == {
+        "code": "internal_error",
+        "message": "an unexpected error occurred",
+        "details": None,
+    }
