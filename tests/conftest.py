@@ -8,6 +8,7 @@ per run, and each test starts from empty tables.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +31,8 @@ for _name in [n for n in os.environ if n.startswith("KHOLIEU_") and "_TEST_" not
     del os.environ[_name]
 
 PG_URL = os.environ.get("KHOLIEU_TEST_DATABASE_URL")
+# huey queue name for this run: two runs sharing one Redis must not consume each other's jobs.
+TEST_QUEUE = f"kholieu-test-{uuid.uuid4().hex[:8]}"
 REDIS_URL = os.environ.get("KHOLIEU_TEST_REDIS_URL")
 PASSWORD = "mat-khau-123"
 

@@ -103,11 +103,11 @@ class JobQueue:
             self._tasks[name](job_id)
         except Exception as exc:
             log.error("could not queue job %s (%s): %s", job_id, name, exc)
-            self._mark(
+            self._update(
                 job_id,
                 status=JobStatus.failed,
                 error=f"job queue unreachable: {exc}",
-                finished=True,
+                finished_at=utcnow(),
             )
 
     def ping(self) -> None:
@@ -131,7 +131,7 @@ class JobQueue:
 
     # -- running ---------------------------------------------------------------------------
     def _run(self, fn: TaskFunction, job_id: str, *, retries_left: int) -> None:
-        payload = self._mark(job_id, status=JobStatus.running, attempt=True)
+        payload = self._update(job_id, status=JobStatus.running, attempts=Job.attempts + 1)
         if payload is None:
             log.warning("job %s has no row; skipped", job_id)
             return
@@ -141,47 +141,29 @@ class JobQueue:
             fn(ctx)
         except Exception as exc:
             final = retries_left <= 0
-            self._mark(
+            self._update(
                 job_id,
                 status=JobStatus.failed if final else JobStatus.retrying,
                 error=f"{type(exc).__name__}: {exc}",
-                finished=final,
+                finished_at=utcnow() if final else None,
             )
             raise
-        self._mark(job_id, status=JobStatus.succeeded, progress=1.0, error=None, finished=True)
+        self._update(
+            job_id, status=JobStatus.succeeded, progress=1.0, error=None, finished_at=utcnow()
+        )
 
-    def _mark(
-        self,
-        job_id: str,
-        *,
-        status: JobStatus,
-        attempt: bool = False,
-        progress: float | None = None,
-        error: str | bool | None = False,
-        finished: bool = False,
-    ) -> dict[str, Any] | None:
+    def _progress(self, job_id: str, fraction: float) -> None:
+        self._update(job_id, progress=max(0.0, min(1.0, fraction)))
+
+    def _update(self, job_id: str, **changes: Any) -> dict[str, Any] | None:
+        """Apply ``changes`` to a job row in its own transaction; return its payload."""
         with self.sessions.begin() as session:
             job = session.get(Job, job_id)
             if job is None:
                 return None
-            job.status = status
-            job.updated_at = utcnow()
-            if attempt:
-                job.attempts += 1
-            if progress is not None:
-                job.progress = progress
-            if error is not False:
-                job.error = error  # type: ignore[assignment]
-            if finished:
-                job.finished_at = utcnow()
+            for name, value in {**changes, "updated_at": utcnow()}.items():
+                setattr(job, name, value)
             return dict(job.payload)
-
-    def _progress(self, job_id: str, fraction: float) -> None:
-        with self.sessions.begin() as session:
-            job = session.get(Job, job_id)
-            if job is not None:
-                job.progress = max(0.0, min(1.0, fraction))
-                job.updated_at = utcnow()
 
 
 class InProcessConsumer(Consumer):

@@ -12,7 +12,7 @@ from kholieu.jobs.models import Job
 from kholieu.jobs.queue import JobContext
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.services import Services, build_services
-from tests.conftest import REDIS_URL, make_settings
+from tests.conftest import REDIS_URL, TEST_QUEUE, make_settings
 
 
 @pytest.fixture(params=["sqlite", *(["redis"] if REDIS_URL else [])])
@@ -22,7 +22,7 @@ def jobs(request, tmp_path, database_url) -> Iterator[Services]:
         tmp_path,
         database_url=database_url,
         queue_url=queue_url,
-        queue_name="kholieu-test",
+        queue_name=TEST_QUEUE,
         job_retries=2,
         job_retry_delay_s=1.0,
         job_retry_backoff=4.0,  # 1 s then 4 s: well clear of huey's 1 s scheduler tick

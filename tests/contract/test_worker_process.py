@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REDIS_URL, make_settings
+from tests.conftest import REDIS_URL, TEST_QUEUE, make_settings
 from tests.contract.test_jobs import wait_for
 
 QUEUES = ["sqlite", *(["redis"] if REDIS_URL else [])]
@@ -31,7 +31,7 @@ def test_job_runs_in_another_process(tmp_path, database_url, services, queue, co
         "KHOLIEU_DATA_DIR": str(tmp_path),
         "KHOLIEU_DATABASE_URL": database_url,
         "KHOLIEU_QUEUE_URL": queue_url,
-        "KHOLIEU_QUEUE_NAME": "kholieu-test",
+        "KHOLIEU_QUEUE_NAME": TEST_QUEUE,
         "KHOLIEU_LOG_FORMAT": "json",
     }
     if command == "serve":  # serve runs job threads itself, whichever queue it is given
@@ -40,7 +40,7 @@ def test_job_runs_in_another_process(tmp_path, database_url, services, queue, co
     else:
         args = ["worker", "--threads", "1"]
     producer = make_settings(
-        tmp_path, database_url=database_url, queue_url=queue_url, queue_name="kholieu-test"
+        tmp_path, database_url=database_url, queue_url=queue_url, queue_name=TEST_QUEUE
     )
     from kholieu.services import build_services
 
