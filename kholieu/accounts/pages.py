@@ -24,7 +24,8 @@ def safe_next(target: str | None) -> str:
     if not target:
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read "/\\host" like "//host", another site: no backslashes at all.
+    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
         return "/"
     return target
 

@@ -174,6 +174,7 @@ def test_login_is_rate_limited(client, services, make_user):
         ("https://evil.example/", "/"),
         ("//evil.example", "/"),
         ("javascript:alert(1)", "/"),
+        ("/\\evil.example", "/"),
         (None, "/"),
     ],
 )
