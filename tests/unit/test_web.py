@@ -44,9 +44,25 @@ def test_api_errors_have_one_shape(client):
     assert body["details"][0]["field"] == "body.password"
 
 
-def test_browsers_get_an_error_page_and_a_sign_in_redirect(client):
+def test_browsers_get_an_error_page_and_a_sign_in_redirect(app, client):
+    from fastapi import APIRouter, Depends
+
+    from kholieu.accounts.authz import signed_in
+
     response = client.get("/no/such/page", headers={"accept": "text/html"})
     assert response.status_code == 404 and "Không tìm thấy trang" in response.text
+    router = APIRouter()
+
+    @router.get("/_test/private", dependencies=[Depends(signed_in)])
+    def private() -> dict[str, str]:
+        return {}
+
+    app.include_router(router)
+    response = client.get(
+        "/_test/private?tab=2", headers={"accept": "text/html"}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/_test/private%3Ftab%3D2"
 
 
 def test_security_headers(client):
