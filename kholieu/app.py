@@ -12,6 +12,7 @@ from kholieu import __version__
 from kholieu.accounts import api as accounts_api
 from kholieu.accounts import pages as accounts_pages
 from kholieu.config import Settings
+from kholieu.content import api as content_api
 from kholieu.errors import ConfigError
 from kholieu.jobs import api as jobs_api
 from kholieu.jobs.runner import BackgroundWork
@@ -60,7 +61,16 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     errors.install(app)
     middleware.install(app)
-    for module in (health, pages, docs, accounts_pages, accounts_api, jobs_api, objects):
+    for module in (
+        health,
+        pages,
+        docs,
+        accounts_pages,
+        accounts_api,
+        jobs_api,
+        content_api,
+        objects,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.service import AccountService
 from kholieu.config import Settings
+from kholieu.content import service as content_service
+from kholieu.content.service import ContentService
 from kholieu.db import make_engine, make_sessionmaker
 from kholieu.jobs.queue import JobQueue
 from kholieu.jobs.tasks import register_tasks
@@ -33,6 +35,7 @@ class Services:
     outbox: Outbox
     queue: JobQueue
     accounts: AccountService
+    content: ContentService
     login_limiter: LoginLimiter
 
     def close(self) -> None:
@@ -43,15 +46,18 @@ def build_services(settings: Settings) -> Services:
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     search = make_search_backend(settings.search_url)
+    outbox = Outbox(sessions, search, batch=settings.outbox_batch)
+    outbox.register_loader(content_service.INDEX, content_service.load_documents)
     services = Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
         store=make_store(settings),
         search=search,
-        outbox=Outbox(sessions, search, batch=settings.outbox_batch),
+        outbox=outbox,
         queue=JobQueue(settings, sessions),
         accounts=AccountService(settings),
+        content=ContentService(outbox),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     services.queue.bind(services)

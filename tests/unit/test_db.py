@@ -9,7 +9,7 @@ from sqlalchemy import text
 from kholieu.accounts.models import User
 from kholieu.db import make_engine, on_commit
 from kholieu.db.base import Base
-from kholieu.db.migrate import current_revision, upgrade
+from kholieu.db.migrate import current_revision, head_revision, upgrade
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
@@ -25,12 +25,12 @@ def test_migrations_match_the_models(services):
     with services.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
-    assert current_revision(services.engine) == "0001"
+    assert current_revision(services.engine) == head_revision() == "0002"
 
 
 def test_upgrade_is_idempotent(services):
     upgrade(services.engine)
-    assert current_revision(services.engine) == "0001"
+    assert current_revision(services.engine) == head_revision() == "0002"
 
 
 def test_foreign_keys_are_enforced(services):

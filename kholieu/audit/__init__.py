@@ -1,0 +1,1 @@
+"""Who did what, and when: an append-only log any capability writes to."""

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kholieu.db.base import Base, Timestamped, utcnow
+
+
+class Kind(enum.StrEnum):
+    lecture = "lecture"
+    video = "video"
+    lab = "lab"
+    document = "document"
+
+
+class Status(enum.StrEnum):
+    draft = "draft"
+    in_review = "in_review"
+    published = "published"
+    archived = "archived"
+
+
+class ContentItem(Timestamped, Base):
+    __tablename__ = "content_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=Status.draft, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(32), index=True)
+    grade: Mapped[int] = mapped_column(Integer, index=True)
+    textbook_series: Mapped[str | None] = mapped_column(String(32))
+    chapter: Mapped[str] = mapped_column(String(200), default="")
+    lesson: Mapped[str] = mapped_column(String(200), default="")
+    yccd_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    license: Mapped[str] = mapped_column(String(32))
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    review_reason: Mapped[str | None] = mapped_column(String(300))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ContentVersion(Timestamped, Base):
+    """The metadata as it was after each edit (version 1 is the upload itself)."""
+
+    __tablename__ = "content_versions"
+    __table_args__ = (UniqueConstraint("item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    edited_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

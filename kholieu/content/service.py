@@ -1,0 +1,167 @@
+"""Content items and their editorial workflow: draft → in review → published → archived.
+
+Every change writes, in one transaction: the item, a version snapshot (for edits), an audit
+entry, and a search-outbox row. Who may see what is decided here too (``visible``), so pages,
+the API and the CLI cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from kholieu.accounts.models import Role, User
+from kholieu.audit import log as audit
+from kholieu.content.models import ContentItem, ContentVersion, Status
+from kholieu.content.schemas import ContentIn, ContentPatch
+from kholieu.db.base import utcnow
+from kholieu.errors import Conflict, NotFound, PermissionDenied
+from kholieu.search.outbox import Outbox
+
+INDEX = "content"
+EDITORS = {Role.editor, Role.admin}
+VERSIONED = (
+    "title", "summary", "body", "subject", "grade", "textbook_series", "chapter", "lesson",
+    "yccd_codes", "tags", "language", "license", "authors", "source",
+)  # fmt: skip
+
+# action: (statuses it starts from, status it leads to)
+TRANSITIONS: dict[str, tuple[set[Status], Status]] = {
+    "submit": ({Status.draft}, Status.in_review),
+    "approve": ({Status.in_review}, Status.published),
+    "reject": ({Status.in_review}, Status.draft),
+    "archive": ({Status.published}, Status.archived),
+    "restore": ({Status.archived}, Status.draft),
+}
+
+
+def is_editor(user: User | None) -> bool:
+    return user is not None and user.role in EDITORS
+
+
+def visible(user: User | None) -> Select[tuple[ContentItem]]:
+    """Students, teachers and visitors see published items; editors see everything."""
+    query = select(ContentItem)
+    if not is_editor(user):
+        query = query.where(ContentItem.status == Status.published)
+    return query
+
+
+def snapshot(item: ContentItem) -> dict[str, Any]:
+    return {field: getattr(item, field) for field in VERSIONED}
+
+
+class ContentService:
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    def get(self, session: Session, user: User | None, item_id: int) -> ContentItem:
+        item = session.scalar(visible(user).where(ContentItem.id == item_id))
+        if item is None:
+            raise NotFound(f"no content item {item_id}")
+        return item
+
+    def create(self, session: Session, actor: User, data: ContentIn) -> ContentItem:
+        self._require_editor(actor)
+        if data.external_id and session.scalar(
+            select(ContentItem.id).where(ContentItem.external_id == data.external_id)
+        ):
+            raise Conflict(
+                f"external_id {data.external_id!r} is already used",
+                details={"field": "external_id"},
+            )
+        item = ContentItem(**data.model_dump(), owner_id=actor.id, updated_at=utcnow())
+        session.add(item)
+        session.flush()
+        self._version(session, item, actor)
+        self._changed(session, item, actor, "created", kind=item.kind, title=item.title)
+        return item
+
+    def update(
+        self, session: Session, actor: User, item_id: int, patch: ContentPatch
+    ) -> ContentItem:
+        self._require_editor(actor)
+        item = self.get(session, actor, item_id)
+        if item.status == Status.archived:
+            raise Conflict("an archived item cannot be edited; restore it first")
+        changes = {
+            k: v for k, v in patch.model_dump(exclude_unset=True).items() if getattr(item, k) != v
+        }
+        if not changes:
+            return item
+        for field, value in changes.items():
+            setattr(item, field, value)
+        item.version += 1
+        item.updated_at = utcnow()
+        self._version(session, item, actor)
+        self._changed(session, item, actor, "updated", fields=sorted(changes))
+        return item
+
+    def transition(
+        self,
+        session: Session,
+        actor: User,
+        item_id: int,
+        action: str,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+    ) -> ContentItem:
+        """Move an item through the workflow; rejecting needs a reason for the author."""
+        self._require_editor(actor)
+        sources, target = TRANSITIONS[action]
+        item = self.get(session, actor, item_id)
+        if item.status not in sources:
+            raise Conflict(f"cannot {action} an item that is {item.status}")
+        item.status = target
+        item.updated_at = utcnow()
+        if action == "reject":
+            item.review_reason, item.review_note = reason, note or ""
+        elif action == "submit":
+            item.review_reason = item.review_note = None
+        if target == Status.published:
+            item.published_at = utcnow()
+        extra = {"reason": reason, "note": note} if action == "reject" else {}
+        self._changed(session, item, actor, action, status=target.value, **extra)
+        return item
+
+    def versions(self, session: Session, actor: User, item_id: int) -> list[ContentVersion]:
+        self._require_editor(actor)
+        self.get(session, actor, item_id)
+        query = select(ContentVersion).where(ContentVersion.item_id == item_id)
+        return list(session.scalars(query.order_by(ContentVersion.version)))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _require_editor(self, actor: User) -> None:
+        if not is_editor(actor):
+            raise PermissionDenied("only editors may change content")
+
+    def _version(self, session: Session, item: ContentItem, actor: User) -> None:
+        session.add(
+            ContentVersion(
+                item_id=item.id, version=item.version, data=snapshot(item), edited_by=actor.id
+            )
+        )
+
+    def _changed(
+        self, session: Session, item: ContentItem, actor: User, action: str, **detail: Any
+    ) -> None:
+        audit.record(session, actor, action, f"content:{item.id}", **detail)
+        self.outbox.record(session, INDEX, str(item.id))
+
+
+def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The search documents for content items (the outbox loader for the ``content`` index)."""
+    items = session.scalars(select(ContentItem).where(ContentItem.id.in_([int(i) for i in ids])))
+    return {
+        str(item.id): {
+            "kind": item.kind, "title": item.title, "summary": item.summary, "body": item.body,
+            "subject": item.subject, "grade": item.grade, "series": item.textbook_series,
+            "chapter": item.chapter, "tags": item.tags, "license": item.license,
+            "status": item.status, "updated_at": item.updated_at.isoformat(),
+            "views": item.views,
+        }
+        for item in items
+    }  # fmt: skip
