@@ -33,8 +33,9 @@ python_env() {
 }
 
 system_packages() {
-  # ffmpeg for the video pipeline; fonts with Vietnamese glyphs for PDFs and screenshots.
-  apt_install ffmpeg fonts-dejavu-core fonts-liberation2 "$@"
+  # ffmpeg for the video pipeline; libmagic to tell file types by content; fonts with
+  # Vietnamese glyphs for PDFs and screenshots.
+  apt_install ffmpeg libmagic1 fonts-dejavu-core fonts-liberation2 "$@"
 }
 
 case "${1:-}" in

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kholieu.config import load_settings
 from kholieu.errors import KholieuError
+
+if TYPE_CHECKING:
+    from kholieu.services import Services
 
 app = typer.Typer(
     help="Kho Học Liệu — kho học liệu số dùng chung / an open learning-content repository.",
@@ -18,6 +23,8 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Quản lý tài khoản / manage accounts.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+content_app = typer.Typer(help="Học liệu / learning content.", no_args_is_help=True)
+app.add_typer(content_app, name="content")
 
 DEMO_PASSWORD = "kholieu-demo"
 DEMO_USERS = [
@@ -107,6 +114,81 @@ def users_create(
     with services.sessions.begin() as session:
         user = services.accounts.create_user(session, username, password, role, display_name)
         typer.echo(f"created {user.username} ({user.role}), id {user.id}")
+
+
+@content_app.command("import")
+def content_import(
+    manifest: Annotated[Path, typer.Argument(help="Tệp JSONL / manifest, one item a line")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In JSON / print one JSON object")
+    ] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Chờ xử lý xong / wait for processing jobs")
+    ] = False,
+) -> None:
+    """Nhập học liệu / import content items from a JSON Lines manifest.
+
+    Exit status 1 when some line was rejected (the output says which line and why).
+    """
+    from kholieu.content.manifest import import_manifest
+
+    if not manifest.is_file():
+        typer.echo(f"kholieu: error: {manifest} does not exist", err=True)
+        raise typer.Exit(2)
+    _settings, services = _prepare()
+    report = import_manifest(services, manifest)
+    if wait and report.jobs:
+        _wait_for_jobs(services, report.jobs)
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        typer.echo(f"imported {report.imported}, rejected {len(report.rejected)}")
+        for rejected in report.rejected:
+            typer.echo(f"{manifest}:{rejected['line']}: {rejected['error']}", err=True)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@content_app.command("show")
+def content_show(
+    item_id: Annotated[int, typer.Argument(help="Mã học liệu / item id")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In JSON / print one JSON object")
+    ] = False,
+) -> None:
+    """Xem học liệu / show an item: metadata, status, file and processing state."""
+    from kholieu.content.views import describe
+
+    _settings, services = _prepare(migrate=False)
+    with services.sessions() as session:
+        item = services.content.get(session, None, item_id, system=True)
+        info = describe(session, item, services.content.file(session, item.id))
+    if as_json:
+        typer.echo(json.dumps(info, ensure_ascii=False, default=str))
+        return
+    for key, value in info.items():
+        typer.echo(f"{key}: {value}")
+
+
+def _wait_for_jobs(services: Services, job_ids: list[str]) -> None:
+    """Run the jobs here until they finish (the queue may have no other worker)."""
+    import time
+
+    from kholieu.jobs.models import Job, JobStatus
+    from kholieu.jobs.runner import BackgroundWork
+
+    work = BackgroundWork(services, 2)
+    work.start()
+    try:
+        while True:
+            with services.sessions() as session:
+                states = [session.get(Job, j).status for j in job_ids]
+            if all(s in (JobStatus.succeeded, JobStatus.failed) for s in states):
+                return
+            typer.echo(f"waiting for {len(states)} jobs: {', '.join(states)}", err=True)
+            time.sleep(0.5)
+    finally:
+        work.stop()
 
 
 @app.command()

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kholieu.content.packages import PackageLimits
 from kholieu.errors import ConfigError
 
 DEV_SECRET_KEY = "kholieu-development-secret-do-not-use-in-production"
@@ -64,6 +65,12 @@ class Settings(BaseSettings):
     api_token_ttl_s: int = 24 * 3600
     login_rate_limit: str = "10/minute"
 
+    # Content uploads and packages.
+    max_upload_bytes: int = 2 * 1024**3
+    package_max_bytes: int = 2 * 1024**3
+    package_max_entries: int = 10_000
+    package_max_ratio: int = 100
+
     # How long a presigned/signed download URL stays valid by default.
     url_expiry_s: int = 3600
 
@@ -89,6 +96,12 @@ class Settings(BaseSettings):
                 "a random one, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
         return self
+
+    @property
+    def package_limits(self) -> PackageLimits:
+        return PackageLimits(
+            self.package_max_bytes, self.package_max_entries, self.package_max_ratio
+        )
 
     @property
     def is_development(self) -> bool:

@@ -48,16 +48,18 @@ def build_services(settings: Settings) -> Services:
     search = make_search_backend(settings.search_url)
     outbox = Outbox(sessions, search, batch=settings.outbox_batch)
     outbox.register_loader(content_service.INDEX, content_service.load_documents)
+    store = make_store(settings)
+    queue = JobQueue(settings, sessions)
     services = Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        store=make_store(settings),
+        store=store,
         search=search,
         outbox=outbox,
-        queue=JobQueue(settings, sessions),
+        queue=queue,
         accounts=AccountService(settings),
-        content=ContentService(outbox),
+        content=ContentService(settings, store, outbox, queue),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     services.queue.bind(services)

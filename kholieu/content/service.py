@@ -7,18 +7,23 @@ the API and the CLI cannot disagree.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import Role, User
 from kholieu.audit import log as audit
-from kholieu.content.models import ContentItem, ContentVersion, Status
+from kholieu.config import Settings
+from kholieu.content.files import ingest
+from kholieu.content.models import ContentFile, ContentItem, ContentVersion, Status
+from kholieu.content.packages import PackageInfo
 from kholieu.content.schemas import ContentIn, ContentPatch
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied
+from kholieu.jobs.queue import JobQueue
 from kholieu.search.outbox import Outbox
+from kholieu.storage import ObjectStore
 
 INDEX = "content"
 EDITORS = {Role.editor, Role.admin}
@@ -41,12 +46,22 @@ def is_editor(user: User | None) -> bool:
     return user is not None and user.role in EDITORS
 
 
-def visible(user: User | None) -> Select[tuple[ContentItem]]:
-    """Students, teachers and visitors see published items; editors see everything."""
+def visible(user: User | None, *, system: bool = False) -> Select[tuple[ContentItem]]:
+    """Students, teachers and visitors see published items; editors (and the command line,
+    ``system``) see everything."""
     query = select(ContentItem)
-    if not is_editor(user):
+    if not (system or is_editor(user)):
         query = query.where(ContentItem.status == Status.published)
     return query
+
+
+def _package_summary(info: PackageInfo | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "standard": info.standard, "entry": info.entry, "root": info.root, "title": info.title,
+        "files": len(info.files), "bytes": info.total_size,
+    }  # fmt: skip
 
 
 def snapshot(item: ContentItem) -> dict[str, Any]:
@@ -54,16 +69,23 @@ def snapshot(item: ContentItem) -> dict[str, Any]:
 
 
 class ContentService:
-    def __init__(self, outbox: Outbox) -> None:
+    def __init__(
+        self, settings: Settings, store: ObjectStore, outbox: Outbox, queue: JobQueue
+    ) -> None:
+        self.settings = settings
+        self.store = store
         self.outbox = outbox
+        self.queue = queue
 
-    def get(self, session: Session, user: User | None, item_id: int) -> ContentItem:
-        item = session.scalar(visible(user).where(ContentItem.id == item_id))
+    def get(
+        self, session: Session, user: User | None, item_id: int, *, system: bool = False
+    ) -> ContentItem:
+        item = session.scalar(visible(user, system=system).where(ContentItem.id == item_id))
         if item is None:
             raise NotFound(f"no content item {item_id}")
         return item
 
-    def create(self, session: Session, actor: User, data: ContentIn) -> ContentItem:
+    def create(self, session: Session, actor: User | None, data: ContentIn) -> ContentItem:
         self._require_editor(actor)
         if data.external_id and session.scalar(
             select(ContentItem.id).where(ContentItem.external_id == data.external_id)
@@ -72,7 +94,9 @@ class ContentService:
                 f"external_id {data.external_id!r} is already used",
                 details={"field": "external_id"},
             )
-        item = ContentItem(**data.model_dump(), owner_id=actor.id, updated_at=utcnow())
+        item = ContentItem(
+            **data.model_dump(), owner_id=actor.id if actor else None, updated_at=utcnow()
+        )
         session.add(item)
         session.flush()
         self._version(session, item, actor)
@@ -80,10 +104,10 @@ class ContentService:
         return item
 
     def update(
-        self, session: Session, actor: User, item_id: int, patch: ContentPatch
+        self, session: Session, actor: User | None, item_id: int, patch: ContentPatch
     ) -> ContentItem:
         self._require_editor(actor)
-        item = self.get(session, actor, item_id)
+        item = self.get(session, actor, item_id, system=actor is None)
         if item.status == Status.archived:
             raise Conflict("an archived item cannot be edited; restore it first")
         changes = {
@@ -102,7 +126,7 @@ class ContentService:
     def transition(
         self,
         session: Session,
-        actor: User,
+        actor: User | None,
         item_id: int,
         action: str,
         *,
@@ -112,7 +136,7 @@ class ContentService:
         """Move an item through the workflow; rejecting needs a reason for the author."""
         self._require_editor(actor)
         sources, target = TRANSITIONS[action]
-        item = self.get(session, actor, item_id)
+        item = self.get(session, actor, item_id, system=actor is None)
         if item.status not in sources:
             raise Conflict(f"cannot {action} an item that is {item.status}")
         item.status = target
@@ -127,6 +151,61 @@ class ContentService:
         self._changed(session, item, actor, action, status=target.value, **extra)
         return item
 
+    def attach(
+        self, session: Session, actor: User | None, item_id: int, source: BinaryIO, filename: str
+    ) -> ContentFile:
+        """Store ``source`` as the item's file (checked, deduplicated) and, for packages, queue
+        the unpacking; the object is stored before the row that points at it."""
+        self._require_editor(actor)
+        item = self.get(session, actor, item_id, system=actor is None)
+        blob = ingest(
+            self.store,
+            source,
+            kind=item.kind,
+            filename=filename,
+            max_bytes=self.settings.max_upload_bytes,
+            tmp_dir=self.settings.data_dir / "tmp",
+            limits=self.settings.package_limits,
+        )
+        file = session.scalar(select(ContentFile).where(ContentFile.item_id == item.id))
+        if file is None:
+            file = ContentFile(item_id=item.id)
+            session.add(file)
+        file.sha256, file.size, file.mime, file.filename = (
+            blob.sha256,
+            blob.size,
+            blob.mime,
+            filename,
+        )
+        file.package = _package_summary(blob.package)
+        file.unpacked = blob.package is None
+        file.job_id = None
+        if blob.package is not None:
+            job = self.queue.enqueue(
+                session,
+                "content.unpack_package",
+                {"sha256": blob.sha256},
+                started_by=actor.id if actor else None,
+            )
+            file.job_id = job.id
+        item.version += 1
+        item.updated_at = utcnow()
+        self._version(session, item, actor)
+        self._changed(
+            session,
+            item,
+            actor,
+            "file_attached",
+            file=filename,
+            sha256=blob.sha256,
+            mime=blob.mime,
+            size=blob.size,
+        )
+        return file
+
+    def file(self, session: Session, item_id: int) -> ContentFile | None:
+        return session.scalar(select(ContentFile).where(ContentFile.item_id == item_id))
+
     def versions(self, session: Session, actor: User, item_id: int) -> list[ContentVersion]:
         self._require_editor(actor)
         self.get(session, actor, item_id)
@@ -134,19 +213,23 @@ class ContentService:
         return list(session.scalars(query.order_by(ContentVersion.version)))
 
     # -- helpers ---------------------------------------------------------------------------
-    def _require_editor(self, actor: User) -> None:
-        if not is_editor(actor):
+    def _require_editor(self, actor: User | None) -> None:
+        """``None`` is the command line (``kholieu content import``), trusted like an editor."""
+        if actor is not None and not is_editor(actor):
             raise PermissionDenied("only editors may change content")
 
-    def _version(self, session: Session, item: ContentItem, actor: User) -> None:
+    def _version(self, session: Session, item: ContentItem, actor: User | None) -> None:
         session.add(
             ContentVersion(
-                item_id=item.id, version=item.version, data=snapshot(item), edited_by=actor.id
+                item_id=item.id,
+                version=item.version,
+                data=snapshot(item),
+                edited_by=actor.id if actor else None,
             )
         )
 
     def _changed(
-        self, session: Session, item: ContentItem, actor: User, action: str, **detail: Any
+        self, session: Session, item: ContentItem, actor: User | None, action: str, **detail: Any
     ) -> None:
         audit.record(session, actor, action, f"content:{item.id}", **detail)
         self.outbox.record(session, INDEX, str(item.id))

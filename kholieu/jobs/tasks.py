@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from kholieu.content import tasks as content_tasks
 from kholieu.jobs.queue import JobContext, JobQueue
 
 
@@ -22,3 +23,4 @@ def check_storage(ctx: JobContext) -> None:
 
 def register_tasks(queue: JobQueue) -> None:
     queue.register("system.check_storage", check_storage)
+    content_tasks.register(queue)

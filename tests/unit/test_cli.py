@@ -8,7 +8,18 @@ import sys
 
 import pytest
 
-COMMANDS = [[], ["serve"], ["worker"], ["migrate"], ["demo"], ["users"], ["users", "create"]]
+COMMANDS = [
+    [],
+    ["serve"],
+    ["worker"],
+    ["migrate"],
+    ["demo"],
+    ["users"],
+    ["users", "create"],
+    ["content"],
+    ["content", "import"],
+    ["content", "show"],
+]
 
 
 @pytest.fixture
@@ -91,4 +102,4 @@ def test_demo_is_idempotent(run, services):
 
 def test_migrate_reports_the_revision(run):
     result = run("migrate")
-    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0002"
+    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0003"

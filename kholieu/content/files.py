@@ -1,0 +1,112 @@
+"""Taking in a content file: stream it to disk while hashing, check its real type (libmagic, not
+the name), check packages, and store it once under its SHA-256.
+
+The bytes pass through a temporary file on disk, never memory. Nothing reaches the object store
+until every check passed, so a rejected upload leaves nothing stored; the same bytes uploaded
+twice are stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import magic
+
+from kholieu.content.models import Kind
+from kholieu.content.packages import PackageInfo, PackageLimits, inspect_package
+from kholieu.errors import ValidationFailed
+from kholieu.storage import ObjectStore
+from kholieu.storage.base import CHUNK
+
+ZIP = "application/zip"
+PDF = "application/pdf"
+OOXML_SLIDES = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+OOXML_TEXT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+VIDEO = {"video/mp4", "video/webm", "video/quicktime", "video/x-matroska", "video/x-msvideo",
+         "video/mpeg"}  # fmt: skip
+
+ALLOWED: dict[str, set[str]] = {
+    Kind.lecture: {ZIP, PDF, OOXML_SLIDES},
+    Kind.lab: {ZIP},
+    Kind.document: {PDF, OOXML_TEXT, OOXML_SLIDES},
+    Kind.video: VIDEO,
+}
+PACKAGE_KINDS = {Kind.lecture, Kind.lab}
+
+
+class UnsupportedFile(ValidationFailed):
+    status_code = 415
+    code = "unsupported_file"
+
+
+@dataclass(frozen=True)
+class Blob:
+    sha256: str
+    size: int
+    mime: str
+    package: PackageInfo | None
+
+    @property
+    def key(self) -> str:
+        return blob_key(self.sha256)
+
+
+def blob_key(sha256: str) -> str:
+    return f"blobs/{sha256[:2]}/{sha256}"
+
+
+def package_prefix(sha256: str) -> str:
+    """Where a package's files are unpacked for the content origin to serve."""
+    return f"packages/{sha256}"
+
+
+def ingest(
+    store: ObjectStore,
+    source: BinaryIO,
+    *,
+    kind: str,
+    filename: str,
+    max_bytes: int,
+    tmp_dir: Path,
+    limits: PackageLimits | None = None,
+) -> Blob:
+    """Check ``source`` as a file of ``kind`` and store it; raise a 4xx error saying why not."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=tmp_dir) as tmp:
+        sha256, size = _spool(source, tmp, max_bytes, filename)
+        tmp.seek(0)
+        mime = magic.from_buffer(tmp.read(8192), mime=True)
+        if mime not in ALLOWED[kind]:
+            raise UnsupportedFile(
+                f"{filename}: the file is {mime}, which a {kind} cannot be "
+                f"(allowed: {', '.join(sorted(ALLOWED[kind]))})",
+                details={"file": filename, "detected": mime},
+            )
+        package = inspect_package(tmp, limits) if mime == ZIP and kind in PACKAGE_KINDS else None
+        if not store.exists(blob_key(sha256)):
+            tmp.seek(0)
+            stored = store.put(blob_key(sha256), tmp, content_type=mime)
+            if stored.sha256 and stored.sha256 != sha256:  # the store saw other bytes than we did
+                store.delete(blob_key(sha256))
+                raise ValidationFailed(f"{filename}: storage verification failed; try again")
+    return Blob(sha256=sha256, size=size, mime=mime, package=package)
+
+
+def _spool(source: BinaryIO, tmp: BinaryIO, max_bytes: int, filename: str) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    while chunk := source.read(CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise ValidationFailed(
+                f"{filename}: larger than the {max_bytes // 2**20} MiB limit",
+                details={"file": filename, "limit_bytes": max_bytes},
+            )
+        digest.update(chunk)
+        tmp.write(chunk)
+    if size == 0:
+        raise ValidationFailed(f"{filename}: the file is empty", details={"file": filename})
+    return digest.hexdigest(), size
