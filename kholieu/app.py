@@ -13,6 +13,7 @@ from kholieu.accounts import api as accounts_api
 from kholieu.accounts import pages as accounts_pages
 from kholieu.config import Settings
 from kholieu.content import api as content_api
+from kholieu.content import pages as content_pages
 from kholieu.errors import ConfigError
 from kholieu.jobs import api as jobs_api
 from kholieu.jobs.runner import BackgroundWork
@@ -69,6 +70,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         accounts_api,
         jobs_api,
         content_api,
+        content_pages,
         objects,
     ):
         app.include_router(module.router)

@@ -60,20 +60,40 @@ def serve(
 
     With the embedded SQLite queue, job workers run as threads inside this process.
     """
+    import threading
+
     import uvicorn
 
     from kholieu.app import create_app
+    from kholieu.content.origin import create_content_app
 
     settings, services = _prepare()
+    settings.host, settings.port = host or settings.host, port or settings.port
     web = create_app(settings, services)
-    uvicorn.run(
-        web,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_config=None,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-    )
+    content = None
+    if settings.content_port:  # uploaded packages run on this separate origin
+        content = uvicorn.Server(
+            uvicorn.Config(
+                create_content_app(services),
+                host=settings.host,
+                port=settings.content_port,
+                log_config=None,
+                lifespan="off",
+            )
+        )
+        threading.Thread(target=content.run, name="content-origin", daemon=True).start()
+    try:
+        uvicorn.run(
+            web,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
+    finally:
+        if content is not None:
+            content.should_exit = True
 
 
 @app.command()

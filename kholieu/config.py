@@ -44,6 +44,11 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Public URLs. Unset, they are derived from host and ports (the embedded, one-laptop case).
+    public_url: str | None = None  # where people open the app, e.g. https://hoclieu.edu.vn
+    content_url: str | None = None  # the separate origin for uploaded packages and files
+    content_port: int = 8001  # the embedded content server's port (0: run none)
+    content_link_ttl_s: int = 12 * 3600
     # Proxies whose X-Forwarded-For is believed (the login limiter counts per client address).
     forwarded_allow_ips: str = "127.0.0.1"
     log_format: Literal["auto", "console", "json"] = "auto"
@@ -96,6 +101,17 @@ class Settings(BaseSettings):
                 "a random one, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
         return self
+
+    @property
+    def app_origins(self) -> list[str]:
+        if self.public_url:
+            return [self.public_url.rstrip("/")]
+        return [f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"]
+
+    @property
+    def content_origin(self) -> str:
+        """Uploaded HTML/JS runs here, never on the app's origin (no cookies, no API)."""
+        return (self.content_url or f"http://127.0.0.1:{self.content_port}").rstrip("/")
 
     @property
     def package_limits(self) -> PackageLimits:

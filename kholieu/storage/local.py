@@ -9,7 +9,6 @@ expiring query string, so LocalStore URLs behave like S3 presigned URLs.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -30,6 +29,7 @@ from kholieu.errors import (
     UploadNotFound,
     ValidationFailed,
 )
+from kholieu.signing import sign, valid
 from kholieu.storage.base import (
     CHUNK,
     HashingReader,
@@ -46,7 +46,7 @@ URL_PREFIX = "/objects/"
 class LocalStore:
     def __init__(self, root: Path, secret: str) -> None:
         self.root = root
-        self._secret = secret.encode()
+        self._secret = secret
         for sub in (".meta", ".tmp", ".uploads"):
             (root / sub).mkdir(parents=True, exist_ok=True)
 
@@ -107,13 +107,12 @@ class LocalStore:
         params = {"expires": str(expires)}
         if filename:
             params["filename"] = filename
-        params["sig"] = self._sign(key, expires, filename)
+        params["sig"] = sign(self._secret, expires, key, filename or "")
         return URL_PREFIX + quote(key) + "?" + urlencode(params)
 
     def verify_url(self, key: str, expires: int, sig: str, filename: str | None) -> None:
         """Raise PermissionDenied unless the query string was signed by ``url`` and is fresh."""
-        good = hmac.compare_digest(self._sign(key, expires, filename), sig)
-        if not good or expires < time.time():
+        if not valid(self._secret, sig, expires, key, filename or ""):
             raise PermissionDenied("this download link is invalid or has expired")
 
     def local_path(self, key: str) -> Path:
@@ -228,7 +227,3 @@ class LocalStore:
         if json.loads((folder / "upload.json").read_text())["key"] != key:
             raise UploadNotFound(f"upload {upload_id!r} is not for {key!r}")
         return folder
-
-    def _sign(self, key: str, expires: int, filename: str | None) -> str:
-        message = f"{key}\n{expires}\n{filename or ''}".encode()
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()

@@ -14,15 +14,20 @@ from kholieu.web.i18n import COOKIE, current_locale, pick_locale
 
 log = structlog.get_logger("kholieu.request")
 
-APP_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; "
-    "connect-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'"
-)
+
+def app_csp(content_origin: str) -> str:
+    """Only this origin's scripts; uploaded content may appear only framed from its origin."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; "
+        f"connect-src 'self'; frame-src {content_origin}; frame-ancestors 'none'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
 
 
 def install(app: FastAPI) -> None:
+    csp = app_csp(app.state.services.settings.content_origin)
+
     @app.middleware("http")
     async def request_context(request: Request, call_next: RequestResponseEndpoint) -> Response:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
@@ -39,7 +44,7 @@ def install(app: FastAPI) -> None:
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
         response.headers["X-Request-ID"] = request_id
-        response.headers.setdefault("Content-Security-Policy", APP_CSP)
+        response.headers.setdefault("Content-Security-Policy", csp)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         if request.query_params.get("lang") == locale:

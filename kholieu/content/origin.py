@@ -1,0 +1,161 @@
+"""The content origin: serves unpacked packages and stored files on an origin of their own.
+
+Uploaded HTML and JavaScript must never run on the app's origin, where it could read the
+page, send the CSRF token or call the API as the signed-in user. So it is served by this
+separate small app (its own port in the embedded set-up, its own host in production) that
+sets and reads no cookies, answers only GET and HEAD, and sends a Content-Security-Policy
+that lets a package load its own files and nothing from other hosts. The viewer page frames
+it in a sandboxed iframe without ``allow-same-origin``, so the package runs in an opaque
+origin too.
+
+URLs carry a signed, expiring token in the path (``/p/<token>/index.html``), so a package's
+relative links keep working and only people the app gave a link to can load drafts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from kholieu.config import Settings
+from kholieu.content.files import blob_key, package_prefix
+from kholieu.errors import InvalidKey, ObjectNotFound, RangeNotSatisfiable
+from kholieu.services import Services
+from kholieu.signing import sign, valid
+from kholieu.storage.base import ObjectStream
+
+_TOKEN = re.compile(r"^([0-9a-f]{64})-(\d+)-([0-9a-f]{64})$")
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def content_csp(settings: Settings) -> str:
+    ancestors = " ".join(settings.app_origins)
+    return (
+        "default-src 'self' data: blob:; "
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+        f"form-action 'none'; base-uri 'self'; frame-ancestors {ancestors}"
+    )
+
+
+def _token(settings: Settings, kind: str, sha256: str) -> str:
+    expires = int(time.time()) + settings.content_link_ttl_s
+    secret = settings.secret_key.get_secret_value()
+    return f"{sha256}-{expires}-{sign(secret, expires, kind, sha256)}"
+
+
+def package_url(settings: Settings, sha256: str, entry: str) -> str:
+    return f"{settings.content_origin}/p/{_token(settings, 'p', sha256)}/{entry}"
+
+
+def file_url(settings: Settings, sha256: str, filename: str) -> str:
+    return f"{settings.content_origin}/b/{_token(settings, 'b', sha256)}/{filename}"
+
+
+def create_content_app(services: Services) -> Starlette:
+    settings = services.settings
+    store = services.store
+    csp = content_csp(settings)
+    secret = settings.secret_key.get_secret_value()
+
+    def check(kind: str, token: str) -> str | None:
+        match = _TOKEN.match(token)
+        if match is None:
+            return None
+        sha256, expires, signature = match.group(1), int(match.group(2)), match.group(3)
+        return sha256 if valid(secret, signature, expires, kind, sha256) else None
+
+    async def package_file(request: Request) -> Response:
+        sha256 = check("p", request.path_params["token"])
+        if sha256 is None:
+            return _plain(403, "this link is invalid or has expired", csp)
+        prefix = package_prefix(sha256)
+        if not store.exists(prefix + ".json"):  # not (yet) completely unpacked
+            return _plain(404, "not found", csp)
+        return _serve(request, store, f"{prefix}/{request.path_params['path']}", csp)
+
+    async def stored_file(request: Request) -> Response:
+        sha256 = check("b", request.path_params["token"])
+        if sha256 is None:
+            return _plain(403, "this link is invalid or has expired", csp)
+        return _serve(request, store, blob_key(sha256), csp)
+
+    async def not_found(request: Request) -> Response:
+        return _plain(404, "not found", csp)
+
+    return Starlette(
+        routes=[
+            Route("/p/{token}/{path:path}", package_file, methods=["GET", "HEAD"]),
+            Route("/b/{token}/{name}", stored_file, methods=["GET", "HEAD"]),
+            Route("/{rest:path}", not_found, methods=["GET", "HEAD"]),
+        ]
+    )
+
+
+def _serve(request: Request, store, key: str, csp: str) -> Response:
+    try:
+        info = store.head(key)
+    except (ObjectNotFound, InvalidKey):
+        return _plain(404, "not found", csp)
+    etag = f'"{info.etag}"'
+    headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "private, max-age=3600",
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        # The sandboxed frame has an opaque origin: its own fetches of JSON and fonts are
+        # cross-origin, and carry no credentials, so anyone may read these public bytes.
+        "Access-Control-Allow-Origin": "*",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    start, end, status = 0, None, 200
+    if match := _RANGE.match(request.headers.get("range", "")):
+        start, end, status = _byte_range(match, info.size)
+        if status == 416:
+            headers["Content-Range"] = f"bytes */{info.size}"
+            return Response(status_code=416, headers=headers)
+    try:
+        stream = store.get(key, start, end)
+    except RangeNotSatisfiable:
+        headers["Content-Range"] = f"bytes */{info.size}"
+        return Response(status_code=416, headers=headers)
+    if status == 206:
+        headers["Content-Range"] = f"bytes {start}-{start + stream.length - 1}/{info.size}"
+    headers["Content-Length"] = str(stream.length)
+    media_type = info.content_type or "application/octet-stream"
+    if request.method == "HEAD":
+        stream.close()
+        return Response(status_code=status, headers=headers, media_type=media_type)
+    return StreamingResponse(
+        _chunks(stream), status_code=status, headers=headers, media_type=media_type
+    )
+
+
+def _byte_range(match: re.Match[str], size: int) -> tuple[int, int | None, int]:
+    first, last = match.group(1), match.group(2)
+    if not first and not last:
+        return 0, None, 200
+    if not first:  # the last N bytes
+        return max(0, size - int(last)), None, 206
+    start = int(first)
+    if start >= size:
+        return 0, None, 416
+    return start, (int(last) + 1 if last else None), 206
+
+
+def _chunks(stream: ObjectStream) -> Iterator[bytes]:
+    yield from stream
+
+
+def _plain(status: int, text: str, csp: str) -> Response:
+    return PlainTextResponse(text, status_code=status, headers={"Content-Security-Policy": csp})

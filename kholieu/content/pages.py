@@ -1,0 +1,62 @@
+"""The content page: metadata, licence, and the right viewer for the item's file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nh3
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import update
+
+from kholieu.accounts.authz import AnyoneDep
+from kholieu.config import Settings
+from kholieu.content.models import ContentFile, ContentItem
+from kholieu.content.origin import file_url, package_url
+from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
+from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.templating import render
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+# What a sandboxed package may do: run scripts, forms, pop-ups, dialogs, full screen.
+# Never allow-same-origin: the package runs in an opaque origin, without cookies or storage.
+PACKAGE_SANDBOX = "allow-scripts allow-forms allow-popups allow-modals allow-pointer-lock"
+
+
+def viewer(settings: Settings, file: ContentFile | None) -> dict[str, Any]:
+    if file is None:
+        return {"type": "none"}
+    if file.package is not None:
+        if not file.unpacked:
+            return {"type": "processing"}
+        return {
+            "type": "package",
+            "url": package_url(settings, file.sha256, file.package["entry"]),
+            "sandbox": PACKAGE_SANDBOX,
+        }
+    url = file_url(settings, file.sha256, file.filename)
+    if file.mime == "application/pdf":
+        return {"type": "pdf", "url": url}
+    return {"type": "download", "url": url, "name": file.filename}
+
+
+@router.get("/content/{item_id}")
+def content_page(
+    request: Request, item_id: int, user: AnyoneDep, services: ServicesDep, session: SessionDep
+) -> Response:
+    item = services.content.get(session, user, item_id)
+    session.execute(
+        update(ContentItem).where(ContentItem.id == item.id).values(views=ContentItem.views + 1)
+    )
+    session.commit()
+    file = services.content.file(session, item.id)
+    context = {
+        "item": item,
+        "body_html": nh3.clean(item.body) if item.body else "",
+        "subject_name": SUBJECTS.get(item.subject, item.subject),
+        "series_name": SERIES.get(item.textbook_series or "", ""),
+        "licence_name": LICENCES.get(item.license, item.license),
+        "viewer": viewer(services.settings, file),
+    }
+    return render(request, "content.html", context)
