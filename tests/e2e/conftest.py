@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,27 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 E2E_PASSWORD = "mat-khau-e2e"
+
+
+@dataclass(frozen=True)
+class Live:
+    """A running `kholieu serve`: its URL, and the environment to run `kholieu` against it."""
+
+    base: str
+    env: dict[str, str]
+    data: Path
+
+    def kholieu(self, *args: str, stdin: str | None = None) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "kholieu", *args],
+            input=stdin,
+            text=True,
+            env=self.env,
+            capture_output=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
 
 
 def _free_port() -> int:
@@ -46,10 +68,15 @@ def _kholieu(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
+def live_server(tmp_path_factory) -> Iterator[Live]:
     data = tmp_path_factory.mktemp("e2e")
-    port = _free_port()
-    env = {**os.environ, "KHOLIEU_DATA_DIR": str(data), "KHOLIEU_LOG_FORMAT": "json"}
+    port, content_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "KHOLIEU_DATA_DIR": str(data),
+        "KHOLIEU_LOG_FORMAT": "json",
+        "KHOLIEU_CONTENT_PORT": str(content_port),
+    }
     log = open(Path(data) / "serve.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "kholieu", "serve", "--port", str(port)],
@@ -84,7 +111,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         "Cô Hoà",
         stdin=E2E_PASSWORD + "\n",
     )
-    yield base
+    yield Live(base, env, data)
     server.terminate()
     server.wait(15)
     log.close()

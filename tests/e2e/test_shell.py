@@ -22,7 +22,7 @@ def test_teacher_signs_in_and_sees_the_home_page(live_server, browser):
     page = context.new_page()
     failed: list[str] = []
     page.on("requestfailed", lambda request: failed.append(request.url))
-    sign_in(page, live_server)
+    sign_in(page, live_server.base)
     assert page.get_by_test_id("welcome").inner_text() == "Xin chào, Cô Hoà!"
     assert "Giáo viên" in page.get_by_test_id("current-user").inner_text()
     # KaTeX (vendored, same origin) typeset the sample formula.
@@ -36,7 +36,7 @@ def test_teacher_signs_in_and_sees_the_home_page(live_server, browser):
 
 def test_wrong_password_is_explained(live_server, browser):
     page = browser.new_page()
-    page.goto(live_server + "/login")
+    page.goto(live_server.base + "/login")
     page.fill("input[name=username]", "co.hoa")
     page.fill("input[name=password]", "not-the-password")
     page.click("form.stack button[type=submit]")
@@ -47,7 +47,7 @@ def test_wrong_password_is_explained(live_server, browser):
 def test_phone_layout_has_a_working_menu(live_server, browser):
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
-    page.goto(live_server + "/")
+    page.goto(live_server.base + "/")
     nav_link = page.locator("#nav a[href='/login']")
     assert not nav_link.is_visible()
     page.click(".menu-toggle")
@@ -72,7 +72,7 @@ def test_api_docs_render_from_vendored_swagger_ui(live_server, browser):
     blocked: list[str] = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
     page.on("requestfailed", lambda request: blocked.append(request.url))
-    page.goto(live_server + "/docs")
+    page.goto(live_server.base + "/docs")
     page.wait_for_selector(".opblock-summary-path[data-path='/api/v1/auth/token']")
     assert blocked == []
     page.close()
