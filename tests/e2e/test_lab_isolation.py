@@ -22,7 +22,8 @@ LAB_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Con lắc<
 LAB_JS = """
 const show = (id, text) => { document.getElementById(id).textContent = text; };
 document.addEventListener("securitypolicyviolation", (e) => {
-  document.getElementById("violations").textContent += e.violatedDirective + " " + e.blockedURI + "\\n";
+  const line = e.violatedDirective + " " + e.blockedURI + "\\n";
+  document.getElementById("violations").textContent += line;
 });
 show("ran", "yes");
 try { show("cookie", "read:" + document.cookie); } catch (e) { show("cookie", "blocked"); }

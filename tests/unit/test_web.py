@@ -193,3 +193,27 @@ def test_unexpected_errors_are_500_without_internals(app):
         "message": "an unexpected error occurred",
         "details": None,
     }
+
+
+def test_every_vietnamese_string_has_an_english_translation():
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2]
+    method_map = [("kholieu/templates/**.html", "jinja2"), ("kholieu/**.py", "python")]
+    found = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root),
+            method_map,
+            options_map={"kholieu/templates/**.html": {}},
+            keywords={"_": None, "gettext": None},
+        )
+        if isinstance(message, str)
+    }
+    with open(root / "kholieu/locales/en/LC_MESSAGES/messages.po", "rb") as fh:
+        catalogue = read_po(fh, locale="en")
+    untranslated = sorted(m for m in found if not (catalogue.get(m) and catalogue.get(m).string))
+    assert found and untranslated == []
