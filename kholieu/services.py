@@ -17,6 +17,7 @@ from kholieu.accounts.service import AccountService
 from kholieu.config import Settings
 from kholieu.content import service as content_service
 from kholieu.content.service import ContentService
+from kholieu.content.uploads import UploadService
 from kholieu.db import make_engine, make_sessionmaker
 from kholieu.jobs.queue import JobQueue
 from kholieu.jobs.tasks import register_tasks
@@ -36,6 +37,7 @@ class Services:
     queue: JobQueue
     accounts: AccountService
     content: ContentService
+    uploads: UploadService
     login_limiter: LoginLimiter
 
     def close(self) -> None:
@@ -50,6 +52,7 @@ def build_services(settings: Settings) -> Services:
     outbox.register_loader(content_service.INDEX, content_service.load_documents)
     store = make_store(settings)
     queue = JobQueue(settings, sessions)
+    content = ContentService(settings, store, outbox, queue)
     services = Services(
         settings=settings,
         engine=engine,
@@ -59,7 +62,8 @@ def build_services(settings: Settings) -> Services:
         outbox=outbox,
         queue=queue,
         accounts=AccountService(settings),
-        content=ContentService(settings, store, outbox, queue),
+        content=content,
+        uploads=UploadService(settings, store, content, queue),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     services.queue.bind(services)

@@ -98,3 +98,38 @@ class ContentFile(Timestamped, Base):
     package: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     unpacked: Mapped[bool] = mapped_column(Boolean, default=False)
     job_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class UploadStatus(enum.StrEnum):
+    open = "open"  # parts may be sent
+    processing = "processing"  # complete; the checking job runs
+    done = "done"
+    failed = "failed"
+    aborted = "aborted"
+
+
+class Upload(Timestamped, Base):
+    """A resumable upload in progress: parts go to ``incoming/<id>`` in the object store."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    part_size: Mapped[int] = mapped_column(Integer)
+    store_upload_id: Mapped[str] = mapped_column(String(1024))
+    status: Mapped[str] = mapped_column(String(16), default=UploadStatus.open)
+    error: Mapped[str | None] = mapped_column(Text)
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    @property
+    def key(self) -> str:
+        return f"incoming/{self.id}"
+
+    @property
+    def part_count(self) -> int:
+        return max(1, -(-self.size // self.part_size))

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from kholieu.content.files import blob_key, package_prefix
 from kholieu.content.models import ContentFile
 from kholieu.content.packages import inspect_package, iter_files
+from kholieu.content.uploads import finish_upload
 from kholieu.jobs.queue import JobContext, JobQueue
 from kholieu.storage.base import CHUNK
 
@@ -56,3 +57,4 @@ def unpack_package(ctx: JobContext) -> None:
 
 def register(queue: JobQueue) -> None:
     queue.register("content.unpack_package", unpack_package)
+    queue.register("content.finish_upload", finish_upload)

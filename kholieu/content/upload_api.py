@@ -1,0 +1,121 @@
+"""Resumable upload endpoints (editors). See kholieu/content/uploads.py for the flow."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from kholieu.accounts.authz import editors
+from kholieu.accounts.models import User
+from kholieu.content.models import Upload
+from kholieu.errors import ValidationFailed
+from kholieu.storage.base import CHUNK
+from kholieu.web.deps import ServicesDep, SessionDep
+
+router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"])
+EditorDep = Annotated[User, Depends(editors)]
+
+
+class UploadIn(BaseModel):
+    item_id: int
+    filename: str = Field(min_length=1, max_length=255)
+    size: int
+
+
+class PartOut(BaseModel):
+    number: int
+    size: int
+
+
+class UploadOut(BaseModel):
+    id: str
+    item_id: int
+    filename: str
+    size: int
+    part_size: int
+    parts: int
+    status: str
+    error: str | None
+    job_id: str | None
+    part_urls: list[str] | None = None  # presigned (S3): PUT each part there directly
+    received: list[PartOut] = []
+
+
+def _out(upload: Upload, **extra: object) -> UploadOut:
+    return UploadOut(
+        id=upload.id, item_id=upload.item_id, filename=upload.filename, size=upload.size,
+        part_size=upload.part_size, parts=upload.part_count, status=upload.status,
+        error=upload.error, job_id=upload.job_id, **extra,
+    )  # fmt: skip
+
+
+@router.post("", status_code=201)
+def start_upload(
+    data: UploadIn, user: EditorDep, services: ServicesDep, session: SessionDep
+) -> UploadOut:
+    upload = services.uploads.start(session, user, data.item_id, data.filename, data.size)
+    session.commit()
+    return _out(upload, part_urls=services.uploads.part_urls(upload))
+
+
+@router.get("/{upload_id}")
+def upload_status(
+    upload_id: str, user: EditorDep, services: ServicesDep, session: SessionDep
+) -> UploadOut:
+    """What arrived so far: a client resumes by sending the parts not listed."""
+    upload = services.uploads.get(session, user, upload_id)
+    received = [PartOut(number=p.number, size=p.size) for p in services.uploads.received(upload)]
+    return _out(
+        upload,
+        received=received,
+        part_urls=services.uploads.part_urls(upload) if upload.status == "open" else None,
+    )
+
+
+@router.put("/{upload_id}/parts/{number}")
+async def put_part(
+    upload_id: str,
+    number: int,
+    request: Request,
+    user: EditorDep,
+    services: ServicesDep,
+    session: SessionDep,
+) -> PartOut:
+    """One part as the raw request body; spooled to disk, never held whole in memory."""
+    upload = await run_in_threadpool(services.uploads.get, session, user, upload_id)
+    tmp_dir = services.settings.data_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.SpooledTemporaryFile(max_size=CHUNK, dir=tmp_dir) as body:
+        length = 0
+        async for chunk in request.stream():
+            length += len(chunk)
+            if length > upload.part_size:
+                raise ValidationFailed(f"part {number} is larger than {upload.part_size} bytes")
+            body.write(chunk)
+        body.seek(0)
+        part = await run_in_threadpool(services.uploads.put_part, upload, number, body, length)
+    return PartOut(number=part.number, size=part.size)
+
+
+@router.post("/{upload_id}/complete", status_code=202)
+def complete_upload(
+    upload_id: str, user: EditorDep, services: ServicesDep, session: SessionDep
+) -> UploadOut:
+    """Assemble the parts and queue the checks; follow ``job_id`` at /api/v1/jobs/{id}."""
+    upload = services.uploads.get(session, user, upload_id)
+    services.uploads.complete(session, user, upload)
+    session.commit()
+    return _out(upload)
+
+
+@router.delete("/{upload_id}", status_code=204)
+def abort_upload(
+    upload_id: str, user: EditorDep, services: ServicesDep, session: SessionDep
+) -> None:
+    upload = services.uploads.get(session, user, upload_id)
+    services.uploads.abort(upload)
+    session.commit()

@@ -1,0 +1,166 @@
+"""Resumable uploads of content files, up to the configured limit (2 GB by default).
+
+The client opens an upload for an item, sends parts of ``part_size`` bytes (straight to S3 by
+presigned URL, or through ``PUT /api/v1/uploads/{id}/parts/{n}`` on local storage), asks which
+parts arrived to resume after a dropped connection, and completes. Completing assembles the
+object under ``incoming/<id>`` and queues a job that checks it like any other content file
+(type by content, package rules, SHA-256) and attaches it; a rejected file is deleted and the
+reason is kept on the upload.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from kholieu.accounts.models import User
+from kholieu.config import Settings
+from kholieu.content.models import Upload, UploadStatus
+from kholieu.content.service import ContentService
+from kholieu.errors import Conflict, KholieuError, NotFound, ValidationFailed
+from kholieu.jobs.queue import JobContext, JobQueue
+from kholieu.storage import ObjectStore
+from kholieu.storage.base import MIN_PART_SIZE, Part
+
+PART_SIZE = 8 * 1024 * 1024
+MAX_PARTS = 10_000
+
+
+class TooLarge(ValidationFailed):
+    status_code = 413
+    code = "too_large"
+
+
+class UploadService:
+    def __init__(
+        self, settings: Settings, store: ObjectStore, content: ContentService, queue: JobQueue
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.content = content
+        self.queue = queue
+
+    def start(
+        self, session: Session, actor: User, item_id: int, filename: str, size: int
+    ) -> Upload:
+        self.content.get(session, actor, item_id)  # the item exists and the editor sees it
+        limit = self.settings.max_upload_bytes
+        if size > limit:
+            raise TooLarge(
+                f"{filename}: {size} bytes is over the {limit // 2**20} MiB limit",
+                details={"field": "size", "limit_bytes": limit},
+            )
+        if size <= 0:
+            raise ValidationFailed(f"{filename}: the file is empty", details={"field": "size"})
+        part_size = max(PART_SIZE, MIN_PART_SIZE, -(-size // MAX_PARTS))
+        upload = Upload(
+            id=uuid.uuid4().hex, item_id=item_id, filename=filename, size=size,
+            part_size=part_size, store_upload_id="", created_by=actor.id,
+        )  # fmt: skip
+        upload.store_upload_id = self.store.start_upload(upload.key)
+        session.add(upload)
+        return upload
+
+    def get(self, session: Session, actor: User, upload_id: str) -> Upload:
+        upload = session.get(Upload, upload_id)
+        if upload is None or (upload.created_by != actor.id and actor.role != "admin"):
+            raise NotFound(f"no upload {upload_id!r}")
+        return upload
+
+    def part_urls(self, upload: Upload) -> list[str] | None:
+        """Presigned URLs for every part (S3), or None: send parts through the app."""
+        urls = []
+        for number in range(1, upload.part_count + 1):
+            url = self.store.part_url(
+                upload.key, upload.store_upload_id, number, expires_s=self.settings.url_expiry_s
+            )
+            if url is None:
+                return None
+            urls.append(url)
+        return urls
+
+    def received(self, upload: Upload) -> list[Part]:
+        if upload.status != UploadStatus.open:
+            return []
+        return self.store.list_parts(upload.key, upload.store_upload_id)
+
+    def put_part(self, upload: Upload, number: int, data: BinaryIO, length: int) -> Part:
+        self._require_open(upload)
+        if not 1 <= number <= upload.part_count:
+            raise ValidationFailed(f"part {number} is outside 1-{upload.part_count}")
+        expected = self._part_length(upload, number)
+        if length != expected:
+            raise ValidationFailed(
+                f"part {number} must be {expected} bytes, got {length}",
+                details={"part": number, "expected": expected},
+            )
+        return self.store.upload_part(upload.key, upload.store_upload_id, number, data)
+
+    def complete(self, session: Session, actor: User, upload: Upload) -> Upload:
+        self._require_open(upload)
+        parts = self.store.list_parts(upload.key, upload.store_upload_id)
+        missing = sorted(set(range(1, upload.part_count + 1)) - {p.number for p in parts})
+        if missing:
+            raise Conflict(
+                f"parts not received yet: {_ranges(missing)}", details={"missing": missing}
+            )
+        wrong = [p.number for p in parts if p.size != self._part_length(upload, p.number)]
+        if wrong:
+            raise Conflict(f"parts of the wrong size: {_ranges(wrong)}; send them again")
+        self.store.complete_upload(upload.key, upload.store_upload_id, parts)
+        job = self.queue.enqueue(
+            session, "content.finish_upload", {"upload": upload.id}, started_by=actor.id
+        )
+        upload.status, upload.job_id = UploadStatus.processing, job.id
+        return upload
+
+    def abort(self, upload: Upload) -> None:
+        if upload.status == UploadStatus.open:
+            self.store.abort_upload(upload.key, upload.store_upload_id)
+        upload.status = UploadStatus.aborted
+
+    def finish(self, session: Session, upload: Upload, actor: User | None) -> None:
+        """Check and attach the assembled file (runs in the job); the temporary object goes."""
+        try:
+            with self.store.get(upload.key) as stream:
+                self.content.attach(session, actor, upload.item_id, stream, upload.filename)
+        except KholieuError as exc:  # rejected: keep the reason, store nothing
+            session.rollback()
+            upload.status, upload.error = UploadStatus.failed, exc.message
+        else:
+            upload.status, upload.error = UploadStatus.done, None
+        # Unexpected errors propagate before this line, so the job's retry finds the file.
+        self.store.delete(upload.key)
+
+    def _require_open(self, upload: Upload) -> None:
+        if upload.status != UploadStatus.open:
+            raise Conflict(f"upload {upload.id} is {upload.status}, not open")
+
+    def _part_length(self, upload: Upload, number: int) -> int:
+        if number < upload.part_count:
+            return upload.part_size
+        return upload.size - upload.part_size * (upload.part_count - 1)
+
+
+def finish_upload(ctx: JobContext) -> None:
+    services = ctx.services
+    with services.sessions() as session:
+        upload = session.get(Upload, ctx.payload["upload"])
+        if upload is None or upload.status != UploadStatus.processing:
+            return
+        actor = session.get(User, upload.created_by) if upload.created_by else None
+        services.uploads.finish(session, upload, actor)
+        session.commit()
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1-3, 7" (a 2 GB upload has 256 parts; keep messages short)."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
