@@ -13,8 +13,8 @@ from kholieu.accounts import api as accounts_api
 from kholieu.accounts import pages as accounts_pages
 from kholieu.config import Settings
 from kholieu.content import api as content_api
+from kholieu.content import editor_pages, upload_api
 from kholieu.content import pages as content_pages
-from kholieu.content import upload_api
 from kholieu.errors import ConfigError
 from kholieu.jobs import api as jobs_api
 from kholieu.jobs.runner import BackgroundWork
@@ -72,6 +72,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         jobs_api,
         content_api,
         content_pages,
+        editor_pages,
         upload_api,
         objects,
     ):

@@ -1,0 +1,116 @@
+"""Editor pages: the dashboard, the new-item form, and an item's editing page with the
+workflow buttons and the resumable file upload (static/js/upload.js)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from kholieu.accounts.authz import editors
+from kholieu.accounts.models import User
+from kholieu.audit import log as audit
+from kholieu.content.models import ContentItem, Kind, Status, Upload
+from kholieu.content.schemas import ContentIn
+from kholieu.content.views import describe
+from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
+from kholieu.errors import ValidationFailed
+from kholieu.web import csrf
+from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.templating import render
+
+router = APIRouter(prefix="/bien-tap", tags=["pages"], include_in_schema=False)
+EditorDep = Annotated[User, Depends(editors)]
+CHOICES = {"kinds": list(Kind), "subjects": SUBJECTS, "series": SERIES, "licences": LICENCES,
+           "grades": range(1, 13)}  # fmt: skip
+
+
+@router.get("")
+def dashboard(request: Request, user: EditorDep, session: SessionDep) -> Response:
+    newest = ContentItem.updated_at.desc()
+    mine = session.scalars(
+        select(ContentItem).where(ContentItem.owner_id == user.id).order_by(newest).limit(50)
+    ).all()
+    queue = session.scalars(
+        select(ContentItem).where(ContentItem.status == Status.in_review).order_by(newest)
+    ).all()
+    counts = {
+        status: n
+        for status, n in session.execute(
+            select(ContentItem.status, func.count()).group_by(ContentItem.status)
+        )
+    }
+    return render(
+        request, "editor/dashboard.html", {"mine": mine, "queue": queue, "counts": counts}
+    )
+
+
+@router.get("/moi")
+def new_item_form(request: Request, user: EditorDep) -> Response:
+    return render(request, "editor/new.html", {**CHOICES, "values": {}, "errors": {}})
+
+
+@router.post("/moi", dependencies=[Depends(csrf.require_form_token)])
+async def create_item(
+    request: Request, user: EditorDep, services: ServicesDep, session: SessionDep
+) -> Response:
+    form = await request.form()
+    values = {k: v for k, v in form.items() if k != csrf.FIELD and v != ""}
+    record = {
+        **values,
+        "tags": _split(values.get("tags")),
+        "authors": _split(values.get("authors")),
+    }
+    try:
+        data = ContentIn.model_validate(record)
+    except ValidationError as exc:
+        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in exc.errors()}
+        context = {**CHOICES, "values": values, "errors": errors}
+        return render(request, "editor/new.html", context, status_code=422)
+    item = services.content.create(session, user, data)
+    session.commit()
+    return RedirectResponse(f"/bien-tap/{item.id}", status_code=303)
+
+
+@router.get("/{item_id}")
+def edit_item(
+    request: Request, item_id: int, user: EditorDep, services: ServicesDep, session: SessionDep
+) -> Response:
+    item = services.content.get(session, user, item_id)
+    uploads = session.scalars(
+        select(Upload).where(Upload.item_id == item.id).order_by(Upload.created_at.desc())
+    ).all()
+    context = {
+        "item": item,
+        "info": describe(session, item, services.content.file(session, item.id)),
+        "history": audit.history(session, f"content:{item.id}"),
+        "last_upload": uploads[0] if uploads else None,
+        "subject_name": SUBJECTS.get(item.subject, item.subject),
+    }
+    return render(request, "editor/item.html", context)
+
+
+@router.post("/{item_id}/{action}", dependencies=[Depends(csrf.require_form_token)])
+def change_status(
+    item_id: int,
+    action: str,
+    user: EditorDep,
+    services: ServicesDep,
+    session: SessionDep,
+    reason: Annotated[str | None, Form()] = None,
+    note: Annotated[str | None, Form()] = None,
+) -> Response:
+    if action not in ("submit", "approve", "reject", "archive", "restore"):
+        return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
+    if action == "reject" and not (reason or "").strip():
+        raise ValidationFailed("reason: a rejection needs a reason for the author")
+    services.content.transition(session, user, item_id, action, reason=reason, note=note)
+    session.commit()
+    return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
