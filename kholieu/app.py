@@ -13,7 +13,7 @@ from kholieu.accounts import api as accounts_api
 from kholieu.accounts import pages as accounts_pages
 from kholieu.config import Settings
 from kholieu.content import api as content_api
-from kholieu.content import editor_pages, upload_api
+from kholieu.content import browse, editor_pages, upload_api
 from kholieu.content import pages as content_pages
 from kholieu.errors import ConfigError
 from kholieu.jobs import api as jobs_api
@@ -72,6 +72,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         jobs_api,
         content_api,
         content_pages,
+        browse,
         editor_pages,
         upload_api,
         objects,
