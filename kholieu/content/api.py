@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from kholieu.accounts.authz import AnyoneDep, editors
+from kholieu.accounts.authz import AnyoneDep, SignedInDep, editors
 from kholieu.accounts.models import User
 from kholieu.audit import log as audit
-from kholieu.content.models import ContentItem
+from kholieu.content import scorm
+from kholieu.content.models import ContentItem, ScormAttempt
 from kholieu.content.schemas import ContentIn, ContentOut, ContentPatch, Review
 from kholieu.content.service import visible
+from kholieu.errors import NotFound
 from kholieu.web.deps import ServicesDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/content", tags=["content"])
@@ -31,6 +33,15 @@ class VersionOut(BaseModel):
     data: dict[str, Any]
     edited_by: int | None
     created_at: datetime
+
+
+class ScormOut(BaseModel):
+    version: str
+    completion: str
+    success: str | None
+    score: float | None
+    score_max: float | None
+    updated_at: datetime
 
 
 class AuditOut(BaseModel):
@@ -104,18 +115,32 @@ def reject_content(
     return ContentOut.model_validate(item)
 
 
-@router.post("/{item_id}/{action}")
-def change_status(
+@router.post("/{item_id}/scorm")
+def report_scorm(
     item_id: int,
-    action: Literal["submit", "approve", "archive", "restore"],
-    user: EditorDep,
+    report: scorm.ScormReport,
+    user: SignedInDep,
     services: ServicesDep,
     session: SessionDep,
-) -> ContentOut:
-    """Move an item along the workflow (rejecting has its own endpoint, with a reason)."""
-    item = services.content.transition(session, user, item_id, action)
+) -> ScormOut:
+    """What a SCORM package reported for the signed-in learner (sent by the content page)."""
+    item = services.content.get(session, user, item_id)
+    attempt = scorm.record(session, user, item, report)
     session.commit()
-    return ContentOut.model_validate(item)
+    return ScormOut.model_validate(attempt, from_attributes=True)
+
+
+@router.get("/{item_id}/scorm")
+def my_scorm(
+    item_id: int, user: SignedInDep, services: ServicesDep, session: SessionDep
+) -> ScormOut:
+    item = services.content.get(session, user, item_id)
+    attempt = session.scalar(
+        select(ScormAttempt).where(ScormAttempt.item_id == item.id, ScormAttempt.user_id == user.id)
+    )
+    if attempt is None:
+        raise NotFound("no SCORM results for this item yet")
+    return ScormOut.model_validate(attempt, from_attributes=True)
 
 
 @router.get("/{item_id}/versions")
@@ -134,3 +159,18 @@ def item_history(
     services.content.get(session, user, item_id)
     entries = audit.history(session, f"content:{item_id}")
     return [AuditOut.model_validate(e, from_attributes=True) for e in entries]
+
+
+# Last: FastAPI tries routes in order, and this one would capture /scorm and /reject.
+@router.post("/{item_id}/{action}")
+def change_status(
+    item_id: int,
+    action: Literal["submit", "approve", "archive", "restore"],
+    user: EditorDep,
+    services: ServicesDep,
+    session: SessionDep,
+) -> ContentOut:
+    """Move an item along the workflow (rejecting has its own endpoint, with a reason)."""
+    item = services.content.transition(session, user, item_id, action)
+    session.commit()
+    return ContentOut.model_validate(item)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -133,3 +134,21 @@ class Upload(Timestamped, Base):
     @property
     def part_count(self) -> int:
         return max(1, -(-self.size // self.part_size))
+
+
+class ScormAttempt(Timestamped, Base):
+    """A signed-in learner's SCORM state for one item (the latest commit wins)."""
+
+    __tablename__ = "scorm_attempts"
+    __table_args__ = (UniqueConstraint("item_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(8))  # "1.2" or "2004"
+    completion: Mapped[str] = mapped_column(String(20), default="unknown")
+    success: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[float | None] = mapped_column(Float)
+    score_max: Mapped[float | None] = mapped_column(Float)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

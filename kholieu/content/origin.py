@@ -14,13 +14,14 @@ relative links keep working and only people the app gave a link to can load draf
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from kholieu.config import Settings
@@ -32,6 +33,9 @@ from kholieu.storage.base import ObjectStream
 
 _TOKEN = re.compile(r"^([0-9a-f]{64})-(\d+)-([0-9a-f]{64})$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
+SCORM_API = "/_kholieu/scorm-api.js"
+MAX_INJECT_BYTES = 5 * 1024 * 1024
 
 
 def content_csp(settings: Settings) -> str:
@@ -72,14 +76,35 @@ def create_content_app(services: Services) -> Starlette:
         sha256, expires, signature = match.group(1), int(match.group(2)), match.group(3)
         return sha256 if valid(secret, signature, expires, kind, sha256) else None
 
+    markers: dict[str, dict] = {}  # sha256 -> the unpacked package's marker (immutable)
+
+    def marker(sha256: str) -> dict | None:
+        if sha256 not in markers:
+            try:
+                with store.get(package_prefix(sha256) + ".json") as stream:
+                    markers[sha256] = json.loads(stream.read())
+            except ObjectNotFound:  # not (yet) completely unpacked
+                return None
+        return markers[sha256]
+
     async def package_file(request: Request) -> Response:
         sha256 = check("p", request.path_params["token"])
         if sha256 is None:
             return _plain(403, "this link is invalid or has expired", csp)
-        prefix = package_prefix(sha256)
-        if not store.exists(prefix + ".json"):  # not (yet) completely unpacked
+        package = marker(sha256)
+        if package is None:
             return _plain(404, "not found", csp)
-        return _serve(request, store, f"{prefix}/{request.path_params['path']}", csp)
+        key = f"{package_prefix(sha256)}/{request.path_params['path']}"
+        if package["standard"].startswith("scorm") and key.endswith((".html", ".htm")):
+            return _with_scorm_api(store, key, csp)
+        return _serve(request, store, key, csp)
+
+    async def scorm_api(request: Request) -> Response:
+        return FileResponse(
+            settings.static_dir / "content" / "scorm-api.js",
+            media_type="text/javascript",
+            headers={"Content-Security-Policy": csp, "Cache-Control": "public, max-age=3600"},
+        )
 
     async def stored_file(request: Request) -> Response:
         sha256 = check("b", request.path_params["token"])
@@ -94,6 +119,7 @@ def create_content_app(services: Services) -> Starlette:
         routes=[
             Route("/p/{token}/{path:path}", package_file, methods=["GET", "HEAD"]),
             Route("/b/{token}/{name}", stored_file, methods=["GET", "HEAD"]),
+            Route(SCORM_API, scorm_api, methods=["GET", "HEAD"]),
             Route("/{rest:path}", not_found, methods=["GET", "HEAD"]),
         ]
     )
@@ -139,6 +165,24 @@ def _serve(request: Request, store, key: str, csp: str) -> Response:
     return StreamingResponse(
         _chunks(stream), status_code=status, headers=headers, media_type=media_type
     )
+
+
+def _with_scorm_api(store, key: str, csp: str) -> Response:
+    """A SCORM page with the runtime API script first in its <head> (pages are small)."""
+    try:
+        with store.get(key) as stream:
+            if stream.length > MAX_INJECT_BYTES:
+                raise ObjectNotFound(key)
+            html = stream.read().decode("utf-8", errors="replace")
+    except (ObjectNotFound, InvalidKey):
+        return _plain(404, "not found", csp)
+    tag = f'<script src="{SCORM_API}"></script>'
+    head = _HEAD.search(html)
+    html = html[: head.end()] + tag + html[head.end() :] if head else tag + html
+    return Response(html, media_type="text/html; charset=utf-8", headers={
+        "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-cache", "Referrer-Policy": "no-referrer",
+    })  # fmt: skip
 
 
 def _byte_range(match: re.Match[str], size: int) -> tuple[int, int | None, int]:

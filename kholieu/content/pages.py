@@ -34,6 +34,7 @@ def viewer(settings: Settings, file: ContentFile | None) -> dict[str, Any]:
             "type": "package",
             "url": package_url(settings, file.sha256, file.package["entry"]),
             "sandbox": PACKAGE_SANDBOX,
+            "scorm": file.package["standard"].startswith("scorm"),
         }
     url = file_url(settings, file.sha256, file.filename)
     if file.mime == "application/pdf":
