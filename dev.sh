@@ -35,7 +35,8 @@ python_env() {
 system_packages() {
   # ffmpeg for the video pipeline; libmagic to tell file types by content; fonts with
   # Vietnamese glyphs for PDFs and screenshots.
-  apt_install ffmpeg libmagic1 fonts-dejavu-core fonts-liberation2 "$@"
+  # poppler-utils draws PDF thumbnails.
+  apt_install ffmpeg libmagic1 poppler-utils fonts-dejavu-core fonts-liberation2 "$@"
 }
 
 case "${1:-}" in

@@ -26,14 +26,6 @@ app.add_typer(users_app, name="users")
 content_app = typer.Typer(help="Học liệu / learning content.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
 
-DEMO_PASSWORD = "kholieu-demo"
-DEMO_USERS = [
-    ("giaovien", "teacher", "Cô Nguyễn Thị Lan"),
-    ("hocsinh", "student", "Trần Văn Minh"),
-    ("bientap", "editor", "Biên tập viên Lê Hoa"),
-    ("quantri", "admin", "Quản trị viên"),
-]
-
 
 def _prepare(migrate: bool = True):
     """Settings, logging and services, with the database checked (and migrated) first."""
@@ -215,23 +207,17 @@ def _wait_for_jobs(services: Services, job_ids: list[str]) -> None:
 def demo() -> None:
     """Nạp dữ liệu mẫu / load the demo catalogue (idempotent; development mode only).
 
-    Creates one account per role, all with the password 'kholieu-demo'.
+    One account per role (password 'kholieu-demo') and a few published items of each kind:
+    an article, a PDF worksheet, an HTML5 lab and a SCORM 1.2 package.
     """
-    from sqlalchemy import select
-
-    from kholieu.accounts.models import User
+    from kholieu.demo.catalogue import PASSWORD, USERS, load_demo
 
     settings, services = _prepare()
     if not settings.is_development:
         raise KholieuError("demo data (with a public password) is only loaded in development")
-    with services.sessions.begin() as session:
-        for username, role, name in DEMO_USERS:
-            if session.scalar(select(User).where(User.username == username)) is None:
-                services.accounts.create_user(session, username, DEMO_PASSWORD, role, name)
-                typer.echo(f"created {username} ({role})", err=True)
-    typer.echo(
-        "demo accounts: " + ", ".join(u for u, _, _ in DEMO_USERS) + f" / password {DEMO_PASSWORD}"
-    )
+    for line in load_demo(services):
+        typer.echo(f"created {line}", err=True)
+    typer.echo("demo accounts: " + ", ".join(u for u, _, _ in USERS) + f" / password {PASSWORD}")
 
 
 def main() -> None:

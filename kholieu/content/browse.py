@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from kholieu.accounts.authz import AnyoneDep
-from kholieu.content.models import ContentItem, Status
+from kholieu.content.models import ContentFile, ContentItem, Status
+from kholieu.content.origin import thumbnail_url
 from kholieu.curriculum import SERIES, SUBJECTS
 from kholieu.web.deps import SessionDep
 from kholieu.web.templating import render
@@ -48,13 +50,26 @@ def browse(
             key=lambda o: (o["value"] is None, str(o["value"]).zfill(3)),
         )
     items = session.scalars(query.order_by(ContentItem.title).limit(100)).all()
+    thumbnails = thumbnails_for(request, session, [item.id for item in items])
     crumbs = [
         {"name": name, "label": _label(name, chosen[name])}
         for name in LEVELS if chosen[name] is not None
     ]  # fmt: skip
     return render(request, "browse.html", {
         "level": level, "options": options, "items": items, "chosen": chosen, "crumbs": crumbs,
+        "thumbnails": thumbnails,
     })  # fmt: skip
+
+
+def thumbnails_for(request: Request, session: Session, item_ids: list[int]) -> dict[int, str]:
+    """Signed thumbnail URLs (content origin) for the items that have one."""
+    settings = request.app.state.services.settings
+    rows = session.execute(
+        select(ContentFile.item_id, ContentFile.sha256).where(
+            ContentFile.item_id.in_(item_ids), ContentFile.thumbnail.is_(True)
+        )
+    )
+    return {item_id: thumbnail_url(settings, sha256) for item_id, sha256 in rows}
 
 
 def _label(level: str, value: Any) -> str:

@@ -59,6 +59,10 @@ def blob_key(sha256: str) -> str:
     return f"blobs/{sha256[:2]}/{sha256}"
 
 
+def thumbnail_key(sha256: str) -> str:
+    return f"thumbs/{sha256}.png"
+
+
 def package_prefix(sha256: str) -> str:
     """Where a package's files are unpacked for the content origin to serve."""
     return f"packages/{sha256}"

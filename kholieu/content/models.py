@@ -99,6 +99,8 @@ class ContentFile(Timestamped, Base):
     package: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     unpacked: Mapped[bool] = mapped_column(Boolean, default=False)
     job_id: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)  # extracted from PDFs, for search
+    thumbnail: Mapped[bool] = mapped_column(Boolean, default=False)  # thumbs/<sha256>.png
 
 
 class UploadStatus(enum.StrEnum):

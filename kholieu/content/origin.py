@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from kholieu.config import Settings
-from kholieu.content.files import blob_key, package_prefix
+from kholieu.content.files import blob_key, package_prefix, thumbnail_key
 from kholieu.errors import InvalidKey, ObjectNotFound, RangeNotSatisfiable
 from kholieu.services import Services
 from kholieu.signing import sign, valid
@@ -57,6 +57,10 @@ def _token(settings: Settings, kind: str, sha256: str) -> str:
 
 def package_url(settings: Settings, sha256: str, entry: str) -> str:
     return f"{settings.content_origin}/p/{_token(settings, 'p', sha256)}/{entry}"
+
+
+def thumbnail_url(settings: Settings, sha256: str) -> str:
+    return f"{settings.content_origin}/t/{_token(settings, 't', sha256)}/thumb.png"
 
 
 def file_url(settings: Settings, sha256: str, filename: str) -> str:
@@ -112,6 +116,12 @@ def create_content_app(services: Services) -> Starlette:
             return _plain(403, "this link is invalid or has expired", csp)
         return _serve(request, store, blob_key(sha256), csp)
 
+    async def thumbnail(request: Request) -> Response:
+        sha256 = check("t", request.path_params["token"])
+        if sha256 is None:
+            return _plain(403, "this link is invalid or has expired", csp)
+        return _serve(request, store, thumbnail_key(sha256), csp)
+
     async def not_found(request: Request) -> Response:
         return _plain(404, "not found", csp)
 
@@ -119,6 +129,7 @@ def create_content_app(services: Services) -> Starlette:
         routes=[
             Route("/p/{token}/{path:path}", package_file, methods=["GET", "HEAD"]),
             Route("/b/{token}/{name}", stored_file, methods=["GET", "HEAD"]),
+            Route("/t/{token}/thumb.png", thumbnail, methods=["GET", "HEAD"]),
             Route(SCORM_API, scorm_api, methods=["GET", "HEAD"]),
             Route("/{rest:path}", not_found, methods=["GET", "HEAD"]),
         ]

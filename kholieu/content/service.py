@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kholieu.accounts.models import Role, User
 from kholieu.audit import log as audit
 from kholieu.config import Settings
-from kholieu.content.files import ingest
+from kholieu.content.files import PDF, ingest
 from kholieu.content.models import ContentFile, ContentItem, ContentVersion, Status
 from kholieu.content.packages import PackageInfo
 from kholieu.content.schemas import ContentIn, ContentPatch
@@ -180,12 +180,14 @@ class ContentService:
         file.package = _package_summary(blob.package)
         file.unpacked = blob.package is None
         file.job_id = None
-        if blob.package is not None:
+        task = (
+            "content.unpack_package"
+            if blob.package is not None
+            else ("content.extract_document" if blob.mime == PDF else None)
+        )
+        if task is not None:
             job = self.queue.enqueue(
-                session,
-                "content.unpack_package",
-                {"sha256": blob.sha256},
-                started_by=actor.id if actor else None,
+                session, task, {"sha256": blob.sha256}, started_by=actor.id if actor else None
             )
             file.job_id = job.id
         item.version += 1
@@ -237,10 +239,18 @@ class ContentService:
 
 def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The search documents for content items (the outbox loader for the ``content`` index)."""
-    items = session.scalars(select(ContentItem).where(ContentItem.id.in_([int(i) for i in ids])))
+    wanted = [int(i) for i in ids]
+    items = session.scalars(select(ContentItem).where(ContentItem.id.in_(wanted)))
+    texts = {
+        item_id: text
+        for item_id, text in session.execute(
+            select(ContentFile.item_id, ContentFile.text).where(ContentFile.item_id.in_(wanted))
+        )
+    }
     return {
         str(item.id): {
-            "kind": item.kind, "title": item.title, "summary": item.summary, "body": item.body,
+            "kind": item.kind, "title": item.title, "summary": item.summary,
+            "body": "\n".join(filter(None, [item.body, texts.get(item.id)])),
             "subject": item.subject, "grade": item.grade, "series": item.textbook_series,
             "chapter": item.chapter, "tags": item.tags, "license": item.license,
             "status": item.status, "updated_at": item.updated_at.isoformat(),

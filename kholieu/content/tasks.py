@@ -6,12 +6,15 @@ import io
 import json
 import mimetypes
 import tempfile
+from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from kholieu.content.files import blob_key, package_prefix
+from kholieu.content.documents import pdf_text, pdf_thumbnail
+from kholieu.content.files import blob_key, package_prefix, thumbnail_key
 from kholieu.content.models import ContentFile
 from kholieu.content.packages import inspect_package, iter_files
+from kholieu.content.service import INDEX
 from kholieu.content.uploads import finish_upload
 from kholieu.jobs.queue import JobContext, JobQueue
 from kholieu.storage.base import CHUNK
@@ -55,6 +58,30 @@ def unpack_package(ctx: JobContext) -> None:
         )
 
 
+def extract_document(ctx: JobContext) -> None:
+    """Keep a PDF's text for search and store a first-page thumbnail."""
+    sha256 = ctx.payload["sha256"]
+    services = ctx.services
+    tmp_dir = services.settings.data_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".pdf") as tmp:
+        with services.store.get(blob_key(sha256)) as stream:
+            while chunk := stream.read(CHUNK):
+                tmp.write(chunk)
+        tmp.flush()
+        text = pdf_text(Path(tmp.name))
+        ctx.report(0.6)
+        thumbnail = pdf_thumbnail(Path(tmp.name))
+    if thumbnail is not None:
+        services.store.put(thumbnail_key(sha256), io.BytesIO(thumbnail), content_type="image/png")
+    with services.sessions.begin() as session:
+        files = session.scalars(select(ContentFile).where(ContentFile.sha256 == sha256)).all()
+        for file in files:
+            file.text, file.thumbnail = text, thumbnail is not None
+            services.outbox.record(session, INDEX, str(file.item_id))  # now with its text
+
+
 def register(queue: JobQueue) -> None:
+    queue.register("content.extract_document", extract_document)
     queue.register("content.unpack_package", unpack_package)
     queue.register("content.finish_upload", finish_upload)

@@ -19,7 +19,8 @@ def app_csp(content_origin: str) -> str:
     """Only this origin's scripts; uploaded content may appear only framed from its origin."""
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; "
+        f"img-src 'self' data: blob: {content_origin}; font-src 'self' data:; "
+        f"media-src 'self' blob: {content_origin}; "
         f"connect-src 'self'; frame-src {content_origin}; frame-ancestors 'none'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'"
     )

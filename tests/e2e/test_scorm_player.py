@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from kholieu.demo.scorm import scorm_12_zip
 from tests.e2e.conftest import E2E_PASSWORD
-from tests.scorm_package import scorm_12_zip
 
 pytestmark = pytest.mark.e2e
 

@@ -91,15 +91,32 @@ def test_users_create_reports_bad_input_in_one_line(run):
 
 
 def test_demo_is_idempotent(run, services):
+    from sqlalchemy import select
+
+    from kholieu.content.models import ContentFile, ContentItem
+
     first = run("demo")
-    second = run("demo")
-    assert first.returncode == 0 and second.returncode == 0, second.stderr
-    assert "giaovien" in second.stdout
+    assert first.returncode == 0, first.stderr
     with services.sessions() as session:
+        items = session.execute(select(ContentItem.kind, ContentItem.status)).all()
+        files = session.execute(select(ContentFile.mime, ContentFile.package)).all()
+    assert sorted(kind for kind, _ in items) == ["document", "lab", "lecture", "lecture"]
+    assert {status for _, status in items} == {"published"}
+    assert sorted(mime for mime, _ in files) == [
+        "application/pdf",
+        "application/zip",
+        "application/zip",
+    ]
+    assert {p["standard"] for _, p in files if p} == {"html", "scorm12"}
+    second = run("demo")
+    assert second.returncode == 0 and "giaovien" in second.stdout
+    assert "created" not in second.stderr
+    with services.sessions() as session:
+        assert len(session.execute(select(ContentItem.id)).all()) == 4
         user = services.accounts.authenticate(session, "giaovien", "kholieu-demo")
         assert user is not None and user.role == "teacher"
 
 
 def test_migrate_reports_the_revision(run):
     result = run("migrate")
-    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0005"
+    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0006"

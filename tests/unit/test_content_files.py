@@ -214,3 +214,35 @@ def test_content_show_unknown_item(kholieu_cli):
     result = kholieu_cli("content", "show", "999")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == "kholieu: error: no content item 999"
+
+
+def test_pdf_text_is_kept_for_search_and_a_thumbnail_made(services):
+    from kholieu.content.files import thumbnail_key
+    from kholieu.content.service import load_documents
+    from kholieu.content.tasks import extract_document
+    from kholieu.demo.files import quadratic_pdf
+    from kholieu.jobs.queue import JobContext
+
+    item = new_item(services)
+    file = attach(services, item, quadratic_pdf(), "phieu-bai-tap.pdf")
+    assert file.job_id  # extraction was queued
+    extract_document(JobContext("j", {"sha256": file.sha256}, services, lambda _p: None))
+    with services.sessions() as session:
+        stored = session.get(ContentFile, file.id)
+        assert "Phương trình bậc hai" in stored.text and "m = 1" in stored.text
+        assert stored.thumbnail is True
+        document = load_documents(session, [str(item)])[str(item)]
+    assert "Bài 2. Tìm m để phương trình" in document["body"]
+    png = b"".join(services.store.get(thumbnail_key(file.sha256)))
+    assert png.startswith(b"\x89PNG")
+
+
+def test_unreadable_pdf_is_kept_without_text(services):
+    from kholieu.content.tasks import extract_document
+    from kholieu.jobs.queue import JobContext
+
+    broken = PDF.replace(b"trailer", b"garbage")
+    file = attach(services, new_item(services), broken, "hong.pdf")
+    extract_document(JobContext("j", {"sha256": file.sha256}, services, lambda _p: None))
+    with services.sessions() as session:
+        assert session.get(ContentFile, file.id).text in (None, "")

@@ -7,9 +7,9 @@ import pytest
 from kholieu.content.origin import SCORM_API, create_content_app, package_url
 from kholieu.content.scorm import ScormReport, normalise
 from kholieu.content.tasks import unpack_package
+from kholieu.demo.scorm import scorm_12_zip
 from kholieu.errors import ValidationFailed
 from kholieu.jobs.queue import JobContext
-from tests.scorm_package import scorm_12_zip
 from tests.unit.test_content_files import attach, lab_zip, new_item
 
 

@@ -1,5 +1,5 @@
-"""A small SCORM 1.2 package written for the tests and the demo: one page that reports a
-passing score through the runtime API."""
+"""A small SCORM 1.2 package (for the demo and the tests): one question that reports its score
+through the runtime API."""
 
 from __future__ import annotations
 

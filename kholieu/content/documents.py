@@ -1,0 +1,68 @@
+"""Documents: the text of a PDF for search (pypdf), and a first-page thumbnail when poppler's
+``pdftoppm`` is installed (cheap; skipped otherwise)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 2_000_000  # characters kept for search from one document
+THUMBNAIL_WIDTH = 480
+
+
+def pdf_text(path: Path) -> str | None:
+    """The document's text, page after page; None when the PDF cannot be read (encrypted,
+    damaged), which is not worth failing an upload over."""
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            return None
+        parts, size = [], 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            parts.append(text)
+            size += len(text)
+            if size >= MAX_TEXT:
+                break
+        return "\n".join(parts)[:MAX_TEXT]
+    except (PyPdfError, ValueError, KeyError, OSError) as exc:
+        log.warning("could not read the text of %s: %s", path.name, exc)
+        return None
+
+
+def pdf_thumbnail(path: Path, timeout_s: float = 30) -> bytes | None:
+    """PNG of the first page, or None when pdftoppm is missing or fails."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        return None
+    with tempfile.TemporaryDirectory() as out:
+        target = Path(out) / "thumb"
+        command = [
+            tool,
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-scale-to-x",
+            str(THUMBNAIL_WIDTH),
+            "-scale-to-y",
+            "-1",
+            str(path),
+            str(target),
+        ]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=timeout_s)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            stderr = getattr(exc, "stderr", b"") or b""
+            log.warning("pdftoppm failed on %s: %s", path.name, stderr.decode()[-200:] or exc)
+            return None
+        return (Path(out) / "thumb.png").read_bytes()

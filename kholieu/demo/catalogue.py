@@ -1,0 +1,89 @@
+"""Loads the demo catalogue; running it again changes nothing (items are keyed by external_id,
+accounts by username)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from kholieu.accounts.models import User
+from kholieu.content.models import ContentItem
+from kholieu.content.schemas import ContentIn
+from kholieu.demo.files import pendulum_lab_zip, quadratic_pdf
+from kholieu.demo.scorm import scorm_12_zip
+from kholieu.services import Services
+
+PASSWORD = "kholieu-demo"
+USERS = [
+    ("giaovien", "teacher", "Cô Nguyễn Thị Lan"),
+    ("hocsinh", "student", "Trần Văn Minh"),
+    ("bientap", "editor", "Biên tập viên Lê Hoa"),
+    ("quantri", "admin", "Quản trị viên"),
+]
+
+ARTICLE = """<p>Phương trình bậc hai một ẩn có dạng \\(ax^2 + bx + c = 0\\) với \\(a \\ne 0\\).</p>
+<p>Biệt thức \\(\\Delta = b^2 - 4ac\\). Nếu \\(\\Delta > 0\\), phương trình có hai nghiệm phân biệt
+\\[x_{1,2} = \\frac{-b \\pm \\sqrt{\\Delta}}{2a}.\\]</p>"""
+
+
+@dataclass(frozen=True)
+class DemoItem:
+    external_id: str
+    fields: dict
+    file: tuple[str, Callable[[], bytes]] | None = None
+
+
+ITEMS = [
+    DemoItem("demo-bai-giang-pt-bac-hai", {
+        "kind": "lecture", "title": "Phương trình bậc hai một ẩn", "subject": "toan", "grade": 9,
+        "textbook_series": "ket-noi-tri-thuc", "chapter": "Chương VI", "body": ARTICLE,
+        "summary": "Bài giảng: biệt thức và công thức nghiệm.", "tags": ["phuong-trinh"],
+    }),
+    DemoItem("demo-phieu-bai-tap-pt-bac-hai", {
+        "kind": "document", "title": "Phiếu bài tập: Phương trình bậc hai", "subject": "toan",
+        "grade": 9, "textbook_series": "ket-noi-tri-thuc", "chapter": "Chương VI",
+    }, ("phieu-bai-tap.pdf", quadratic_pdf)),
+    DemoItem("demo-thi-nghiem-con-lac-don", {
+        "kind": "lab", "title": "Thí nghiệm ảo: Con lắc đơn", "subject": "vat-li", "grade": 11,
+        "textbook_series": "canh-dieu", "chapter": "Dao động",
+        "summary": "Thay đổi chiều dài dây và quan sát chu kì dao động.",
+    }, ("con-lac-don.zip", pendulum_lab_zip)),
+    DemoItem("demo-scorm-phan-so", {
+        "kind": "lecture", "title": "Ôn tập phân số (SCORM)", "subject": "toan", "grade": 6,
+        "textbook_series": "canh-dieu", "chapter": "Phân số",
+    }, ("on-tap-phan-so.zip", scorm_12_zip)),
+]  # fmt: skip
+
+
+def load_demo(services: Services) -> list[str]:
+    """Create what is missing; return a line for each thing created."""
+    created = []
+    with services.sessions.begin() as session:
+        for username, role, name in USERS:
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                services.accounts.create_user(session, username, PASSWORD, role, name)
+                created.append(f"account {username} ({role})")
+    for demo in ITEMS:
+        with services.sessions.begin() as session:
+            exists = session.scalar(
+                select(ContentItem.id).where(ContentItem.external_id == demo.external_id)
+            )
+            if exists is not None:
+                continue
+            data = ContentIn(
+                **demo.fields,
+                external_id=demo.external_id,
+                license="CC-BY-4.0",
+                authors=["Kho Học Liệu"],
+            )
+            item = services.content.create(session, None, data)
+            if demo.file is not None:
+                name, build = demo.file
+                services.content.attach(session, None, item.id, io.BytesIO(build()), name)
+            services.content.transition(session, None, item.id, "submit")
+            services.content.transition(session, None, item.id, "approve")
+            created.append(f"{demo.fields['kind']} {demo.fields['title']}")
+    return created
