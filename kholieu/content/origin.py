@@ -21,7 +21,13 @@ from collections.abc import Iterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Route
 
 from kholieu.config import Settings
@@ -30,6 +36,7 @@ from kholieu.errors import InvalidKey, ObjectNotFound, RangeNotSatisfiable
 from kholieu.services import Services
 from kholieu.signing import sign, valid
 from kholieu.storage.base import ObjectStream
+from kholieu.storage.local import LocalStore
 
 _TOKEN = re.compile(r"^([0-9a-f]{64})-(\d+)-([0-9a-f]{64})$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -111,9 +118,14 @@ def create_content_app(services: Services) -> Starlette:
         )
 
     async def stored_file(request: Request) -> Response:
+        """Stored files (PDF, office, video: never HTML) come straight from S3 when it is the
+        store; local storage streams them with Range support."""
         sha256 = check("b", request.path_params["token"])
         if sha256 is None:
             return _plain(403, "this link is invalid or has expired", csp)
+        if not isinstance(store, LocalStore):
+            url = store.url(blob_key(sha256), expires_s=settings.content_link_ttl_s)
+            return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
         return _serve(request, store, blob_key(sha256), csp)
 
     async def thumbnail(request: Request) -> Response:

@@ -7,11 +7,11 @@ from typing import Any
 import nh3
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from kholieu.accounts.authz import AnyoneDep
 from kholieu.config import Settings
-from kholieu.content.models import ContentFile, ContentItem
+from kholieu.content.models import ContentFile, ContentItem, Status
 from kholieu.content.origin import file_url, package_url
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
 from kholieu.web.deps import ServicesDep, SessionDep
@@ -52,7 +52,19 @@ def content_page(
     )
     session.commit()
     file = services.content.file(session, item.id)
+    related = session.scalars(
+        select(ContentItem)
+        .where(
+            ContentItem.status == Status.published,
+            ContentItem.subject == item.subject,
+            ContentItem.grade == item.grade,
+            ContentItem.id != item.id,
+        )
+        .order_by(ContentItem.views.desc(), ContentItem.id.desc())
+        .limit(5)
+    ).all()
     context = {
+        "related": related,
         "item": item,
         "body_html": nh3.clean(item.body) if item.body else "",
         "subject_name": SUBJECTS.get(item.subject, item.subject),

@@ -131,3 +131,45 @@ def test_drafts_are_not_shown_to_students(services, client, make_user, bearer):
     assert client.get(f"/content/{item_id}", headers={"accept": "text/html"}).status_code == 404
     editor = bearer(make_user("editor"))
     assert client.get(f"/content/{item_id}", headers=editor).status_code == 200
+
+
+def test_related_items_share_subject_and_grade(services, client):
+    from kholieu.content.schemas import ContentIn
+
+    ids = []
+    for title, grade in (("Bài A", 9), ("Bài B", 9), ("Bài C", 10)):
+        with services.sessions.begin() as session:
+            item = services.content.create(
+                session, None, ContentIn(kind="lecture", title=title, subject="toan", grade=grade)
+            )
+            services.content.transition(session, None, item.id, "submit")
+            services.content.transition(session, None, item.id, "approve")
+            ids.append(item.id)
+    page = client.get(f"/content/{ids[0]}").text
+    related = page.split('data-testid="related"')[1]
+    assert "Bài B" in related and "Bài C" not in related and "Bài A" not in related
+
+
+def test_stored_files_on_s3_come_from_presigned_urls(tmp_path, database_url, services, monkeypatch):
+    import boto3
+    from moto import mock_aws
+
+    from kholieu.services import build_services
+    from tests.conftest import make_settings
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="kholieu-test")
+        settings = make_settings(
+            tmp_path, database_url=database_url, storage_url="s3://kholieu-test?region=us-east-1"
+        )
+        s3_services = build_services(settings)
+        file = attach(s3_services, new_item(s3_services), PDF, "sgk.pdf")
+        response = TestClient(create_content_app(s3_services)).get(
+            path_of(file_url(settings, file.sha256, "sgk.pdf")), follow_redirects=False
+        )
+        s3_services.close()
+    assert response.status_code == 302
+    assert "kholieu-test" in response.headers["location"]
+    assert "X-Amz-Signature=" in response.headers["location"]
