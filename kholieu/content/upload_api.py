@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +13,6 @@ from kholieu.accounts.authz import editors
 from kholieu.accounts.models import User
 from kholieu.content.models import Upload
 from kholieu.errors import ValidationFailed
-from kholieu.storage.base import CHUNK
 from kholieu.web.deps import ServicesDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"])
@@ -85,19 +84,17 @@ async def put_part(
     services: ServicesDep,
     session: SessionDep,
 ) -> PartOut:
-    """One part as the raw request body; spooled to disk, never held whole in memory."""
+    """One part as the raw request body. A part is at most ``part_size`` (8 MiB for files up
+    to 80 GB), so it is collected in memory, never more than that; the file never is."""
     upload = await run_in_threadpool(services.uploads.get, session, user, upload_id)
-    tmp_dir = services.settings.data_dir / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.SpooledTemporaryFile(max_size=CHUNK, dir=tmp_dir) as body:
-        length = 0
-        async for chunk in request.stream():
-            length += len(chunk)
-            if length > upload.part_size:
-                raise ValidationFailed(f"part {number} is larger than {upload.part_size} bytes")
-            body.write(chunk)
-        body.seek(0)
-        part = await run_in_threadpool(services.uploads.put_part, upload, number, body, length)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > upload.part_size:
+            raise ValidationFailed(f"part {number} is larger than {upload.part_size} bytes")
+    part = await run_in_threadpool(
+        services.uploads.put_part, upload, number, io.BytesIO(body), len(body)
+    )
     return PartOut(number=part.number, size=part.size)
 
 

@@ -34,8 +34,12 @@ from kholieu.storage.base import (
 )
 
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+# Bounded memory: at most max_concurrency parts of multipart_chunksize in flight at once.
 _TRANSFER = TransferConfig(
-    multipart_threshold=4 * MIN_PART_SIZE, multipart_chunksize=2 * MIN_PART_SIZE, max_concurrency=4
+    multipart_threshold=2 * MIN_PART_SIZE,
+    multipart_chunksize=MIN_PART_SIZE + MIN_PART_SIZE // 5,  # 6 MiB
+    max_concurrency=2,
+    max_io_queue=4,
 )
 
 
