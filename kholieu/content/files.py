@@ -77,8 +77,13 @@ def ingest(
     max_bytes: int,
     tmp_dir: Path,
     limits: PackageLimits | None = None,
+    source_key: str | None = None,
 ) -> Blob:
-    """Check ``source`` as a file of ``kind`` and store it; raise a 4xx error saying why not."""
+    """Check ``source`` as a file of ``kind`` and store it; raise a 4xx error saying why not.
+
+    ``source_key`` names the object ``source`` reads from when it is already in the store (a
+    finished upload): it is then copied in place rather than sent again.
+    """
     tmp_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile(dir=tmp_dir) as tmp:
         sha256, size = _spool(source, tmp, max_bytes, filename)
@@ -92,11 +97,14 @@ def ingest(
             )
         package = inspect_package(tmp, limits) if mime == ZIP and kind in PACKAGE_KINDS else None
         if not store.exists(blob_key(sha256)):
-            tmp.seek(0)
-            stored = store.put(blob_key(sha256), tmp, content_type=mime)
-            if stored.sha256 and stored.sha256 != sha256:  # the store saw other bytes than we did
-                store.delete(blob_key(sha256))
-                raise ValidationFailed(f"{filename}: storage verification failed; try again")
+            if source_key is not None:
+                store.copy(source_key, blob_key(sha256))
+            else:
+                tmp.seek(0)
+                stored = store.put(blob_key(sha256), tmp, content_type=mime)
+                if stored.sha256 and stored.sha256 != sha256:  # the store saw other bytes
+                    store.delete(blob_key(sha256))
+                    raise ValidationFailed(f"{filename}: storage verification failed; try again")
     return Blob(sha256=sha256, size=size, mime=mime, package=package)
 
 

@@ -152,7 +152,14 @@ class ContentService:
         return item
 
     def attach(
-        self, session: Session, actor: User | None, item_id: int, source: BinaryIO, filename: str
+        self,
+        session: Session,
+        actor: User | None,
+        item_id: int,
+        source: BinaryIO,
+        filename: str,
+        *,
+        source_key: str | None = None,
     ) -> ContentFile:
         """Store ``source`` as the item's file (checked, deduplicated) and, for packages, queue
         the unpacking; the object is stored before the row that points at it."""
@@ -166,6 +173,7 @@ class ContentService:
             max_bytes=self.settings.max_upload_bytes,
             tmp_dir=self.settings.data_dir / "tmp",
             limits=self.settings.package_limits,
+            source_key=source_key,
         )
         file = session.scalar(select(ContentFile).where(ContentFile.item_id == item.id))
         if file is None:

@@ -125,7 +125,9 @@ class UploadService:
         """Check and attach the assembled file (runs in the job); the temporary object goes."""
         try:
             with self.store.get(upload.key) as stream:
-                self.content.attach(session, actor, upload.item_id, stream, upload.filename)
+                self.content.attach(
+                    session, actor, upload.item_id, stream, upload.filename, source_key=upload.key
+                )
         except KholieuError as exc:  # rejected: keep the reason, store nothing
             session.rollback()
             upload.status, upload.error = UploadStatus.failed, exc.message

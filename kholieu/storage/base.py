@@ -55,6 +55,9 @@ class ObjectStore(Protocol):
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]: ...
 
+    def copy(self, source: str, target: str) -> ObjectInfo:
+        """Copy an object within the store; on S3 the bytes never leave the store."""
+
     def url(self, key: str, *, expires_s: int, filename: str | None = None) -> str:
         """A URL a browser can GET (presigned on S3, signed app path on local storage)."""
 

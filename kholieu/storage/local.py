@@ -101,6 +101,11 @@ class LocalStore:
                 if key.startswith(prefix) and not key.startswith("."):
                     yield self.head(key)
 
+    def copy(self, source: str, target: str) -> ObjectInfo:
+        info = self.head(source)
+        with open(self._path(source), "rb") as fh:
+            return self.put(target, fh, content_type=info.content_type)
+
     # -- download URLs ---------------------------------------------------------------------
     def url(self, key: str, *, expires_s: int, filename: str | None = None) -> str:
         check_key(key)

@@ -144,6 +144,17 @@ class S3Store:
                         last_modified=item.get("LastModified"),
                     )
 
+    def copy(self, source: str, target: str) -> ObjectInfo:
+        """Server-side (UploadPartCopy for large objects): no bytes pass through this process."""
+        with self._errors(source):
+            self._client.copy(
+                {"Bucket": self.bucket, "Key": self._k(source)},
+                self.bucket,
+                self._k(target),
+                Config=_TRANSFER,
+            )
+        return self.head(target)
+
     def url(self, key: str, *, expires_s: int, filename: str | None = None) -> str:
         params = {"Bucket": self.bucket, "Key": self._k(key)}
         if filename:

@@ -112,7 +112,8 @@ def test_put_streams_without_holding_the_file(target):
     if isinstance(target.store, S3Store):
         # moto stores the object in this same process, so the peak counts its copy too; what
         # the client must do is send parts of bounded size: a multipart ETag ends in "-N".
-        assert info.etag.endswith("-3"), info.etag
+        parts = int(info.etag.rsplit("-", 1)[1]) if "-" in info.etag else 1
+        assert parts > 1, info.etag
     else:
         assert peak < 8 * 1024 * 1024, f"peak {peak} bytes while storing {size}"
 
@@ -194,3 +195,14 @@ def test_resending_a_part_replaces_it(target):
     assert [p.etag for p in store.list_parts("mp/again", upload_id)] == [first.etag, last.etag]
     store.complete_upload("mp/again", upload_id, [first, last])
     assert b"".join(store.get("mp/again")) == b"b" * MIN_PART_SIZE + b"tail"
+
+
+def test_copy_within_the_store(target):
+    body = os.urandom(3 * MIN_PART_SIZE)  # large enough for S3's multipart copy path
+    target.store.put("incoming/x", io.BytesIO(body), content_type="video/mp4")
+    info = target.store.copy("incoming/x", "blobs/ab/x")
+    assert info.size == len(body) and info.content_type == "video/mp4"
+    target.store.delete("incoming/x")
+    assert b"".join(target.store.get("blobs/ab/x")) == body
+    with pytest.raises(ObjectNotFound):
+        target.store.copy("incoming/missing", "blobs/ab/y")
