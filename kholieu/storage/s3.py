@@ -41,6 +41,10 @@ _TRANSFER = TransferConfig(
     max_concurrency=2,
     max_io_queue=4,
 )
+# Copies are server-side: one CopyObject up to S3's 5 GB limit, large parts beyond it.
+_COPY = TransferConfig(
+    multipart_threshold=5 * 1024**3, multipart_chunksize=512 * 1024**2, max_concurrency=4
+)
 
 
 class S3Store:
@@ -151,7 +155,7 @@ class S3Store:
                 {"Bucket": self.bucket, "Key": self._k(source)},
                 self.bucket,
                 self._k(target),
-                Config=_TRANSFER,
+                Config=_COPY,
             )
         return self.head(target)
 
