@@ -8,6 +8,8 @@ per run, and each test starts from empty tables.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,6 +37,17 @@ PG_URL = os.environ.get("KHOLIEU_TEST_DATABASE_URL")
 TEST_QUEUE = f"kholieu-test-{uuid.uuid4().hex[:8]}"
 REDIS_URL = os.environ.get("KHOLIEU_TEST_REDIS_URL")
 PASSWORD = "mat-khau-123"
+
+
+def run_kholieu(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `kholieu` command (a new process), as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "kholieu", *args],
+        input=stdin, capture_output=True, text=True, env={**os.environ, **(env or {})},
+        timeout=120,
+    )  # fmt: skip
 
 
 def _reset_postgres(url: str) -> None:

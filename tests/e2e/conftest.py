@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import run_kholieu
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own network chatter is refused on this closed network; keep it quiet and fast.
@@ -37,34 +40,23 @@ class Live:
     data: Path
 
     def kholieu(self, *args: str, stdin: str | None = None) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "kholieu", *args],
-            input=stdin,
-            text=True,
-            env=self.env,
-            capture_output=True,
-            timeout=120,
-        )
+        result = run_kholieu(*args, env=self.env, stdin=stdin)
         assert result.returncode == 0, result.stderr
         return result.stdout
+
+    def import_item(self, name: str, body: bytes, **fields: object) -> int:
+        """Import one published item with file ``name`` through `kholieu content import`."""
+        (self.data / name).write_bytes(body)
+        manifest = self.data / f"{name}.jsonl"
+        manifest.write_text(json.dumps({**fields, "file": name, "status": "published"}))
+        report = json.loads(self.kholieu("content", "import", str(manifest), "--json", "--wait"))
+        return report["ids"][0]
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _kholieu(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "kholieu", *args],
-        input=stdin,
-        text=True,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -99,8 +91,8 @@ def live_server(tmp_path_factory) -> Iterator[Live]:
                 ) from None
             time.sleep(0.1)
     # The server migrated the fresh database itself; now there is somewhere to add a user.
-    _kholieu(
-        env,
+    live = Live(base, env, data)
+    live.kholieu(
         "users",
         "create",
         "co.hoa",
@@ -111,7 +103,7 @@ def live_server(tmp_path_factory) -> Iterator[Live]:
         "Cô Hoà",
         stdin=E2E_PASSWORD + "\n",
     )
-    yield Live(base, env, data)
+    yield live
     server.terminate()
     server.wait(15)
     log.close()

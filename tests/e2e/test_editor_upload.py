@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.test_shell import sign_in
 from tests.unit.test_content_files import PDF
 
 pytestmark = pytest.mark.e2e
@@ -22,11 +23,7 @@ def test_editor_uploads_and_publishes(live_server, browser, tmp_path):
     pdf = tmp_path / "sgk-toan-9.pdf"
     pdf.write_bytes(PDF)
     page = browser.new_page()
-    page.goto(live_server.base + "/login")
-    page.fill("input[name=username]", "bien.tap")
-    page.fill("input[name=password]", "mat-khau-e2e")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(live_server.base + "/")
+    sign_in(page, live_server.base, "bien.tap", "mat-khau-e2e")
     page.goto(live_server.base + "/bien-tap/moi")
     page.select_option("select[name=kind]", "document")
     page.fill("input[name=title]", "Sách giáo khoa Toán 9")

@@ -49,25 +49,14 @@ def hostile_lab(app_base: str) -> bytes:
 
 
 def test_lab_runs_isolated_from_the_signed_in_user(live_server, browser):
-    (live_server.data / "lab.zip").write_bytes(hostile_lab(live_server.base))
-    (live_server.data / "lab.jsonl").write_text(
-        json.dumps(
-            {
-                "title": "Con lắc đơn",
-                "kind": "lab",
-                "subject": "vat-li",
-                "grade": 10,
-                "file": "lab.zip",
-                "status": "published",
-            }
-        )
+    item_id = live_server.import_item(
+        "lab.zip",
+        hostile_lab(live_server.base),
+        title="Con lắc đơn",
+        kind="lab",
+        subject="vat-li",
+        grade=10,
     )
-    report = json.loads(
-        live_server.kholieu(
-            "content", "import", str(live_server.data / "lab.jsonl"), "--json", "--wait"
-        )
-    )
-    item_id = report["ids"][0]
 
     page = browser.new_page()
     api_responses: list[str] = []

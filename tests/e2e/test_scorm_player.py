@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from kholieu.demo.scorm import scorm_12_zip
 from tests.e2e.conftest import E2E_PASSWORD
+from tests.e2e.test_shell import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_scorm_score_is_recorded_for_the_student(live_server, browser):
-    (live_server.data / "scorm.zip").write_bytes(scorm_12_zip())
-    (live_server.data / "scorm.jsonl").write_text(
-        json.dumps(
-            {
-                "title": "Ôn tập phân số",
-                "kind": "lecture",
-                "subject": "toan",
-                "grade": 6,
-                "file": "scorm.zip",
-                "status": "published",
-            }
-        )
+    item_id = live_server.import_item(
+        "scorm.zip",
+        scorm_12_zip(),
+        title="Ôn tập phân số",
+        kind="lecture",
+        subject="toan",
+        grade=6,
     )
-    report = json.loads(
-        live_server.kholieu(
-            "content", "import", str(live_server.data / "scorm.jsonl"), "--json", "--wait"
-        )
-    )
-    item_id = report["ids"][0]
     live_server.kholieu(
         "users",
         "create",
@@ -42,11 +30,7 @@ def test_scorm_score_is_recorded_for_the_student(live_server, browser):
         stdin=E2E_PASSWORD + "\n",
     )
     page = browser.new_page()
-    page.goto(live_server.base + "/login")
-    page.fill("input[name=username]", "hoc.sinh")
-    page.fill("input[name=password]", E2E_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(live_server.base + "/")
+    sign_in(page, live_server.base, "hoc.sinh")
     page.goto(f"{live_server.base}/content/{item_id}")
     package = page.frame_locator("[data-testid=package-frame]")
     package.locator("#answer").click()

@@ -9,10 +9,10 @@ from tests.e2e.conftest import E2E_PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, base: str) -> None:
+def sign_in(page, base: str, username: str = "co.hoa", password: str = E2E_PASSWORD) -> None:
     page.goto(base + "/login")
-    page.fill("input[name=username]", "co.hoa")
-    page.fill("input[name=password]", E2E_PASSWORD)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
     page.click("form.stack button[type=submit]")
     page.wait_for_url(base + "/")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
+
+from tests.conftest import run_kholieu
 
 COMMANDS = [
     [],
@@ -25,34 +25,18 @@ COMMANDS = [
 @pytest.fixture
 def run(tmp_path, database_url, services):
     """Run `kholieu ...` against this test's database (tables emptied around the test)."""
-    env = {
-        **os.environ,
-        "KHOLIEU_DATA_DIR": str(tmp_path),
-        "KHOLIEU_DATABASE_URL": database_url,
-        "KHOLIEU_LOG_FORMAT": "json",
-    }
+    env = {"KHOLIEU_DATA_DIR": str(tmp_path), "KHOLIEU_DATABASE_URL": database_url,
+           "KHOLIEU_LOG_FORMAT": "json"}  # fmt: skip
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "kholieu", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        return run_kholieu(*args, env=env, stdin=stdin)
 
     return run
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "kholieu")
 def test_every_command_has_help(command):
-    result = subprocess.run(
-        [sys.executable, "-m", "kholieu", *command, "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_kholieu(*command, "--help")
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout and "/" in result.stdout  # Vietnamese / English
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
 from kholieu.config import load_settings
 from kholieu.errors import ConfigError
+from tests.conftest import run_kholieu
 
 
 def test_embedded_defaults_live_under_the_data_dir(tmp_path):
@@ -58,14 +57,7 @@ def test_production_refuses_the_default_secret(tmp_path):
 
 
 def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **env}
-    return subprocess.run(
-        [sys.executable, "-m", "kholieu", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=60,
-    )
+    return run_kholieu(*args, env=env)
 
 
 def test_cli_fails_fast_on_default_secret_in_production(tmp_path):

@@ -6,9 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 
 import pytest
@@ -19,6 +16,7 @@ from kholieu.content.models import ContentFile, ContentItem
 from kholieu.content.schemas import ContentIn
 from kholieu.errors import ValidationFailed
 from kholieu.jobs.runner import BackgroundWork
+from tests.conftest import run_kholieu
 from tests.contract.test_jobs import wait_for
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -122,23 +120,9 @@ def test_package_is_unpacked_by_a_job(services):
 
 @pytest.fixture
 def kholieu_cli(tmp_path, database_url, services):
-    env = {
-        **os.environ,
-        "KHOLIEU_DATA_DIR": str(tmp_path),
-        "KHOLIEU_DATABASE_URL": database_url,
-        "KHOLIEU_LOG_FORMAT": "json",
-    }
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "kholieu", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-
-    return run
+    env = {"KHOLIEU_DATA_DIR": str(tmp_path), "KHOLIEU_DATABASE_URL": database_url,
+           "KHOLIEU_LOG_FORMAT": "json"}  # fmt: skip
+    return lambda *args: run_kholieu(*args, env=env)
 
 
 def test_content_import_reports_each_bad_line(tmp_path, kholieu_cli, services):
