@@ -50,10 +50,6 @@ class Blob:
     mime: str
     package: PackageInfo | None
 
-    @property
-    def key(self) -> str:
-        return blob_key(self.sha256)
-
 
 def blob_key(sha256: str) -> str:
     return f"blobs/{sha256[:2]}/{sha256}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,7 +34,6 @@ from kholieu.content.files import blob_key, package_prefix, thumbnail_key
 from kholieu.errors import InvalidKey, ObjectNotFound, RangeNotSatisfiable
 from kholieu.services import Services
 from kholieu.signing import sign, valid
-from kholieu.storage.base import ObjectStream
 from kholieu.storage.local import LocalStore
 
 _TOKEN = re.compile(r"^([0-9a-f]{64})-(\d+)-([0-9a-f]{64})$")
@@ -185,9 +183,7 @@ def _serve(request: Request, store, key: str, csp: str) -> Response:
     if request.method == "HEAD":
         stream.close()
         return Response(status_code=status, headers=headers, media_type=media_type)
-    return StreamingResponse(
-        _chunks(stream), status_code=status, headers=headers, media_type=media_type
-    )
+    return StreamingResponse(stream, status_code=status, headers=headers, media_type=media_type)
 
 
 def _with_scorm_api(store, key: str, csp: str) -> Response:
@@ -218,10 +214,6 @@ def _byte_range(match: re.Match[str], size: int) -> tuple[int, int | None, int]:
     if start >= size:
         return 0, None, 416
     return start, (int(last) + 1 if last else None), 206
-
-
-def _chunks(stream: ObjectStream) -> Iterator[bytes]:
-    yield from stream
 
 
 def _plain(status: int, text: str, csp: str) -> Response:

@@ -20,7 +20,7 @@ from kholieu.content.models import ContentFile, ContentItem, ContentVersion, Sta
 from kholieu.content.packages import PackageInfo
 from kholieu.content.schemas import ContentIn, ContentPatch
 from kholieu.db.base import utcnow
-from kholieu.errors import Conflict, NotFound, PermissionDenied
+from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.jobs.queue import JobQueue
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
@@ -135,6 +135,10 @@ class ContentService:
     ) -> ContentItem:
         """Move an item through the workflow; rejecting needs a reason for the author."""
         self._require_editor(actor)
+        if action not in TRANSITIONS:
+            raise ValidationFailed(f"unknown workflow action {action!r}")
+        if action == "reject" and not (reason or "").strip():
+            raise ValidationFailed("reason: a rejection needs a reason for the author")
         sources, target = TRANSITIONS[action]
         item = self.get(session, actor, item_id, system=actor is None)
         if item.status not in sources:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from starlette.testclient import TestClient
 
 from kholieu.content.origin import SCORM_API, create_content_app, package_url
 from kholieu.content.scorm import ScormReport, normalise
@@ -11,6 +12,7 @@ from kholieu.demo.scorm import scorm_12_zip
 from kholieu.errors import ValidationFailed
 from kholieu.jobs.queue import JobContext
 from tests.unit.test_content_files import attach, lab_zip, new_item
+from tests.unit.test_content_origin import path_of
 
 
 def test_scorm_12_and_2004_results_are_normalised():
@@ -62,23 +64,13 @@ def test_results_are_recorded_for_the_signed_in_learner(services, client, make_u
 
 
 def test_scorm_pages_get_the_runtime_api_and_html5_pages_do_not(services):
-    origin = TestClientFor(services)
+    origin = TestClient(create_content_app(services))
     _, scorm_file = published_package(services, scorm_12_zip())
-    page = origin.get(package_url(services.settings, scorm_file.sha256, "sco/index.html"))
+    page = origin.get(path_of(package_url(services.settings, scorm_file.sha256, "sco/index.html")))
     head = page.text.split("<title>")[0]
     assert f'<script src="{SCORM_API}"></script>' in head
     api = origin.get(SCORM_API)
     assert api.status_code == 200 and "LMSInitialize" in api.text and "API_1484_11" in api.text
     _, lab_file = published_package(services, lab_zip())
-    lab = origin.get(package_url(services.settings, lab_file.sha256, "index.html"))
+    lab = origin.get(path_of(package_url(services.settings, lab_file.sha256, "index.html")))
     assert SCORM_API not in lab.text
-
-
-def TestClientFor(services):
-    from starlette.testclient import TestClient
-
-    class Client(TestClient):
-        def get(self, url, **kwargs):
-            return super().get("/" + url.split("/", 3)[3] if "://" in url else url, **kwargs)
-
-    return Client(create_content_app(services))
