@@ -25,6 +25,8 @@ users_app = typer.Typer(help="Quản lý tài khoản / manage accounts.", no_ar
 app.add_typer(users_app, name="users")
 content_app = typer.Typer(help="Học liệu / learning content.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
+questions_app = typer.Typer(help="Ngân hàng câu hỏi / question bank.", no_args_is_help=True)
+app.add_typer(questions_app, name="questions")
 
 
 def _prepare(migrate: bool = True):
@@ -180,6 +182,100 @@ def content_show(
         return
     for key, value in info.items():
         typer.echo(f"{key}: {value}")
+
+
+@questions_app.command("import")
+def questions_import(
+    paths: Annotated[list[Path], typer.Argument(help="Tệp câu hỏi / question files")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In JSON / print one JSON object")
+    ] = False,
+    subject: Annotated[str | None, typer.Option(help="Môn mặc định / default subject")] = None,
+    grade: Annotated[int | None, typer.Option(help="Lớp mặc định / default grade")] = None,
+    topic: Annotated[str | None, typer.Option(help="Chủ đề mặc định / default topic")] = None,
+    on_duplicate: Annotated[
+        str, typer.Option(help="skip | link | keep: câu trùng / near duplicates")
+    ] = "skip",
+) -> None:
+    """Nhập câu hỏi / import questions (.jsonl .gift .txt .xml .zip .csv .xlsx .docx).
+
+    Each question is imported whole or reported with its file, line and reason; exit status 1
+    when any was rejected. Progress goes to stderr.
+    """
+    import click
+
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        typer.echo(f"kholieu: error: {', '.join(missing)} does not exist", err=True)
+        raise typer.Exit(2)
+    if on_duplicate not in ("skip", "link", "keep"):
+        typer.echo("kholieu: error: --on-duplicate takes skip, link or keep", err=True)
+        raise typer.Exit(2)
+    _settings, services = _prepare()
+    records = []
+    for path in paths:
+        typer.echo(f"reading {path}", err=True)
+        records.extend(services.importer.read(path))
+    defaults = {"subject": subject, "grade": grade, "topic": topic}
+    with click.progressbar(
+        length=len(records), label="importing", file=sys.stderr, show_pos=True
+    ) as bar:
+        last = [0]
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - last[0])
+            last[0] = done
+
+        report = services.importer.run_records(
+            records,
+            defaults=defaults,
+            on_duplicate=on_duplicate,
+            progress=progress,  # type: ignore[arg-type]
+        )
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        typer.echo(
+            f"imported {report.imported}, duplicates {len(report.duplicates)}, "
+            f"rejected {len(report.rejected)}"
+        )
+        for dup in report.duplicates:
+            typer.echo(
+                f"{dup['file']}:{dup['line']}: duplicate of question {dup['question']}", err=True
+            )
+        for rejected in report.rejected:
+            typer.echo(f"{rejected['file']}:{rejected['line']}: {rejected['error']}", err=True)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@questions_app.command("export")
+def questions_export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl | gift | moodle | qti | docx | xlsx")],
+    out: Annotated[Path, typer.Option(help="Tệp ra / output file")],
+    subject: Annotated[str | None, typer.Option(help="Môn / subject")] = None,
+    grade: Annotated[int | None, typer.Option(help="Lớp / grade")] = None,
+    topic: Annotated[str | None, typer.Option(help="Chủ đề / topic")] = None,
+    level: Annotated[str | None, typer.Option(help="Mức độ / level")] = None,
+    qtype: Annotated[str | None, typer.Option("--type", help="Dạng câu hỏi / type")] = None,
+    status: Annotated[str | None, typer.Option(help="draft | ready | retired")] = None,
+    tag: Annotated[str | None, typer.Option(help="Từ khoá / tag")] = None,
+) -> None:
+    """Xuất câu hỏi / export questions chosen by the filters."""
+    from kholieu.quiz.exporter import Filters, export
+    from kholieu.quiz.formats import FormatError, writer_for
+    from kholieu.quiz.service import visible
+
+    try:
+        writer_for(fmt)
+    except FormatError as exc:
+        typer.echo(f"kholieu: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    _settings, services = _prepare(migrate=False)
+    filters = Filters(subject, grade, topic, level, qtype, status, tag)
+    with services.sessions() as session:
+        count = export(session, services.store, visible(None, system=True), fmt, out, filters)
+    typer.echo(f"exported {count} questions to {out}", err=True)
 
 
 def _wait_for_jobs(services: Services, job_ids: list[str]) -> None:

@@ -21,6 +21,9 @@ from kholieu.content.uploads import UploadService
 from kholieu.db import make_engine, make_sessionmaker
 from kholieu.jobs.queue import JobQueue
 from kholieu.jobs.tasks import register_tasks
+from kholieu.quiz import service as quiz_service
+from kholieu.quiz.importer import QuestionImporter
+from kholieu.quiz.service import QuestionBank
 from kholieu.search.backend import SearchBackend, make_search_backend
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore, make_store
@@ -38,6 +41,8 @@ class Services:
     accounts: AccountService
     content: ContentService
     uploads: UploadService
+    questions: QuestionBank
+    importer: QuestionImporter
     login_limiter: LoginLimiter
 
     def close(self) -> None:
@@ -50,9 +55,11 @@ def build_services(settings: Settings) -> Services:
     search = make_search_backend(settings.search_url)
     outbox = Outbox(sessions, search, batch=settings.outbox_batch)
     outbox.register_loader(content_service.INDEX, content_service.load_documents)
+    outbox.register_loader(quiz_service.INDEX, quiz_service.load_documents)
     store = make_store(settings)
     queue = JobQueue(settings, sessions)
     content = ContentService(settings, store, outbox, queue)
+    questions = QuestionBank(store, outbox)
     services = Services(
         settings=settings,
         engine=engine,
@@ -64,6 +71,8 @@ def build_services(settings: Settings) -> Services:
         accounts=AccountService(settings),
         content=content,
         uploads=UploadService(settings, store, content, queue),
+        questions=questions,
+        importer=QuestionImporter(questions, sessions),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     services.queue.bind(services)

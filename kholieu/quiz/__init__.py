@@ -1,1 +1,1 @@
-"""Question bank, formats, blueprints, assembly and grading (built by the quiz issues)."""
+"""The question bank and, later, quizzes: questions, their formats, assembly and grading."""

@@ -1,0 +1,112 @@
+"""Rich text in questions: HTML that keeps its LaTeX (``$…$``, ``\\(…\\)``, ``\\[…\\]``) as text.
+
+Everything that enters the bank goes through ``clean`` (nh3), so no script, event handler or
+foreign image survives: images may only point at the bank's own image route, where they are
+stored after a type check. ``to_text`` gives the plain text used for duplicates and search.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+import nh3
+
+IMAGE_PREFIX = "/cau-hoi/anh/"
+TAGS = {
+    "p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "span", "div", "img", "table",
+    "thead", "tbody", "tr", "td", "th", "ul", "ol", "li", "code", "pre", "blockquote", "hr",
+    "h1", "h2", "h3", "h4", "a",
+}  # fmt: skip
+ATTRIBUTES = {
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "a": {"href"},
+    "span": {"class"},
+}
+_BLOCK = {"p", "br", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "pre", "blockquote"}
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    if tag == "img" and name == "src" and not value.startswith(IMAGE_PREFIX):
+        return None  # an outside image would leak who reads the question; imports store images
+    if tag == "span" and name == "class":
+        return value if value in ("u", "math") else None
+    return value
+
+
+MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+_BARE_AMP = re.compile(r"&(?!#?\w+;)")
+
+
+def _protect_math(text: str) -> str:
+    """Escape ``<``, ``>`` and bare ``&`` inside LaTeX, so ``$a<b$`` is not read as a tag."""
+
+    def escape(match: re.Match[str]) -> str:
+        span = _BARE_AMP.sub("&amp;", match.group(0))
+        return span.replace("<", "&lt;").replace(">", "&gt;")
+
+    return MATH.sub(escape, text)
+
+
+def clean(text: str) -> str:
+    """Sanitised HTML; plain text passes through with only ``<``, ``>``, ``&`` escaped."""
+    if not text:
+        return ""
+    text = _protect_math(unicodedata.normalize("NFC", text))
+    return nh3.clean(
+        text,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        attribute_filter=_attribute,
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+def plain(text: str) -> str:
+    """Plain text as rich text: escaped, with line breaks kept."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK:
+            self.parts.append("\n")
+        if tag == "img":
+            self.parts.append("[hình]")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def to_text(rich: str) -> str:
+    """The text a reader sees (LaTeX source kept), lines joined by single newlines."""
+    if "<" not in rich and "&" not in rich:
+        return rich.strip()
+    parser = _Text()
+    parser.feed(rich)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def has_math(text: str) -> bool:
+    return MATH.search(text) is not None
+
+
+def images(rich: str) -> list[str]:
+    """The sha256 of every bank image a text shows."""
+    return re.findall(re.escape(IMAGE_PREFIX) + r"([0-9a-f]{64})", rich)
