@@ -274,7 +274,11 @@ def questions_export(
     _settings, services = _prepare(migrate=False)
     filters = Filters(subject, grade, topic, level, qtype, status, tag)
     with services.sessions() as session:
-        count = export(session, services.store, visible(None, system=True), fmt, out, filters)
+        count, skipped = export(
+            session, services.store, visible(None, system=True), fmt, out, filters
+        )
+    for reason in skipped:
+        typer.echo(f"left out: {reason}", err=True)
     typer.echo(f"exported {count} questions to {out}", err=True)
 
 

@@ -15,8 +15,6 @@ from kholieu.quiz.models import Question
 from kholieu.quiz.service import as_native, image_key
 from kholieu.storage import ObjectStore
 
-FORMATS = {"jsonl": ".jsonl"}
-
 
 @dataclass
 class Filters:
@@ -71,13 +69,17 @@ def export(
     fmt: str,
     out: Path,
     filters: Filters,
-) -> int:
-    """Write the chosen questions to ``out``; return how many. Written to a temporary name and
-    renamed, so a failed export never leaves a half-written file under the asked-for name."""
+) -> tuple[int, list[str]]:
+    """Write the chosen questions to ``out``; return how many were written and why others were
+    left out. Written to a temporary name and renamed, so a failed export never leaves a
+    half-written file under the asked-for name."""
     writer = writer_for(fmt)
     questions = list(selected(session, query, filters))
     partial = out.with_name(out.name + ".partial")
-    with open(partial, "wb") as fh:
-        writer(questions, fh, images=image_reader(store))
-    partial.replace(out)
-    return len(questions)
+    try:
+        with open(partial, "wb") as fh:
+            skipped = writer(questions, fh, images=image_reader(store))
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return len(questions) - len(skipped), skipped

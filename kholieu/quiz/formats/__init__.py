@@ -33,6 +33,10 @@ class Parsed:
         return found
 
 
+class Unrepresentable(ValueError):
+    """A question the target format cannot hold; writers leave it out and say so."""
+
+
 class FormatError(Exception):
     """The whole file cannot be read (not the format it claims, unsafe, truncated)."""
 
@@ -42,9 +46,11 @@ Reader = Callable[[Path, ImageSink], Iterator[Parsed]]
 READERS = {
     ".jsonl": "kholieu.quiz.formats.native:read",
     ".ndjson": "kholieu.quiz.formats.native:read",
+    ".gift": "kholieu.quiz.formats.gift:read",
 }
 WRITERS = {
     "jsonl": "kholieu.quiz.formats.native:write",
+    "gift": "kholieu.quiz.formats.gift:write",
 }
 
 

@@ -28,6 +28,7 @@ def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
             yield Parsed(path.name, number, data=record)
 
 
-def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> None:
+def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list[str]:
     for question in questions:
         out.write(json.dumps(question, ensure_ascii=False).encode() + b"\n")
+    return []
