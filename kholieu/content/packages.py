@@ -80,6 +80,19 @@ def inspect_package(source: BinaryIO, limits: PackageLimits | None = None) -> Pa
         return PackageInfo(standard="html", entry="index.html", root=root, files=files)
 
 
+def open_checked(
+    source: BinaryIO, limits: PackageLimits | None = None
+) -> tuple[zipfile.ZipFile, list[str]]:
+    """A zip whose every entry passed the checks above, and its file names (for office files
+    and question packages, which are zips too)."""
+    archive = _open(source)
+    try:
+        return archive, _check_entries(archive, limits or PackageLimits())
+    except PackageRejected:
+        archive.close()
+        raise
+
+
 def iter_files(source: BinaryIO, info: PackageInfo) -> Iterator[tuple[str, BinaryIO]]:
     """Yield (path relative to the root, readable stream) for each file of a checked package."""
     with _open(source) as archive:

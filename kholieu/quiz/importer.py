@@ -74,13 +74,14 @@ class QuestionImporter:
                 return self.bank.store_image(session, data, name)
 
         try:
-            return list(reader_for(path)(path, sink))
+            records = list(reader_for(path)(path, sink))
         except FormatError as exc:
             return [Parsed(path.name, None, error=str(exc))]
         except UnicodeDecodeError as exc:
             return [
                 Parsed(path.name, None, error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
             ]
+        return records or [Parsed(path.name, None, error="no questions found in the file")]
 
     def run(
         self,

@@ -47,10 +47,18 @@ READERS = {
     ".jsonl": "kholieu.quiz.formats.native:read",
     ".ndjson": "kholieu.quiz.formats.native:read",
     ".gift": "kholieu.quiz.formats.gift:read",
+    ".txt": "kholieu.quiz.formats.aiken:read",
+    ".xml": "kholieu.quiz.formats.moodle_xml:read",
+    ".csv": "kholieu.quiz.formats.tabular:read",
+    ".xlsx": "kholieu.quiz.formats.tabular:read",
 }
 WRITERS = {
     "jsonl": "kholieu.quiz.formats.native:write",
     "gift": "kholieu.quiz.formats.gift:write",
+    "aiken": "kholieu.quiz.formats.aiken:write",
+    "moodle": "kholieu.quiz.formats.moodle_xml:write",
+    "xlsx": "kholieu.quiz.formats.tabular:write_xlsx",
+    "csv": "kholieu.quiz.formats.tabular:write_csv",
 }
 
 
