@@ -277,8 +277,8 @@ def questions_export(
         count, skipped = export(
             session, services.store, visible(None, system=True), fmt, out, filters
         )
-    for reason in skipped:
-        typer.echo(f"left out: {reason}", err=True)
+    for note in skipped:
+        typer.echo(f"note: {note}", err=True)
     typer.echo(f"exported {count} questions to {out}", err=True)
 
 

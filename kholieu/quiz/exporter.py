@@ -70,9 +70,9 @@ def export(
     out: Path,
     filters: Filters,
 ) -> tuple[int, list[str]]:
-    """Write the chosen questions to ``out``; return how many were written and why others were
-    left out. Written to a temporary name and renamed, so a failed export never leaves a
-    half-written file under the asked-for name."""
+    """Write the chosen questions to ``out``; return how many were written and the writer's
+    notes (questions left out or written without something, and why). Written to a temporary
+    name and renamed, so a failed export never leaves a half-written file under that name."""
     writer = writer_for(fmt)
     questions = list(selected(session, query, filters))
     partial = out.with_name(out.name + ".partial")
@@ -82,4 +82,5 @@ def export(
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
-    return len(questions) - len(skipped), skipped
+    left_out = sum(1 for note in skipped if not note.endswith("feedback"))
+    return len(questions) - left_out, skipped

@@ -48,7 +48,8 @@ READERS = {
     ".ndjson": "kholieu.quiz.formats.native:read",
     ".gift": "kholieu.quiz.formats.gift:read",
     ".txt": "kholieu.quiz.formats.aiken:read",
-    ".xml": "kholieu.quiz.formats.moodle_xml:read",
+    ".xml": "kholieu.quiz.formats.qti_read:sniff_xml",
+    ".zip": "kholieu.quiz.formats.qti_read:read_package",
     ".csv": "kholieu.quiz.formats.tabular:read",
     ".xlsx": "kholieu.quiz.formats.tabular:read",
 }
@@ -59,6 +60,7 @@ WRITERS = {
     "moodle": "kholieu.quiz.formats.moodle_xml:write",
     "xlsx": "kholieu.quiz.formats.tabular:write_xlsx",
     "csv": "kholieu.quiz.formats.tabular:write_csv",
+    "qti": "kholieu.quiz.formats.qti_write:write",
 }
 
 
