@@ -52,6 +52,7 @@ READERS = {
     ".zip": "kholieu.quiz.formats.qti_read:read_package",
     ".csv": "kholieu.quiz.formats.tabular:read",
     ".xlsx": "kholieu.quiz.formats.tabular:read",
+    ".docx": "kholieu.quiz.formats.docx_read:read",
 }
 WRITERS = {
     "jsonl": "kholieu.quiz.formats.native:write",
@@ -61,6 +62,7 @@ WRITERS = {
     "xlsx": "kholieu.quiz.formats.tabular:write_xlsx",
     "csv": "kholieu.quiz.formats.tabular:write_csv",
     "qti": "kholieu.quiz.formats.qti_write:write",
+    "docx": "kholieu.quiz.formats.docx_write:write",
 }
 
 

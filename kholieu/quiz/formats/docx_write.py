@@ -1,0 +1,140 @@
+"""The bank as a Word document in the Vietnamese layout that ``docx_read`` reads back: sections
+PHẦN I–IV by type, "Câu N (level):", options "A." on their own lines with the key's letter
+underlined and red, true statements' labels underlined, ``<Key=…>`` for short answers and
+"Lời giải:" for explanations. Formulas stay LaTeX between ``$`` (as Azota and similar
+platforms read them), so nothing is lost on the way back; images are embedded."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from typing import IO, Any
+
+from docx import Document
+from docx.shared import Cm, Pt, RGBColor
+
+from kholieu.quiz import richtext
+from kholieu.quiz.formats import Unrepresentable
+
+SECTIONS = [
+    ("single_choice", "PHẦN I. Câu trắc nghiệm nhiều phương án lựa chọn"),
+    ("multiple_response", "PHẦN I (tiếp). Câu trắc nghiệm nhiều đáp án đúng"),
+    ("true_false_group", "PHẦN II. Câu trắc nghiệm đúng sai"),
+    ("short_answer", "PHẦN III. Câu trắc nghiệm trả lời ngắn"),
+    ("essay", "PHẦN IV. Tự luận"),
+]
+LEVELS = {"nhan_biet": "NB", "thong_hieu": "TH", "van_dung": "VD", "van_dung_cao": "VDC"}
+RED = RGBColor(0xC0, 0x00, 0x00)
+
+
+class _Runs(HTMLParser):
+    """Sanitised HTML → runs in a paragraph (bold, italic, underline, scripts, line breaks,
+    images); other tags keep only their text."""
+
+    def __init__(self, paragraph, read_image) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraph = paragraph
+        self.read_image = read_image
+        self.style = {"b": 0, "strong": 0, "i": 0, "em": 0, "u": 0, "sup": 0, "sub": 0}
+        self.started = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.style:
+            self.style[tag] += 1
+        elif tag == "br" or (tag in ("p", "div", "li", "tr") and self.started):
+            self.paragraph.add_run().add_break()
+        elif tag == "img":
+            src = dict(attrs).get("src") or ""
+            sha = src.removeprefix(richtext.IMAGE_PREFIX)
+            self.paragraph.add_run().add_picture(io.BytesIO(self.read_image(sha)), width=Cm(6))
+            self.started = True
+
+    def handle_endtag(self, tag):
+        if self.style.get(tag):
+            self.style[tag] -= 1
+
+    def handle_data(self, data):
+        if not data:
+            return
+        run = self.paragraph.add_run(data)
+        run.bold = bool(self.style["b"] or self.style["strong"]) or None
+        run.italic = bool(self.style["i"] or self.style["em"]) or None
+        run.underline = bool(self.style["u"]) or None
+        run.font.superscript = bool(self.style["sup"]) or None
+        run.font.subscript = bool(self.style["sub"]) or None
+        self.started = True
+
+
+def _rich(paragraph, html: str, read_image) -> None:
+    parser = _Runs(paragraph, read_image)
+    parser.feed(html)
+    parser.close()
+
+
+def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -> list[str]:
+    read_image = options.get("images")
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(12)
+    document.add_heading("NGÂN HÀNG CÂU HỎI", level=1)
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for q in questions:
+        by_type.setdefault(q["type"], []).append(q)
+    skipped: list[str] = []
+    for kind, title in SECTIONS:
+        if not by_type.get(kind):
+            continue
+        document.add_paragraph().add_run(title).bold = True
+        for number, q in enumerate(by_type[kind], start=1):
+            try:
+                _question(document, q, number, read_image)
+            except Unrepresentable as exc:
+                skipped.append(f"{q.get('external_id') or q['stem'][:40]}: {exc}")
+    document.save(out)
+    return skipped
+
+
+def _check(q: dict[str, Any]) -> None:
+    """Refuse before writing anything, so a refused question leaves no trace in the file."""
+    if q.get("weights") or q.get("option_feedback"):
+        raise Unrepresentable("weights and per-option feedback have no place in the layout")
+    if q.get("accept") or q.get("tolerance"):
+        raise Unrepresentable("alternative answers and tolerances have no place in the layout")
+
+
+def _question(document, q: dict[str, Any], number: int, read_image) -> None:
+    _check(q)
+    if read_image is None and any(
+        richtext.images(t) for t in (q["stem"], *(q.get("options") or []))
+    ):
+        raise Unrepresentable("its images cannot be read")
+    head = document.add_paragraph()
+    level = LEVELS.get(q.get("level") or "")
+    head.add_run(f"Câu {number}" + (f" ({level})" if level else "") + ":").bold = True
+    head.add_run(" ")
+    _rich(head, q["stem"], read_image)
+    if q["type"] in ("single_choice", "multiple_response"):
+        keys = {q["answer"]} if q["type"] == "single_choice" else set(q["answer"])
+        for i, option in enumerate(q["options"]):
+            line = document.add_paragraph()
+            label = line.add_run(f"{chr(65 + i)}.")
+            if i in keys:
+                label.underline, label.font.color.rgb = True, RED
+            line.add_run(" ")
+            _rich(line, option, read_image)
+    elif q["type"] == "true_false_group":
+        for i, statement in enumerate(q["statements"]):
+            line = document.add_paragraph()
+            label = line.add_run(f"{'abcd'[i]})")
+            if q["answer"][i]:
+                label.underline, label.font.color.rgb = True, RED
+            line.add_run(" ")
+            _rich(line, statement, read_image)
+    elif q["type"] == "short_answer":
+        document.add_paragraph(f"<Key={q['answer']}>")
+    if q.get("explanation"):
+        line = document.add_paragraph()
+        line.add_run("Lời giải:").bold = True
+        line.add_run(" ")
+        _rich(line, q["explanation"], read_image)
