@@ -6,6 +6,7 @@ import io
 
 from kholieu.content import tasks as content_tasks
 from kholieu.jobs.queue import JobContext, JobQueue
+from kholieu.quiz import imports as question_imports
 
 
 def check_storage(ctx: JobContext) -> None:
@@ -24,3 +25,4 @@ def check_storage(ctx: JobContext) -> None:
 def register_tasks(queue: JobQueue) -> None:
     queue.register("system.check_storage", check_storage)
     content_tasks.register(queue)
+    question_imports.register(queue)

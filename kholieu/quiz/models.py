@@ -96,3 +96,30 @@ class QuestionImage(Timestamped, Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     mime: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
+
+
+class ImportStatus(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class QuestionImport(Timestamped, Base):
+    """A question file uploaded from the web page: kept in the object store (``imports/<id>``)
+    until its job has read it; the report says what became of each question."""
+
+    __tablename__ = "question_imports"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default=ImportStatus.queued)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(String(2000))
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

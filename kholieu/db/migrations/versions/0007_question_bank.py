@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-29 20:02:54.556570
+Create Date: 2026-11-29 20:20:49.184140
 """
 
 import sqlalchemy as sa
@@ -24,6 +24,32 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("sha256", name=op.f("pk_question_images")),
     )
+    op.create_table(
+        "question_imports",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
+        sa.Column("report", sa.JSON(), nullable=True),
+        sa.Column("error", sa.String(length=2000), nullable=True),
+        sa.Column("job_id", sa.String(length=32), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["users.id"],
+            name=op.f("fk_question_imports_created_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_question_imports")),
+    )
+    with op.batch_alter_table("question_imports", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_question_imports_created_by"), ["created_by"], unique=False
+        )
+
     op.create_table(
         "questions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -142,5 +168,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_questions_fingerprint"))
 
     op.drop_table("questions")
+    with op.batch_alter_table("question_imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_question_imports_created_by"))
+
+    op.drop_table("question_imports")
     op.drop_table("question_images")
     # ### end Alembic commands ###
