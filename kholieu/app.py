@@ -19,6 +19,7 @@ from kholieu.errors import ConfigError
 from kholieu.jobs import api as jobs_api
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.quiz import api as quiz_api
+from kholieu.quiz import pages as quiz_pages
 from kholieu.services import Services, build_services
 from kholieu.web import docs, errors, health, middleware, objects, pages
 from kholieu.web.i18n import Translator
@@ -77,9 +78,11 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         editor_pages,
         upload_api,
         objects,
+        quiz_pages,
         quiz_api,
     ):
         app.include_router(module.router)
     app.include_router(quiz_api.images)
+    app.include_router(quiz_pages.preview)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app

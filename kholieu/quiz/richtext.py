@@ -30,7 +30,7 @@ ATTRIBUTES = {
 _BLOCK = {"p", "br", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "pre", "blockquote"}
 
 
-def _attribute(tag: str, name: str, value: str) -> str | None:
+def attribute_filter(tag: str, name: str, value: str) -> str | None:
     if tag == "img" and name == "src" and not value.startswith(IMAGE_PREFIX):
         return None  # an outside image would leak who reads the question; imports store images
     if tag == "span" and name == "class":
@@ -61,7 +61,7 @@ def clean(text: str) -> str:
         text,
         tags=TAGS,
         attributes=ATTRIBUTES,
-        attribute_filter=_attribute,
+        attribute_filter=attribute_filter,
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer",
         strip_comments=True,

@@ -1,0 +1,92 @@
+// Importing a question file: upload with a progress bar (XHR reports upload progress, fetch
+// does not), then follow the import job, then show what became of every question.
+(() => {
+  const form = document.getElementById("import-form");
+  if (!form) return;
+  const msg = form.dataset;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const bar = form.querySelector("progress");
+  const status = form.querySelector("[data-testid=import-status]");
+  const report = document.getElementById("import-report");
+
+  function upload(data) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", "/api/v1/questions/imports");
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = (100 * e.loaded) / e.total; };
+      xhr.onload = () => {
+        const body = JSON.parse(xhr.responseText || "{}");
+        if (xhr.status < 300) resolve(body); else reject(new Error(body.error ? body.error.message : xhr.statusText));
+      };
+      xhr.onerror = () => reject(new Error("network"));
+      xhr.send(data);
+    });
+  }
+
+  async function follow(id) {
+    for (;;) {
+      const response = await fetch(`/api/v1/questions/imports/${id}`, { credentials: "same-origin" });
+      const body = await response.json();
+      if (!response.ok) throw new Error(body.error.message);
+      bar.value = 100 * body.progress;
+      if (body.status === "done") return body.report;
+      if (body.status === "failed") throw new Error(body.error);
+      await new Promise((r) => setTimeout(r, 700));
+    }
+  }
+
+  function cell(row, text, link) {
+    const td = document.createElement("td");
+    if (link) { const a = document.createElement("a"); a.href = link; a.textContent = text; td.appendChild(a); }
+    else td.textContent = text;
+    row.appendChild(td);
+  }
+
+  function table(title, rows, columns) {
+    if (!rows.length) return;
+    const h = document.createElement("h2");
+    h.textContent = `${title} (${rows.length})`;
+    const t = document.createElement("table");
+    t.className = "report";
+    const head = t.createTHead().insertRow();
+    columns.forEach(([name]) => { const th = document.createElement("th"); th.textContent = name; head.appendChild(th); });
+    const body = t.createTBody();
+    rows.forEach((r) => { const tr = body.insertRow(); columns.forEach(([, get, link]) => cell(tr, get(r), link && link(r))); });
+    report.append(h, t);
+  }
+
+  function show(result) {
+    report.hidden = false;
+    report.replaceChildren();
+    const summary = document.createElement("p");
+    summary.dataset.testid = "import-summary";
+    summary.textContent = `${msg.msgImported}: ${result.imported} · ${msg.msgDuplicates}: ${result.duplicates} · ${msg.msgRejected}: ${result.rejected.length}`;
+    report.appendChild(summary);
+    const where = (r) => [r.where, r.line ? `${msg.msgLine} ${r.line}` : ""].filter(Boolean).join(" · ") || r.file;
+    table(msg.msgRejected, result.rejected, [[msg.msgLine, where], [msg.msgReason, (r) => r.error]]);
+    table(msg.msgDuplicates, result.duplicate_of, [
+      [msg.msgLine, where],
+      [msg.msgSame, (r) => `#${r.question} (${Math.round(100 * r.similarity)}%)`, (r) => `/cau-hoi/${r.question}`],
+    ]);
+    table(msg.msgImported, result.ids.map((id) => ({ id })), [[msg.msgQuestion, (r) => `#${r.id}`, (r) => `/cau-hoi/${r.id}`]]);
+  }
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    bar.hidden = false;
+    bar.value = 0;
+    report.hidden = true;
+    status.textContent = `${msg.msgUploading}…`;
+    try {
+      const started = await upload(new FormData(form));
+      status.textContent = `${msg.msgProcessing}…`;
+      bar.value = 0;
+      const result = await follow(started.id);
+      status.textContent = msg.msgDone;
+      show(result);
+    } catch (error) {
+      status.textContent = `${msg.msgFailed}: ${error.message}`;
+    }
+  });
+})();
