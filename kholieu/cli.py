@@ -196,6 +196,9 @@ def questions_import(
     on_duplicate: Annotated[
         str, typer.Option(help="skip | link | keep: câu trùng / near duplicates")
     ] = "skip",
+    status: Annotated[
+        str, typer.Option(help="draft | ready: trạng thái mặc định / default status")
+    ] = "draft",
 ) -> None:
     """Nhập câu hỏi / import questions (.jsonl .gift .txt .xml .zip .csv .xlsx .docx).
 
@@ -208,15 +211,18 @@ def questions_import(
     if missing:
         typer.echo(f"kholieu: error: {', '.join(missing)} does not exist", err=True)
         raise typer.Exit(2)
-    if on_duplicate not in ("skip", "link", "keep"):
-        typer.echo("kholieu: error: --on-duplicate takes skip, link or keep", err=True)
+    if on_duplicate not in ("skip", "link", "keep") or status not in ("draft", "ready"):
+        typer.echo(
+            "kholieu: error: --on-duplicate takes skip, link or keep; --status draft or ready",
+            err=True,
+        )
         raise typer.Exit(2)
     _settings, services = _prepare()
     records = []
     for path in paths:
         typer.echo(f"reading {path}", err=True)
         records.extend(services.importer.read(path))
-    defaults = {"subject": subject, "grade": grade, "topic": topic}
+    defaults = {"subject": subject, "grade": grade, "topic": topic, "status": status}
     with click.progressbar(
         length=len(records), label="importing", file=sys.stderr, show_pos=True
     ) as bar:

@@ -21,7 +21,7 @@
     row.className = "option-row";
     const letter = String.fromCharCode(65 + optionRows.children.length);
     row.innerHTML = `<label class="key"><input type="checkbox" name="key"> <span></span></label>
-      <textarea rows="1" name="option"></textarea>
+      <textarea rows="2" name="option"></textarea>
       <button type="button" class="link" data-remove></button>`;
     row.querySelector("span").textContent = `${letter} · ${msg.msgKey}`;
     row.querySelector("[data-remove]").textContent = msg.msgRemove;
@@ -35,7 +35,7 @@
     const row = document.createElement("div");
     row.className = "option-row";
     const label = "abcd"[index];
-    row.innerHTML = `<span></span><textarea rows="1" name="statement"></textarea>
+    row.innerHTML = `<span></span><textarea rows="2" name="statement"></textarea>
       <select name="truth"><option value="true"></option><option value="false"></option></select>`;
     row.querySelector("span").textContent = `${label})`;
     row.querySelector("textarea").value = toText(text);

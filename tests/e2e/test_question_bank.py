@@ -19,6 +19,8 @@ def test_editor_preview_then_import_a_word_test(live_server, browser, tmp_path):
     page = context.new_page()
     sign_in(page, live_server.base, "co.hoa", "mat-khau-e2e")
     page.goto(live_server.base + "/cau-hoi/moi")
+    assert page.locator("input[name=answer_text]").is_hidden()  # fields follow the type
+    assert page.locator(".statement-rows").is_hidden()
     page.fill("textarea[name=stem]", "Nghiệm của phương trình $x^2 - 5x + 6 = 0$ là")
     options = page.locator("textarea[name=option]")
     for i, text in enumerate(["$x = 2$; $x = 3$", "$x = 1$", "$x = 6$", "Vô nghiệm"]):

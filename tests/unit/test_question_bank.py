@@ -252,7 +252,9 @@ def test_cli_import_and_export_round_trip(tmp_path, settings):
         "\n".join(json.dumps(q, ensure_ascii=False) for q in (SINGLE, GROUP)) + "\n{bad\n",
         encoding="utf-8",
     )
-    result = run_kholieu("questions", "import", str(source), "--json", "--grade", "12", env=env)
+    result = run_kholieu(
+        "questions", "import", str(source), "--json", "--grade", "12", "--status", "ready", env=env
+    )
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["imported"] == 2 and report["rejected"][0]["line"] == 3
@@ -263,5 +265,6 @@ def test_cli_import_and_export_round_trip(tmp_path, settings):
     exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [q["type"] for q in exported] == ["single_choice", "true_false_group"]
     assert exported[1]["grade"] == 12 and exported[0]["grade"] == 9
+    assert {q["status"] for q in exported} == {"ready"}
     result = run_kholieu("questions", "export", "--format", "pdf", "--out", str(out), env=env)
     assert result.returncode == 2 and "unknown export format 'pdf'" in result.stderr
