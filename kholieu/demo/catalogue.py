@@ -13,10 +13,14 @@ from kholieu.accounts.models import User
 from kholieu.content.models import ContentItem
 from kholieu.content.schemas import ContentIn
 from kholieu.demo.files import pendulum_lab_zip, quadratic_pdf
+from kholieu.demo.questions import questions
 from kholieu.demo.scorm import scorm_12_zip
+from kholieu.quiz.formats import Parsed
+from kholieu.quiz.models import Question
 from kholieu.services import Services
 
 PASSWORD = "kholieu-demo"
+DEMO_QUESTIONS = 300
 USERS = [
     ("giaovien", "teacher", "Cô Nguyễn Thị Lan"),
     ("hocsinh", "student", "Trần Văn Minh"),
@@ -86,4 +90,23 @@ def load_demo(services: Services) -> list[str]:
             services.content.transition(session, None, item.id, "submit")
             services.content.transition(session, None, item.id, "approve")
             created.append(f"{demo.fields['kind']} {demo.fields['title']}")
+    if (count := load_demo_questions(services)) > 0:
+        created.append(f"{count} questions in the bank")
     return created
+
+
+def load_demo_questions(services: Services, count: int = DEMO_QUESTIONS) -> int:
+    """The demo bank, ready for teachers; questions already there (by external_id) are kept."""
+    with services.sessions() as session:
+        present = set(
+            session.scalars(
+                select(Question.external_id).where(Question.external_id.like("demo-q-%"))
+            )
+        )
+    records = [
+        Parsed("kholieu-demo", number, data={**q, "status": "ready"})
+        for number, q in enumerate(questions(count), start=1)
+        if q["external_id"] not in present
+    ]
+    report = services.importer.run_records(records, on_duplicate="keep")
+    return report.imported

@@ -2,10 +2,13 @@
 markup and option order count as the same question; so does a small wording change, but never a
 different number or formula (``x^2 - 5x + 6`` and ``x^2 - 5x + 4`` are different questions).
 
-Each question gets a fingerprint (hash of its normalised text, for exact matches) and a sketch:
-the four smallest CRC-32 hashes of its words and word pairs. Texts that share most of their
-words almost surely share one of those, so candidates come from a dictionary lookup, and are
-then confirmed by edit ratio on the normalised texts.
+Each question gets a fingerprint (hash of its normalised text, for exact matches) and a
+sketch for near matches: MinHash over its words and word pairs (16 minima, from one BLAKE2b
+digest per shingle), cut into 4 bands of 4, each band hashed together with the question's
+numbers. Two texts whose shingles overlap by 90 % share a band 99 % of the time (80 %: 87 %;
+50 %: 23 %), and texts with other numbers never do, so a templated bank of thousands of
+"solve x² + bx + c = 0" questions does not make every lookup compare thousands of candidates.
+Candidates are then confirmed by edit ratio on the normalised stem and options.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import struct
 import unicodedata
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -25,7 +28,7 @@ from rapidfuzz import fuzz
 from kholieu.quiz import richtext
 
 NEAR_RATIO = 93.0  # rapidfuzz ratio (0–100) from which two texts with the same numbers match
-SKETCH = 4
+BANDS = 4
 _WORD = re.compile(r"\w+|[=<>+\-*/^]", re.UNICODE)
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)?|[=<>+\-*/^]")
 
@@ -49,15 +52,29 @@ def signature(qtype: str, body: dict[str, Any]) -> Signature:
     statements = [normalise(s) for s in (body.get("statements") or [])]
     stem, rest = normalise(body.get("stem", "")), " | ".join([*choices, *statements])
     text = " | ".join([qtype, stem, rest])
-    words = text.split()
-    shingles = set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
-    sketch = tuple(sorted(zlib.crc32(s.encode()) for s in shingles)[:SKETCH])
+    numbers = tuple(sorted(_NUMBERS.findall(text)))
     return Signature(
         stem=stem,
         rest=rest,
         fingerprint=hashlib.sha1(text.encode()).hexdigest(),
-        sketch=sketch,
-        numbers=tuple(sorted(_NUMBERS.findall(text))),
+        sketch=_bands(text.split(), numbers),
+        numbers=numbers,
+    )
+
+
+def _bands(words: list[str], numbers: tuple[str, ...]) -> tuple[int, ...]:
+    shingles = set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    lanes = [struct.unpack("16I", hashlib.blake2b(s.encode()).digest()) for s in shingles]
+    minima = [min(column) for column in zip(*lanes, strict=True)] if lanes else [0] * 16
+    key = "|".join(numbers)
+    return tuple(
+        int.from_bytes(
+            hashlib.blake2b(
+                f"{key}#{i}#{minima[i * 4 : i * 4 + 4]}".encode(), digest_size=7
+            ).digest(),
+            "big",
+        )
+        for i in range(BANDS)
     )
 
 
@@ -117,9 +134,9 @@ class DuplicateIndex:
         """(existing question id, similarity) of the closest duplicate, if any."""
         if (found := self._by_fingerprint.get(sig.fingerprint)) is not None:
             return found, 1.0
-        candidates = {qid for value in sig.sketch for qid in self._by_hash.get(value, ())}
+        candidates = dict.fromkeys(q for value in sig.sketch for q in self._by_hash.get(value, ()))
         best: tuple[Hashable, float] | None = None
-        for qid in sorted(candidates, key=lambda q: (not isinstance(q, int), str(q))):
+        for qid in candidates:
             other = self._signatures.get(qid)
             if other is None and isinstance(qid, int):
                 other = self._load(qid)

@@ -109,13 +109,16 @@ class QuestionImporter:
         report = ImportReport()
         with self.sessions() as session:
             index = self.bank.duplicate_index(session)
+            taken: dict[str, Any] = self.bank.external_ids(session)
             if actor is not None:
                 actor = session.merge(actor)
             batch: list[_Ready] = []
             for done, parsed in enumerate(records, start=1):
-                ready = self._check(parsed, defaults or {}, report)
+                ready = self._check(parsed, defaults or {}, report, taken)
                 if ready is not None and self._is_new(ready, index, on_duplicate, report):
                     batch.append(ready)
+                    if ready.data.external_id:
+                        taken[ready.data.external_id] = ready
                 if len(batch) >= BATCH:
                     self._write(session, actor, batch, index, report)
                     batch = []
@@ -135,7 +138,9 @@ class QuestionImporter:
 
     # -- steps ---------------------------------------------------------------------------------
     @staticmethod
-    def _check(parsed: Parsed, defaults: dict[str, Any], report: ImportReport) -> _Ready | None:
+    def _check(
+        parsed: Parsed, defaults: dict[str, Any], report: ImportReport, taken: dict[str, Any]
+    ) -> _Ready | None:
         if parsed.error is not None or parsed.data is None:
             report.rejected.append({**parsed.location(), "error": parsed.error or "empty"})
             return None
@@ -144,6 +149,14 @@ class QuestionImporter:
             data = QuestionIn.model_validate(merged)
         except ValidationError as exc:
             report.rejected.append({**parsed.location(), "error": first_error(exc)})
+            return None
+        if data.external_id and (holder := taken.get(data.external_id)) is not None:
+            where = (
+                f"question {holder}" if isinstance(holder, int)
+                else f"line {holder.parsed.line} of {holder.parsed.file}"
+            )  # fmt: skip
+            error = f"external_id {data.external_id!r} is already {where}"
+            report.rejected.append({**parsed.location(), "error": error})
             return None
         return _Ready(parsed, data, dedup.signature(data.type.value, data.body()))
 
@@ -177,17 +190,14 @@ class QuestionImporter:
             return
         stored: list[tuple[_Ready, int]] = []
         try:
-            for ready in batch:
-                stored.append(self._store(session, actor, ready, index))
+            rows = self.bank.create_many(session, actor, [(r.data, r.sig) for r in batch])
             session.commit()
+            stored = [(ready, row.id) for ready, row in zip(batch, rows, strict=True)]
         except (SQLAlchemyError, KholieuError):
             session.rollback()
-            for ready, question_id in stored:
-                index.rename(question_id, ready)
-            stored = []
             for ready in batch:  # find the one the database refused; keep the others
                 try:
-                    pair = self._store(session, actor, ready, index)
+                    question = self.bank.create(session, actor, ready.data, audit_it=False)
                     session.commit()
                 except (SQLAlchemyError, KholieuError) as exc:
                     session.rollback()
@@ -195,19 +205,13 @@ class QuestionImporter:
                     message = getattr(exc, "message", None) or str(exc).splitlines()[0]
                     report.rejected.append({**ready.parsed.location(), "error": message})
                 else:
-                    stored.append(pair)
+                    stored.append((ready, question.id))
         for ready, question_id in stored:
+            index.rename(ready, question_id)
+            ready.question_id = question_id
             report.imported += 1
             report.by_type[ready.data.type.value] += 1
             report.ids.append(question_id)
-
-    def _store(
-        self, session: Session, actor: User | None, ready: _Ready, index: dedup.DuplicateIndex
-    ) -> tuple[_Ready, int]:
-        question = self.bank.create(session, actor, ready.data, audit_it=False)
-        index.rename(ready, question.id)
-        ready.question_id = question.id
-        return ready, question.id
 
 
 def _resolve(report: ImportReport) -> None:

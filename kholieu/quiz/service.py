@@ -52,13 +52,13 @@ def visible(user: User | None, *, system: bool = False) -> Select[tuple[Question
     return query.where((Question.status == QuestionStatus.ready) | (Question.owner_id == user.id))
 
 
-def fill(question: Question, data: QuestionIn) -> None:
+def fill(question: Question, data: QuestionIn, sig: dedup.Signature | None = None) -> None:
     """Copy validated data onto a row, with its duplicate-detection signature."""
     for field, value in data.meta().items():
         setattr(question, field, value)
     question.type = data.type.value
     question.body = data.body()
-    sig = dedup.signature(question.type, question.body)
+    sig = sig or dedup.signature(question.type, question.body)
     question.fingerprint, question.sketch = sig.fingerprint, list(sig.sketch)
 
 
@@ -107,6 +107,33 @@ class QuestionBank:
         if audit_it:
             audit.record(session, actor, "created", f"question:{question.id}", type=question.type)
         return question
+
+    def create_many(
+        self,
+        session: Session,
+        actor: User | None,
+        items: list[tuple[QuestionIn, dedup.Signature]],
+    ) -> list[Question]:
+        """The importer's path: the rows in one flush, then their versions and outbox rows.
+        The caller has checked external ids against the bank (in memory, for the whole run)."""
+        self._require_author(actor)
+        if any(data.status != QuestionStatus.draft for data, _ in items):
+            self._require_editor(actor, "only editors may add ready or retired questions")
+        rows = []
+        for data, sig in items:
+            question = Question(owner_id=actor.id if actor else None, updated_at=utcnow())
+            fill(question, data, sig)
+            rows.append(question)
+        session.add_all(rows)
+        session.flush()
+        for question in rows:
+            self._snapshot(session, question, actor)
+            self.outbox.record(session, INDEX, str(question.id))
+        return rows
+
+    def external_ids(self, session: Session) -> dict[str, int]:
+        query = select(Question.external_id, Question.id).where(Question.external_id.is_not(None))
+        return {external_id: question_id for external_id, question_id in session.execute(query)}
 
     def update(
         self, session: Session, actor: User | None, question_id: int, data: QuestionIn

@@ -78,6 +78,7 @@ def test_demo_is_idempotent(run, services):
     from sqlalchemy import select
 
     from kholieu.content.models import ContentFile, ContentItem
+    from kholieu.quiz.models import Question
 
     first = run("demo")
     assert first.returncode == 0, first.stderr
@@ -92,11 +93,24 @@ def test_demo_is_idempotent(run, services):
         "application/zip",
     ]
     assert {p["standard"] for _, p in files if p} == {"html", "scorm12"}
+    with services.sessions() as session:
+        bank = session.execute(select(Question.type, Question.status, Question.subject)).all()
+    assert len(bank) == 300 and {status for _, status, _ in bank} == {"ready"}
+    assert {kind for kind, _, _ in bank} == {
+        "single_choice",
+        "multiple_response",
+        "true_false_group",
+        "short_answer",
+        "essay",
+    }
+    assert len({subject for _, _, subject in bank}) >= 6
+    assert "300 questions in the bank" in first.stderr
     second = run("demo")
     assert second.returncode == 0 and "giaovien" in second.stdout
     assert "created" not in second.stderr
     with services.sessions() as session:
         assert len(session.execute(select(ContentItem.id)).all()) == 4
+        assert len(session.execute(select(Question.id)).all()) == 300
         user = services.accounts.authenticate(session, "giaovien", "kholieu-demo")
         assert user is not None and user.role == "teacher"
 

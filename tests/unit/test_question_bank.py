@@ -225,7 +225,30 @@ def test_import_keeps_the_good_reports_the_bad_and_skips_duplicates(services):
     assert kept.imported == 1
 
 
-def test_a_question_the_database_refuses_is_reported_and_its_batch_mates_kept(services):
+def test_external_ids_are_checked_against_the_bank_and_the_file(services):
+    with services.sessions.begin() as session:
+        services.questions.create(
+            session, None, QuestionIn.model_validate({**GROUP, "external_id": "X1"})
+        )
+    records = parsed(
+        {**SINGLE, "stem": "Câu một", "external_id": "X1"},
+        {**SINGLE, "stem": "Câu hai", "external_id": "X2"},
+        {**SINGLE, "stem": "Câu ba", "external_id": "X2"},
+    )
+    report = services.importer.run_records(records)
+    assert report.imported == 1
+    assert [r["error"] for r in report.rejected] == [
+        "external_id 'X1' is already question 1",
+        "external_id 'X2' is already line 2 of t.jsonl",
+    ]
+
+
+def test_a_question_the_database_refuses_is_reported_and_its_batch_mates_kept(
+    services, monkeypatch
+):
+    # Another import stores "X1" after this one read the bank's external ids: the database's
+    # unique constraint refuses the batch, which is then written one question at a time.
+    monkeypatch.setattr(services.questions, "external_ids", lambda session: {})
     with services.sessions.begin() as session:
         services.questions.create(
             session, None, QuestionIn.model_validate({**GROUP, "external_id": "X1"})

@@ -32,6 +32,10 @@ BANK = [
     {"type": "true_false_group", "stem": "Cho hàm số $y = x^3 - 3x$.",
      "statements": ["Đồng biến trên $(1;+\\infty)$", "Có hai cực trị", "$y_{CĐ} = 2$",
                     "Đồ thị đi qua điểm $(1; 1)$"], "answer": [True, True, True, False]},
+    {"type": "true_false_group", "stem": "Mỗi nhận định sau đây đúng hay sai?",
+     "statements": ["Lục lạp có ở mọi tế bào động vật.", "Enzim làm tăng năng lượng hoạt hoá.",
+                    "Hô hấp chỉ xảy ra ban đêm.", "Mọi vi khuẩn đều gây bệnh."],
+     "answer": [False, False, False, False]},  # nothing to underline: the answer table says
 ]  # fmt: skip
 
 FORMATS = {"jsonl": ".jsonl", "gift": ".gift", "moodle": ".xml", "xlsx": ".xlsx", "csv": ".csv",

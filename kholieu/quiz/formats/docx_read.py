@@ -46,7 +46,7 @@ _EXPLANATION = re.compile(
 )
 _ANSWERS = re.compile(r"^\s*(BẢNG ĐÁP ÁN|ĐÁP ÁN)\s*:?\s*$", re.I)
 _ANSWER_ENTRY = re.compile(
-    r"(\d+)\s*[-.:)]\s*([A-H](?![\w])|[ĐSđs]{4}(?![\w])|-?\d+(?:,\d+)?(?![\w]))"
+    r"(\d+)\s*[-.:)]\s*([A-H]{1,8}(?![\w])|[ĐSđs]{4}(?![\w])|-?\d+(?:,\d+)?(?![\w]))"
 )
 SECTION_TYPES = {"i": "single_choice", "1": "single_choice", "ii": "true_false_group",
                  "2": "true_false_group", "iii": "short_answer", "3": "short_answer",

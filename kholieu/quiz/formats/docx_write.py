@@ -18,11 +18,10 @@ from kholieu.quiz import richtext
 from kholieu.quiz.formats import Unrepresentable
 
 SECTIONS = [
-    ("single_choice", "PHẦN I. Câu trắc nghiệm nhiều phương án lựa chọn"),
-    ("multiple_response", "PHẦN I (tiếp). Câu trắc nghiệm nhiều đáp án đúng"),
-    ("true_false_group", "PHẦN II. Câu trắc nghiệm đúng sai"),
-    ("short_answer", "PHẦN III. Câu trắc nghiệm trả lời ngắn"),
-    ("essay", "PHẦN IV. Tự luận"),
+    ("PHẦN I", "Câu trắc nghiệm nhiều phương án lựa chọn", ("single_choice", "multiple_response")),
+    ("PHẦN II", "Câu trắc nghiệm đúng sai", ("true_false_group",)),
+    ("PHẦN III", "Câu trắc nghiệm trả lời ngắn", ("short_answer",)),
+    ("PHẦN IV", "Tự luận", ("essay",)),
 ]
 LEVELS = {"nhan_biet": "NB", "thong_hieu": "TH", "van_dung": "VD", "van_dung_cao": "VDC"}
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -82,17 +81,48 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
     for q in questions:
         by_type.setdefault(q["type"], []).append(q)
     skipped: list[str] = []
-    for kind, title in SECTIONS:
-        if not by_type.get(kind):
+    keys: list[tuple[str, list[str]]] = []
+    for part, title, kinds in SECTIONS:
+        chosen = [q for kind in kinds for q in by_type.get(kind, [])]
+        if not chosen:
             continue
-        document.add_paragraph().add_run(title).bold = True
-        for number, q in enumerate(by_type[kind], start=1):
+        document.add_paragraph().add_run(f"{part}. {title}").bold = True
+        entries: list[str] = []
+        for q in chosen:
             try:
-                _question(document, q, number, read_image)
+                _question(document, q, len(entries) + 1, read_image)
             except Unrepresentable as exc:
                 skipped.append(f"{q.get('external_id') or q['stem'][:40]}: {exc}")
+                continue
+            entries.append(_key_entry(len(entries) + 1, q))
+        keys.append((part, entries))
+    _answer_table(document, keys)
     document.save(out)
     return skipped
+
+
+def _key_entry(number: int, q: dict[str, Any]) -> str:
+    if q["type"] == "single_choice":
+        return f"{number}-{chr(65 + q['answer'])}"
+    if q["type"] == "multiple_response":
+        return f"{number}-{''.join(chr(65 + i) for i in q['answer'])}"
+    if q["type"] == "true_false_group":
+        return f"{number}-{''.join('Đ' if v else 'S' for v in q['answer'])}"
+    return ""  # short answers carry <Key=…>; essays have none
+
+
+def _answer_table(document, keys: list[tuple[str, list[str]]]) -> None:
+    """The keys again at the end, as tests are printed: the only way to write a true/false
+    group whose four statements are all false (nothing to underline)."""
+    rows = [(part, [e for e in entries if e]) for part, entries in keys]
+    rows = [(part, entries) for part, entries in rows if entries]
+    if not rows:
+        return
+    document.add_paragraph().add_run("BẢNG ĐÁP ÁN").bold = True
+    for part, entries in rows:
+        document.add_paragraph(part)
+        for start in range(0, len(entries), 10):
+            document.add_paragraph("   ".join(entries[start : start + 10]))
 
 
 def _check(q: dict[str, Any]) -> None:

@@ -1,0 +1,118 @@
+"""Question import throughput and memory: 35,000 generated realistic questions (every type,
+with math; kholieu/demo/questions.py) written as JSONL, XLSX and DOCX, then each file imported
+into a fresh embedded database by `kholieu questions import`'s code, in a child process per
+format so its peak memory is its own. Prints, per format: seconds, questions per second, peak
+RSS, and what became of the questions (imported, duplicates, rejected). The peer for the
+parsers is the same run's pure validation of the same questions (no file, no database), as a
+ratio. Goal: JSONL in ≤ 30 s on this 2-core machine. Exits 0.
+
+    python bench/import.py [--count 35000] [--formats jsonl,xlsx,docx]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from kholieu.config import load_settings
+from kholieu.db.migrate import upgrade
+from kholieu.services import build_services
+path, data = Path(sys.argv[1]), Path(sys.argv[2])
+settings = load_settings(data_dir=data, search_url="null://", log_format="json")
+services = build_services(settings)
+upgrade(services.engine)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+report = services.importer.run([path])
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kb": peak, "base_kb": before,
+                  "imported": report.imported, "duplicates": len(report.duplicates),
+                  "rejected": len(report.rejected)}))
+"""
+
+
+def write_files(count: int, folder: Path, formats: list[str]) -> dict[str, Path]:
+    from kholieu.demo.questions import questions
+    from kholieu.quiz.formats import writer_for
+    from kholieu.quiz.schemas import QuestionIn
+
+    bank = []
+    for q in questions(count):
+        data = QuestionIn.model_validate(q)
+        bank.append({"type": data.type.value, **data.body(), **data.meta()})
+    paths = {}
+    for fmt in formats:
+        path = folder / f"bank.{fmt}"
+        start = time.perf_counter()
+        with open(path, "wb") as out:
+            writer_for(fmt)(bank, out, images=None)
+        print(f"wrote {path.name}: {path.stat().st_size / 2**20:.1f} MiB in "
+              f"{time.perf_counter() - start:.1f} s", file=sys.stderr)  # fmt: skip
+        paths[fmt] = path
+    return paths
+
+
+def validation_only(count: int) -> float:
+    """The floor: checking the same questions in memory, no file, no database."""
+    from kholieu.demo.questions import questions
+    from kholieu.quiz import dedup
+    from kholieu.quiz.schemas import QuestionIn
+
+    bank = list(questions(count))
+    start = time.perf_counter()
+    for q in bank:
+        data = QuestionIn.model_validate(q)
+        dedup.signature(data.type.value, data.body())
+    return time.perf_counter() - start
+
+
+def import_once(path: Path, data: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(data)],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
+    )  # fmt: skip
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=35_000)
+    parser.add_argument("--formats", default="jsonl,xlsx,docx")
+    args = parser.parse_args()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"machine: {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}")
+    print(f"questions: {args.count} generated (every type, with LaTeX), embedded SQLite")
+    floor = validation_only(args.count)
+    print(f"validation + duplicate signatures only: {floor:.1f} s "
+          f"({args.count / floor:,.0f} questions/s)")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = write_files(args.count, folder, args.formats.split(","))
+        for fmt, path in paths.items():
+            data = folder / f"data-{fmt}"
+            result = import_once(path, data)
+            rate = args.count / result["seconds"]
+            peak = result["peak_kb"] / 1024
+            growth = (result["peak_kb"] - result["base_kb"]) / 1024
+            goal = " (goal ≤ 30 s)" if fmt == "jsonl" else ""
+            print(
+                f"{fmt:>5}: {result['seconds']:.1f} s{goal}, {rate:,.0f} questions/s, "
+                f"{result['seconds'] / floor:.1f}× the validation floor; peak RSS {peak:.0f} MB "
+                f"(+{growth:.0f} MB during the import); imported {result['imported']}, "
+                f"duplicates {result['duplicates']}, rejected {result['rejected']}"
+            )
+
+
+if __name__ == "__main__":
+    main()
