@@ -20,10 +20,11 @@ from starlette.background import BackgroundTask
 from kholieu.accounts.authz import editors, signed_in, teachers
 from kholieu.accounts.models import User
 from kholieu.errors import NotFound
+from kholieu.jobs.models import Job
 from kholieu.quiz import imports
 from kholieu.quiz.exporter import Filters, export
 from kholieu.quiz.formats import WRITERS
-from kholieu.quiz.models import Question, QuestionImage, QuestionStatus
+from kholieu.quiz.models import Question, QuestionImage, QuestionStatus, QuestionVersion
 from kholieu.quiz.schemas import QuestionIn
 from kholieu.quiz.service import as_native, image_key, visible
 from kholieu.web.deps import ServicesDep, SessionDep
@@ -197,8 +198,6 @@ def start_import(
 
 @router.get("/imports/{import_id}")
 def import_status(import_id: str, user: TeacherDep, session: SessionDep) -> ImportOut:
-    from kholieu.jobs.models import Job
-
     record = imports.get(session, user, import_id)
     out = ImportOut.model_validate(record)
     job = session.get(Job, record.job_id) if record.job_id else None
@@ -239,8 +238,6 @@ def set_status(
 def list_versions(
     question_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep
 ) -> list[VersionOut]:
-    from kholieu.quiz.models import QuestionVersion
-
     services.questions.get(session, user, question_id)
     rows = session.scalars(
         select(QuestionVersion)

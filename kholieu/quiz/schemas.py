@@ -73,6 +73,18 @@ def number(text: str) -> float | None:
         return None
 
 
+def equal_shares(answer: list[int], count: int) -> list[float]:
+    """What a multiple_response without weights of its own means in Moodle, GIFT and QTI
+    exports: the right options share 100 %, a wrong one costs 100 %."""
+    share = round(100 / len(answer), 5)
+    return [share if i in answer else -100.0 for i in range(count)]
+
+
+def are_equal_shares(weights: list[float], answer: list[int]) -> bool:
+    default = equal_shares(answer, len(weights))
+    return all(abs(a - b) < 0.01 for a, b in zip(weights, default, strict=True))
+
+
 class Accept(BaseModel):
     """Another accepted short answer: text, or a number with a tolerance; weight in percent."""
 

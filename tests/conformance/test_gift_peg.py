@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from kholieu.quiz import richtext
 from kholieu.quiz.formats import gift
 from kholieu.quiz.formats.text_formats import to_html
-from kholieu.quiz.schemas import QuestionIn
+from kholieu.quiz.schemas import QuestionIn, equal_shares
 from tests.conformance.conftest import files, folder
 
 
@@ -36,7 +36,7 @@ def check_choices(ours: QuestionIn, exp: dict) -> None:
     assert [text(o) for o in ours.options] == [expected_text(c["text"]) for c in choices]
     weights = ours.weights
     if weights is None and ours.type.value == "multiple_response":  # the usual equal shares
-        weights = gift._shares(ours.answer, len(ours.options))
+        weights = equal_shares(ours.answer, len(ours.options))
     for i, choice in enumerate(choices):
         weight = choice["weight"]
         if weight is None:

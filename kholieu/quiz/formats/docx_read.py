@@ -17,6 +17,7 @@ through the image sink. The line of a question is its paragraph's number in the 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from kholieu.errors import ValidationFailed
 from kholieu.quiz.formats import FormatError, ImageSink, Parsed
 from kholieu.quiz.formats.omml import M, MathError, to_latex
 from kholieu.quiz.formats.tabular import OFFICE_LIMITS
+from kholieu.quiz.schemas import level_code
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -334,6 +336,7 @@ class Block:
 class Choice:
     pieces: list[Piece]
     line: int
+    label: int = 0  # characters of "A. " or "a) " at the start of the pieces
 
     def html(self, drop: frozenset[str] = frozenset()) -> str:
         return _join(self.pieces, drop)
@@ -425,8 +428,8 @@ class Layout:
                 found = _STATEMENT.match(text)
                 start = found.end() if found else 0
                 label = line.slice(0, start) if found else []
-                statements.append(Choice(label + line.slice(start), line.number))
-                statements[-1].label = len("".join(p.plain for p in label))  # type: ignore[attr-defined]
+                width = len("".join(p.plain for p in label))
+                statements.append(Choice(label + line.slice(start), line.number, width))
             elif statements:
                 statements[-1].pieces += [Piece("<br>", raw=True), *line.pieces]
             elif options:
@@ -435,12 +438,8 @@ class Layout:
                 stem.append(line.html())
         data: dict[str, Any] = {"stem": "<br>".join(s for s in stem if s)}
         if block.level:
-            try:
-                from kholieu.quiz.schemas import level_code
-
+            with contextlib.suppress(ValueError):  # "(2 điểm)" and the like: not a level
                 data["level"] = level_code(block.level)
-            except ValueError:
-                pass  # "(2 điểm)" and the like: not a level
         if explanation:
             data["explanation"] = "<br>".join(explanation)
         table = answers.get((block.section, block.number)) or answers.get((None, block.number))
@@ -487,16 +486,13 @@ def _split_options(line: Line, already: int) -> list[Choice]:
     choices = []
     for i, (begin, label_end) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        choice = Choice(line.slice(begin, end), line.number)
-        choice.label = label_end - begin  # type: ignore[attr-defined]
-        choices.append(choice)
+        choices.append(Choice(line.slice(begin, end), line.number, label_end - begin))
     return choices
 
 
 def _label_and_text(choice: Choice) -> tuple[list[Piece], list[Piece]]:
-    label = getattr(choice, "label", 0)
     whole = Line(choice.line, choice.pieces)
-    return whole.slice(0, label), whole.slice(label)
+    return whole.slice(0, choice.label), whole.slice(choice.label)
 
 
 def _marked(choices: list[Choice], allow_all: bool) -> tuple[list[int], str | None]:

@@ -21,6 +21,7 @@ from typing import IO, Any
 from kholieu.quiz import richtext
 from kholieu.quiz.formats import ImageSink, Parsed, Unrepresentable
 from kholieu.quiz.formats.text_formats import FORMATS, to_html
+from kholieu.quiz.schemas import are_equal_shares, equal_shares, number
 
 TRUE_FALSE = ("Đúng", "Sai")
 # Escaped control characters become private-use placeholders while the structure is parsed.
@@ -67,7 +68,7 @@ def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str], list[str]]]:
     current: list[str] = []
     start = 0
     depth = 0
-    for number, raw in enumerate(lines, start=1):
+    for line_number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\n")
         stripped = line.strip()
         if depth == 0 and not current and stripped.startswith("//"):
@@ -81,7 +82,7 @@ def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str], list[str]]]:
             current, comments = [], [] if current else comments
             continue
         if not current:
-            start = number
+            start = line_number
         current.append(line)
         safe = protect(line)
         depth = max(0, depth + safe.count("{") - safe.count("}"))
@@ -225,24 +226,11 @@ def _choices(answers: list[tuple[str, str]], fmt: str) -> dict[str, Any]:
             data["weights"] = weights
     elif positive:
         data.update(type="multiple_response", answer=positive)
-        if not _plain_shares(weights, positive):
+        if not are_equal_shares(weights, positive):
             data["weights"] = weights
     else:
         raise GiftError("no answer is marked right ('=' or a positive %weight%)")
     return data
-
-
-def _shares(answer: list[int], count: int) -> list[float]:
-    """How GIFT spells a multiple_response without weights of its own: the right options share
-    100%, a wrong one costs 100%."""
-    share = round(100 / len(answer), 5)
-    return [share if i in answer else -100.0 for i in range(count)]
-
-
-def _plain_shares(weights: list[float], answer: list[int]) -> bool:
-    return all(
-        abs(a - b) < 0.01 for a, b in zip(weights, _shares(answer, len(weights)), strict=True)
-    )
 
 
 def _short(texts: list[str], weights: list[float], feedback: list[str]) -> dict[str, Any]:
@@ -388,7 +376,7 @@ def _block(q: dict[str, Any]) -> str:
     if kind in ("single_choice", "multiple_response"):
         weights = q.get("weights")
         if weights is None and kind == "multiple_response":
-            weights = _shares(q["answer"], len(q["options"]))
+            weights = equal_shares(q["answer"], len(q["options"]))
         rows = []
         for i, option in enumerate(q["options"]):
             if weights is None:
@@ -404,8 +392,6 @@ def _block(q: dict[str, Any]) -> str:
 
 
 def _short_block(q: dict[str, Any]) -> str:
-    from kholieu.quiz.schemas import number
-
     answers = [
         {"value": q["answer"], "tolerance": q.get("tolerance"), "weight": 100, "feedback": ""}
     ]

@@ -22,9 +22,9 @@ from defusedxml import DefusedXmlException
 from kholieu.errors import ValidationFailed
 from kholieu.quiz import richtext
 from kholieu.quiz.formats import FormatError, ImageSink, Parsed, Unrepresentable
-from kholieu.quiz.formats.gift import TRUE_FALSE, _plain_shares, _shares, topic_of
+from kholieu.quiz.formats.gift import TRUE_FALSE, topic_of
 from kholieu.quiz.formats.text_formats import to_html
-from kholieu.quiz.schemas import number
+from kholieu.quiz.schemas import are_equal_shares, equal_shares, number
 
 SUPPORTED = {"multichoice", "truefalse", "shortanswer", "numerical", "essay"}
 _QUESTION = re.compile(r"<question\b")
@@ -152,7 +152,7 @@ def _multichoice(element: ET.Element, answers: list[ET.Element], images: ImageSi
         if not right:
             raise Rejected("no answer has a positive fraction")
         data.update(type="multiple_response", answer=right)
-        if not _plain_shares(weights, right):
+        if not are_equal_shares(weights, right):
             data["weights"] = weights
     return data
 
@@ -300,7 +300,7 @@ def _answers(q: dict[str, Any], kind: str, read_image) -> Iterator[ET.Element]:
             weights = (
                 [100 if i == q["answer"] else 0 for i in range(len(q["options"]))]
                 if q["type"] == "single_choice"
-                else _shares(q["answer"], len(q["options"]))
+                else equal_shares(q["answer"], len(q["options"]))
             )
         for i, option in enumerate(q["options"]):
             yield _answer(weights[i], option, feedback[i], read_image)

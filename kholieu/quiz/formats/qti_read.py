@@ -24,8 +24,8 @@ from defusedxml import DefusedXmlException
 from kholieu.content.packages import PackageRejected, inspect_package, open_checked
 from kholieu.errors import ValidationFailed
 from kholieu.quiz.formats import FormatError, ImageSink, Parsed
-from kholieu.quiz.formats.gift import _plain_shares
 from kholieu.quiz.formats.tabular import OFFICE_LIMITS
+from kholieu.quiz.schemas import are_equal_shares, number
 
 ITEM_TYPES = re.compile(r"^imsqti_item_xmlv(2p\d|3p\d)$")
 INTERACTIONS = {
@@ -278,7 +278,7 @@ def _choice(body, interaction, declarations, images, resource) -> dict[str, Any]
         positive = sum(v for v in mapping.values() if v > 0)
         if mapping and positive:
             weights = [round(100 * mapping.get(i, 0) / positive, 5) for i in ids]
-            if not _plain_shares(weights, data["answer"]):
+            if not are_equal_shares(weights, data["answer"]):
                 data["weights"] = weights
     return data
 
@@ -320,8 +320,6 @@ def _tolerance(root: ET.Element) -> float | None:
 
 
 def _same_number(a: str, b: str) -> bool:
-    from kholieu.quiz.schemas import number
-
     x, y = number(a), number(b)
     return x is not None and x == y
 
