@@ -227,9 +227,9 @@ def test_import_keeps_the_good_reports_the_bad_and_skips_duplicates(services):
 
 def test_external_ids_are_checked_against_the_bank_and_the_file(services):
     with services.sessions.begin() as session:
-        services.questions.create(
+        existing = services.questions.create(
             session, None, QuestionIn.model_validate({**GROUP, "external_id": "X1"})
-        )
+        ).id
     records = parsed(
         {**SINGLE, "stem": "Câu một", "external_id": "X1"},
         {**SINGLE, "stem": "Câu hai", "external_id": "X2"},
@@ -238,7 +238,7 @@ def test_external_ids_are_checked_against_the_bank_and_the_file(services):
     report = services.importer.run_records(records)
     assert report.imported == 1
     assert [r["error"] for r in report.rejected] == [
-        "external_id 'X1' is already question 1",
+        f"external_id 'X1' is already question {existing}",
         "external_id 'X2' is already line 2 of t.jsonl",
     ]
 

@@ -80,6 +80,12 @@ def teacher_document(tmp_path):
     d.add_picture(io.BytesIO(png()))
     add(d, ("A.", {"red": True}), " hình vuông")
     add(d, "B. hình tròn")
+    add(d, ("Câu 8:", {"bold": True}), " Điểm kiểm tra của một nhóm học sinh:")
+    table = d.add_table(rows=2, cols=3)
+    for i, (top, bottom) in enumerate([("Điểm", "Số học sinh"), ("7", "5"), ("8", "3")]):
+        table.cell(0, i).text, table.cell(1, i).text = top, bottom
+    add(d, "Số trung bình cộng là")
+    add(d, ("A.", {"underline": True}), " 7,375\t", "B. 7,5")
     add(d, ("Câu 7:", {"bold": True}), " Câu không có đáp án")
     add(d, "A. x")
     add(d, "B. y")
@@ -128,7 +134,7 @@ def question(records, where):
 def test_keys_marked_by_underline_red_or_bold_on_one_row(found):
     records, _ = found
     assert list(records) == [
-        *(f"PHẦN I Câu {n}" for n in range(1, 8)), "PHẦN II Câu 1", "PHẦN III Câu 1",
+        *(f"PHẦN I Câu {n}" for n in (1, 2, 3, 4, 5, 6, 8, 7)), "PHẦN II Câu 1", "PHẦN III Câu 1",
         "PHẦN III Câu 2", "PHẦN IV Câu 1",
     ]  # fmt: skip
     q1 = question(records, "PHẦN I Câu 1")
@@ -159,6 +165,17 @@ def test_images_are_stored(found):
     q6 = question(records, "PHẦN I Câu 6")
     assert q6.stem.startswith("Hình dưới đây là") and '<img src="/cau-hoi/anh/' in q6.stem
     assert stored and stored[0][1].startswith(b"\x89PNG")
+
+
+def test_a_table_in_a_question_stays_a_table(found):
+    q8 = question(found[0], "PHẦN I Câu 8")
+    assert q8.stem == (
+        "Điểm kiểm tra của một nhóm học sinh:<br><table><tbody>"
+        "<tr><td>Điểm</td><td>7</td><td>8</td></tr>"
+        "<tr><td>Số học sinh</td><td>5</td><td>3</td></tr>"
+        "</tbody></table><br>Số trung bình cộng là"
+    )
+    assert q8.options == ["7,375", "7,5"] and q8.answer == 0
 
 
 def test_answer_table_supplies_missing_keys(found):

@@ -29,6 +29,8 @@ BANK = [
     {"type": "short_answer", "stem": "Thủ đô của Việt Nam là", "answer": "Hà Nội",
      "accept": [{"value": "Ha Noi", "weight": 50, "feedback": "Viết có dấu"}]},
     {"type": "essay", "stem": "Phân tích hình tượng người lái đò sông Đà.<br>(khoảng 600 chữ)"},
+    {"type": "short_answer", "stem": "Điểm của nhóm:<br><table><tbody><tr><td>Điểm</td><td>7</td>"
+     "</tr><tr><td>Số học sinh</td><td>5</td></tr></tbody></table><br>Tìm mốt.", "answer": "7"},
     {"type": "true_false_group", "stem": "Cho hàm số $y = x^3 - 3x$.",
      "statements": ["Đồng biến trên $(1;+\\infty)$", "Có hai cực trị", "$y_{CĐ} = 2$",
                     "Đồ thị đi qua điểm $(1; 1)$"], "answer": [True, True, True, False]},

@@ -37,6 +37,11 @@ class Unrepresentable(ValueError):
     """A question the target format cannot hold; writers leave it out and say so."""
 
 
+def name_of(question: dict[str, Any]) -> str:
+    """How a writer's note names a question: its external id, else the start of its stem."""
+    return question.get("external_id") or question["stem"][:40]
+
+
 class FormatError(Exception):
     """The whole file cannot be read (not the format it claims, unsafe, truncated)."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kholieu.quiz import richtext
-from kholieu.quiz.formats import ImageSink, Parsed, Unrepresentable
+from kholieu.quiz.formats import ImageSink, Parsed, name_of
 
 _OPTION = re.compile(r"^([A-Z])[.)]\s+(.*)$")
 _ANSWER = re.compile(r"^ANSWER:\s*([A-Z])\s*$", re.I)
@@ -77,9 +77,7 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list
     skipped = []
     for q in questions:
         if q["type"] != "single_choice" or q.get("weights") or len(q["options"]) > 26:
-            skipped.append(
-                f"{q.get('external_id') or q['stem'][:40]}: Aiken holds single choice only"
-            )
+            skipped.append(f"{name_of(q)}: Aiken holds single choice only")
             continue
         lines = [" ".join(richtext.to_text(q["stem"]).split())]
         lines += [
@@ -89,6 +87,3 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list
         lines.append(f"ANSWER: {chr(65 + q['answer'])}")
         out.write(("\n".join(lines) + "\n\n").encode())
     return skipped
-
-
-__all__ = ["Unrepresentable", "parse", "read", "write"]

@@ -102,6 +102,7 @@ class Line:
     numbering: str | None = None  # Word list format of the paragraph: decimal, upperLetter…
     errors: list[str] = field(default_factory=list)
     is_table: bool = False
+    cells: list[str] = field(default_factory=list)  # a table row's cells, as HTML
 
     @property
     def text(self) -> str:
@@ -194,13 +195,16 @@ def _lines(document, images: ImageSink) -> Iterator[Line]:
             yield _paragraph(block, number, document, images, formats)
         elif block.tag == W + "tbl":
             for row in block.iter(W + "tr"):
-                cells = []
+                texts, cells, errors = [], [], []
                 for cell in row.iter(W + "tc"):
                     number += 1
                     parts = [_paragraph(p, number, document, images, formats)
                              for p in cell.iter(W + "p")]  # fmt: skip
-                    cells.append(" ".join(p.text for p in parts))
-                yield Line(number, [Piece(" \t ".join(cells))], is_table=True)
+                    texts.append(" ".join(p.text for p in parts))
+                    cells.append("<br>".join(p.html() for p in parts if p.pieces))
+                    errors += [e for p in parts for e in p.errors]
+                yield Line(number, [Piece(" \t ".join(texts))], errors=errors, is_table=True,
+                           cells=cells)  # fmt: skip
 
 
 def _paragraph(p, number: int, document, images: ImageSink, formats) -> Line:
@@ -405,7 +409,14 @@ class Layout:
         if errors:
             raise ValueError(errors[0])
         explaining = False
-        for line in block.lines:
+        rows: list[list[str]] = []  # a table in the stem or the explanation, row by row
+        for line in [*block.lines, Line(0, [])]:
+            if line.is_table and not options and not statements:
+                rows.append(line.cells)
+                continue
+            if rows:
+                (explanation if explaining else stem).append(_table(rows))
+                rows = []
             text = line.text
             if not explaining and (found := _EXPLANATION.match(text)):
                 explaining = True
@@ -456,6 +467,11 @@ class Layout:
         if not data["stem"]:
             raise ValueError("the question has no text before its options")
         return data
+
+
+def _table(rows: list[list[str]]) -> str:
+    cells = ("".join(f"<td>{cell}</td>" for cell in row) for row in rows)
+    return "<table><tbody>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</tbody></table>"
 
 
 def _in_explanation(block: Block) -> bool:

@@ -7,6 +7,7 @@ platforms read them), so nothing is lost on the way back; images are embedded.""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import IO, Any
@@ -15,7 +16,7 @@ from docx import Document
 from docx.shared import Cm, Pt, RGBColor
 
 from kholieu.quiz import richtext
-from kholieu.quiz.formats import Unrepresentable
+from kholieu.quiz.formats import Unrepresentable, name_of
 
 SECTIONS = [
     ("PHẦN I", "Câu trắc nghiệm nhiều phương án lựa chọn", ("single_choice", "multiple_response")),
@@ -71,6 +72,32 @@ def _rich(paragraph, html: str, read_image) -> None:
     parser.close()
 
 
+_TABLE = re.compile(r"(<table>.*?</table>)", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
+
+
+def _rich_blocks(document, paragraph, html: str, read_image) -> None:
+    """Rich text that may hold tables: text goes into paragraphs, tables become Word tables
+    (the reader turns them back into the same HTML)."""
+    for i, part in enumerate(_TABLE.split(html)):
+        if i % 2:
+            rows = [_CELL.findall(row) for row in _ROW.findall(part)]
+            table = document.add_table(rows=len(rows), cols=max(map(len, rows), default=1))
+            table.style = "Table Grid"
+            for r, cells in enumerate(rows):
+                for c, cell in enumerate(cells):
+                    _rich(table.cell(r, c).paragraphs[0], cell, read_image)
+            paragraph = None
+            continue
+        part = re.sub(r"^(<br>)+|(<br>)+$", "", part)
+        if not part:
+            continue
+        if paragraph is None:
+            paragraph = document.add_paragraph()
+        _rich(paragraph, part, read_image)
+
+
 def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -> list[str]:
     read_image = options.get("images")
     document = Document()
@@ -93,7 +120,7 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
             try:
                 _question(document, q, len(entries) + 1, read_image)
             except Unrepresentable as exc:
-                skipped.append(f"{q.get('external_id') or q['stem'][:40]}: {exc}")
+                skipped.append(f"{name_of(q)}: {exc}")
                 continue
             entries.append(_key_entry(len(entries) + 1, q))
             shelf.put_away()
@@ -171,7 +198,7 @@ def _question(document, q: dict[str, Any], number: int, read_image) -> None:
     level = LEVELS.get(q.get("level") or "")
     head.add_run(f"Câu {number}" + (f" ({level})" if level else "") + ":").bold = True
     head.add_run(" ")
-    _rich(head, q["stem"], read_image)
+    _rich_blocks(document, head, q["stem"], read_image)
     if q["type"] in ("single_choice", "multiple_response"):
         keys = {q["answer"]} if q["type"] == "single_choice" else set(q["answer"])
         for i, option in enumerate(q["options"]):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kholieu.quiz import richtext
-from kholieu.quiz.formats import ImageSink, Parsed, Unrepresentable
+from kholieu.quiz.formats import ImageSink, Parsed, Unrepresentable, name_of
 from kholieu.quiz.formats.text_formats import FORMATS, to_html
 from kholieu.quiz.schemas import are_equal_shares, equal_shares, number
 
@@ -335,7 +335,7 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list
         try:
             text = question_text(q)
         except Unrepresentable as exc:
-            skipped.append(f"{q.get('external_id') or q['stem'][:40]}: {exc}")
+            skipped.append(f"{name_of(q)}: {exc}")
             continue
         if q.get("topic", "") != topic:
             topic = q.get("topic", "")

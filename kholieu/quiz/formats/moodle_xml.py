@@ -21,7 +21,7 @@ from defusedxml import DefusedXmlException
 
 from kholieu.errors import ValidationFailed
 from kholieu.quiz import richtext
-from kholieu.quiz.formats import FormatError, ImageSink, Parsed, Unrepresentable
+from kholieu.quiz.formats import FormatError, ImageSink, Parsed, Unrepresentable, name_of
 from kholieu.quiz.formats.gift import TRUE_FALSE, topic_of
 from kholieu.quiz.formats.text_formats import to_html
 from kholieu.quiz.schemas import are_equal_shares, equal_shares, number
@@ -209,7 +209,7 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
         try:
             element = _element(q, read_image)
         except Unrepresentable as exc:
-            skipped.append(f"{q.get('external_id') or q['stem'][:40]}: {exc}")
+            skipped.append(f"{name_of(q)}: {exc}")
             continue
         if q.get("topic", "") != topic:
             topic = q.get("topic", "")

@@ -23,7 +23,7 @@ from typing import IO, Any
 import magic
 
 from kholieu.quiz import richtext
-from kholieu.quiz.formats import Unrepresentable
+from kholieu.quiz.formats import Unrepresentable, name_of
 from kholieu.quiz.schemas import number
 
 NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -45,11 +45,10 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
                 files = _images(q, read_image, package, stored)
                 item = _item(q, identifier, files)
             except Unrepresentable as exc:
-                skipped.append(f"{q.get('external_id') or q['stem'][:40]}: {exc}")
+                skipped.append(f"{name_of(q)}: {exc}")
                 continue
             if q.get("option_feedback") or any(a.get("feedback") for a in q.get("accept") or []):
-                name = q.get("external_id") or q["stem"][:40]
-                skipped.append(f"{name}: written without its per-answer feedback")
+                skipped.append(f"{name_of(q)}: written without its per-answer feedback")
             href = f"items/{identifier}.xml"
             package.writestr(href, _xml(item))
             resources.append((identifier, href, sorted(set(files.values()))))

@@ -2,7 +2,8 @@
 
 The bank's own layout (README "Question files"): ``type``, ``stem``, options ``A``…``J``,
 ``answer``, ``explanation`` and the metadata columns, with Vietnamese names accepted too
-(``câu hỏi``, ``đáp án``, ``lời giải``, ``môn``, ``lớp``, ``chủ đề``, ``mức độ``…). Two other
+(``câu hỏi``, ``đáp án``, ``lời giải``, ``môn``, ``lớp``, ``chủ đề``, ``mức độ``…). A cell is
+plain text unless it holds a tag that rich text allows (``<b>``, ``<br>``, ``<table>``…). Two other
 layouts teachers bring are recognised by their headers: the Moodle CSV plugin
 (``questionname,questiontext,A,B,C,D,Answer 1,Answer 2``) and Kahoot's sheet
 (``Question,Answer1…4,Time,Correct``).
@@ -21,7 +22,7 @@ from typing import IO, Any
 
 from kholieu.content.packages import PackageLimits, PackageRejected, open_checked
 from kholieu.quiz import richtext
-from kholieu.quiz.formats import FormatError, ImageSink, Parsed
+from kholieu.quiz.formats import FormatError, ImageSink, Parsed, name_of
 
 OFFICE_LIMITS = PackageLimits(max_total_bytes=256 * 2**20, max_entries=5_000, max_ratio=100)
 LETTERS = "ABCDEFGHIJ"
@@ -260,9 +261,12 @@ def _kahoot(cells: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+_HTML = re.compile(r"</?(?:" + "|".join(sorted(richtext.TAGS)) + r")(?:\s[^<>]*)?/?>", re.I)
+
+
 def _text(value: str) -> str:
-    """Cells hold plain text, or HTML when they start with a tag."""
-    return value if value.lstrip().startswith("<") else richtext.plain(value)
+    """Cells hold plain text, or HTML when they hold one of the tags rich text allows."""
+    return value if _HTML.search(value) else richtext.plain(value)
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -307,32 +311,31 @@ def _unrepresentable(q: dict[str, Any]) -> str | None:
     return None
 
 
+def _rows(questions: Iterable[dict[str, Any]], skipped: list[str]) -> Iterator[list[Any]]:
+    yield HEADER
+    for q in questions:
+        if reason := _unrepresentable(q):
+            skipped.append(f"{name_of(q)}: {reason}")
+        else:
+            yield row_of(q)
+
+
 def write_xlsx(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list[str]:
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Câu hỏi")
-    sheet.append(HEADER)
-    skipped = []
-    for q in questions:
-        if reason := _unrepresentable(q):
-            skipped.append(f"{q.get('external_id') or q['stem'][:40]}: {reason}")
-            continue
-        sheet.append(row_of(q))
+    skipped: list[str] = []
+    for row in _rows(questions, skipped):
+        sheet.append(row)
     book.save(out)
     return skipped
 
 
 def write_csv(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list[str]:
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
-    writer.writerow(HEADER)
-    skipped = []
-    for q in questions:
-        if reason := _unrepresentable(q):
-            skipped.append(f"{q.get('external_id') or q['stem'][:40]}: {reason}")
-            continue
-        writer.writerow(row_of(q))
+    skipped: list[str] = []
+    csv.writer(text).writerows(_rows(questions, skipped))
     text.flush()
     text.detach()
     return skipped
