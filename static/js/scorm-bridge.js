@@ -4,21 +4,31 @@
   const frame = document.querySelector("iframe[data-scorm-item]");
   if (!frame || !frame.dataset.signedIn) return;
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  // One request at a time, always with the latest state: two POSTs in flight could reach the
+  // server out of order, and the older, partial state would win.
   let pending = null;
+  let sending = null;
   window.addEventListener("message", (event) => {
     if (event.source !== frame.contentWindow) return;
     const data = event.data || {};
     if (data.type !== "kholieu-scorm" || typeof data.cmi !== "object") return;
     pending = { version: data.version, cmi: data.cmi };
-    queueMicrotask(send);
+    if (!sending) sending = flush();
   });
-  async function send() {
-    if (!pending) return;
-    const body = JSON.stringify(pending);
-    pending = null;
-    await fetch(`/api/v1/content/${frame.dataset.scormItem}/scorm`, {
-      method: "POST", credentials: "same-origin", body,
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-    });
+  async function flush() {
+    while (pending) {
+      const body = JSON.stringify(pending);
+      pending = null;
+      try {
+        await fetch(`/api/v1/content/${frame.dataset.scormItem}/scorm`, {
+          method: "POST", credentials: "same-origin", body,
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        });
+      } catch (error) {
+        pending = pending || JSON.parse(body); // offline for a moment: try again with the next
+        break;
+      }
+    }
+    sending = null;
   }
 })();
