@@ -257,7 +257,10 @@ def questions_import(
 
 @questions_app.command("export")
 def questions_export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl | gift | moodle | qti | docx | xlsx")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="jsonl | gift | aiken | moodle | qti | docx | xlsx | csv"),
+    ],
     out: Annotated[Path, typer.Option(help="Tệp ra / output file")],
     subject: Annotated[str | None, typer.Option(help="Môn / subject")] = None,
     grade: Annotated[int | None, typer.Option(help="Lớp / grade")] = None,

@@ -103,10 +103,6 @@ def to_text(rich: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def has_math(text: str) -> bool:
-    return MATH.search(text) is not None
-
-
 def images(rich: str) -> list[str]:
     """The sha256 of every bank image a text shows."""
     return re.findall(re.escape(IMAGE_PREFIX) + r"([0-9a-f]{64})", rich)
