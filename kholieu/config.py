@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""
     storage_url: str = ""
-    search_url: str = "null://"
+    search_url: str = ""
     queue_url: str = ""
     rate_limit_url: str = "memory://"
     static_dir: Path = REPO_ROOT / "static"
@@ -86,6 +86,7 @@ class Settings(BaseSettings):
         self.database_url = self.database_url or f"sqlite:///{data}/kholieu.db"
         self.storage_url = self.storage_url or f"file://{data}/objects"
         self.queue_url = self.queue_url or f"sqlite:///{data}/queue.db"
+        self.search_url = self.search_url or f"tantivy://{data}/index"
         for field, allowed in SCHEMES.items():
             url = getattr(self, field)
             scheme = urlsplit(url).scheme

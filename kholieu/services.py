@@ -26,6 +26,8 @@ from kholieu.quiz.importer import QuestionImporter
 from kholieu.quiz.service import QuestionBank
 from kholieu.search.backend import SearchBackend, make_search_backend
 from kholieu.search.outbox import Outbox
+from kholieu.search.schema import prepared
+from kholieu.search.service import SearchService
 from kholieu.storage import ObjectStore, make_store
 
 
@@ -37,6 +39,7 @@ class Services:
     store: ObjectStore
     search: SearchBackend
     outbox: Outbox
+    searching: SearchService
     queue: JobQueue
     accounts: AccountService
     content: ContentService
@@ -49,13 +52,17 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, *, search: SearchBackend | None = None) -> Services:
+    """``search`` replaces the backend KHOLIEU_SEARCH_URL names (tests pass a client tuned
+    for the Elasticsearch emulator they run)."""
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    search = make_search_backend(settings.search_url)
+    search = search or make_search_backend(settings.search_url)
     outbox = Outbox(sessions, search, batch=settings.outbox_batch)
-    outbox.register_loader(content_service.INDEX, content_service.load_documents)
-    outbox.register_loader(quiz_service.INDEX, quiz_service.load_documents)
+    for module in (content_service, quiz_service):
+        outbox.register_loader(
+            module.INDEX, prepared(module.INDEX, module.load_documents), module.document_ids
+        )
     store = make_store(settings)
     queue = JobQueue(settings, sessions)
     content = ContentService(settings, store, outbox, queue)
@@ -67,6 +74,7 @@ def build_services(settings: Settings) -> Services:
         store=store,
         search=search,
         outbox=outbox,
+        searching=SearchService(search, outbox),
         queue=queue,
         accounts=AccountService(settings),
         content=content,

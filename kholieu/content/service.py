@@ -7,12 +7,13 @@ the API and the CLI cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from kholieu.accounts.models import Role, User
+from kholieu.accounts.models import EDITORS, User
 from kholieu.audit import log as audit
 from kholieu.config import Settings
 from kholieu.content.files import PDF, ingest
@@ -26,7 +27,6 @@ from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
 
 INDEX = "content"
-EDITORS = {Role.editor, Role.admin}
 VERSIONED = (
     "title", "summary", "body", "subject", "grade", "textbook_series", "chapter", "lesson",
     "yccd_codes", "tags", "language", "license", "authors", "source",
@@ -265,8 +265,14 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
             "body": "\n".join(filter(None, [item.body, texts.get(item.id)])),
             "subject": item.subject, "grade": item.grade, "series": item.textbook_series,
             "chapter": item.chapter, "tags": item.tags, "license": item.license,
-            "status": item.status, "updated_at": item.updated_at.isoformat(),
-            "views": item.views,
+            "status": item.status, "owner": item.owner_id,
+            "updated_at": item.updated_at.isoformat(), "popularity": item.views,
         }
         for item in items
     }  # fmt: skip
+
+
+def document_ids(session: Session) -> Iterator[str]:
+    """Every content item, for rebuilding the ``content`` index."""
+    for item_id in session.scalars(select(ContentItem.id).order_by(ContentItem.id)):
+        yield str(item_id)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import magic
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from kholieu.accounts.models import Role, User
+from kholieu.accounts.models import EDITORS, Role, User
 from kholieu.audit import log as audit
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -31,7 +32,6 @@ from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
 
 INDEX = "questions"
-EDITORS = {Role.editor, Role.admin}
 AUTHORS = {Role.teacher, Role.editor, Role.admin}
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 MAX_IMAGE_BYTES = 5 * 2**20
@@ -268,7 +268,15 @@ def as_native(question: Question) -> dict[str, Any]:
 
 def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Search documents for questions (the outbox loader of the ``questions`` index)."""
-    rows = session.scalars(select(Question).where(Question.id.in_([int(i) for i in ids])))
+    wanted = [int(i) for i in ids]
+    rows = session.scalars(select(Question).where(Question.id.in_(wanted)))
+    uses = dict(
+        session.execute(
+            select(QuestionUse.question_id, func.count(QuestionUse.id))
+            .where(QuestionUse.question_id.in_(wanted))
+            .group_by(QuestionUse.question_id)
+        ).all()
+    )
     docs = {}
     for q in rows:
         body = q.body
@@ -279,5 +287,12 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
             "explanation": richtext.to_text(body.get("explanation", "")),
             "subject": q.subject, "grade": q.grade, "topic": q.topic, "level": q.level,
             "tags": q.tags, "status": q.status, "updated_at": q.updated_at.isoformat(),
+            "kind": q.type, "owner": q.owner_id, "popularity": uses.get(q.id, 0),
         }  # fmt: skip
     return docs
+
+
+def document_ids(session: Session) -> Iterator[str]:
+    """Every question, for rebuilding the ``questions`` index."""
+    for question_id in session.scalars(select(Question.id).order_by(Question.id)):
+        yield str(question_id)

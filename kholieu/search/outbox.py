@@ -3,33 +3,45 @@
 Anything searchable that changes calls ``record(session, index, doc_id)`` in the same
 transaction as the change, so the outbox row exists exactly when the change does. The drainer
 reads rows in order, loads each document's *current* state from the database through the
-loader its index registered, sends upserts and deletes to the backend, and removes the rows
-only once the backend took them. While the backend is down the rows stay, their ``attempts``
-grow, and the drainer backs off; when it is back, the index catches up.
+source its index registered, sends upserts and deletes to the backend, and marks the rows done
+only once the backend took them. While the backend is down the rows stay pending, their
+``attempts`` grow, and the drainer backs off; when it is back, the index catches up.
+
+``rebuild`` (``kholieu reindex``) writes a whole index from the database into a new physical
+index, switches to it atomically, then replays every change recorded since it started (those
+went to the old index). The drainer rebuilds by itself when the engine has lost an index.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kholieu.db import on_commit
 from kholieu.db.base import utcnow
 from kholieu.errors import SearchUnavailable
-from kholieu.search.backend import SearchBackend
+from kholieu.search.backend import IndexMissing, SearchBackend
 from kholieu.search.models import OutboxEntry
 
 log = logging.getLogger(__name__)
 
 # Given a session and document ids, return {id: document} for those that still exist.
 Loader = Callable[[Session, list[str]], dict[str, dict[str, Any]]]
+# Every document id of an index, for rebuilds.
+Lister = Callable[[Session], Iterator[str]]
+Progress = Callable[[int, int], None]  # (done, total)
+
+KEEP_DONE = timedelta(days=1)
+# A change committed this long after its row was written still gets replayed after a rebuild.
+REPLAY_MARGIN = timedelta(minutes=5)
+REBUILD_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -53,10 +65,18 @@ class Outbox:
         self.backend = backend
         self.batch = batch
         self._loaders: dict[str, Loader] = {}
+        self._listers: dict[str, Lister] = {}
         self._wake = threading.Event()
+        self._last_purge = utcnow()
 
-    def register_loader(self, index: str, loader: Loader) -> None:
+    def register_loader(self, index: str, loader: Loader, lister: Lister | None = None) -> None:
         self._loaders[index] = loader
+        if lister is not None:
+            self._listers[index] = lister
+
+    @property
+    def indices(self) -> list[str]:
+        return list(self._listers)
 
     def wake(self) -> None:
         """Make the drainer look now (after a commit, or to stop it promptly)."""
@@ -79,6 +99,7 @@ class Outbox:
         with self.sessions.begin() as session:
             rows = session.scalars(
                 select(OutboxEntry)
+                .where(OutboxEntry.done_at.is_(None))
                 .order_by(OutboxEntry.id)
                 .limit(self.batch)
                 .with_for_update(skip_locked=True)
@@ -93,8 +114,9 @@ class Outbox:
             except SearchUnavailable as exc:
                 failure = exc
             else:
+                now = utcnow()
                 for row in rows:
-                    session.delete(row)
+                    row.done_at = now
                 return len(rows)
         with self.sessions.begin() as session:  # the first transaction rolled back
             session.execute(
@@ -105,18 +127,72 @@ class Outbox:
         raise failure
 
     def drain(self) -> int:
-        """Drain until the outbox is empty; return the number of rows cleared."""
-        total = 0
-        while cleared := self.drain_once():
+        """Drain until the outbox is empty; return the number of rows cleared. An index the
+        engine does not have is rebuilt from the database first."""
+        total, rebuilt = 0, set()
+        while True:
+            try:
+                cleared = self.drain_once()
+            except IndexMissing as exc:
+                if exc.index in rebuilt or exc.index not in self._listers:
+                    raise
+                log.warning("search index %r missing: rebuilding it from the database", exc.index)
+                self.rebuild(exc.index)
+                rebuilt.add(exc.index)
+                continue
+            if not cleared:
+                break
             total += cleared
+        self._purge()
         return total
 
     def lag(self) -> Lag:
         with self.sessions() as session:
             pending, oldest = session.execute(
-                select(func.count(OutboxEntry.id), func.min(OutboxEntry.created_at))
+                select(func.count(OutboxEntry.id), func.min(OutboxEntry.created_at)).where(
+                    OutboxEntry.done_at.is_(None)
+                )
             ).one()
         return Lag(pending=pending, oldest=oldest)
+
+    def rebuild(self, index: str, progress: Progress | None = None) -> int:
+        """Write ``index`` anew from the database, switch to it, replay what changed meanwhile.
+        Returns the number of documents written."""
+        lister, loader = self._listers.get(index), self._loaders.get(index)
+        if lister is None or loader is None:
+            raise ValueError(f"search index {index!r} cannot be rebuilt (no source registered)")
+        started = utcnow()
+        with self.sessions() as session:
+            ids = list(lister(session))
+
+        def batches() -> Iterator[list[dict[str, Any]]]:
+            for start in range(0, len(ids), REBUILD_BATCH):
+                chunk = ids[start : start + REBUILD_BATCH]
+                with self.sessions() as session:
+                    docs = loader(session, chunk)
+                yield [{**doc, "id": i} for i, doc in docs.items()]
+                if progress:
+                    progress(min(start + REBUILD_BATCH, len(ids)), len(ids))
+
+        written = self.backend.rebuild(index, batches())
+        with self.sessions.begin() as session:
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.index == index)
+                .where(OutboxEntry.created_at >= started - REPLAY_MARGIN)
+                .values(done_at=None)
+            )
+        self.wake()
+        return written
+
+    def _purge(self) -> None:
+        """Forget rows sent more than a day ago (at most once an hour)."""
+        now = utcnow()
+        if now - self._last_purge < timedelta(hours=1):
+            return
+        self._last_purge = now
+        with self.sessions.begin() as session:
+            session.execute(delete(OutboxEntry).where(OutboxEntry.done_at < now - KEEP_DONE))
 
     def run_forever(self, stop: threading.Event, interval: float, max_backoff: float = 60) -> None:
         """The drainer loop for `serve` and `worker`: woken by commits, backs off while down."""

@@ -64,7 +64,9 @@ def rename(services, user_id: int, name: str, *, commit: bool = True) -> None:
 
 def pending(services) -> int:
     with services.sessions() as session:
-        return session.scalar(select(func.count(OutboxEntry.id)))
+        return session.scalar(
+            select(func.count(OutboxEntry.id)).where(OutboxEntry.done_at.is_(None))
+        )
 
 
 def test_outbox_row_shares_the_change_transaction(services, backend, make_user):

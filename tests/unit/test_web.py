@@ -106,7 +106,7 @@ def test_healthz_and_readyz(client):
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "storage", "queue", "search"}
     assert body["checks"]["search"]["outbox_pending"] == 0
-    assert body["checks"]["database"]["revision"] == "0007"
+    assert body["checks"]["database"]["revision"] == "0008"
 
 
 def test_readyz_fails_until_migrations_are_applied(client, services):

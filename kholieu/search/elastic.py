@@ -1,0 +1,283 @@
+"""The production search backend: Elasticsearch 8/9 through the official client.
+
+Each index is reached through an alias (``kholieu-content``, ``kholieu-questions``) that points
+at one dated physical index; ``rebuild`` fills a new one and moves the alias in one atomic
+``_aliases`` call, so searches never see a half-built index. Writes require the alias to exist:
+a cluster that lost it (a new or emptied cluster) reports ``IndexMissing`` and the outbox
+rebuilds the index from the database, instead of Elasticsearch silently creating an index
+with guessed mappings.
+
+Mappings and analysers are defined here. Every text field has the exact analyser (split on
+anything that is not a letter or digit, lowercase) and a folded sub-field ``.f`` (plus
+``asciifolding``); the embedded backend analyses the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch.helpers import BulkIndexError, streaming_bulk
+
+from kholieu.errors import SearchUnavailable
+from kholieu.search import query as q
+from kholieu.search.analysis import TOKEN_SPLIT
+from kholieu.search.backend import IndexMissing
+from kholieu.search.schema import STORED, IndexSchema, schema
+
+FACET_SIZE = 100
+SNIPPET_CHARS = 180
+ANALYSIS = {
+    "tokenizer": {"vi_words": {"type": "pattern", "pattern": TOKEN_SPLIT}},
+    "analyzer": {
+        "vi": {"type": "custom", "tokenizer": "vi_words", "filter": ["lowercase"]},
+        "vi_fold": {
+            "type": "custom", "tokenizer": "vi_words", "filter": ["lowercase", "asciifolding"],
+        },
+    },
+}  # fmt: skip
+
+
+def mappings(fields: IndexSchema) -> dict[str, Any]:
+    text = {
+        "type": "text", "analyzer": "vi",
+        "fields": {"f": {"type": "text", "analyzer": "vi_fold"}},
+    }  # fmt: skip
+    properties: dict[str, Any] = {"id": {"type": "keyword"}}
+    properties |= {name: text for name in fields.text}
+    properties |= {name: {"type": "keyword"} for name in fields.keywords}
+    properties["updated_at"] = {"type": "date"}
+    properties["popularity"] = {"type": "integer"}
+    return {"dynamic": "strict", "properties": properties}
+
+
+class ElasticBackend:
+    def __init__(
+        self,
+        hosts: list[str],
+        *,
+        prefix: str = "kholieu-",
+        timeout: float = 5.0,
+        retries: int = 2,
+        node_class: Any = None,
+    ) -> None:
+        options: dict[str, Any] = {
+            "request_timeout": timeout, "max_retries": retries, "retry_on_timeout": True,
+        }  # fmt: skip
+        if node_class is not None:
+            options["node_class"] = node_class
+        self.client = Elasticsearch(hosts, **options)
+        self.prefix = prefix
+
+    def alias(self, index: str) -> str:
+        schema(index)
+        return f"{self.prefix}{index}"
+
+    def _call(self, index: str, fn, *args, **kwargs):
+        """Run one client call; an unreachable cluster or a missing index becomes ours."""
+        try:
+            return fn(*args, **kwargs)
+        except NotFoundError as exc:
+            raise IndexMissing(f"search index {self.alias(index)} is missing", index=index) from exc
+        except (TransportConnectionError, ConnectionTimeout) as exc:
+            raise SearchUnavailable(f"Elasticsearch unreachable: {exc}") from exc
+        except ApiError as exc:
+            if exc.meta.status >= 500 or exc.meta.status == 429:
+                raise SearchUnavailable(f"Elasticsearch answered {exc.meta.status}: {exc}") from exc
+            raise
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _bulk(self, index: str, actions: Iterable[dict[str, Any]], target: str) -> int:
+        written = 0
+        try:
+            for ok, _item in streaming_bulk(
+                self.client, actions, index=target, chunk_size=500, require_alias=target == self.alias(index),
+                raise_on_error=True, raise_on_exception=True,
+            ):  # fmt: skip
+                written += ok
+        except BulkIndexError as exc:
+            errors = [next(iter(e.values())).get("error", {}) for e in exc.errors]
+            if any(e.get("type") == "index_not_found_exception" for e in errors):
+                raise IndexMissing(f"search index {target} is missing", index=index) from exc
+            raise SearchUnavailable(f"Elasticsearch refused documents: {errors[:3]}") from exc
+        except (TransportConnectionError, ConnectionTimeout) as exc:
+            raise SearchUnavailable(f"Elasticsearch unreachable: {exc}") from exc
+        return written
+
+    def upsert(self, index: str, docs: list[dict[str, Any]]) -> None:
+        actions = ({"_id": doc["id"], "_source": doc} for doc in docs)
+        self._bulk(index, actions, self.alias(index))
+
+    def delete(self, index: str, ids: list[str]) -> None:
+        actions = ({"_op_type": "delete", "_id": i} for i in ids)
+        try:
+            self._bulk(index, actions, self.alias(index))
+        except SearchUnavailable as exc:
+            if "not_found" not in str(exc) or isinstance(exc, IndexMissing):
+                raise  # deleting what is not there is done; anything else is not
+
+    def rebuild(self, index: str, batches: Iterable[list[dict[str, Any]]]) -> int:
+        alias = self.alias(index)
+        physical = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**6:06d}"
+        body = {
+            "settings": {"analysis": ANALYSIS, "number_of_shards": 1, "refresh_interval": "-1"},
+            "mappings": mappings(schema(index)),
+        }
+        self._call(index, self.client.indices.create, index=physical, **body)
+        actions = ({"_id": d["id"], "_source": d} for batch in batches for d in batch)
+        written = self._bulk(index, actions, physical)
+        self._call(index, self.client.indices.put_settings, index=physical,
+                   settings={"refresh_interval": "1s"})  # fmt: skip
+        self._call(index, self.client.indices.refresh, index=physical)
+        try:
+            old = list(self.client.indices.get_alias(name=alias).body)
+        except NotFoundError:
+            old = []
+        moves: list[dict[str, Any]] = [{"add": {"index": physical, "alias": alias}}]
+        moves += [{"remove": {"index": name, "alias": alias}} for name in old]
+        self._call(index, self.client.indices.update_aliases, actions=moves)
+        for name in old:
+            self._call(index, self.client.indices.delete, index=name, ignore_unavailable=True)
+        return written
+
+    def refresh(self, index: str) -> None:
+        self._call(index, self.client.indices.refresh, index=self.alias(index))
+
+    def ping(self) -> None:
+        try:
+            self.client.info()
+        except (TransportConnectionError, ConnectionTimeout, ApiError) as exc:
+            raise SearchUnavailable(f"Elasticsearch unreachable: {exc}") from exc
+
+    def count(self, index: str) -> int:
+        try:
+            return self._call(index, self.client.count, index=self.alias(index))["count"]
+        except IndexMissing:
+            return 0
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def search(self, plan: q.Plan) -> q.SearchResult:
+        name = plan.index.name
+        compiler = _Compiler(plan.index)
+        request: dict[str, Any] = {
+            "query": compiler.combine(plan.query, [plan.scope]),
+            "from_": plan.offset, "size": plan.limit, "track_total_hits": True,
+            "source": list(STORED),
+        }  # fmt: skip
+        if plan.filters:
+            request["post_filter"] = compiler.combine(None, list(plan.filters.values()))
+        if plan.facets:
+            request["aggs"] = {
+                facet: {
+                    "filter": compiler.combine(
+                        None, [f for n, f in plan.filters.items() if n != facet]
+                    ),
+                    "aggs": {"values": {"terms": {"field": facet, "size": FACET_SIZE}}},
+                }
+                for facet in plan.facets
+            }
+        if plan.sort != "relevance":
+            key = "updated_at" if plan.sort == "newest" else "popularity"
+            request["sort"] = [{key: {"order": "desc", "missing": "_last"}}, "_score"]
+        if plan.highlight_words and plan.query is not None:
+            request["highlight"] = {
+                "fields": {f"{f}.f": {} for f in plan.index.snippet_fields},
+                "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+                "fragment_size": SNIPPET_CHARS, "number_of_fragments": 1,
+            }  # fmt: skip
+        try:
+            found = self._call(name, self.client.search, index=self.alias(name), **request)
+        except IndexMissing:
+            return q.SearchResult(0, [], {facet: {} for facet in plan.facets})
+        hits = [self._hit(plan.index, h) for h in found["hits"]["hits"]]
+        aggs = found.get("aggregations", {})
+        facets = {
+            facet: {
+                str(b["key"]): int(b["doc_count"])
+                for b in aggs.get(facet, {}).get("values", {}).get("buckets", [])
+            }
+            for facet in plan.facets
+        }
+        return q.SearchResult(total=found["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def _hit(self, fields: IndexSchema, hit: dict[str, Any]) -> q.Hit:
+        source = hit.get("_source", {})
+        highlight = hit.get("highlight", {})
+        snippet = next(
+            (highlight[f"{f}.f"][0] for f in fields.snippet_fields if highlight.get(f"{f}.f")), ""
+        )
+        return q.Hit(
+            id=hit["_id"], kind=_first(source, "kind"), title=_first(source, "title"),
+            score=float(hit.get("_score") or 0.0), snippet=snippet,
+            subject=_first(source, "subject"), grade=_first(source, "grade"),
+        )  # fmt: skip
+
+    def suggest(self, index: str, query: q.Node, scope: q.Node | None, size: int) -> list[q.Hit]:
+        compiler = _Compiler(schema(index))
+        try:
+            found = self._call(
+                index, self.client.search, index=self.alias(index),
+                query=compiler.combine(query, [scope]), size=size, source=list(STORED),
+            )  # fmt: skip
+        except IndexMissing:
+            return []
+        return [self._hit(schema(index), h) for h in found["hits"]["hits"]]
+
+
+def _first(source: dict[str, Any], name: str) -> str:
+    value = source.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value or "")
+
+
+class _Compiler:
+    """The query model (``kholieu.search.query``) as Elasticsearch query DSL."""
+
+    def __init__(self, fields: IndexSchema) -> None:
+        self.fields = fields
+
+    def field(self, name: str, folded: bool) -> str:
+        return f"{name}.f" if folded and name in self.fields.text else name
+
+    def combine(self, query: q.Node | None, filters: list[q.Node | None]) -> dict[str, Any]:
+        scoring = self.compile(query) if query is not None else {"match_all": {}}
+        filters = [self.compile(f) for f in filters if f is not None]
+        return {"bool": {"must": [scoring], "filter": filters}} if filters else scoring
+
+    def compile(self, node: q.Node) -> dict[str, Any]:
+        match node:
+            case q.Term(field, value, folded, boost):
+                return {"term": {self.field(field, folded): {"value": value, "boost": boost}}}
+            case q.Phrase(field, words, folded, boost):
+                name = self.field(field, folded)
+                return {"match_phrase": {name: {"query": " ".join(words), "boost": boost}}}
+            case q.Prefix(field, words):
+                return {"match_phrase_prefix": {self.field(field, True): " ".join(words)}}
+            case q.Fuzzy(field, value, distance, boost):
+                name = self.field(field, True)
+                return {"fuzzy": {name: {"value": value, "fuzziness": distance, "boost": boost}}}
+            case q.Keyword(field, values):
+                return {"terms": {field: list(values)}}
+            case q.DisMax(clauses, tie):
+                return {"dis_max": {"queries": [self.compile(c) for c in clauses],
+                                    "tie_breaker": tie}}  # fmt: skip
+            case q.Bool(must, should, filters, must_not, min_should):
+                body: dict[str, Any] = {
+                    "must": [self.compile(c) for c in must],
+                    "should": [self.compile(c) for c in should],
+                    "filter": [self.compile(c) for c in filters],
+                    "must_not": [self.compile(c) for c in must_not],
+                }
+                if should and not must and not filters:
+                    body["minimum_should_match"] = max(min_should, 1)
+                elif min_should:
+                    body["minimum_should_match"] = min_should
+                return {"bool": {k: v for k, v in body.items() if v or k == "minimum_should_match"}}
+        raise TypeError(f"cannot compile {node!r}")

@@ -1,0 +1,230 @@
+"""One query model for every backend: a request, the plan built from it, and the result.
+
+``plan`` turns what a user typed into a small tree of engine-neutral clauses (``Term``,
+``Phrase``, ``Fuzzy``, ``DisMax``, ``Bool``); each backend compiles that tree into its own
+query objects. Ranking rules therefore live here once:
+
+- every query word must match (folded, so ``phan so`` finds ``phân số``), allowing one word
+  in four to be missing in long queries;
+- a word that matches as typed, diacritics included, scores above a folded-only match;
+- the words as a phrase score above the same words scattered;
+- "lớp N" in the query boosts grade N; digits and number words are interchangeable.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kholieu.search import analysis
+from kholieu.search.schema import IndexSchema, schema
+
+EXACT_BOOST = 1.5  # a word as typed, on top of its folded match
+PHRASE_BOOST = 2.0  # the query words together, in order
+GRADE_BOOST = 3.0
+MAX_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Term:
+    field: str
+    value: str
+    folded: bool
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    field: str
+    words: tuple[str, ...]
+    folded: bool
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """The words as a phrase whose last word may be unfinished (as-you-type suggestions)."""
+
+    field: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    field: str
+    value: str  # folded
+    distance: int
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A filter: ``field`` holds any of ``values``."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisMax:
+    clauses: tuple[Node, ...]
+    tie: float = 0.1
+
+
+@dataclass(frozen=True)
+class Bool:
+    must: tuple[Node, ...] = ()
+    should: tuple[Node, ...] = ()
+    filter: tuple[Node, ...] = ()
+    must_not: tuple[Node, ...] = ()
+    min_should: int = 0  # when there is no ``must``, 0 means 1
+
+
+Node = Term | Phrase | Prefix | Fuzzy | Keyword | DisMax | Bool
+Sort = Literal["relevance", "newest", "popular"]
+
+
+@dataclass
+class SearchRequest:
+    index: str = "content"
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet filters
+    sort: Sort = "relevance"
+    page: int = 1
+    size: int = 10
+    highlight: bool = True
+    facets: bool = True
+
+
+@dataclass
+class Plan:
+    """What a backend executes: ``query`` scores (None: everything), ``scope`` limits what the
+    user may see, ``filters`` are facet filters (each facet's counts ignore its own filter)."""
+
+    index: IndexSchema
+    query: Node | None
+    scope: Node | None
+    filters: dict[str, Keyword]
+    facets: tuple[str, ...]
+    sort: Sort
+    offset: int
+    limit: int
+    highlight_words: tuple[str, ...]  # folded words to mark in snippets
+
+
+@dataclass
+class Hit:
+    id: str
+    kind: str
+    title: str
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    subject: str = ""
+    grade: str = ""
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    fuzzy: bool = False  # nothing matched as typed; these hits tolerate typos
+
+    def as_json(self) -> dict:
+        return {
+            "total": self.total,
+            "hits": [
+                {"id": h.id, "kind": h.kind, "title": h.title, "score": round(h.score, 4),
+                 "snippet": h.snippet, "subject": h.subject, "grade": h.grade}
+                for h in self.hits
+            ],
+            "facets": self.facets,
+            "fuzzy": self.fuzzy,
+        }  # fmt: skip
+
+
+def _word_clause(fields: IndexSchema, word: str) -> Node:
+    """One query word, in any text field, folded or as typed. A word typed with its
+    diacritics scores higher where the text has the same ones; a word typed without any says
+    nothing about them, so it only matches folded."""
+    clauses: list[Node] = []
+    for alt in analysis.alternatives(word):
+        folded = analysis.fold(alt)
+        for name, weight in fields.text.items():
+            clauses.append(Term(name, folded, folded=True, boost=weight))
+            if folded != alt:
+                clauses.append(Term(name, alt, folded=False, boost=weight * EXACT_BOOST))
+    return DisMax(tuple(clauses))
+
+
+def _phrasings(words: list[str]) -> list[tuple[str, ...]]:
+    """The words as typed and, when some are numbers, with the other way of writing them."""
+    swapped = tuple(analysis.alternatives(w)[-1] for w in words)
+    return [tuple(words)] if swapped == tuple(words) else [tuple(words), swapped]
+
+
+def required(count: int) -> int:
+    """How many of ``count`` words must match: all of up to three, else three in four."""
+    return count if count <= 3 else math.ceil(count * 0.75)
+
+
+def text_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | None:
+    words = parsed.words
+    if not words:
+        return Term("grade", parsed.grade, folded=False) if parsed.grade else None
+    should: list[Node] = []
+    for phrase in _phrasings(words) if len(words) > 1 else []:
+        folded = tuple(analysis.fold(w) for w in phrase)
+        for name, weight in fields.text.items():
+            should.append(Phrase(name, folded, folded=True, boost=weight * PHRASE_BOOST))
+            if folded != phrase:
+                should.append(Phrase(name, phrase, folded=False, boost=weight * PHRASE_BOOST))
+    if parsed.grade:
+        should.append(Term("grade", parsed.grade, folded=False, boost=GRADE_BOOST))
+    match = Bool(
+        should=tuple(_word_clause(fields, w) for w in words), min_should=required(len(words))
+    )
+    return Bool(must=(match,), should=tuple(should))
+
+
+def fuzzy_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | None:
+    """The fallback when nothing matched: each word within one or two edits, folded."""
+    if not parsed.words:
+        return None
+    clauses = []
+    for word in parsed.folded:
+        distance = 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+        options = tuple(Fuzzy(name, word, distance, weight) for name, weight in fields.text.items())
+        clauses.append(DisMax(options))
+    return Bool(should=tuple(clauses), min_should=required(len(clauses)))
+
+
+def plan(request: SearchRequest, scope: Node | None, *, fuzzy: bool = False) -> Plan:
+    fields = schema(request.index)
+    parsed = analysis.parse(request.text)
+    filters = {}
+    for name, values in request.filters.items():
+        if name not in fields.keywords:
+            raise ValueError(f"{request.index} cannot be filtered by {name!r}")
+        if values:
+            filters[name] = Keyword(name, tuple(str(v) for v in values))
+    size = max(1, min(request.size, MAX_SIZE))
+    page = max(1, request.page)
+    return Plan(
+        index=fields,
+        query=fuzzy_query(fields, parsed) if fuzzy else text_query(fields, parsed),
+        scope=scope,
+        filters=filters,
+        facets=fields.facets if request.facets else (),
+        sort=request.sort,
+        offset=(page - 1) * size,
+        limit=size,
+        highlight_words=tuple(parsed.folded) if request.highlight else (),
+    )
+
+
+def suggest_query(parsed: analysis.ParsedQuery) -> Node | None:
+    if not parsed.words:
+        return None
+    return Prefix("title", tuple(parsed.folded))

@@ -1,0 +1,100 @@
+"""The two indices' fields, in engine-neutral terms; each backend maps them to its own schema.
+
+Text fields are searched with a weight and indexed exact and folded (see ``analysis``).
+Keyword fields are filters and facets. Every document also has ``id``, ``title`` (stored for
+result lists), ``updated_at`` (newest first) and ``popularity`` (views or uses: most used first).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import nh3
+
+from kholieu.search import analysis
+
+
+@dataclass(frozen=True)
+class IndexSchema:
+    name: str
+    text: dict[str, float]  # field -> weight
+    keywords: tuple[str, ...]
+    facets: tuple[str, ...]
+    snippet_fields: tuple[str, ...]  # where a result's snippet comes from, in order of preference
+
+
+CONTENT = IndexSchema(
+    name="content",
+    text={"title": 4.0, "summary": 2.0, "tags": 2.0, "chapter": 1.5, "body": 1.0},
+    keywords=("kind", "subject", "grade", "series", "license", "status", "owner"),
+    facets=("subject", "grade", "kind", "series"),
+    snippet_fields=("body", "summary"),
+)
+QUESTIONS = IndexSchema(
+    name="questions",
+    text={
+        "title": 3.0, "stem": 3.0, "topic": 2.0, "tags": 2.0, "options": 1.5,
+        "statements": 1.5, "explanation": 1.0,
+    },
+    keywords=("kind", "subject", "grade", "level", "status", "owner"),
+    facets=("subject", "grade", "kind", "level"),
+    snippet_fields=("stem", "statements", "options", "explanation"),
+)  # fmt: skip
+SCHEMAS = {schema.name: schema for schema in (CONTENT, QUESTIONS)}
+STORED = ("title", "kind", "subject", "grade")  # returned with every hit
+SORTS = ("relevance", "newest", "popular")
+
+
+def schema(index: str) -> IndexSchema:
+    try:
+        return SCHEMAS[index]
+    except KeyError:
+        expected = ", ".join(SCHEMAS)
+        raise ValueError(f"unknown search index {index!r} (expected one of {expected})") from None
+
+
+def _plain(value: Any) -> str:
+    """Text without markup: articles and questions hold sanitised HTML."""
+    text = str(value)
+    if "<" in text or "&" in text:
+        text = analysis.MATH.sub(lambda m: html.escape(html.unescape(m.group(0))), text)
+        text = html.unescape(nh3.clean(text.replace("<", " <"), tags=set()))
+    return analysis.searchable(text)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "\n".join(_plain(v) for v in value if v)
+    return _plain(value) if value not in (None, "") else ""
+
+
+def _keywords(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def prepare(index: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """A loader's document as both engines index it: text analysed, keywords as strings."""
+    fields = schema(index)
+    out: dict[str, Any] = {"id": str(doc["id"])}
+    for name in fields.text:
+        out[name] = _text(doc.get(name))
+    for name in fields.keywords:
+        out[name] = _keywords(doc.get(name))
+    out["updated_at"] = doc.get("updated_at")
+    out["popularity"] = int(doc.get("popularity") or 0)
+    return out
+
+
+def prepared(index: str, loader: Callable[..., dict[str, dict[str, Any]]]):
+    """Wrap an outbox loader so that what it returns is ready for the engines."""
+    schema(index)
+
+    def load(session: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {i: prepare(index, {**doc, "id": i}) for i, doc in loader(session, ids).items()}
+
+    return load

@@ -1,0 +1,364 @@
+"""The embedded search backend: tantivy index files under the data directory.
+
+Layout: ``<root>/<index>/CURRENT`` names the generation in use (``<root>/<index>/<generation>/``
+holds tantivy's files). ``rebuild`` writes a new generation and replaces ``CURRENT`` with an
+atomic rename, so searches never see a half-built index; every process notices the switch on
+its next call. Writers are opened per batch and closed at once: tantivy allows one writer per
+index, and the web app, the worker and ``kholieu reindex`` may all want to write. A writer that
+finds the lock taken reports the search backend as busy, and the outbox retries later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from kholieu.errors import SearchUnavailable
+from kholieu.search import query as q
+from kholieu.search.backend import IndexMissing
+from kholieu.search.schema import STORED, IndexSchema, schema
+
+WRITER_HEAP = 64_000_000
+SNIPPET_CHARS = 180
+FACET_SIZE = 100
+
+
+def _analyzers() -> dict[str, Any]:
+    words = tantivy.Tokenizer.simple  # splits on anything not alphanumeric, like TOKEN_SPLIT
+    return {
+        "vi": tantivy.TextAnalyzerBuilder(words()).filter(tantivy.Filter.lowercase()).build(),
+        "vi_fold": tantivy.TextAnalyzerBuilder(words())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build(),
+    }
+
+
+def _tantivy_schema(fields: IndexSchema) -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for name in fields.text:
+        stored = name == "title" or name in fields.snippet_fields
+        builder.add_text_field(name, stored=stored, tokenizer_name="vi")
+        builder.add_text_field(f"{name}_f", tokenizer_name="vi_fold")
+    for name in fields.keywords:
+        stored = name in STORED
+        builder.add_text_field(name, stored=stored, fast=True, tokenizer_name="raw")
+    builder.add_date_field("updated_at", indexed=True, fast=True)
+    builder.add_integer_field("popularity", indexed=True, fast=True)
+    return builder.build()
+
+
+@dataclass
+class _Open:
+    generation: str
+    index: tantivy.Index
+    schema: tantivy.Schema
+    meta_mtime: float
+
+
+class TantivyBackend:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._open: dict[str, _Open] = {}
+        self._lock = threading.Lock()
+
+    # -- files -------------------------------------------------------------------------------
+
+    def _current(self, name: str) -> str | None:
+        try:
+            return (self.root / name / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _create(self, name: str, generation: str) -> tantivy.Index:
+        path = self.root / name / generation
+        path.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(_tantivy_schema(schema(name)), path=str(path))
+        for tokenizer, analyzer in _analyzers().items():
+            index.register_tokenizer(tokenizer, analyzer)
+        return index
+
+    def _switch(self, name: str, generation: str) -> None:
+        pointer = self.root / name / "CURRENT"
+        tmp = pointer.with_suffix(".tmp")
+        tmp.write_text(generation)
+        os.replace(tmp, pointer)
+        for old in (self.root / name).iterdir():  # keep the previous one for open readers
+            if old.is_dir() and old.name not in (generation, self._previous(name, generation)):
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _previous(self, name: str, generation: str) -> str | None:
+        older = sorted(p.name for p in (self.root / name).iterdir() if p.is_dir())
+        older = [g for g in older if g < generation]
+        return older[-1] if older else None
+
+    def _get(self, name: str) -> _Open:
+        """The index in use, reopened when another process switched generation or committed.
+        An index never built raises IndexMissing: the outbox then builds it from the database."""
+        schema(name)  # unknown names fail here, with the list of indices
+        with self._lock:
+            generation = self._current(name)
+            meta = self.root / name / str(generation) / "meta.json"
+            try:
+                mtime = meta.stat().st_mtime_ns
+            except FileNotFoundError:
+                raise IndexMissing(f"search index {name!r} is not built", index=name) from None
+            opened = self._open.get(name)
+            if opened is None or opened.generation != generation:
+                index = self._create(name, generation)
+                opened = _Open(generation, index, index.schema, mtime)
+                self._open[name] = opened
+            elif opened.meta_mtime != mtime:
+                opened.index.reload()
+                opened.meta_mtime = mtime
+            return opened
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
+        try:
+            return index.writer(WRITER_HEAP, 1)
+        except ValueError as exc:
+            raise SearchUnavailable(f"search index busy (another writer holds it): {exc}") from exc
+
+    def _document(self, doc: dict[str, Any], fields: IndexSchema) -> tantivy.Document:
+        out = tantivy.Document()
+        out.add_text("id", doc["id"])
+        for name in fields.text:
+            text = doc.get(name) or ""
+            out.add_text(name, text)
+            out.add_text(f"{name}_f", text)
+        for name in fields.keywords:
+            for value in doc.get(name) or []:
+                out.add_text(name, value)
+        if doc.get("updated_at"):
+            out.add_date("updated_at", datetime.fromisoformat(doc["updated_at"]))
+        out.add_integer("popularity", int(doc.get("popularity") or 0))
+        return out
+
+    def _write(self, index: tantivy.Index, name: str, docs: Iterable[dict[str, Any]], ids=()):
+        writer = self._writer(index)
+        try:
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+            fields = schema(name)
+            for doc in docs:
+                writer.delete_documents_by_term("id", doc["id"])
+                writer.add_document(self._document(doc, fields))
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        index.reload()
+
+    def upsert(self, index: str, docs: list[dict[str, Any]]) -> None:
+        self._write(self._get(index).index, index, docs)
+
+    def delete(self, index: str, ids: list[str]) -> None:
+        self._write(self._get(index).index, index, [], ids)
+
+    def rebuild(self, index: str, batches: Iterable[list[dict[str, Any]]]) -> int:
+        generation = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        fresh = self._create(index, generation)
+        writer = self._writer(fresh)
+        fields, written = schema(index), 0
+        for batch in batches:
+            for doc in batch:
+                writer.add_document(self._document(doc, fields))
+            written += len(batch)
+        writer.commit()
+        writer.wait_merging_threads()
+        self._switch(index, generation)
+        return written
+
+    def ping(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe = self.root / ".ping"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise SearchUnavailable(f"search index directory {self.root}: {exc}") from exc
+
+    def refresh(self, index: str) -> None:
+        with contextlib.suppress(IndexMissing):
+            self._get(index)
+
+    def count(self, index: str) -> int:
+        try:
+            return self._get(index).index.searcher().num_docs
+        except IndexMissing:
+            return 0
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def search(self, plan: q.Plan) -> q.SearchResult:
+        try:
+            opened = self._get(plan.index.name)
+        except IndexMissing:
+            return q.SearchResult(0, [], {facet: {} for facet in plan.facets})
+        searcher = opened.index.searcher()
+        compiler = _Compiler(opened.schema, plan.index)
+        full = compiler.combine(plan.query, [plan.scope, *plan.filters.values()])
+        if plan.sort == "relevance":
+            found = searcher.search(full, plan.limit, offset=plan.offset)
+        else:
+            by = "updated_at" if plan.sort == "newest" else "popularity"
+            found = searcher.search(full, plan.limit, offset=plan.offset, order_by_field=by)
+        snippets = _Snippets(searcher, opened.schema, plan, full)
+        hits = []
+        for key, address in found.hits:
+            doc = searcher.doc(address)
+            hits.append(
+                q.Hit(
+                    id=doc.get_first("id"), kind=doc.get_first("kind") or "",
+                    title=doc.get_first("title") or "",
+                    score=float(key) if plan.sort == "relevance" else 0.0,
+                    snippet=snippets.of(doc), subject=doc.get_first("subject") or "",
+                    grade=doc.get_first("grade") or "",
+                )
+            )  # fmt: skip
+        return q.SearchResult(
+            total=found.count, hits=hits, facets=self._facets(searcher, compiler, plan)
+        )
+
+    def _facets(self, searcher, compiler: _Compiler, plan: q.Plan) -> dict[str, dict[str, int]]:
+        """Each facet counts under every filter but its own, so a teacher who picked
+        "Toán" still sees how many "Vật lí" items there are. Facets without a filter of their
+        own share one aggregation."""
+        groups: dict[str | None, list[str]] = {}
+        for facet in plan.facets:
+            groups.setdefault(facet if facet in plan.filters else None, []).append(facet)
+        counts: dict[str, dict[str, int]] = {}
+        for own, facets in groups.items():
+            filters = [f for name, f in plan.filters.items() if name != own]
+            query = compiler.combine(plan.query, [plan.scope, *filters])
+            aggs = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in facets}
+            result = searcher.aggregate(query, aggs)
+            for facet in facets:
+                buckets = result.get(facet, {}).get("buckets", [])
+                counts[facet] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+        return counts
+
+    def suggest(self, index: str, query: q.Node, scope: q.Node | None, size: int) -> list[q.Hit]:
+        try:
+            opened = self._get(index)
+        except IndexMissing:
+            return []
+        searcher = opened.index.searcher()
+        compiler = _Compiler(opened.schema, schema(index))
+        found = searcher.search(compiler.combine(query, [scope]), size)
+        hits = []
+        for score, address in found.hits:
+            doc = searcher.doc(address)
+            hits.append(
+                q.Hit(id=doc.get_first("id"), kind=doc.get_first("kind") or "",
+                      title=doc.get_first("title") or "", score=float(score), snippet="")
+            )  # fmt: skip
+        return hits
+
+
+class _Compiler:
+    """The query model (``kholieu.search.query``) as tantivy queries."""
+
+    def __init__(self, schema: tantivy.Schema, fields: IndexSchema) -> None:
+        self.schema = schema
+        self.fields = fields
+
+    def field(self, name: str, folded: bool) -> str:
+        return f"{name}_f" if folded and name in self.fields.text else name
+
+    def combine(self, query: q.Node | None, filters: list[q.Node | None]) -> tantivy.Query:
+        clauses = [
+            (tantivy.Occur.Must, self.compile(query) if query else tantivy.Query.all_query())
+        ]
+        for node in filters:
+            if node is not None:
+                clauses.append((tantivy.Occur.Must, self.filter(node)))
+        return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+
+    def filter(self, node: q.Node) -> tantivy.Query:
+        return tantivy.Query.const_score_query(self.compile(node), 0.0)
+
+    def compile(self, node: q.Node) -> tantivy.Query:
+        Q = tantivy.Query
+        match node:
+            case q.Term(field, value, folded, boost):
+                query = Q.term_query(self.schema, self.field(field, folded), value)
+                return Q.boost_query(query, boost) if boost != 1.0 else query
+            case q.Phrase(field, words, folded, boost):
+                query = Q.phrase_query(self.schema, self.field(field, folded), list(words))
+                return Q.boost_query(query, boost) if boost != 1.0 else query
+            case q.Prefix(field, words):
+                return Q.phrase_prefix_query(self.schema, self.field(field, True), list(words))
+            case q.Fuzzy(field, value, distance, boost):
+                name = self.field(field, True)
+                query = (
+                    Q.fuzzy_term_query(self.schema, name, value, distance)
+                    if distance
+                    else Q.term_query(self.schema, name, value)
+                )
+                return Q.boost_query(query, boost) if boost != 1.0 else query
+            case q.Keyword(field, values):
+                return Q.term_set_query(self.schema, field, list(values))
+            case q.DisMax(clauses, tie):
+                return Q.disjunction_max_query([self.compile(c) for c in clauses], tie)
+            case q.Bool(must, should, filters, must_not, min_should):
+                occur = tantivy.Occur
+                parts = [(occur.Must, self.compile(c)) for c in must]
+                parts += [(occur.Should, self.compile(c)) for c in should]
+                parts += [(occur.Must, self.filter(c)) for c in filters]
+                parts += [(occur.MustNot, self.compile(c)) for c in must_not]
+                if should and not must and not filters:
+                    return Q.boolean_query(parts, max(min_should, 1))
+                return Q.boolean_query(parts, min_should or None)
+        raise TypeError(f"cannot compile {node!r}")
+
+
+class _Snippets:
+    """The best fragment of each hit, with the query's words marked (folded, so an
+    accent-free query still marks the accented text)."""
+
+    def __init__(self, searcher, tv_schema, plan: q.Plan, query: tantivy.Query) -> None:
+        self.fields = plan.index.snippet_fields
+        self.generators = {}
+        if plan.highlight_words and plan.query is not None:
+            for name in self.fields:
+                generator = tantivy.SnippetGenerator.create(searcher, query, tv_schema, f"{name}_f")
+                generator.set_max_num_chars(SNIPPET_CHARS)
+                self.generators[name] = generator
+
+    def of(self, doc: tantivy.Document) -> str:
+        first = ""
+        for name in self.fields:
+            text = doc.get_first(name) or ""
+            if not text:
+                continue
+            first = first or text
+            generator = self.generators.get(name)
+            if generator is None:
+                continue
+            snippet = generator.snippet_from_doc(tantivy.Document(**{f"{name}_f": text}))
+            if snippet.highlighted():
+                return snippet.to_html().replace("<b>", "<mark>").replace("</b>", "</mark>")
+        return escape(_shorten(first), quote=False)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
