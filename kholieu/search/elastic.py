@@ -94,9 +94,10 @@ class ElasticBackend:
 
     def _bulk(self, index: str, actions: Iterable[dict[str, Any]], target: str) -> int:
         written = 0
+        through_alias = target == self.alias(index)
         try:
             for ok, _item in streaming_bulk(
-                self.client, actions, index=target, chunk_size=500, require_alias=target == self.alias(index),
+                self.client, actions, index=target, chunk_size=500, require_alias=through_alias,
                 raise_on_error=True, raise_on_exception=True,
             ):  # fmt: skip
                 written += ok
