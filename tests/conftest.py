@@ -143,3 +143,40 @@ def bearer(client: TestClient) -> Callable[[User], dict[str, str]]:
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     return headers
+
+
+_OSMEM: dict[str, object] = {}  # the running osmem-server, when tests use one
+
+
+@pytest.fixture(scope="session")
+def elastic_url(tmp_path_factory) -> Iterator[str]:
+    """A real cluster (KHOLIEU_TEST_ES_URL) or one osmem-server for the whole run."""
+    from tests import search_engines
+
+    if search_engines.ES_URL:
+        yield search_engines.ES_URL
+        return
+    server = search_engines.start_osmem(tmp_path_factory.mktemp("osmem"))
+    _OSMEM["server"] = server
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(params=["tantivy", "elasticsearch"])
+def search_backend(request: pytest.FixtureRequest, tmp_path: Path):
+    """Each search backend in turn, empty, on its own index names."""
+    from tests import search_engines
+
+    if request.param == "tantivy":
+        from kholieu.search.tantivy_backend import TantivyBackend
+
+        yield TantivyBackend(tmp_path / "index")
+        return
+    url = request.getfixturevalue("elastic_url")
+    backend = search_engines.elastic_backend(url)
+    yield backend
+    search_engines.drop_indices(backend)
+    osmem = _OSMEM.get("server")
+    if osmem is not None:
+        ignored = osmem.ignored()  # type: ignore[attr-defined]
+        assert not ignored, f"osmem ignored part of our analysis settings: {ignored}"

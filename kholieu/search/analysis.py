@@ -18,9 +18,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 # The engines split on anything that is not a letter or a digit (tantivy's "simple" tokenizer;
-# a pattern tokenizer on Elasticsearch). Python's \w also takes "_", which they do not.
+# Elasticsearch's standard one after a few separators became spaces). Python's \w also takes
+# "_", which they do not.
 WORD = re.compile(r"[^\W_]+")
-TOKEN_SPLIT = r"[^\p{L}\p{N}]+"  # the same rule for Elasticsearch's pattern tokenizer
 
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
 _COMMAND = re.compile(r"\\([A-Za-z]+)")

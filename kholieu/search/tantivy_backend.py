@@ -35,7 +35,7 @@ FACET_SIZE = 100
 
 
 def _analyzers() -> dict[str, Any]:
-    words = tantivy.Tokenizer.simple  # splits on anything not alphanumeric, like TOKEN_SPLIT
+    words = tantivy.Tokenizer.simple  # splits on anything not alphanumeric, as analysis.WORD
     return {
         "vi": tantivy.TextAnalyzerBuilder(words()).filter(tantivy.Filter.lowercase()).build(),
         "vi_fold": tantivy.TextAnalyzerBuilder(words())
@@ -171,7 +171,7 @@ class TantivyBackend:
         self._write(self._get(index).index, index, [], ids)
 
     def rebuild(self, index: str, batches: Iterable[list[dict[str, Any]]]) -> int:
-        generation = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        generation = f"{time.time_ns():020d}-{os.getpid()}"  # sorts by age
         fresh = self._create(index, generation)
         writer = self._writer(fresh)
         fields, written = schema(index), 0
