@@ -106,9 +106,8 @@ def test_latex_is_searchable_as_words(lessons):
 
 
 def test_grade_in_the_query_boosts_that_grade(search_backend):
-    load(search_backend, [
-        {"id": 1, "title": "Định luật Ôm", "grade": 9}, {"id": 2, "title": "Định luật Ôm", "grade": 11},
-    ])  # fmt: skip
+    load(search_backend, [{"id": 1, "title": "Định luật Ôm", "grade": 9},
+                          {"id": 2, "title": "Định luật Ôm", "grade": 11}])  # fmt: skip
     assert ids(find(search_backend, "định luật ôm lớp 11")) == ["2", "1"]
     assert ids(find(search_backend, "dinh luat om lop 9")) == ["1", "2"]
 
