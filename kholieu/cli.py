@@ -291,6 +291,98 @@ def questions_export(
     typer.echo(f"exported {count} questions to {out}", err=True)
 
 
+def _catch_up(services: Services) -> None:
+    """Send what the outbox holds, so a search right after an import sees it."""
+    from kholieu.errors import SearchUnavailable
+
+    try:
+        services.outbox.drain()
+        for index in services.outbox.indices:
+            services.search.refresh(index)
+    except SearchUnavailable as exc:
+        typer.echo(f"warning: search index not up to date: {exc.message}", err=True)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Từ khoá / what to look for")],
+    index: Annotated[str, typer.Option(help="content | questions")] = "content",
+    subject: Annotated[str | None, typer.Option(help="Môn / subject")] = None,
+    grade: Annotated[int | None, typer.Option(help="Lớp / grade")] = None,
+    kind: Annotated[str | None, typer.Option(help="Loại / kind (or question type)")] = None,
+    level: Annotated[str | None, typer.Option(help="Mức độ / level (questions)")] = None,
+    series: Annotated[str | None, typer.Option(help="Bộ sách / textbook series")] = None,
+    sort: Annotated[str, typer.Option(help="relevance | newest | popular")] = "relevance",
+    limit: Annotated[int, typer.Option(help="Số kết quả / results per page")] = 10,
+    page: Annotated[int, typer.Option(help="Trang / page")] = 1,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In JSON / print one JSON object")
+    ] = False,
+) -> None:
+    """Tìm kiếm / search content or questions as an editor sees them (drafts included)."""
+    from kholieu.errors import ValidationFailed
+    from kholieu.search.query import SearchRequest
+
+    wanted = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series}
+    filters = {name: [str(value)] for name, value in wanted.items() if value is not None}
+    request = SearchRequest(
+        index=index,
+        text=text,
+        filters=filters,
+        sort=sort,
+        page=page,
+        size=limit,  # type: ignore[arg-type]
+    )
+    _settings, services = _prepare(migrate=False)
+    try:
+        from kholieu.search.service import check
+
+        check(request)
+    except ValidationFailed as exc:
+        typer.echo(f"kholieu: error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    _catch_up(services)
+    result = services.searching.search(None, request, system=True)
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    if result.fuzzy:
+        typer.echo("(không khớp chính xác; kết quả gần đúng / no exact match; close matches)")
+    typer.echo(f"{result.total} kết quả / results")
+    for hit in result.hits:
+        typer.echo(f"{hit.id:>7}  {hit.kind:<18} {hit.title}")
+
+
+@app.command()
+def reindex(
+    index: Annotated[
+        str | None, typer.Option(help="content | questions (mặc định: cả hai / default: both)")
+    ] = None,
+) -> None:
+    """Dựng lại chỉ mục tìm kiếm / rebuild search indices from the database.
+
+    The new index replaces the old one atomically; changes made meanwhile are replayed.
+    """
+    import click
+
+    _settings, services = _prepare()
+    names = [index] if index else services.outbox.indices
+    for name in names:
+        if name not in services.outbox.indices:
+            typer.echo(f"kholieu: error: --index {name!r}: expected content or questions", err=True)
+            raise typer.Exit(2)
+    for name in names:
+        with click.progressbar(length=1, label=name, file=sys.stderr, show_pos=True) as bar:
+
+            def progress(done: int, total: int, bar=bar) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            written = services.searching.reindex(name, progress)  # type: ignore[arg-type]
+        typer.echo(f"{name}: {written} documents")
+    _catch_up(services)
+
+
 def _wait_for_jobs(services: Services, job_ids: list[str]) -> None:
     """Run the jobs here until they finish (the queue may have no other worker)."""
     import time
@@ -326,6 +418,7 @@ def demo() -> None:
         raise KholieuError("demo data (with a public password) is only loaded in development")
     for line in load_demo(services):
         typer.echo(f"created {line}", err=True)
+    _catch_up(services)
     typer.echo("demo accounts: " + ", ".join(u for u, _, _ in USERS) + f" / password {PASSWORD}")
 
 

@@ -28,6 +28,7 @@ from kholieu.quiz.models import (
     QuestionVersion,
 )
 from kholieu.quiz.schemas import QuestionIn
+from kholieu.search.analysis import shorten
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
 
@@ -280,8 +281,9 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
     docs = {}
     for q in rows:
         body = q.body
+        stem = richtext.to_text(body.get("stem", ""))
         docs[str(q.id)] = {
-            "type": q.type, "title": q.title, "stem": richtext.to_text(body.get("stem", "")),
+            "type": q.type, "title": q.title or shorten(stem, 120), "stem": stem,
             "options": [richtext.to_text(o) for o in body.get("options", [])],
             "statements": [richtext.to_text(s) for s in body.get("statements", [])],
             "explanation": richtext.to_text(body.get("explanation", "")),

@@ -6,9 +6,8 @@ fold at index time with their own filters (tantivy ``ascii_fold``, Elasticsearch
 ``asciifolding``; both fold Vietnamese completely, ``đ`` included — a contract test pins it);
 queries are tokenised and folded here, so both backends get the same terms.
 
-What happens before the engines see a document is done here too: NFC normalisation (text typed
-on some systems arrives decomposed, which the engines would index as other words) and reducing
-LaTeX to words a teacher might type (``\\sqrt{x}`` → ``sqrt căn x``).
+What happens before the engines see a document is done here too: NFC normalisation, and the
+words a teacher types for what formulas write as LaTeX commands (``\\sqrt{x}`` → ``căn``).
 """
 
 from __future__ import annotations
@@ -24,17 +23,15 @@ WORD = re.compile(r"[^\W_]+")
 
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
-_LATEX_NOISE = re.compile(r"\\[,;:!| ]|[{}^_\\&~]")
 # Words a teacher types for what LaTeX writes as a command.
 LATEX_WORDS = {
     "sqrt": "căn", "frac": "phân số", "dfrac": "phân số", "tfrac": "phân số",
     "int": "tích phân", "iint": "tích phân", "oint": "tích phân", "lim": "giới hạn",
     "sum": "tổng", "log": "logarit", "ln": "logarit", "vec": "vectơ", "overrightarrow": "vectơ",
-    "infty": "vô cùng", "pi": "pi", "Delta": "delta", "triangle": "tam giác",
+    "infty": "vô cùng", "triangle": "tam giác",
     "angle": "góc", "perp": "vuông góc", "parallel": "song song", "in": "thuộc",
     "leq": "nhỏ hơn hoặc bằng", "geq": "lớn hơn hoặc bằng", "neq": "khác",
 }  # fmt: skip
-_SKIP_COMMANDS = {"left", "right", "displaystyle", "text", "mathrm", "mathbf", "operatorname"}
 
 # Digits and the Vietnamese number words mean the same in a query ("bậc 2" = "bậc hai").
 # "năm" is left out of the word → digit direction: it also means "year".
@@ -59,26 +56,31 @@ def fold(text: str) -> str:
     )
 
 
-def latex_words(source: str) -> str:
-    """One LaTeX formula as searchable words: commands by name plus their Vietnamese reading,
-    braces and operators dropped, letters and numbers kept."""
+def math_words(text: str | None) -> str:
+    """What the formulas in ``text`` say in words a teacher types (``\\sqrt`` → ``căn``).
 
-    def command(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in _SKIP_COMMANDS:
-            return " "
-        reading = LATEX_WORDS.get(name)
-        return f" {name} {reading} " if reading and reading != name else f" {name} "
-
-    return " ".join(_LATEX_NOISE.sub(" ", _COMMAND.sub(command, source)).split())
+    The LaTeX source itself stays in the text: the engines already split it into its command
+    names, letters and numbers (``\\frac{1}{2}`` → frac, 1, 2), and snippets keep showing it.
+    """
+    if not text or ("$" not in text and "\\" not in text):
+        return ""
+    words = []
+    for match in MATH.finditer(text):
+        source = next(g for g in match.groups() if g)
+        words += [LATEX_WORDS[name] for name in _COMMAND.findall(source) if name in LATEX_WORDS]
+    return " ".join(words)
 
 
 def searchable(text: str | None) -> str:
-    """The text as the engines index it: NFC, formulas reduced to words."""
-    if not text:
-        return ""
-    text = nfc(text)
-    return MATH.sub(lambda m: " " + latex_words(next(g for g in m.groups() if g)) + " ", text)
+    """The text as the engines index it: NFC (text typed on some systems arrives decomposed,
+    which the engines would index as other words)."""
+    return nfc(text) if text else ""
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text on one line, cut at a word boundary: titles and snippets in result lists."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def tokens(text: str) -> list[str]:

@@ -193,9 +193,11 @@ class ElasticBackend:
         if plan.sort != "relevance":
             key = "updated_at" if plan.sort == "newest" else "popularity"
             request["sort"] = [{key: {"order": "desc", "missing": "_last"}}, "_score"]
-        if plan.highlight_words and plan.query is not None:
+        if plan.highlight:
+            first, *others = plan.index.snippet_fields
+            fields = {f"{first}.f": {"no_match_size": SNIPPET_CHARS}}  # the start, unmatched
             request["highlight"] = {
-                "fields": {f"{f}.f": {} for f in plan.index.snippet_fields},
+                "fields": fields | {f"{f}.f": {} for f in others},
                 "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
                 "fragment_size": SNIPPET_CHARS, "number_of_fragments": 1,
             }  # fmt: skip
@@ -217,9 +219,9 @@ class ElasticBackend:
     def _hit(self, fields: IndexSchema, hit: dict[str, Any]) -> q.Hit:
         source = hit.get("_source", {})
         highlight = hit.get("highlight", {})
-        snippet = next(
-            (highlight[f"{f}.f"][0] for f in fields.snippet_fields if highlight.get(f"{f}.f")), ""
-        )
+        fragments = [highlight[f"{f}.f"][0] for f in fields.snippet_fields if f"{f}.f" in highlight]
+        marked = [f for f in fragments if "<mark>" in f]
+        snippet = (marked or fragments or [""])[0]
         return q.Hit(
             id=hit["_id"], kind=_first(source, "kind"), title=_first(source, "title"),
             score=float(hit.get("_score") or 0.0), snippet=snippet,

@@ -110,7 +110,7 @@ class Plan:
     sort: Sort
     offset: int
     limit: int
-    highlight_words: tuple[str, ...]  # folded words to mark in snippets
+    highlight: bool  # mark the query's words in snippets
 
 
 @dataclass
@@ -220,7 +220,7 @@ def plan(request: SearchRequest, scope: Node | None, *, fuzzy: bool = False) -> 
         sort=request.sort,
         offset=(page - 1) * size,
         limit=size,
-        highlight_words=tuple(parsed.folded) if request.highlight else (),
+        highlight=request.highlight,
     )
 
 

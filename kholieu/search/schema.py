@@ -1,6 +1,7 @@
 """The two indices' fields, in engine-neutral terms; each backend maps them to its own schema.
 
-Text fields are searched with a weight and indexed exact and folded (see ``analysis``).
+Text fields are searched with a weight and indexed exact and folded (see ``analysis``);
+``math`` holds what the formulas in the others say in words.
 Keyword fields are filters and facets. Every document also has ``id``, ``title`` (stored for
 result lists), ``updated_at`` (newest first) and ``popularity`` (views or uses: most used first).
 """
@@ -28,7 +29,7 @@ class IndexSchema:
 
 CONTENT = IndexSchema(
     name="content",
-    text={"title": 4.0, "summary": 2.0, "tags": 2.0, "chapter": 1.5, "body": 1.0},
+    text={"title": 4.0, "summary": 2.0, "tags": 2.0, "chapter": 1.5, "body": 1.0, "math": 1.0},
     keywords=("kind", "subject", "grade", "series", "license", "status", "owner"),
     facets=("subject", "grade", "kind", "series"),
     snippet_fields=("body", "summary"),
@@ -37,7 +38,7 @@ QUESTIONS = IndexSchema(
     name="questions",
     text={
         "title": 3.0, "stem": 3.0, "topic": 2.0, "tags": 2.0, "options": 1.5,
-        "statements": 1.5, "explanation": 1.0,
+        "statements": 1.5, "explanation": 1.0, "math": 1.0,
     },
     keywords=("kind", "subject", "grade", "level", "status", "owner"),
     facets=("subject", "grade", "kind", "level"),
@@ -83,6 +84,7 @@ def prepare(index: str, doc: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"id": str(doc["id"])}
     for name in fields.text:
         out[name] = _text(doc.get(name))
+    out["math"] = " ".join(filter(None, (analysis.math_words(out[n]) for n in fields.text)))
     for name in fields.keywords:
         out[name] = _keywords(doc.get(name))
     out["updated_at"] = doc.get("updated_at")

@@ -26,6 +26,7 @@ import tantivy
 
 from kholieu.errors import SearchUnavailable
 from kholieu.search import query as q
+from kholieu.search.analysis import shorten
 from kholieu.search.backend import IndexMissing
 from kholieu.search.schema import STORED, IndexSchema, schema
 
@@ -335,7 +336,7 @@ class _Snippets:
     def __init__(self, searcher, tv_schema, plan: q.Plan, query: tantivy.Query) -> None:
         self.fields = plan.index.snippet_fields
         self.generators = {}
-        if plan.highlight_words and plan.query is not None:
+        if plan.highlight and plan.query is not None:
             for name in self.fields:
                 generator = tantivy.SnippetGenerator.create(searcher, query, tv_schema, f"{name}_f")
                 generator.set_max_num_chars(SNIPPET_CHARS)
@@ -354,11 +355,4 @@ class _Snippets:
             snippet = generator.snippet_from_doc(tantivy.Document(**{f"{name}_f": text}))
             if snippet.highlighted():
                 return snippet.to_html().replace("<b>", "<mark>").replace("</b>", "</mark>")
-        return escape(_shorten(first), quote=False)
-
-
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+        return escape(shorten(first, SNIPPET_CHARS), quote=False)

@@ -223,3 +223,9 @@ def test_a_missing_index_asks_for_a_rebuild_and_searches_as_empty(search_backend
     assert missing.value.index == "content"
     assert find(search_backend, "x").total == 0
     assert search_backend.count("questions") == 0
+
+
+def test_without_words_a_snippet_is_the_start_of_the_text_escaped(lessons):
+    hits = {h.id: h for h in find(lessons, "", size=10).hits}
+    assert hits["3"].snippet.startswith("Cường độ dòng điện")
+    assert "&lt; b &amp; c" in hits["6"].snippet and "<mark>" not in hits["6"].snippet
