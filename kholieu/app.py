@@ -20,6 +20,8 @@ from kholieu.jobs import api as jobs_api
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.quiz import api as quiz_api
 from kholieu.quiz import pages as quiz_pages
+from kholieu.search import api as search_api
+from kholieu.search import pages as search_pages
 from kholieu.services import Services, build_services
 from kholieu.web import docs, errors, health, middleware, objects, pages
 from kholieu.web.i18n import Translator
@@ -80,6 +82,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         objects,
         quiz_pages,
         quiz_api,
+        search_api,
+        search_pages,
     ):
         app.include_router(module.router)
     app.include_router(quiz_api.images)

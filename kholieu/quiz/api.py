@@ -27,6 +27,8 @@ from kholieu.quiz.formats import WRITERS
 from kholieu.quiz.models import Question, QuestionImage, QuestionStatus, QuestionVersion
 from kholieu.quiz.schemas import QuestionIn
 from kholieu.quiz.service import as_native, image_key, visible
+from kholieu.search.query import MAX_SIZE, SearchRequest
+from kholieu.services import Services
 from kholieu.web.deps import ServicesDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/questions", tags=["questions"])
@@ -133,14 +135,39 @@ def page_of(session, user: User, filters: Filters, page: int, size: int) -> Ques
     return QuestionPage(total=total, items=[QuestionOut.of(q) for q in rows])
 
 
+def search_page_of(
+    services: Services, session, user: User, text: str, filters: Filters, page: int, size: int
+) -> QuestionPage:
+    """Questions matching ``text`` (through the search index, best first), each re-read and
+    re-checked in the database, which stays the authority on what the user may see."""
+    wanted = {"subject": filters.subject, "grade": filters.grade, "level": filters.level,
+              "kind": filters.type, "status": filters.status}  # fmt: skip
+    request = SearchRequest(
+        index="questions", text=" ".join(filter(None, [text, filters.topic, filters.tag])),
+        filters={name: [str(value)] for name, value in wanted.items() if value not in (None, "")},
+        page=page, size=min(size, MAX_SIZE),
+    )  # fmt: skip
+    result = services.searching.search(user, request)
+    ids = [int(hit.id) for hit in result.hits]
+    rows = {q.id: q for q in session.scalars(visible(user).where(Question.id.in_(ids)))}
+    return QuestionPage(
+        total=result.total, items=[QuestionOut.of(rows[i]) for i in ids if i in rows]
+    )
+
+
 @router.get("")
 def list_questions(
     user: TeacherDep,
+    services: ServicesDep,
     session: SessionDep,
     filters: FiltersDep,
+    q: Annotated[str, Query(max_length=300, description="words to search for")] = "",
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> QuestionPage:
+    """Newest first; with ``q``, best match first (diacritics optional)."""
+    if q.strip():
+        return search_page_of(services, session, user, q, filters, page, size)
     return page_of(session, user, filters, page, size)
 
 

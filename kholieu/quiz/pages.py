@@ -15,7 +15,7 @@ from kholieu.accounts.authz import teachers
 from kholieu.accounts.models import User
 from kholieu.curriculum import LEVELS, SUBJECTS
 from kholieu.quiz import richtext
-from kholieu.quiz.api import EXPORT_SUFFIX, Filters, page_of
+from kholieu.quiz.api import EXPORT_SUFFIX, Filters, page_of, search_page_of
 from kholieu.quiz.formats import READERS
 from kholieu.quiz.models import QuestionStatus, QuestionType
 from kholieu.quiz.schemas import QuestionIn, first_error
@@ -38,7 +38,9 @@ CHOICES = {
 def bank(
     request: Request,
     user: TeacherDep,
+    services: ServicesDep,
     session: SessionDep,
+    q: Annotated[str, Query(max_length=300)] = "",
     subject: str | None = None,
     grade: Annotated[str | None, Query()] = None,
     topic: str | None = None,
@@ -50,7 +52,10 @@ def bank(
     grade_number = int(grade) if grade and grade.isdigit() else None
     filters = Filters(subject or None, grade_number, topic or None, level or None, type or None,
                       status or None)  # fmt: skip
-    found = page_of(session, user, filters, page, PAGE_SIZE)
+    if q.strip():  # the question search teachers use when building tests
+        found = search_page_of(services, session, user, q, filters, page, PAGE_SIZE)
+    else:
+        found = page_of(session, user, filters, page, PAGE_SIZE)
     chosen = {k: v for k, v in request.query_params.items() if v and k != "page"}
     context = {
         **CHOICES, "found": found, "chosen": chosen, "page": page,

@@ -116,6 +116,9 @@ class ElasticBackend:
             errors = [next(iter(e.values())).get("error", {}) for e in exc.errors]
             if any(e.get("type") == "index_not_found_exception" for e in errors):
                 raise IndexMissing(f"search index {target} is missing", index=index) from exc
+            if any(e.get("type") == "strict_dynamic_mapping_exception" for e in errors):
+                # built by an older release with other fields: rebuild with today's mappings
+                raise IndexMissing(f"search index {target} is outdated", index=index) from exc
             raise SearchUnavailable(f"Elasticsearch refused documents: {errors[:3]}") from exc
         except (TransportConnectionError, ConnectionTimeout) as exc:
             raise SearchUnavailable(f"Elasticsearch unreachable: {exc}") from exc

@@ -118,7 +118,10 @@ class TantivyBackend:
                 raise IndexMissing(f"search index {name!r} is not built", index=name) from None
             opened = self._open.get(name)
             if opened is None or opened.generation != generation:
-                index = self._create(name, generation)
+                try:
+                    index = self._create(name, generation)
+                except ValueError as exc:  # built by an older release with other fields
+                    raise IndexMissing(f"search index {name!r}: {exc}", index=name) from exc
                 opened = _Open(generation, index, index.schema, mtime)
                 self._open[name] = opened
             elif opened.meta_mtime != mtime:

@@ -1,0 +1,77 @@
+"""``GET /api/v1/search`` (as ``kholieu search --json``) and as-you-type suggestions.
+
+Anyone may search published content; the questions index is for teachers and editors (the
+service decides, so the page and the command line follow the same rule).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+
+from kholieu.accounts.authz import AnyoneDep
+from kholieu.errors import NotAuthenticated, ValidationFailed
+from kholieu.search.query import MAX_SIZE, SearchRequest
+from kholieu.search.schema import SCHEMAS, SORTS
+from kholieu.web.deps import ServicesDep
+
+router = APIRouter(prefix="/api/v1/search", tags=["search"])
+Values = Annotated[list[str] | None, Query()]
+
+
+def request_of(
+    q: str, index: str, sort: str, page: int, size: int, values: dict[str, list[str] | None]
+) -> SearchRequest:
+    filters = {name: [v for v in vals if v] for name, vals in values.items() if vals}
+    return SearchRequest(
+        index=index, text=q, filters={k: v for k, v in filters.items() if v},
+        sort=sort, page=page, size=size,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _who_may(user, index: str) -> None:
+    if index == "questions" and user is None:
+        raise NotAuthenticated("sign in as a teacher to search the question bank")
+
+
+@router.get("")
+async def search(
+    services: ServicesDep,
+    user: AnyoneDep,
+    q: Annotated[str, Query(max_length=300, description="what to look for")] = "",
+    index: Annotated[str, Query(description="content | questions")] = "content",
+    subject: Values = None,
+    grade: Values = None,
+    kind: Values = None,
+    level: Values = None,
+    series: Values = None,
+    sort: Annotated[str, Query(description=" | ".join(SORTS))] = "relevance",
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 10,
+) -> dict[str, Any]:
+    """Results as ``{"total", "hits": [{"id", "kind", "title", "score", "snippet", …}],
+    "facets": {name: {value: count}}, "fuzzy"}``; each facet's counts ignore its own filter."""
+    _who_may(user, index)
+    values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series}
+    request = request_of(q, index, sort, page, size, values)
+    result = await run_in_threadpool(services.searching.search, user, request)
+    return result.as_json()
+
+
+@router.get("/suggest")
+async def suggest(
+    services: ServicesDep,
+    user: AnyoneDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    index: Annotated[str, Query(description="content | questions")] = "content",
+) -> dict[str, Any]:
+    """Titles completing what is typed so far: ``{"suggestions": [{"id", "title", "kind"}]}``."""
+    _who_may(user, index)
+    if index not in SCHEMAS:
+        raise ValidationFailed(
+            f"index: {index!r} is not an index (content or questions)", details={"field": "index"}
+        )
+    hits = await run_in_threadpool(services.searching.suggest, user, index, q)
+    return {"suggestions": [{"id": h.id, "title": h.title, "kind": h.kind} for h in hits]}

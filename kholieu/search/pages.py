@@ -1,0 +1,89 @@
+"""The search page (``/tim-kiem``): a query box with suggestions, tabs for lessons and (for
+teachers) questions, a facet sidebar and result cards. It works without JavaScript; the script
+only adds as-you-type suggestions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from kholieu.accounts.authz import AnyoneDep
+from kholieu.accounts.models import EDITORS, Role
+from kholieu.curriculum import LEVELS, SERIES, SUBJECTS
+from kholieu.errors import ValidationFailed
+from kholieu.search.api import Values, request_of
+from kholieu.search.schema import SCHEMAS, SORTS
+from kholieu.web.deps import ServicesDep
+from kholieu.web.templating import render
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+PAGE_SIZE = 10
+
+
+def may_search_questions(user) -> bool:
+    return user is not None and (user.role == Role.teacher or user.role in EDITORS)
+
+
+def facet_links(chosen: dict[str, list[str]], base: dict[str, Any], facets: dict) -> dict:
+    """For each facet value: its count, whether it is chosen, and the link that toggles it."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, counts in facets.items():
+        values = set(counts) | set(chosen.get(name, []))
+        rows = []
+        for value in sorted(values, key=lambda v: (-counts.get(v, 0), v.zfill(3))):
+            picked = value in chosen.get(name, [])
+            now = {**chosen, name: [v for v in chosen.get(name, []) if v != value]}
+            if not picked:
+                now[name] = [*chosen.get(name, []), value]
+            query = [*base.items(), *((k, v) for k, vs in now.items() for v in vs)]
+            rows.append({"value": value, "count": counts.get(value, 0), "picked": picked,
+                         "href": "/tim-kiem?" + urlencode(query)})  # fmt: skip
+        out[name] = rows
+    return out
+
+
+@router.get("/tim-kiem")
+async def search_page(
+    request: Request,
+    services: ServicesDep,
+    user: AnyoneDep,
+    q: Annotated[str, Query(max_length=300)] = "",
+    index: str = "content",
+    subject: Values = None,
+    grade: Values = None,
+    kind: Values = None,
+    level: Values = None,
+    series: Values = None,
+    sort: str = "relevance",
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+) -> Response:
+    if index not in SCHEMAS or (index == "questions" and not may_search_questions(user)):
+        index = "content"
+    if sort not in SORTS:
+        sort = "relevance"
+    values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series}
+    allowed = set(SCHEMAS[index].keywords)
+    values = {k: v for k, v in values.items() if k in allowed}
+    wanted = request_of(q, index, sort, page, PAGE_SIZE, values)
+    try:
+        result = await run_in_threadpool(services.searching.search, user, wanted)
+    except ValidationFailed:
+        wanted.filters = {}
+        result = await run_in_threadpool(services.searching.search, user, wanted)
+    base = {"q": q, "index": index, "sort": sort}
+    context = {
+        "q": q, "index": index, "sort": sort, "page": page, "result": result,
+        "pages": max(1, min(100, -(-result.total // PAGE_SIZE))),
+        "facets": facet_links(wanted.filters, base, result.facets),
+        "chosen": wanted.filters, "sorts": SORTS,
+        "page_link": "/tim-kiem?" + urlencode(
+            [*base.items(), *((k, v) for k, vs in wanted.filters.items() for v in vs)]
+        ),
+        "questions_tab": may_search_questions(user),
+        "subjects": SUBJECTS, "series_names": SERIES, "levels": LEVELS,
+    }  # fmt: skip
+    return render(request, "search.html", context)
