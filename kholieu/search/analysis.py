@@ -36,11 +36,17 @@ LATEX_WORDS = {
 # Digits and the Vietnamese number words mean the same in a query ("bậc 2" = "bậc hai").
 # "năm" is left out of the word → digit direction: it also means "year".
 _NUMBER_WORDS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"]
+# Roman numerals too ("Định luật II Newton"), but not i, v and x: single letters, and x is
+# everywhere in mathematics.
+_ROMAN = {2: "ii", 3: "iii", 4: "iv", 6: "vi", 7: "vii", 8: "viii", 9: "ix"}
 ALTERNATIVES: dict[str, tuple[str, ...]] = {}
 for _n, _w in enumerate(_NUMBER_WORDS):
-    ALTERNATIVES[str(_n)] = (_w,)
+    _roman = (_ROMAN[_n],) if _n in _ROMAN else ()
+    ALTERNATIVES[str(_n)] = (_w, *_roman)
     if _w != "năm":
-        ALTERNATIVES[_w] = (str(_n),)
+        ALTERNATIVES[_w] = (str(_n), *_roman)
+    for _r in _roman:
+        ALTERNATIVES[_r] = (str(_n), _w)
 
 _GRADE = re.compile(r"\blop\s*(1[0-2]|[1-9])\b")
 

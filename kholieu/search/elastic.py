@@ -278,6 +278,8 @@ class _Compiler:
                 return {"fuzzy": {name: {"value": value, "fuzziness": distance, "boost": boost}}}
             case q.Keyword(field, values):
                 return {"terms": {field: list(values)}}
+            case q.Const(inner, score):
+                return {"constant_score": {"filter": self.compile(inner), "boost": score}}
             case q.DisMax(clauses, tie):
                 return {"dis_max": {"queries": [self.compile(c) for c in clauses],
                                     "tie_breaker": tie}}  # fmt: skip

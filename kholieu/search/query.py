@@ -5,7 +5,7 @@
 query objects. Ranking rules therefore live here once:
 
 - every query word must match (folded, so ``phan so`` finds ``phân số``), allowing one word
-  in four to be missing in long queries;
+  in four (at least one) to be missing in queries of three words or more;
 - a word that matches as typed, diacritics included, scores above a folded-only match;
 - the words as a phrase score above the same words scattered;
 - "lớp N" in the query boosts grade N; digits and number words are interchangeable.
@@ -13,7 +13,6 @@ query objects. Ranking rules therefore live here once:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,7 +21,7 @@ from kholieu.search.schema import IndexSchema, schema
 
 EXACT_BOOST = 1.5  # a word as typed, on top of its folded match
 PHRASE_BOOST = 2.0  # the query words together, in order
-GRADE_BOOST = 3.0
+GRADE_BOOST = 1000.0  # "lớp 11" puts grade 11 first, and still shows the rest after it
 MAX_SIZE = 50
 
 
@@ -67,6 +66,14 @@ class Keyword:
 
 
 @dataclass(frozen=True)
+class Const:
+    """Documents matching ``filter`` get ``score``, whatever their words."""
+
+    filter: Node
+    score: float
+
+
+@dataclass(frozen=True)
 class DisMax:
     clauses: tuple[Node, ...]
     tie: float = 0.1
@@ -81,7 +88,7 @@ class Bool:
     min_should: int = 0  # when there is no ``must``, 0 means 1
 
 
-Node = Term | Phrase | Prefix | Fuzzy | Keyword | DisMax | Bool
+Node = Term | Phrase | Prefix | Fuzzy | Keyword | Const | DisMax | Bool
 Sort = Literal["relevance", "newest", "popular"]
 
 
@@ -160,19 +167,20 @@ def _word_clause(fields: IndexSchema, word: str) -> Node:
 
 def _phrasings(words: list[str]) -> list[tuple[str, ...]]:
     """The words as typed and, when some are numbers, with the other way of writing them."""
-    swapped = tuple(analysis.alternatives(w)[-1] for w in words)
+    swapped = tuple((*analysis.alternatives(w), w)[1] for w in words)
     return [tuple(words)] if swapped == tuple(words) else [tuple(words), swapped]
 
 
 def required(count: int) -> int:
-    """How many of ``count`` words must match: all of up to three, else three in four."""
-    return count if count <= 3 else math.ceil(count * 0.75)
+    """How many of ``count`` words must match: both of two; of more, all but one in four
+    (at least one may be missing: "tính số mol" finds "Mol và tính toán")."""
+    return count if count <= 2 else count - max(1, count // 4)
 
 
 def text_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | None:
     words = parsed.words
     if not words:
-        return Term("grade", parsed.grade, folded=False) if parsed.grade else None
+        return Keyword("grade", (parsed.grade,)) if parsed.grade else None
     should: list[Node] = []
     for phrase in _phrasings(words) if len(words) > 1 else []:
         folded = tuple(analysis.fold(w) for w in phrase)
@@ -181,7 +189,7 @@ def text_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | None
             if folded != phrase:
                 should.append(Phrase(name, phrase, folded=False, boost=weight * PHRASE_BOOST))
     if parsed.grade:
-        should.append(Term("grade", parsed.grade, folded=False, boost=GRADE_BOOST))
+        should.append(Const(Keyword("grade", (parsed.grade,)), GRADE_BOOST))
     match = Bool(
         should=tuple(_word_clause(fields, w) for w in words), min_should=required(len(words))
     )

@@ -318,6 +318,8 @@ class _Compiler:
                 return Q.boost_query(query, boost) if boost != 1.0 else query
             case q.Keyword(field, values):
                 return Q.term_set_query(self.schema, field, list(values))
+            case q.Const(inner, score):
+                return Q.const_score_query(self.compile(inner), score)
             case q.DisMax(clauses, tie):
                 return Q.disjunction_max_query([self.compile(c) for c in clauses], tie)
             case q.Bool(must, should, filters, must_not, min_should):
