@@ -90,3 +90,14 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.include_router(quiz_pages.preview)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``kholieu serve --workers N``: settings from the
+    environment, services of its own."""
+    from kholieu.config import load_settings
+    from kholieu.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -49,10 +50,14 @@ def _prepare(migrate: bool = True):
 def serve(
     host: Annotated[str | None, typer.Option(help="Địa chỉ lắng nghe / bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Cổng / port")] = None,
+    workers: Annotated[
+        int, typer.Option(help="Số tiến trình web / web worker processes", min=1)
+    ] = 1,
 ) -> None:
     """Chạy ứng dụng web / run the web app (applies migrations first).
 
-    With the embedded SQLite queue, job workers run as threads inside this process.
+    With the embedded SQLite queue, job workers run as threads inside each web process.
+    With --workers N, N processes share the port, each with its own services.
     """
     import threading
 
@@ -76,15 +81,21 @@ def serve(
             )
         )
         threading.Thread(target=content.run, name="content-origin", daemon=True).start()
+    options = {
+        "host": settings.host, "port": settings.port, "log_config": None,
+        "proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }  # fmt: skip
     try:
-        uvicorn.run(
-            web,
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
-        )
+        if workers > 1:  # each worker process builds the app from the same environment
+            os.environ["KHOLIEU_HOST"], os.environ["KHOLIEU_PORT"] = (
+                settings.host,
+                str(settings.port),
+            )
+            uvicorn.run(
+                "kholieu.app:app_from_environment", factory=True, workers=workers, **options
+            )
+        else:
+            uvicorn.run(web, **options)
     finally:
         if content is not None:
             content.should_exit = True
