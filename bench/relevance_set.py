@@ -7,7 +7,8 @@ share words with it on purpose (phương trình bậc hai / bậc nhất / trùn
 
 A query judges the documents of its topic 2 (what the teacher wants) and of its ``near`` topics
 1 (useful). Queries come as teachers type them: with diacritics, without (``accent-free``), in
-odd case, with a grade ("lớp 11"), with digits for number words, several words long.
+odd case, with a grade ("lớp 11"), with digits for number words, several words long, and
+single words whose folded form means other things too (``collision``: sóng, sông, song song).
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ TOPICS = [
     ("dien-bien-phu", "lich-su", 12, "Chiến dịch Điện Biên Phủ 1954", "Thắng lợi quyết định kết thúc cuộc kháng chiến chống thực dân Pháp."),
     ("chien-tranh-tg-2", "lich-su", 11, "Chiến tranh thế giới thứ hai", "Nguyên nhân, diễn biến và kết cục của chiến tranh thế giới thứ hai (1939 – 1945)."),
     ("nha-tran", "lich-su", 7, "Nhà Trần và ba lần kháng chiến chống quân Mông – Nguyên", "Hội nghị Diên Hồng, Trần Hưng Đạo và chiến thắng Bạch Đằng năm 1288."),
+    ("song-ngoi", "dia-li", 8, "Sông ngòi Việt Nam", "Đặc điểm chung của sông ngòi nước ta: dày đặc, nhiều nước, giàu phù sa."),
+    ("song-song", "toan", 7, "Hai đường thẳng song song", "Dấu hiệu nhận biết hai đường thẳng song song và tiên đề Euclid."),
+    ("ca-dao", "ngu-van", 7, "Ca dao Việt Nam", "Những câu hát về tình cảm gia đình, quê hương, đất nước."),
+    ("danh-ca", "ngu-van", 9, "Đoàn thuyền đánh cá", "Bài thơ của Huy Cận về người lao động trên biển."),
     ("khi-hau-vn", "dia-li", 8, "Khí hậu Việt Nam", "Khí hậu nhiệt đới gió mùa ẩm và sự phân hóa theo mùa, theo vùng."),
     ("dan-so", "dia-li", 9, "Dân số và gia tăng dân số", "Quy mô dân số, tỉ lệ gia tăng tự nhiên và cơ cấu dân số Việt Nam."),
     ("dong-bang-scl", "dia-li", 9, "Vùng Đồng bằng sông Cửu Long", "Vựa lúa lớn nhất cả nước, thế mạnh về thủy sản và cây ăn quả."),
@@ -148,6 +153,11 @@ QUERIES = [
     ("chiến tranh thế giới thứ 2", "chien-tranh-tg-2", [], "digits"),
     ("nha tran khang chien mong nguyen", "nha-tran", [], "accent-free"),
     ("khí hậu việt nam", "khi-hau-vn", [], "accented"),
+    ("sóng", "song-co", [], "collision"),
+    ("sông", "song-ngoi", [], "collision"),
+    ("song song", "song-song", [], "collision"),
+    ("cá", "danh-ca", [], "collision"),
+    ("ca dao", "ca-dao", [], "collision"),
     ("dan so viet nam", "dan-so", [], "accent-free"),
     ("đồng bằng sông cửu long", "dong-bang-scl", [], "accented"),
     ("cach doc ban do", "ban-do", [], "accent-free"),

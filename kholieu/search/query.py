@@ -184,7 +184,8 @@ def text_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | None
     should: list[Node] = []
     for phrase in _phrasings(words) if len(words) > 1 else []:
         folded = tuple(analysis.fold(w) for w in phrase)
-        for name, weight in fields.text.items():
+        for name in fields.phrase_fields:
+            weight = fields.text[name]
             should.append(Phrase(name, folded, folded=True, boost=weight * PHRASE_BOOST))
             if folded != phrase:
                 should.append(Phrase(name, phrase, folded=False, boost=weight * PHRASE_BOOST))

@@ -25,6 +25,9 @@ class IndexSchema:
     keywords: tuple[str, ...]
     facets: tuple[str, ...]
     snippet_fields: tuple[str, ...]  # where a result's snippet comes from, in order of preference
+    # Where the query's words together score as a phrase. Phrase queries read positions, the
+    # costliest part of a search; long texts add little to a phrase match in the title.
+    phrase_fields: tuple[str, ...] = ("title",)
 
 
 CONTENT = IndexSchema(
@@ -33,6 +36,7 @@ CONTENT = IndexSchema(
     keywords=("kind", "subject", "grade", "series", "license", "status", "owner"),
     facets=("subject", "grade", "kind", "series"),
     snippet_fields=("body", "summary"),
+    phrase_fields=("title", "summary"),
 )
 QUESTIONS = IndexSchema(
     name="questions",
@@ -43,6 +47,7 @@ QUESTIONS = IndexSchema(
     keywords=("kind", "subject", "grade", "level", "status", "owner"),
     facets=("subject", "grade", "kind", "level"),
     snippet_fields=("stem", "statements", "options", "explanation"),
+    phrase_fields=("title", "stem", "topic"),
 )  # fmt: skip
 SCHEMAS = {schema.name: schema for schema in (CONTENT, QUESTIONS)}
 STORED = ("title", "kind", "subject", "grade")  # returned with every hit
