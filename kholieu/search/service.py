@@ -46,7 +46,9 @@ class SearchService:
             fuzzy = self.backend.search(query.plan(request, allowed, fuzzy=True))
             if fuzzy.total:
                 fuzzy.fuzzy = True
-                return fuzzy
+                result = fuzzy
+        for hit in result.hits:
+            hit.snippet = analysis.whole_formulas(hit.snippet)
         return result
 
     def suggest(

@@ -1,7 +1,10 @@
-// As-you-type title suggestions for the search box (a WAI-ARIA combobox): arrow keys move,
+// The facet panel, and as-you-type title suggestions for the search box (a WAI-ARIA combobox): arrow keys move,
 // Enter opens the highlighted item, Escape closes. Without this script the form still works.
 (function () {
   "use strict";
+  // The facet panel starts closed on a phone (results first) and open on a wider screen.
+  const panel = document.getElementById("facet-panel");
+  if (panel && window.matchMedia("(min-width: 48rem)").matches) panel.open = true;
   const input = document.getElementById("q");
   const list = document.getElementById("suggestions");
   if (!input || !list) return;
