@@ -210,7 +210,7 @@ def main() -> None:
         floor = wrk(port, token, 32, args.seconds, work, [("/healthz", False)])
         print(f"the same server answering GET /healthz (no search, no database), 32 conn.: "
               f"p50 {floor['p50']:.2f} ms, p95 {floor['p95']:.2f} ms, "
-              f"{floor['rps']:.0f} requests/s: the framework's ceiling on this machine")  # fmt: skip
+              f"{floor['rps']:.0f} requests/s (the web stack's ceiling here)")  # fmt: skip
     finally:
         server.terminate()
         server.wait(20)
