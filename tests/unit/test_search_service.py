@@ -4,37 +4,20 @@ and the outbox keeping the embedded index in step (rebuilds included)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import update
 
-from kholieu.app import create_app
 from kholieu.content.schemas import ContentIn, ContentPatch
 from kholieu.quiz.schemas import QuestionIn
 from kholieu.search.models import OutboxEntry
-from kholieu.services import build_services
-from tests.conftest import _empty_tables, make_settings, run_kholieu
+from tests.conftest import make_settings, run_kholieu
 
 
 @pytest.fixture
-def settings(tmp_path, database_url):
+def settings(tmp_path, database_url):  # conftest's services and app use these
     return make_settings(tmp_path, database_url=database_url,
                          search_url=f"tantivy://{tmp_path}/index")  # fmt: skip
-
-
-@pytest.fixture
-def services(settings) -> Iterator:
-    services = build_services(settings)
-    _empty_tables(services.engine)
-    yield services
-    _empty_tables(services.engine)
-    services.close()
-
-
-@pytest.fixture
-def app(settings, services):
-    return create_app(settings, services)
 
 
 def add_item(services, title: str, *, publish: bool = True, **fields) -> int:
@@ -230,3 +213,21 @@ def test_cli_search_and_reindex(services, catalogue, settings):
     assert result.returncode == 0, result.stderr
     assert "content: 3 documents" in result.stdout
     assert run_kholieu("search", "x", "--index", "people", env=env).returncode == 2
+
+
+def test_teachers_page_through_question_results_and_the_bank_search(client, services, make_user):
+    from tests.unit.test_editor_pages import sign_in
+
+    for n in range(23):
+        add_question(services, f"Tính giá trị biểu thức số {n}")
+    services.outbox.drain()
+    sign_in(client, make_user("teacher"))
+    page = client.get("/tim-kiem", params={"q": "tinh gia tri", "index": "questions"})
+    assert 'data-testid="questions-tab"' in page.text
+    assert page.text.count('data-testid="search-hit"') == 10
+    assert "index=questions" in page.text and "page=3" in page.text and "page=4" not in page.text
+    third = client.get("/tim-kiem", params={"q": "tinh gia tri", "index": "questions", "page": 3})
+    assert third.text.count('data-testid="search-hit"') == 3
+    bank = client.get("/cau-hoi", params={"q": "bieu thuc so 7"})
+    assert bank.status_code == 200 and bank.text.count('data-testid="question-card"') >= 1
+    assert "Tính giá trị biểu thức số 7" in bank.text.split('data-testid="question-card"')[1]
