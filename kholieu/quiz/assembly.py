@@ -1,0 +1,240 @@
+"""Turning a blueprint into questions, and questions into exam versions (mã đề).
+
+``draw`` fills every cell of the matrix (row × level) with ready questions of the section's
+type, subject and grade, never the same question twice nor two near duplicates, reproducibly
+from a seed; a cell it cannot fill is reported with how many questions are missing, and
+nothing is drawn. ``make_versions`` orders each version: questions shuffled within a section,
+options within a question (a true/false group keeps a–d in order; pinned options stay), each
+version with its own answer key.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kholieu.curriculum import LEVELS
+from kholieu.errors import ValidationFailed
+from kholieu.quiz import dedup
+from kholieu.quiz.blueprint import Blueprint, Row, Section
+from kholieu.quiz.models import Question, QuestionStatus
+
+CHOICE_TYPES = ("single_choice", "multiple_response")
+
+
+@dataclass(frozen=True)
+class Shortage:
+    section: int
+    row: int
+    level: str
+    needed: int
+    found: int
+
+    def describe(self, blueprint: Blueprint) -> str:
+        section = blueprint.sections[self.section]
+        row = section.rows[self.row]
+        return (
+            f"{section.title} · {row.label} · {LEVELS.get(self.level, self.level)}: "
+            f"needs {self.needed}, the bank has {self.found} (missing {self.needed - self.found})"
+        )
+
+
+class AssemblyFailed(ValidationFailed):
+    def __init__(self, blueprint: Blueprint, shortages: list[Shortage]) -> None:
+        lines = [s.describe(blueprint) for s in shortages]
+        super().__init__(
+            "the bank cannot fill " + "; ".join(lines),
+            details={"shortages": [{**s.__dict__, "message": m}
+                                   for s, m in zip(shortages, lines, strict=True)]},
+        )  # fmt: skip
+        self.shortages = shortages
+
+
+@dataclass(frozen=True)
+class Item:
+    """A question as one version shows it."""
+
+    question_id: int
+    version: int  # the question's version, kept by attempts and papers
+    type: str
+    points: float
+    order: tuple[int, ...] | None  # original option indexes in the order shown; None: as is
+    key: Any  # the answer in the order shown
+
+
+@dataclass
+class Version:
+    code: str
+    sections: list[list[Item]] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section]
+
+
+def _candidates(session: Session, blueprint: Blueprint, section: Section) -> list[Question]:
+    query = select(Question).where(
+        Question.status == QuestionStatus.ready,
+        Question.subject == blueprint.subject,
+        Question.grade == blueprint.grade,
+        Question.type == section.type.value,
+    )
+    return list(session.scalars(query.order_by(Question.id)))
+
+
+def _fits(question: Question, row: Row, level: str) -> bool:
+    if question.level != level:
+        return False
+    if row.topic and question.topic.casefold() != row.topic.casefold():
+        return False
+    return all(tag in (question.tags or []) for tag in row.tags)
+
+
+class _Chosen:
+    """The questions drawn so far, to refuse repeats and near duplicates."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.fingerprints: set[str] = set()
+        self.by_band: dict[int, list[Question]] = {}
+
+    def clashes(self, question: Question) -> bool:
+        if question.id in self.ids or question.fingerprint in self.fingerprints:
+            return True
+        others = {o.id: o for band in question.sketch or [] for o in self.by_band.get(band, [])}
+        if not others:
+            return False
+        mine = dedup.signature(question.type, question.body)
+        return any(
+            dedup.similar(mine, dedup.signature(o.type, o.body)) is not None
+            for o in others.values()
+        )
+
+    def add(self, question: Question) -> None:
+        self.ids.add(question.id)
+        self.fingerprints.add(question.fingerprint)
+        for band in question.sketch or []:
+            self.by_band.setdefault(band, []).append(question)
+
+
+def draw(session: Session, blueprint: Blueprint, seed: int) -> list[list[Question]]:
+    """Questions for each section, in matrix order; raises AssemblyFailed naming every cell
+    the bank cannot fill. Rows with a topic or tags draw before rows for the whole subject,
+    so a general row does not take what a specific one needs."""
+    rng = random.Random(seed)
+    chosen, shortages = _Chosen(), []
+    drawn: list[list[Question]] = [[] for _ in blueprint.sections]
+    cells = [
+        (s, r, level, count)
+        for s, section in enumerate(blueprint.sections)
+        for r, row in enumerate(section.rows)
+        for level, count in row.counts.items() if count
+    ]  # fmt: skip
+    cells.sort(key=lambda c: not (blueprint.sections[c[0]].rows[c[1]].topic
+                                  or blueprint.sections[c[0]].rows[c[1]].tags))  # fmt: skip
+    pools = {
+        s: _candidates(session, blueprint, section) for s, section in enumerate(blueprint.sections)
+    }
+    for s, r, level, count in cells:
+        row = blueprint.sections[s].rows[r]
+        pool = [q for q in pools[s] if _fits(q, row, level)]
+        rng.shuffle(pool)
+        taken = 0
+        for question in pool:
+            if taken == count:
+                break
+            if not chosen.clashes(question):
+                chosen.add(question)
+                drawn[s].append(question)
+                taken += 1
+        if taken < count:
+            shortages.append(Shortage(s, r, level, count, taken))
+    if shortages:
+        raise AssemblyFailed(blueprint, sorted(shortages, key=lambda x: (x.section, x.row)))
+    return drawn
+
+
+def _option_order(question: Question, shuffle: bool, rng: random.Random) -> tuple[int, ...] | None:
+    options = question.body.get("options") or []
+    if not shuffle or question.type not in CHOICE_TYPES or len(options) < 2:
+        return None
+    pinned = set(question.body.get("pinned") or [])
+    movable = [i for i in range(len(options)) if i not in pinned]
+    shuffled = movable[:]
+    rng.shuffle(shuffled)
+    it = iter(shuffled)
+    return tuple(i if i in pinned else next(it) for i in range(len(options)))
+
+
+def shown_key(question: Question, order: tuple[int, ...] | None) -> Any:
+    """The answer key in the order the options are shown."""
+    key = question.body.get("answer")
+    if order is None:
+        return key
+    position = {original: shown for shown, original in enumerate(order)}
+    if question.type == "single_choice":
+        return position[key]
+    return sorted(position[i] for i in key)
+
+
+def make_version(
+    code: str, blueprint: Blueprint, drawn: list[list[Question]], rng: random.Random
+) -> Version:
+    version = Version(code)
+    for section, questions in zip(blueprint.sections, drawn, strict=True):
+        ordered = list(questions)
+        if section.shuffle_questions:
+            rng.shuffle(ordered)
+        items = []
+        for q in ordered:
+            order = _option_order(q, section.shuffle_options, rng)
+            items.append(
+                Item(q.id, q.version, q.type, section.points_each, order, shown_key(q, order))
+            )
+        version.sections.append(items)
+    return version
+
+
+def assemble(
+    session: Session,
+    blueprint: Blueprint,
+    *,
+    seed: int,
+    versions: int | None = None,
+    same_questions: bool = True,
+) -> list[Version]:
+    """``versions`` exam versions (default: the blueprint's), all from one draw or each from
+    its own; the same seed gives the same versions."""
+    codes = blueprint.version_codes(versions)
+    if same_questions:
+        drawn = draw(session, blueprint, seed)
+        return [make_version(code, blueprint, drawn, random.Random(f"{seed}:{code}"))
+                for code in codes]  # fmt: skip
+    return [
+        make_version(
+            code, blueprint, draw(session, blueprint, seed + i), random.Random(f"{seed}:{code}")
+        )
+        for i, code in enumerate(codes)
+    ]
+
+
+def option_letter(index: int) -> str:
+    return "ABCDEFGHIJ"[index]
+
+
+def key_text(item: Item) -> str:
+    """The key as an answer sheet writes it: B; A,C; Đ S Đ Đ; -1,5."""
+    match item.type:
+        case "single_choice":
+            return option_letter(item.key)
+        case "multiple_response":
+            return ",".join(option_letter(i) for i in item.key)
+        case "true_false_group":
+            return " ".join("Đ" if v else "S" for v in item.key)
+        case "essay":
+            return "(tự luận)"
+    return str(item.key)

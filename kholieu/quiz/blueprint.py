@@ -1,0 +1,202 @@
+"""Blueprints (ma trận đề): what a test is made of, in the YAML/JSON format of DESIGN.md, and
+the presets teachers start from (the 2025 graduation exam per subject, the CV 7991 periodic
+test). Errors name the field: ``sections.1.rows.0.counts.van_dung: must be ≥ 0``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kholieu.curriculum import SUBJECTS
+from kholieu.errors import ValidationFailed
+from kholieu.quiz.models import QuestionType
+from kholieu.quiz.schemas import level_code
+
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Row(BaseModel):
+    """One row of the matrix: which questions (a topic, tags, or the whole subject and grade)
+    and how many of each level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    requirement: str | None = None  # yêu cầu cần đạt, shown on the matrix
+    counts: dict[str, Annotated[int, Field(ge=0, le=200)]]
+
+    @field_validator("counts", mode="before")
+    @classmethod
+    def _levels(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {level_code(str(k)) or str(k): v for k, v in value.items()}
+
+    @property
+    def label(self) -> str:
+        if self.topic:
+            return f"chủ đề “{self.topic}”"
+        if self.tags:
+            return "thẻ " + ", ".join(self.tags)
+        return "cả môn"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text
+    type: QuestionType
+    points_each: float = Field(gt=0, le=10)
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
+    rows: list[Row] = Field(min_length=1)
+
+    @property
+    def count(self) -> int:
+        return sum(sum(row.counts.values()) for row in self.rows)
+
+
+class Blueprint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text
+    subject: str
+    grade: int = Field(ge=1, le=12)
+    duration_min: int = Field(gt=0, le=600)
+    versions: int = Field(default=1, ge=1, le=99)
+    codes: list[str] | None = None  # mã đề, one per version
+    partial_multiple: bool = False  # multiple_response earns per option instead of all or none
+    sections: list[Section] = Field(min_length=1)
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str) -> str:
+        if value not in SUBJECTS:
+            raise ValueError(f"{value!r} is not a subject code (e.g. toan, vat-li, ngu-van)")
+        return value
+
+    @model_validator(mode="after")
+    def _codes(self) -> Blueprint:
+        codes = self.codes
+        if codes is not None and (len(codes) != self.versions or len(set(codes)) != len(codes)):
+            raise ValueError(f"codes: give {self.versions} different codes, one per version")
+        return self
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(s.points_each * s.count for s in self.sections), 4)
+
+    def version_codes(self, count: int | None = None) -> list[str]:
+        """The codes given, or 101, 102, … as exam papers number them."""
+        count = count or self.versions
+        if self.codes and len(self.codes) == count:
+            return list(self.codes)
+        return [str(101 + i) for i in range(count)]
+
+
+def parse(data: Any, where: str = "blueprint") -> Blueprint:
+    """A blueprint from a dict; bad input raises ValidationFailed naming the field."""
+    try:
+        return Blueprint.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "blueprint"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ValidationFailed(
+            f"{where}: {field}: {message}", details={"field": field, "errors": len(exc.errors())}
+        ) from None
+
+
+def load(path: Path) -> Blueprint:
+    """A blueprint from a YAML or JSON file (JSON is YAML)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise ValidationFailed(f"{path}{line}: not valid YAML or JSON: {exc}") from None
+    return parse(data, str(path))
+
+
+# -- presets ------------------------------------------------------------------------------
+
+EXAM_2025 = {  # subject -> (choice, true/false, short answer) counts with their points, minutes
+    "toan": ((12, 0.25), (4, 1.0), (6, 0.5), 90),
+    "vat-li": ((18, 0.25), (4, 1.0), (6, 0.25), 50),
+    "hoa-hoc": ((18, 0.25), (4, 1.0), (6, 0.25), 50),
+    "sinh-hoc": ((18, 0.25), (4, 1.0), (6, 0.25), 50),
+    "lich-su": ((24, 0.25), (4, 1.0), (0, 0), 50),
+    "dia-li": ((24, 0.25), (4, 1.0), (0, 0), 50),
+    "gdkt-pl": ((24, 0.25), (4, 1.0), (0, 0), 50),
+    "cong-nghe": ((24, 0.25), (4, 1.0), (0, 0), 50),
+    "tin-hoc": ((24, 0.25), (4, 1.0), (0, 0), 50),
+    "tieng-anh": ((40, 0.25), (0, 0), (0, 0), 50),
+    "ngoai-ngu": ((40, 0.25), (0, 0), (0, 0), 50),
+}
+PARTS = ("PHẦN I. Trắc nghiệm nhiều phương án lựa chọn", "PHẦN II. Trắc nghiệm đúng sai",
+         "PHẦN III. Trắc nghiệm trả lời ngắn")  # fmt: skip
+
+
+def _spread(count: int, shares: tuple[float, ...]) -> dict[str, int]:
+    """``count`` questions over nhận biết / thông hiểu / vận dụng by ``shares`` (largest
+    remainder, so the counts add up)."""
+    levels = ("nhan_biet", "thong_hieu", "van_dung")
+    raw = [count * s for s in shares]
+    counts = [int(r) for r in raw]
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True):
+        if sum(counts) == count:
+            break
+        counts[i] += 1
+    return {level: n for level, n in zip(levels, counts, strict=True) if n}
+
+
+def exam_2025(subject: str, grade: int = 12) -> Blueprint:
+    """The 2025 graduation exam's structure for ``subject``: the parts, counts and points of
+    the official format; levels spread about 40 / 30 / 30 as the exam's matrix does."""
+    if subject not in EXAM_2025:
+        raise ValidationFailed(
+            f"subject: no 2025 exam preset for {subject!r} (one of {', '.join(EXAM_2025)})"
+        )
+    *parts, minutes = EXAM_2025[subject]
+    types = ("single_choice", "true_false_group", "short_answer")
+    sections = [
+        {"title": title, "type": qtype, "points_each": points,
+         "shuffle_options": qtype != "short_answer",
+         "rows": [{"counts": _spread(count, (0.4, 0.3, 0.3))}]}
+        for title, qtype, (count, points) in zip(PARTS, types, parts, strict=True) if count
+    ]  # fmt: skip
+    name = SUBJECTS[subject]
+    return parse({"title": f"Đề thi tốt nghiệp THPT 2025 – {name}", "subject": subject,
+                  "grade": grade, "duration_min": minutes, "sections": sections})  # fmt: skip
+
+
+def periodic_7991(subject: str, grade: int) -> Blueprint:
+    """A periodic test after Công văn 7991/BGDĐT-GDTrH: points by format 3 / 2 / 2 / 3
+    (choice, true/false, short answer, essay) and by level 4 / 3 / 3 (biết, hiểu, vận dụng)."""
+    sections = [
+        {"title": "PHẦN I. Trắc nghiệm nhiều phương án lựa chọn", "type": "single_choice",
+         "points_each": 0.25, "rows": [{"counts": {"nhan_biet": 8, "thong_hieu": 4}}]},
+        {"title": "PHẦN II. Trắc nghiệm đúng sai", "type": "true_false_group", "points_each": 1,
+         "rows": [{"counts": {"nhan_biet": 1, "thong_hieu": 1}}]},
+        {"title": "PHẦN III. Trắc nghiệm trả lời ngắn", "type": "short_answer", "points_each": 0.5,
+         "shuffle_options": False, "rows": [{"counts": {"nhan_biet": 2, "thong_hieu": 2}}]},
+        {"title": "PHẦN IV. Tự luận", "type": "essay", "points_each": 1, "shuffle_options": False,
+         "shuffle_questions": False, "rows": [{"counts": {"van_dung": 3}}]},
+    ]  # fmt: skip
+    title = f"Kiểm tra định kì – {SUBJECTS.get(subject, subject)} {grade}"
+    return parse({"title": title, "subject": subject, "grade": grade, "duration_min": 45,
+                  "sections": sections})  # fmt: skip
+
+
+def points_by_level(blueprint: Blueprint) -> dict[str, float]:
+    """Points per level: what the CV 7991 matrix checks (4 / 3 / 3)."""
+    totals: dict[str, float] = {}
+    for section in blueprint.sections:
+        for row in section.rows:
+            for level, n in row.counts.items():
+                totals[level] = round(totals.get(level, 0) + n * section.points_each, 4)
+    return totals
