@@ -20,6 +20,7 @@ from kholieu.jobs import api as jobs_api
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.quiz import api as quiz_api
 from kholieu.quiz import pages as quiz_pages
+from kholieu.quiz import quiz_api as quizzes_api
 from kholieu.search import api as search_api
 from kholieu.search import pages as search_pages
 from kholieu.services import Services, build_services
@@ -86,6 +87,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         search_pages,
     ):
         app.include_router(module.router)
+    app.include_router(quizzes_api.router)
     app.include_router(quiz_api.images)
     app.include_router(quiz_pages.preview)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")

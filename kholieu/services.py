@@ -23,6 +23,7 @@ from kholieu.jobs.queue import JobQueue
 from kholieu.jobs.tasks import register_tasks
 from kholieu.quiz import service as quiz_service
 from kholieu.quiz.importer import QuestionImporter
+from kholieu.quiz.quizzes import QuizService
 from kholieu.quiz.service import QuestionBank
 from kholieu.search.backend import SearchBackend, make_search_backend
 from kholieu.search.outbox import Outbox
@@ -46,6 +47,7 @@ class Services:
     uploads: UploadService
     questions: QuestionBank
     importer: QuestionImporter
+    quizzes: QuizService
     login_limiter: LoginLimiter
 
     def close(self) -> None:
@@ -81,6 +83,7 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
         uploads=UploadService(settings, store, content, queue),
         questions=questions,
         importer=QuestionImporter(questions, sessions),
+        quizzes=QuizService(questions),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     services.queue.bind(services)

@@ -121,12 +121,15 @@ class _Chosen:
             self.by_band.setdefault(band, []).append(question)
 
 
-def draw(session: Session, blueprint: Blueprint, seed: int) -> list[list[Question]]:
-    """Questions for each section, in matrix order; raises AssemblyFailed naming every cell
-    the bank cannot fill. Rows with a topic or tags draw before rows for the whole subject,
-    so a general row does not take what a specific one needs."""
+def draw(
+    session: Session, blueprint: Blueprint, seed: int, exclude: set[int] | frozenset = frozenset()
+) -> list[list[Question]]:
+    """Questions for each section, in matrix order, none of ``exclude``; raises AssemblyFailed
+    naming every cell the bank cannot fill. Rows with a topic or tags draw before rows for the
+    whole subject, so a general row does not take what a specific one needs."""
     rng = random.Random(seed)
     chosen, shortages = _Chosen(), []
+    chosen.ids.update(exclude)
     drawn: list[list[Question]] = [[] for _ in blueprint.sections]
     cells = [
         (s, r, level, count)

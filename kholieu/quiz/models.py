@@ -123,3 +123,54 @@ class QuestionImport(Timestamped, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QuizMode(enum.StrEnum):
+    practice = "practice"  # feedback per question, unlimited tries, fresh questions each time
+    exam = "exam"  # timed by the server, keys hidden until the review policy allows
+
+
+class Quiz(Timestamped, Base):
+    """A test a teacher shares: its blueprint, mode and rules, and for exams the versions
+    (mã đề) assembled once, as items with their keys (never sent to students)."""
+
+    __tablename__ = "quizzes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    mode: Mapped[str] = mapped_column(String(12))
+    blueprint: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seed: Mapped[int] = mapped_column(Integer)
+    versions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    code: Mapped[str] = mapped_column(String(12), unique=True)  # the share code students type
+    time_limit_s: Mapped[int | None] = mapped_column(Integer)
+    max_attempts: Mapped[int | None] = mapped_column(Integer)  # None: unlimited
+    grading: Mapped[str] = mapped_column(String(12), default="highest")  # highest, last, average
+    review: Mapped[str] = mapped_column(String(16), default="after_submit")
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Attempt(Timestamped, Base):
+    """One student's go at a quiz. ``items`` are the questions as shown (with keys, kept on
+    the server); ``answers`` what was saved, in the order shown; ``results`` once graded."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    version_code: Mapped[str] = mapped_column(String(12), default="")
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    score: Mapped[float | None] = mapped_column()
+    max_score: Mapped[float] = mapped_column(default=0)
+    results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)

@@ -1,0 +1,367 @@
+"""Quizzes and attempts: the rules of taking a test, in one place for the API and the pages.
+
+Integrity rules, each with a test:
+- before the review policy allows, what a student receives holds no key, no correctness flag,
+  no explanation and no feedback;
+- a student reads and writes only their own attempts;
+- the server's clock decides: answers saved after the deadline (or after submitting) change
+  nothing, and an attempt past its deadline is submitted with what was saved in time;
+- submitting twice returns the first result.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kholieu.accounts.models import EDITORS, Role, User
+from kholieu.db.base import utcnow
+from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kholieu.quiz import assembly, grading
+from kholieu.quiz import blueprint as blueprints
+from kholieu.quiz.models import Attempt, Question, QuestionVersion, Quiz, QuizMode
+from kholieu.quiz.service import QuestionBank
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes for timezone columns; they are UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def item_dict(item: assembly.Item) -> dict[str, Any]:
+    return {"id": item.question_id, "version": item.version, "type": item.type,
+            "points": item.points, "order": list(item.order) if item.order else None,
+            "key": item.key}  # fmt: skip
+
+
+def _original(item: dict[str, Any], answer: Any) -> Any:
+    """An answer in the shown option order, mapped back to the question's own order."""
+    order = item.get("order")
+    if order is None or answer is None:
+        return answer
+    if item["type"] == "single_choice":
+        return order[answer]
+    return sorted(order[i] for i in answer)
+
+
+def check_answer(item: dict[str, Any], body: dict[str, Any], answer: Any) -> None:
+    """Refuse an answer of the wrong shape, naming the question."""
+    qtype, where, options = item["type"], f"answers.{item['id']}", len(body.get("options") or [])
+    if answer is None:
+        return
+    ok = {
+        "single_choice": lambda a: type(a) is int and 0 <= a < options,
+        "multiple_response": lambda a: isinstance(a, list)
+        and all(type(i) is int and 0 <= i < options for i in a) and len(set(a)) == len(a),
+        "true_false_group": lambda a: isinstance(a, list) and len(a) == 4
+        and all(v is None or isinstance(v, bool) for v in a),
+        "short_answer": lambda a: isinstance(a, str) and len(a) <= 200,
+        "essay": lambda a: isinstance(a, str) and len(a) <= 20_000,
+    }[qtype]  # fmt: skip
+    if not ok(answer):
+        raise ValidationFailed(
+            f"{where}: not a valid answer to a {qtype} question", details={"field": where}
+        )
+
+
+class QuizSettings(BaseModel):
+    """The rules a teacher sets; the blueprint is checked on its own (``blueprint.parse``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str = Field(default="", max_length=300)
+    mode: QuizMode = QuizMode.practice
+    time_limit_s: int | None = Field(default=None, ge=60, le=6 * 3600)
+    access: Literal["link"] = "link"
+    max_attempts: int | None = Field(default=None, ge=1, le=100)
+    grading: Literal["highest", "last", "average"] = "highest"
+    review: Literal["after_submit", "after_close", "never"] = "after_submit"
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    seed: int | None = Field(default=None, ge=0, lt=2**31)
+
+
+def settings_of(data: Any) -> QuizSettings:
+    if not isinstance(data, dict):
+        raise ValidationFailed("the request body must be a JSON object")
+    try:
+        given = QuizSettings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ValidationFailed(f"{field}: {first['msg']}", details={"field": field}) from None
+    if given.opens_at and given.closes_at and given.closes_at <= given.opens_at:
+        raise ValidationFailed("closes_at: must be after opens_at", details={"field": "closes_at"})
+    return given
+
+
+class QuizService:
+    def __init__(self, bank: QuestionBank) -> None:
+        self.bank = bank
+
+    # -- teachers ----------------------------------------------------------------------------
+
+    def create(self, session: Session, owner: User, data: dict[str, Any]) -> Quiz:
+        """A quiz from ``{"title", "blueprint", "mode", "time_limit_s", ...}`` (DESIGN.md).
+        Exams are assembled now (all versions); practice quizzes draw per attempt."""
+        if owner.role not in (Role.teacher, *EDITORS):
+            raise PermissionDenied("only teachers and editors create quizzes")
+        given = settings_of(data)
+        plan = blueprints.parse(data.get("blueprint"))
+        mode = given.mode
+        limit = given.time_limit_s
+        if limit is None and mode == QuizMode.exam and "time_limit_s" not in data:
+            limit = plan.duration_min * 60
+        seed = given.seed if given.seed is not None else secrets.randbelow(2**31)
+        max_attempts = given.max_attempts
+        if max_attempts is None and mode == QuizMode.exam and "max_attempts" not in data:
+            max_attempts = 1
+        quiz = Quiz(
+            title=given.title or plan.title, owner_id=owner.id, mode=mode,
+            blueprint=plan.model_dump(mode="json"), seed=seed, code=self._new_code(session),
+            time_limit_s=limit, review=given.review, grading=given.grading,
+            max_attempts=max_attempts, opens_at=given.opens_at, closes_at=given.closes_at,
+        )  # fmt: skip
+        if mode == QuizMode.exam:
+            versions = assembly.assemble(session, plan, seed=seed)
+            quiz.versions = [{"code": v.code, "items": [item_dict(i) for i in v.items]}
+                             for v in versions]  # fmt: skip
+        else:
+            assembly.draw(session, plan, seed)  # fail now if the bank cannot fill it
+        session.add(quiz)
+        session.flush()
+        if mode == QuizMode.exam:
+            for item in quiz.versions[0]["items"]:
+                question = session.get(Question, item["id"])
+                self.bank.mark_used(session, question, "quiz", f"quiz:{quiz.id}", quiz.title)
+        return quiz
+
+    def _new_code(self, session: Session) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+            if not session.scalar(select(Quiz.id).where(Quiz.code == code)):
+                return code
+
+    def get(self, session: Session, quiz_id: int) -> Quiz:
+        quiz = session.get(Quiz, quiz_id)
+        if quiz is None:
+            raise NotFound(f"no quiz {quiz_id}")
+        return quiz
+
+    def by_code(self, session: Session, code: str) -> Quiz:
+        quiz = session.scalar(select(Quiz).where(Quiz.code == code.strip().upper()))
+        if quiz is None:
+            raise NotFound(f"no quiz with the code {code!r}")
+        return quiz
+
+    def require_owner(self, quiz: Quiz, user: User) -> None:
+        if user.id != quiz.owner_id and user.role not in EDITORS:
+            raise PermissionDenied("only the quiz's teacher sees this")
+
+    # -- students ----------------------------------------------------------------------------
+
+    def start(self, session: Session, user: User, quiz: Quiz) -> Attempt:
+        """Resume the open attempt, or begin a new one if the rules allow."""
+        now = utcnow()
+        if quiz.opens_at and now < _aware(quiz.opens_at):
+            raise Conflict(f"the quiz opens at {_aware(quiz.opens_at).isoformat()}")
+        if quiz.closes_at and now >= _aware(quiz.closes_at):
+            raise Conflict("the quiz is closed")
+        mine = session.scalars(
+            select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
+            .order_by(Attempt.number)
+        ).all()  # fmt: skip
+        for attempt in mine:
+            self.finish_if_due(session, attempt, quiz)
+            if attempt.submitted_at is None:
+                return attempt  # a reload or another device: the same attempt
+        if quiz.max_attempts is not None and len(mine) >= quiz.max_attempts:
+            raise Conflict(f"no attempts left (the quiz allows {quiz.max_attempts})")
+        number = len(mine) + 1
+        code, items = self._items(session, quiz, user, number, mine)
+        deadline = None
+        if quiz.time_limit_s:
+            deadline = now + timedelta(seconds=quiz.time_limit_s)
+            if quiz.closes_at:
+                deadline = min(deadline, _aware(quiz.closes_at))
+        attempt = Attempt(
+            quiz_id=quiz.id, user_id=user.id, number=number, version_code=code, items=items,
+            answers={}, deadline=deadline, max_score=round(sum(i["points"] for i in items), 4),
+        )  # fmt: skip
+        session.add(attempt)
+        session.flush()
+        return attempt
+
+    def _items(self, session, quiz: Quiz, user: User, number: int, earlier: list[Attempt]):
+        plan = blueprints.Blueprint.model_validate(quiz.blueprint)
+        if quiz.mode == QuizMode.exam:
+            version = quiz.versions[(user.id + number) % len(quiz.versions)]
+            return version["code"], version["items"]
+        # practice: a new draw each time, avoiding questions this student has seen while the
+        # bank allows, otherwise any draw
+        seen = {item["id"] for attempt in earlier for item in attempt.items}
+        seed = random.Random(f"{quiz.seed}:{user.id}:{number}").randrange(2**31)
+        try:
+            drawn = assembly.draw(session, plan, seed, exclude=seen)
+        except assembly.AssemblyFailed:
+            drawn = assembly.draw(session, plan, seed)
+        version = assembly.make_version("", plan, drawn, random.Random(seed))
+        return "", [item_dict(i) for i in version.items]
+
+    def attempt_for(self, session: Session, user: User, attempt_id: int) -> Attempt:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None or attempt.user_id != user.id:
+            raise NotFound(f"no attempt {attempt_id} of yours")  # another's looks like none
+        return attempt
+
+    def save(self, session: Session, attempt: Attempt, answers: dict[str, Any]) -> Attempt:
+        """Autosave: the answers given replace those saved for the same questions."""
+        quiz = self.get(session, attempt.quiz_id)
+        if self.finish_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
+            raise Conflict("the attempt is submitted; answers can no longer change")
+        items = {str(item["id"]): item for item in attempt.items}
+        bodies = self._bodies(session, attempt.items)
+        for qid, answer in answers.items():
+            item = items.get(str(qid))
+            if item is None:
+                raise ValidationFailed(f"answers.{qid}: not a question of this attempt",
+                                       details={"field": f"answers.{qid}"})  # fmt: skip
+            check_answer(item, bodies[item["id"]], answer)
+        attempt.answers = {**attempt.answers, **{str(k): v for k, v in answers.items()}}
+        attempt.saved_at = utcnow()
+        return attempt
+
+    def finish_if_due(self, session: Session, attempt: Attempt, quiz: Quiz) -> bool:
+        """Submit an attempt whose time is up, with what was saved in time."""
+        if (
+            attempt.submitted_at is None
+            and attempt.deadline
+            and utcnow() >= _aware(attempt.deadline)
+        ):
+            self._grade(session, attempt, quiz, at=_aware(attempt.deadline))
+            return True
+        return False
+
+    def submit(self, session: Session, attempt: Attempt) -> Attempt:
+        quiz = self.get(session, attempt.quiz_id)
+        if attempt.submitted_at is None and not self.finish_if_due(session, attempt, quiz):
+            self._grade(session, attempt, quiz, at=utcnow())
+        return attempt
+
+    def _body(self, session: Session, item: dict[str, Any]) -> dict[str, Any]:
+        return self._bodies(session, [item])[item["id"]]
+
+    def _bodies(self, session: Session, items: list[dict[str, Any]]) -> dict[int, dict]:
+        """The question versions the items show, in one query."""
+        wanted = {item["id"]: item["version"] for item in items}
+        rows = session.scalars(
+            select(QuestionVersion).where(QuestionVersion.question_id.in_(wanted))
+        )
+        return {r.question_id: r.body for r in rows if wanted[r.question_id] == r.version}
+
+    def _grade(self, session: Session, attempt: Attempt, quiz: Quiz, at: datetime) -> None:
+        partial = bool(quiz.blueprint.get("partial_multiple"))
+        results, score = [], 0.0
+        bodies = self._bodies(session, attempt.items)
+        for item in attempt.items:
+            body = bodies[item["id"]]
+            given = attempt.answers.get(str(item["id"]))
+            marked = grading.mark(item["type"], body, _original(item, given), partial=partial)
+            earned = round(marked.share * item["points"], 4)
+            score += earned
+            results.append({
+                "id": item["id"], "share": marked.share, "earned": earned,
+                "pending": marked.pending, "statements": marked.statements,
+            })  # fmt: skip
+        attempt.results = results
+        attempt.score = round(score, 4)
+        attempt.submitted_at = at
+
+    def practice_check(self, session: Session, attempt: Attempt, qid: int, answer: Any) -> dict:
+        """Practice mode's instant feedback on one question: right or not, key, explanation."""
+        quiz = self.get(session, attempt.quiz_id)
+        if quiz.mode != QuizMode.practice:
+            raise PermissionDenied("feedback per question is for practice quizzes")
+        item = next((i for i in attempt.items if i["id"] == qid), None)
+        if item is None:
+            raise ValidationFailed(f"question_id: {qid} is not in this attempt",
+                                   details={"field": "question_id"})  # fmt: skip
+        body = self._body(session, item)
+        check_answer(item, body, answer)
+        marked = grading.mark(item["type"], body, _original(item, answer))
+        return {"question_id": qid, "share": marked.share, "correct": marked.correct,
+                "key": item["key"], "explanation": body.get("explanation", "")}  # fmt: skip
+
+    # -- what may be shown -------------------------------------------------------------------
+
+    def review_allowed(self, quiz: Quiz, attempt: Attempt) -> bool:
+        if attempt.submitted_at is None or quiz.review == "never":
+            return False
+        if quiz.review == "after_close":
+            return quiz.closes_at is not None and utcnow() >= _aware(quiz.closes_at)
+        return True
+
+    def questions(self, session: Session, attempt: Attempt) -> list[dict[str, Any]]:
+        """The questions as the student sees them: text and choices only."""
+        shown = []
+        bodies = self._bodies(session, attempt.items)
+        for item in attempt.items:
+            body = bodies[item["id"]]
+            question = {"id": item["id"], "type": item["type"], "stem": body.get("stem", ""),
+                        "points": item["points"]}  # fmt: skip
+            if body.get("options"):
+                order = item["order"] or range(len(body["options"]))
+                question["options"] = [body["options"][i] for i in order]
+            if body.get("statements"):
+                question["statements"] = list(body["statements"])
+            shown.append(question)
+        return shown
+
+    def payload(self, session: Session, attempt: Attempt) -> dict[str, Any]:
+        quiz = self.get(session, attempt.quiz_id)
+        self.finish_if_due(session, attempt, quiz)
+        data: dict[str, Any] = {
+            "id": attempt.id, "quiz_id": quiz.id, "title": quiz.title, "mode": quiz.mode,
+            "number": attempt.number, "code": attempt.version_code,
+            "deadline": _aware(attempt.deadline).isoformat() if attempt.deadline else None,
+            "now": utcnow().isoformat(), "questions": self.questions(session, attempt),
+            "answers": attempt.answers, "submitted": attempt.submitted_at is not None,
+        }  # fmt: skip
+        if attempt.submitted_at is not None:
+            data |= self.result(session, attempt, quiz)
+        return data
+
+    def result(self, session: Session, attempt: Attempt, quiz: Quiz) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "score": attempt.score, "max_score": attempt.max_score,
+            "score_10": grading.on_ten(attempt.score or 0, attempt.max_score),
+            "pending": any(r["pending"] for r in attempt.results or []),
+        }  # fmt: skip
+        if not self.review_allowed(quiz, attempt):
+            out["items"] = []
+            out["review"] = "later" if quiz.review == "after_close" else "none"
+            return out
+        items = []
+        bodies = self._bodies(session, attempt.items)
+        for item, result in zip(attempt.items, attempt.results or [], strict=True):
+            body = bodies[item["id"]]
+            items.append({**result, "points": item["points"], "key": item["key"],
+                          "answer": attempt.answers.get(str(item["id"])),
+                          "explanation": body.get("explanation", "")})  # fmt: skip
+        out["items"] = items
+        return out
+
+    def attempts_left(self, session: Session, quiz: Quiz, user: User) -> int | None:
+        if quiz.max_attempts is None:
+            return None
+        mine = (Attempt.quiz_id == quiz.id) & (Attempt.user_id == user.id)
+        used = session.scalar(select(func.count(Attempt.id)).where(mine))
+        return max(0, quiz.max_attempts - (used or 0))

@@ -1,0 +1,215 @@
+"""Quizzes and attempts through the API: exam and practice modes, and every integrity rule."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from kholieu.db.base import utcnow
+from kholieu.quiz.models import Attempt, Question
+from tests.quiz_bank import fill
+
+SMALL = {
+    "title": "Kiểm tra 15 phút", "subject": "toan", "grade": 10, "duration_min": 15,
+    "versions": 2,
+    "sections": [
+        {"title": "PHẦN I", "type": "single_choice", "points_each": 0.5,
+         "rows": [{"counts": {"nhan_biet": 4}}]},
+        {"title": "PHẦN II", "type": "true_false_group", "points_each": 1,
+         "rows": [{"counts": {"thong_hieu": 2}}]},
+        {"title": "PHẦN III", "type": "short_answer", "points_each": 1, "shuffle_options": False,
+         "rows": [{"counts": {"van_dung": 2}}]},
+    ],
+}  # fmt: skip
+SECRETS = ("answer", "key", "explanation", "correct", "share", "weights", "option_feedback",
+           "accept", "statements_right")  # fmt: skip
+
+
+@pytest.fixture
+def bank(services):
+    fill(services, "toan", 10, {"single_choice": {"nhan_biet": 10},
+                                "true_false_group": {"thong_hieu": 5},
+                                "short_answer": {"van_dung": 5}})  # fmt: skip
+
+
+@pytest.fixture
+def people(make_user, bearer):
+    teacher, student, other = make_user("teacher"), make_user("student"), make_user("student")
+    return {"teacher": bearer(teacher), "student": bearer(student), "other": bearer(other)}
+
+
+def make_quiz(client, headers, **extra):
+    data = {"title": "Kiểm tra", "blueprint": SMALL, "mode": "exam", **extra}
+    response = client.post("/api/v1/quizzes", headers=headers, json=data)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def right_answers(services, attempt: dict) -> dict[str, object]:
+    """What a perfect student would send, in the order shown."""
+    with services.sessions() as session:
+        items = {i["id"]: i for i in session.get(Attempt, attempt["id"]).items}
+    return {str(qid): item["key"] for qid, item in items.items()}
+
+
+def test_an_exam_attempt_carries_no_keys_and_grades_by_the_2025_rules(
+    client, services, bank, people
+):
+    quiz = make_quiz(client, people["teacher"])
+    assert quiz["versions"] == ["101", "102"] and quiz["time_limit_s"] == 900
+    started = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"])
+    assert started.status_code == 201
+    attempt = started.json()
+    assert len(attempt["questions"]) == 8 and attempt["deadline"]
+    text = json.dumps(attempt["questions"])
+    assert not any(f'"{word}"' in text for word in SECRETS)
+    assert set(attempt["questions"][0]) <= {"id", "type", "stem", "options", "statements", "points"}
+
+    answers = right_answers(services, attempt)
+    tfg = [q["id"] for q in attempt["questions"] if q["type"] == "true_false_group"]
+    key = answers[str(tfg[0])]
+    answers[str(tfg[0])] = [key[0], key[1], not key[2], None]  # two statements right: 0.25
+    saved = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=people["student"],
+                       json={"answers": answers})  # fmt: skip
+    assert saved.status_code == 200
+    result = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=people["student"])
+    body = result.json()
+    assert body["max_score"] == 6 and body["score"] == 5.25 and body["score_10"] == 8.75
+    assert len(body["items"]) == 8  # review after submit: keys and explanations now
+    again = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=people["student"])
+    assert again.json() == body  # idempotent
+
+
+def test_reload_resumes_the_same_attempt_and_saved_answers(client, services, bank, people):
+    quiz = make_quiz(client, people["teacher"])
+    first = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    qid = str(first["questions"][0]["id"])
+    client.put(f"/api/v1/attempts/{first['id']}/answers", headers=people["student"],
+               json={"answers": {qid: 1}})  # fmt: skip
+    client.put(f"/api/v1/attempts/{first['id']}/answers", headers=people["student"],
+               json={"answers": {qid: 2}})  # the last autosave wins  # fmt: skip
+    again = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    assert again["id"] == first["id"] and again["answers"] == {qid: 2}
+    assert again["deadline"] == first["deadline"]
+
+
+def test_no_student_reads_or_writes_anothers_attempt(client, bank, people):
+    quiz = make_quiz(client, people["teacher"])
+    mine = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    qid = str(mine["questions"][0]["id"])
+    assert client.get(f"/api/v1/attempts/{mine['id']}", headers=people["other"]).status_code == 404
+    put = client.put(f"/api/v1/attempts/{mine['id']}/answers", headers=people["other"],
+                     json={"answers": {qid: 0}})  # fmt: skip
+    assert put.status_code == 404
+    post = client.post(f"/api/v1/attempts/{mine['id']}/submit", headers=people["other"])
+    assert post.status_code == 404
+    assert client.get(f"/api/v1/attempts/{mine['id']}").status_code == 401
+
+
+def test_late_answers_are_refused_and_the_attempt_submits_itself(client, services, bank, people):
+    quiz = make_quiz(client, people["teacher"])
+    attempt = client.post(
+        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
+    ).json()
+    answers = right_answers(services, attempt)
+    first = next(iter(answers))
+    client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=people["student"],
+               json={"answers": {first: answers[first]}})  # fmt: skip
+    with services.sessions.begin() as session:  # the time is up
+        session.execute(update(Attempt).where(Attempt.id == attempt["id"])
+                        .values(deadline=utcnow() - timedelta(seconds=1)))  # fmt: skip
+    late = client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=people["student"],
+                      json={"answers": answers})  # fmt: skip
+    assert late.status_code == 409
+    result = client.get(f"/api/v1/attempts/{attempt['id']}", headers=people["student"]).json()
+    assert result["submitted"] is True and result["score"] == 0.5  # only the answer in time
+    with services.sessions() as session:
+        row = session.get(Attempt, attempt["id"])
+        assert row.answers == {first: answers[first]}
+    again = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=people["student"])
+    assert again.json()["score"] == 0.5
+
+
+def test_one_attempt_only_unless_the_quiz_allows_more(client, bank, people):
+    quiz = make_quiz(client, people["teacher"])
+    attempt = client.post(
+        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
+    ).json()
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=people["student"])
+    refused = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"])
+    assert refused.status_code == 409 and "no attempts left" in refused.text
+
+
+def test_review_after_close_hides_keys_until_the_quiz_closes(client, services, bank, people):
+    closes = (utcnow() + timedelta(hours=1)).isoformat()
+    quiz = make_quiz(client, people["teacher"], review="after_close", closes_at=closes)
+    attempt = client.post(
+        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
+    ).json()
+    result = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=people["student"])
+    body = result.json()
+    assert body["items"] == [] and body["review"] == "later" and "score" in body
+    assert '"key"' not in json.dumps(client.get(f"/api/v1/attempts/{attempt['id']}",
+                                                headers=people["student"]).json())  # fmt: skip
+
+
+def test_bad_answers_are_named(client, bank, people):
+    quiz = make_quiz(client, people["teacher"])
+    attempt = client.post(
+        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
+    ).json()
+    sc = next(q for q in attempt["questions"] if q["type"] == "single_choice")
+    tfg = next(q for q in attempt["questions"] if q["type"] == "true_false_group")
+    for answers, field in [({str(sc["id"]): 7}, f"answers.{sc['id']}"),
+                           ({str(tfg["id"]): [True]}, f"answers.{tfg['id']}"),
+                           ({"999999": 1}, "answers.999999")]:  # fmt: skip
+        response = client.put(f"/api/v1/attempts/{attempt['id']}/answers",
+                              headers=people["student"], json={"answers": answers})  # fmt: skip
+        assert response.status_code == 422 and field in response.text
+
+
+def test_a_blueprint_the_bank_cannot_fill_is_refused_with_the_cells(client, bank, people):
+    big = {**SMALL, "sections": [{**SMALL["sections"][0], "rows": [{"counts": {"nhan_biet": 40}}]}]}
+    response = client.post("/api/v1/quizzes", headers=people["teacher"],
+                           json={"title": "x", "blueprint": big, "mode": "exam"})  # fmt: skip
+    assert response.status_code == 422
+    assert "needs 40, the bank has 10 (missing 30)" in response.json()["error"]["message"]
+    student = client.post("/api/v1/quizzes", headers=people["student"],
+                          json={"title": "x", "blueprint": SMALL, "mode": "exam"})  # fmt: skip
+    assert student.status_code == 403
+
+
+def test_practice_gives_feedback_and_new_questions_each_time(client, services, bank, people):
+    quiz = make_quiz(client, people["teacher"], mode="practice")
+    assert quiz["max_attempts"] is None and quiz["time_limit_s"] is None
+    first = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    answers = right_answers(services, first)
+    qid = first["questions"][0]["id"]
+    check = client.post(f"/api/v1/attempts/{first['id']}/check", headers=people["student"],
+                        json={"question_id": qid, "answer": answers[str(qid)]})  # fmt: skip
+    assert check.json()["correct"] is True and "explanation" in check.json()
+    client.post(f"/api/v1/attempts/{first['id']}/submit", headers=people["student"])
+    second = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    assert second["id"] != first["id"]
+    seen = {q["id"] for q in first["questions"]}
+    fresh = [q["id"] for q in second["questions"] if q["type"] == "single_choice"]
+    assert not seen & set(fresh)  # 10 in the bank, 4 a time: none repeated
+    exam = make_quiz(client, people["teacher"])
+    attempt = client.post(
+        f"/api/v1/quizzes/{exam['id']}/attempts", headers=people["student"]
+    ).json()
+    data = {"question_id": attempt["questions"][0]["id"], "answer": 0}
+    refused = client.post(
+        f"/api/v1/attempts/{attempt['id']}/check", headers=people["student"], json=data
+    )
+    assert refused.status_code == 403
+
+
+def test_an_exam_marks_its_questions_used(client, services, bank, people):
+    quiz = make_quiz(client, people["teacher"])
+    with services.sessions() as session:
+        used = [q for q in session.query(Question) if services.questions.where_used(session, q.id)]
+    assert len(used) == 8 and quiz["questions"] == 8
