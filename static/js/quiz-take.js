@@ -1,0 +1,299 @@
+// Taking a quiz: the questions from the API, every change autosaved (retried until the server
+// has it), a timer against the server's deadline, a grid of answered / unanswered questions,
+// one question per screen or all on one page, submission (automatic at the deadline) and the
+// review the quiz allows. Reloading, or opening the quiz on another device, resumes.
+(() => {
+  const root = document.getElementById("quiz");
+  if (!root) return;
+  const msg = root.dataset;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const list = root.querySelector("[data-testid=questions]");
+  const grid = root.querySelector("[data-testid=question-grid]");
+  const timer = root.querySelector("[data-testid=timer]");
+  const saveState = root.querySelector("[data-testid=save-state]");
+  const submitButton = root.querySelector("[data-testid=submit]");
+  const resultBox = root.querySelector("[data-testid=result]");
+  const errorBox = root.querySelector("[data-testid=quiz-error]");
+  const onePerScreen = root.querySelector("[data-testid=one-per-screen]");
+  const nav = root.querySelector(".quiz-nav");
+  let attempt = null;
+  let answers = {};
+  let pending = {};
+  let saving = false;
+  let clockOffset = 0;
+  let current = 0;
+
+  async function api(method, url, body) {
+    const response = await fetch(url, {
+      method,
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error((data.error && data.error.message) || response.statusText);
+      error.status = response.status;
+      throw error;
+    }
+    return data;
+  }
+
+  function showError(text) {
+    errorBox.textContent = text;
+    errorBox.hidden = !text;
+  }
+
+  function typeset(node) {
+    if (window.renderMathInElement) {
+      window.renderMathInElement(node, {
+        delimiters: [
+          { left: "\\[", right: "\\]", display: true }, { left: "$$", right: "$$", display: true },
+          { left: "\\(", right: "\\)", display: false }, { left: "$", right: "$", display: false },
+        ],
+        throwOnError: false,
+      });
+    }
+  }
+
+  function answered(question) {
+    const value = answers[question.id];
+    if (value === undefined || value === null || value === "") return false;
+    if (question.type === "true_false_group") return value.some((v) => v !== null);
+    if (Array.isArray(value)) return value.length > 0;
+    return true;
+  }
+
+  function drawGrid() {
+    grid.replaceChildren();
+    attempt.questions.forEach((question, index) => {
+      const link = document.createElement("a");
+      link.href = `#q-${question.id}`;
+      link.textContent = String(index + 1);
+      link.className = answered(question) ? "done" : "";
+      link.setAttribute("aria-label", `${msg.msgQuestion} ${index + 1}${answered(question) ? "" : ", " + msg.msgUnanswered}`);
+      link.addEventListener("click", (event) => {
+        if (onePerScreen.checked) { event.preventDefault(); show(index); }
+      });
+      grid.appendChild(link);
+    });
+  }
+
+  function change(question, value) {
+    answers[question.id] = value;
+    pending[question.id] = value;
+    drawGrid();
+    save();
+  }
+
+  async function save() {
+    if (saving || !Object.keys(pending).length || attempt.submitted) return;
+    saving = true;
+    const batch = pending;
+    pending = {};
+    saveState.textContent = msg.msgSaving;
+    try {
+      await api("PUT", `/api/v1/attempts/${attempt.id}/answers`, { answers: batch });
+      saveState.textContent = msg.msgSaved;
+      saveState.dataset.state = "saved";
+    } catch (error) {
+      if (error.status === 409) { saving = false; return finish(); }  // time is up
+      if (error.status === 422) { showError(error.message); }
+      else {
+        pending = { ...batch, ...pending };  // keep them: retried below and on reconnection
+        saveState.textContent = msg.msgOffline;
+        saveState.dataset.state = "offline";
+        setTimeout(save, 3000);
+      }
+    }
+    saving = false;
+    if (Object.keys(pending).length) save();
+  }
+
+  function input(type, name, value, checked, label, onChange) {
+    const wrap = document.createElement("label");
+    wrap.className = "choice";
+    const box = document.createElement("input");
+    box.type = type;
+    box.name = name;
+    box.value = value;
+    box.checked = checked;
+    box.addEventListener("change", onChange);
+    const text = document.createElement("span");
+    text.innerHTML = label;  // the bank's sanitised HTML (nh3 on the way in)
+    wrap.append(box, text);
+    return wrap;
+  }
+
+  function render(question, index) {
+    const item = document.createElement("li");
+    item.id = `q-${question.id}`;
+    item.className = "card quiz-question";
+    item.dataset.testid = "quiz-question";
+    const head = document.createElement("p");
+    head.className = "meta";
+    head.textContent = `${msg.msgQuestion} ${index + 1} · ${question.points} ${msg.msgPoints}`;
+    const stem = document.createElement("div");
+    stem.className = "stem";
+    stem.innerHTML = question.stem;
+    item.append(head, stem);
+    const name = `answer-${question.id}`;
+    const value = answers[question.id];
+    if (question.type === "single_choice") {
+      question.options.forEach((option, i) => item.appendChild(
+        input("radio", name, i, value === i, `${"ABCDEFGH"[i]}. ${option}`, () => change(question, i))));
+    } else if (question.type === "multiple_response") {
+      question.options.forEach((option, i) => item.appendChild(
+        input("checkbox", name, i, Array.isArray(value) && value.includes(i), `${"ABCDEFGH"[i]}. ${option}`, () => {
+          const boxes = item.querySelectorAll(`input[name="${name}"]`);
+          change(question, [...boxes].filter((b) => b.checked).map((b) => Number(b.value)));
+        })));
+    } else if (question.type === "true_false_group") {
+      const current = Array.isArray(value) ? value.slice() : [null, null, null, null];
+      question.statements.forEach((statement, i) => {
+        const row = document.createElement("fieldset");
+        row.className = "statement";
+        const legend = document.createElement("legend");
+        legend.innerHTML = `${"abcd"[i]}) ${statement}`;
+        row.appendChild(legend);
+        [[true, msg.msgTrue], [false, msg.msgFalse]].forEach(([truth, label]) => row.appendChild(
+          input("radio", `${name}-${i}`, String(truth), current[i] === truth, label, () => {
+            current[i] = truth;
+            change(question, current.slice());
+          })));
+        item.appendChild(row);
+      });
+    } else {
+      const area = document.createElement(question.type === "essay" ? "textarea" : "input");
+      area.value = typeof value === "string" ? value : "";
+      area.setAttribute("aria-label", msg.msgAnswer);
+      if (question.type === "short_answer") area.maxLength = 200;
+      area.addEventListener("input", () => change(question, area.value));
+      item.appendChild(area);
+    }
+    if (attempt.mode === "practice") {
+      const check = document.createElement("button");
+      check.type = "button";
+      check.className = "button";
+      check.textContent = msg.msgCheck;
+      const feedback = document.createElement("p");
+      feedback.className = "feedback";
+      feedback.setAttribute("aria-live", "polite");
+      check.addEventListener("click", async () => {
+        try {
+          const result = await api("POST", `/api/v1/attempts/${attempt.id}/check`,
+            { question_id: question.id, answer: answers[question.id] ?? null });
+          feedback.innerHTML = (result.correct ? msg.msgRight : msg.msgWrong) + " " + (result.explanation || "");
+          typeset(feedback);
+        } catch (error) { showError(error.message); }
+      });
+      item.append(check, feedback);
+    }
+    return item;
+  }
+
+  function show(index) {
+    current = Math.max(0, Math.min(index, attempt.questions.length - 1));
+    [...list.children].forEach((node, i) => { node.hidden = onePerScreen.checked && i !== current; });
+    nav.hidden = !onePerScreen.checked;
+  }
+
+  function tick() {
+    if (!attempt.deadline || attempt.submitted) return;
+    const left = Math.max(0, new Date(attempt.deadline).getTime() - (Date.now() + clockOffset));
+    const minutes = Math.floor(left / 60000);
+    const seconds = Math.floor((left % 60000) / 1000);
+    timer.textContent = `${minutes}:${String(seconds).padStart(2, "0")}`;
+    timer.hidden = false;
+    if (left <= 0) return finish();
+    setTimeout(tick, 500);
+  }
+
+  async function finish() {
+    if (attempt.submitted) return;
+    attempt.submitted = true;
+    const data = await api("POST", `/api/v1/attempts/${attempt.id}/submit`);
+    showResult(data);
+  }
+
+  function keyText(question, key) {
+    // The key as the paper writes it: B; A, C; a) Đ b) S …; the expected text.
+    const letter = (i) => "ABCDEFGH"[i];
+    if (question.type === "single_choice") return letter(key);
+    if (question.type === "multiple_response") return key.map(letter).join(", ");
+    if (question.type === "true_false_group") {
+      return key.map((v, i) => `${"abcd"[i]}) ${v ? msg.msgTrue : msg.msgFalse}`).join(" ");
+    }
+    return key === null || key === undefined ? "—" : String(key);
+  }
+
+  function showResult(data) {
+    attempt.submitted = true;
+    submitButton.hidden = true;
+    timer.hidden = true;
+    list.querySelectorAll("input, textarea, button").forEach((node) => { node.disabled = true; });
+    resultBox.hidden = false;
+    resultBox.replaceChildren();
+    const score = document.createElement("p");
+    score.className = "score";
+    score.dataset.testid = "score";
+    score.textContent = `${msg.msgScore}: ${data.score_10} / 10 (${data.score} / ${data.max_score})`;
+    resultBox.appendChild(score);
+    resultBox.scrollIntoView({ block: "nearest" });
+    if (data.review === "later") {
+      const later = document.createElement("p");
+      later.textContent = msg.msgLater;
+      resultBox.appendChild(later);
+    }
+    (data.items || []).forEach((item) => {
+      const node = document.getElementById(`q-${item.id}`);
+      if (!node) return;
+      node.classList.add(item.share >= 1 ? "right" : "wrong");
+      const review = document.createElement("p");
+      review.className = "review";
+      review.dataset.testid = "review";
+      const question = attempt.questions.find((q) => q.id === item.id);
+      review.textContent = `${item.earned} / ${item.points} ${msg.msgPoints}. ` +
+        `${msg.msgKey}: ${keyText(question, item.key)}. `;
+      const explanation = document.createElement("span");
+      explanation.innerHTML = item.explanation || "";  // the bank's sanitised HTML
+      review.appendChild(explanation);
+      node.appendChild(review);
+      typeset(review);
+    });
+  }
+
+  async function start() {
+    try {
+      attempt = await api("POST", `/api/v1/quizzes/${root.dataset.quiz}/attempts`);
+    } catch (error) { showError(error.message); return; }
+    clockOffset = new Date(attempt.now).getTime() - Date.now();
+    answers = { ...attempt.answers };
+    list.replaceChildren(...attempt.questions.map(render));
+    typeset(list);
+    drawGrid();
+    submitButton.hidden = false;
+    show(0);
+    if (attempt.submitted) showResult(attempt);
+    else tick();
+  }
+
+  async function flush() {
+    // Wait for the autosave in flight and send what is left (up to ten seconds).
+    for (let i = 0; i < 100 && (saving || Object.keys(pending).length); i++) {
+      if (!saving) save();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  submitButton.addEventListener("click", async () => {
+    const left = attempt.questions.filter((q) => !answered(q)).length;
+    if (!window.confirm(`${msg.msgConfirm}${left ? ` (${left} ${msg.msgUnanswered})` : ""}`)) return;
+    await flush();
+    await finish();
+  });
+  onePerScreen.addEventListener("change", () => show(current));
+  nav.querySelector("[data-prev]").addEventListener("click", () => show(current - 1));
+  nav.querySelector("[data-next]").addEventListener("click", () => show(current + 1));
+  window.addEventListener("online", save);
+  start();
+})();

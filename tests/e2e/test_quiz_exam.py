@@ -1,0 +1,106 @@
+"""A student sits an exam-mode quiz on a phone in Chromium: code → start → answer (autosaved)
+→ reload (answers come back) → submit → score and review."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+from tests.e2e.conftest import E2E_PASSWORD
+from tests.e2e.test_shell import sign_in
+from tests.quiz_bank import body
+
+BLUEPRINT = {
+    "title": "Kiểm tra 10 phút", "subject": "toan", "grade": 10, "duration_min": 10,
+    "sections": [
+        {"title": "PHẦN I", "type": "single_choice", "points_each": 1, "shuffle_options": False,
+         "rows": [{"counts": {"nhan_biet": 2}}]},
+        {"title": "PHẦN II", "type": "true_false_group", "points_each": 1,
+         "rows": [{"counts": {"thong_hieu": 1}}]},
+        {"title": "PHẦN III", "type": "short_answer", "points_each": 1,
+         "rows": [{"counts": {"van_dung": 1}}]},
+    ],
+}  # fmt: skip
+
+
+def api(base: str, path: str, data: dict, token: str | None = None) -> dict:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(base + path, json.dumps(data).encode(), headers)
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+def token(base: str, username: str) -> str:
+    form = f"username={username}&password={E2E_PASSWORD}".encode()
+    with urllib.request.urlopen(base + "/api/v1/auth/token", form) as response:
+        return json.loads(response.read())["access_token"]
+
+
+def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
+    lines = []
+    for n, (qtype, level) in enumerate(
+        [("single_choice", "nhan_biet")] * 2 + [("true_false_group", "thong_hieu"),
+                                                ("short_answer", "van_dung")], start=500
+    ):  # fmt: skip
+        lines.append({"type": qtype, **body(qtype, n), "subject": "toan", "grade": 10,
+                      "level": level, "explanation": f"Lời giải câu {n}: $x = {n}$."})  # fmt: skip
+    bank = tmp_path / "bank.jsonl"
+    bank.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines))
+    live_server.kholieu("questions", "import", str(bank), "--status", "ready")
+    live_server.kholieu("users", "create", "hs.an", "--role", "student", "--password-stdin",
+                        stdin=E2E_PASSWORD + "\n")  # fmt: skip
+    quiz = api(live_server.base, "/api/v1/quizzes",
+               {"title": "Kiểm tra 10 phút", "blueprint": BLUEPRINT, "mode": "exam"},
+               token(live_server.base, "co.hoa"))  # fmt: skip
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, live_server.base, "hs.an")
+    page.goto(live_server.base + "/ma-de")
+    page.get_by_test_id("quiz-code").fill(quiz["code"].lower())
+    page.get_by_role("button", name="Vào làm bài").click()
+    page.wait_for_url(re.compile(rf"/lam-bai/{quiz['id']}$"))
+    questions = page.get_by_test_id("quiz-question")
+    questions.first.wait_for()
+    assert questions.count() == 4
+    assert re.fullmatch(r"\d+:\d\d", page.get_by_test_id("timer").inner_text())
+    assert page.locator(".quiz-question .katex").count() > 0  # math typeset
+
+    # answer every question; the single choices' right answer is A (not shuffled here)
+    for index in range(4):
+        card = questions.nth(index)
+        radios = card.locator("input[type=radio]")
+        text = card.locator("input:not([type=radio])")
+        if text.count():
+            text.fill("999")  # a wrong short answer
+        elif radios.count() == 8:  # four statements × Đúng/Sai
+            for statement in range(4):
+                radios.nth(statement * 2).check()  # "Đúng" for all: two of four right
+        else:
+            radios.first.check()
+    state = page.get_by_test_id("save-state")
+    page.wait_for_timeout(300)
+    assert state.inner_text() in ("Đã lưu", "Đang lưu…")
+    page.get_by_text("Đã lưu").wait_for()
+    assert page.locator("[data-testid=question-grid] a.done").count() == 4
+
+    page.reload()  # resume: the same attempt, the answers back
+    questions.first.wait_for()
+    assert page.locator("[data-testid=question-grid] a.done").count() == 4
+    assert questions.first.locator("input[type=radio]").first.is_checked()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("submit").click()
+    score = page.get_by_test_id("score")
+    score.wait_for()
+    # 1 + 1 (single choices) + 0.25 (two statements right) + 0 (short answer) of 4
+    assert "5.63 / 10" in score.inner_text() and "(2.25 / 4)" in score.inner_text()
+    assert page.get_by_test_id("review").count() == 4
+    reviews = page.locator("[data-testid=review]").all_inner_texts()
+    assert all("Lời giải" in text for text in reviews)
+    assert any("Đáp án: A." in text for text in reviews)
+    assert any("Đáp án: a) Đúng b) Sai c) Đúng d) Sai." in text for text in reviews)
+    context.close()
