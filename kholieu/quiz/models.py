@@ -55,6 +55,9 @@ class Question(Timestamped, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Running difficulty from graded attempts, for balancing exam versions later.
+    times_graded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    facility: Mapped[float | None] = mapped_column()
 
 
 class QuestionVersion(Timestamped, Base):

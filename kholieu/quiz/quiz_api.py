@@ -3,13 +3,20 @@ start, autosave, submit and review attempts. Every rule is in ``quizzes.QuizServ
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Query
+from fastapi.responses import Response
+from openpyxl import Workbook
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from kholieu.accounts.authz import SignedInDep, teachers
 from kholieu.accounts.models import User
+from kholieu.quiz import grading
 from kholieu.quiz.models import Attempt
 from kholieu.quiz.quizzes import _aware
 from kholieu.web.deps import ServicesDep, SessionDep
@@ -121,3 +128,74 @@ def check(
     """Practice mode: whether one answer is right, with the key and the explanation."""
     attempt = _mine(services, session, user, attempt_id)
     return services.quizzes.practice_check(session, attempt, body.question_id, body.answer)
+
+
+def results_of(services, session, quiz) -> dict[str, Any]:
+    """Attempts with scores, each student's counted score, and the item analysis."""
+    attempts = services.quizzes.submitted(session, quiz)
+    names = dict(session.execute(select(User.id, User.display_name)).all()) if attempts else {}
+    analysis = services.quizzes.analysis(session, quiz, attempts)
+    counted = services.quizzes.counted(quiz, attempts)
+    return {
+        "attempts": [
+            {"id": a.id, "student": names.get(a.user_id, ""), "user_id": a.user_id,
+             "number": a.number, "code": a.version_code, "score": a.score,
+             "max_score": a.max_score, "score_10": grading.on_ten(a.score or 0, a.max_score),
+             "submitted_at": _aware(a.submitted_at).isoformat()}
+            for a in attempts
+        ],
+        "counted": [{"user_id": u, "student": names.get(u, ""), "score_10": s}
+                    for u, s in counted.items()],
+        "stats": asdict(analysis),
+    }  # fmt: skip
+
+
+@router.get("/quizzes/{quiz_id}/results")
+def results(quiz_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep) -> dict:
+    """For the quiz's teacher: attempts, counted scores, histogram, α and the item table."""
+    quiz = services.quizzes.get(session, quiz_id)
+    services.quizzes.require_owner(quiz, user)
+    data = results_of(services, session, quiz)
+    session.commit()  # attempts past their deadline were submitted
+    return data
+
+
+ITEM_COLUMNS = ["question_id", "type", "answered", "facility", "point_biserial", "upper_lower",
+                "options", "statements", "flags"]  # fmt: skip
+
+
+@router.get("/quizzes/{quiz_id}/report")
+def report(
+    quiz_id: int,
+    user: TeacherDep,
+    services: ServicesDep,
+    session: SessionDep,
+    format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
+) -> Response:
+    """The item table as CSV or XLSX (flags say which items to look at)."""
+    quiz = services.quizzes.get(session, quiz_id)
+    services.quizzes.require_owner(quiz, user)
+    analysis = services.quizzes.analysis(session, quiz, services.quizzes.submitted(session, quiz))
+    rows = [[getattr(i, c) if not isinstance(getattr(i, c), list) else
+             " ".join(str(v) for v in getattr(i, c)) for c in ITEM_COLUMNS]
+            for i in analysis.items]  # fmt: skip
+    name = f"bao-cao-{quiz.id}.{format}"
+    if format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(ITEM_COLUMNS)
+        writer.writerows(rows)
+        data, media = ("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8"
+    else:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Phân tích câu hỏi"
+        sheet.append(ITEM_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type=media, headers=headers)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from kholieu.accounts.models import EDITORS, Role, User
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from kholieu.quiz import assembly, grading
+from kholieu.quiz import assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz.models import Attempt, Question, QuestionVersion, Quiz, QuizMode
 from kholieu.quiz.service import QuestionBank
@@ -284,6 +284,21 @@ class QuizService:
         attempt.results = results
         attempt.score = round(score, 4)
         attempt.submitted_at = at
+        self._running_difficulty(session, results)
+
+    def _running_difficulty(self, session: Session, results: list[dict[str, Any]]) -> None:
+        """Each question keeps its facility over every graded attempt (essays when marked)."""
+        for result in results:
+            if result["pending"]:
+                continue
+            question = session.get(Question, result["id"])
+            if question is None:
+                continue
+            seen = question.times_graded or 0
+            question.facility = round(
+                ((question.facility or 0) * seen + result["share"]) / (seen + 1), 4
+            )
+            question.times_graded = seen + 1
 
     def practice_check(self, session: Session, attempt: Attempt, qid: int, answer: Any) -> dict:
         """Practice mode's instant feedback on one question: right or not, key, explanation."""
@@ -365,3 +380,46 @@ class QuizService:
         mine = (Attempt.quiz_id == quiz.id) & (Attempt.user_id == user.id)
         used = session.scalar(select(func.count(Attempt.id)).where(mine))
         return max(0, quiz.max_attempts - (used or 0))
+
+    # -- teachers' results ---------------------------------------------------------------------
+
+    def submitted(self, session: Session, quiz: Quiz) -> list[Attempt]:
+        """Every submitted attempt (those past their deadline are submitted first)."""
+        attempts = session.scalars(
+            select(Attempt).where(Attempt.quiz_id == quiz.id).order_by(Attempt.id)
+        ).all()
+        for attempt in attempts:
+            self.finish_if_due(session, attempt, quiz)
+        return [a for a in attempts if a.submitted_at is not None]
+
+    def counted(self, quiz: Quiz, attempts: list[Attempt]) -> dict[int, float]:
+        """Each student's score under the quiz's rule: highest, last or average attempt."""
+        by_user: dict[int, list[Attempt]] = {}
+        for attempt in attempts:
+            by_user.setdefault(attempt.user_id, []).append(attempt)
+        rule = {"highest": max, "last": lambda xs: xs[-1],
+                "average": lambda xs: sum(xs) / len(xs)}[quiz.grading]  # fmt: skip
+        return {
+            user: grading.round_score(
+                rule([grading.on_ten(a.score or 0, a.max_score) for a in rows])
+            )
+            for user, rows in by_user.items()
+        }
+
+    def analysis(self, session: Session, quiz: Quiz, attempts: list[Attempt]) -> stats.QuizStats:
+        bodies = self._bodies(session, [i for a in attempts for i in a.items])
+        rows = []
+        for attempt in attempts:
+            items = []
+            for item, result in zip(attempt.items, attempt.results or [], strict=True):
+                body = bodies[item["id"]]
+                items.append({
+                    "id": item["id"], "type": item["type"], "points": item["points"],
+                    "share": result["share"], "statements": result["statements"],
+                    "answer": _original(item, attempt.answers.get(str(item["id"]))),
+                    "options": len(body.get("options") or []),
+                })  # fmt: skip
+            rows.append(
+                {"score": attempt.score or 0, "max_score": attempt.max_score, "items": items}
+            )
+        return stats.analyse(rows)

@@ -117,4 +117,4 @@ def test_demo_is_idempotent(run, services):
 
 def test_migrate_reports_the_revision(run):
     result = run("migrate")
-    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0009"
+    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0010"

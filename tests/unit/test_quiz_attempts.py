@@ -213,3 +213,36 @@ def test_an_exam_marks_its_questions_used(client, services, bank, people):
     with services.sessions() as session:
         used = [q for q in session.query(Question) if services.questions.where_used(session, q.id)]
     assert len(used) == 8 and quiz["questions"] == 8
+
+
+def test_teachers_see_results_item_analysis_and_running_difficulty(
+    client, services, bank, people, make_user, bearer
+):
+    quiz = make_quiz(client, people["teacher"])
+    students = [people["student"], people["other"], bearer(make_user("student"))]
+    for n, headers in enumerate(students):
+        attempt = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=headers).json()
+        answers = right_answers(services, attempt) if n < 2 else {}
+        client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=headers,
+                   json={"answers": answers})  # fmt: skip
+        client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers)
+    results = client.get(f"/api/v1/quizzes/{quiz['id']}/results", headers=people["teacher"])
+    assert results.status_code == 200
+    body = results.json()
+    assert sorted(a["score_10"] for a in body["attempts"]) == [0, 10, 10]
+    assert sum(body["stats"]["histogram"]) == 3 and body["stats"]["histogram"][9] == 2
+    assert len(body["stats"]["items"]) == 8
+    assert all(i["facility"] == pytest.approx(2 / 3, abs=1e-3) for i in body["stats"]["items"])
+    assert body["stats"]["alpha"] == pytest.approx(496 / 504, abs=1e-4)  # worked by hand
+    assert client.get(f"/api/v1/quizzes/{quiz['id']}/results",
+                      headers=people["student"]).status_code == 403  # fmt: skip
+    report = client.get(f"/api/v1/quizzes/{quiz['id']}/report", headers=people["teacher"])
+    lines = report.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("question_id,type,answered,facility") and len(lines) == 9
+    xlsx = client.get(f"/api/v1/quizzes/{quiz['id']}/report", params={"format": "xlsx"},
+                      headers=people["teacher"])  # fmt: skip
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    with services.sessions() as session:
+        graded = [q for q in session.query(Question) if q.times_graded]
+    assert len(graded) == 8 and all(q.times_graded == 3 for q in graded)
+    assert all(q.facility == pytest.approx(2 / 3, abs=1e-3) for q in graded)

@@ -106,7 +106,7 @@ def test_healthz_and_readyz(client):
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "storage", "queue", "search"}
     assert body["checks"]["search"]["outbox_pending"] == 0
-    assert body["checks"]["database"]["revision"] == "0009"
+    assert body["checks"]["database"]["revision"] == "0010"
 
 
 def test_readyz_fails_until_migrations_are_applied(client, services):
@@ -118,7 +118,7 @@ def test_readyz_fails_until_migrations_are_applied(client, services):
     try:
         database = client.get("/readyz").json()["checks"]["database"]
         assert database["ok"] is False
-        assert database["error"] == "schema at None, code expects 0009: run migrate"
+        assert database["error"] == "schema at None, code expects 0010: run migrate"
     finally:
         upgrade(services.engine)
 
