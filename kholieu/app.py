@@ -21,7 +21,7 @@ from kholieu.jobs.runner import BackgroundWork
 from kholieu.quiz import api as quiz_api
 from kholieu.quiz import pages as quiz_pages
 from kholieu.quiz import quiz_api as quizzes_api
-from kholieu.quiz import take_pages
+from kholieu.quiz import take_pages, teacher_pages
 from kholieu.search import api as search_api
 from kholieu.search import pages as search_pages
 from kholieu.services import Services, build_services
@@ -87,6 +87,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         search_api,
         search_pages,
         take_pages,
+        teacher_pages,
     ):
         app.include_router(module.router)
     app.include_router(quizzes_api.router)

@@ -228,7 +228,7 @@ class QuizService:
         if self.finish_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
             raise Conflict("the attempt is submitted; answers can no longer change")
         items = {str(item["id"]): item for item in attempt.items}
-        bodies = self._bodies(session, attempt.items)
+        bodies = self.bodies(session, attempt.items)
         for qid, answer in answers.items():
             item = items.get(str(qid))
             if item is None:
@@ -257,9 +257,9 @@ class QuizService:
         return attempt
 
     def _body(self, session: Session, item: dict[str, Any]) -> dict[str, Any]:
-        return self._bodies(session, [item])[item["id"]]
+        return self.bodies(session, [item])[item["id"]]
 
-    def _bodies(self, session: Session, items: list[dict[str, Any]]) -> dict[int, dict]:
+    def bodies(self, session: Session, items: list[dict[str, Any]]) -> dict[int, dict]:
         """The question versions the items show, in one query."""
         wanted = {item["id"]: item["version"] for item in items}
         rows = session.scalars(
@@ -270,7 +270,7 @@ class QuizService:
     def _grade(self, session: Session, attempt: Attempt, quiz: Quiz, at: datetime) -> None:
         partial = bool(quiz.blueprint.get("partial_multiple"))
         results, score = [], 0.0
-        bodies = self._bodies(session, attempt.items)
+        bodies = self.bodies(session, attempt.items)
         for item in attempt.items:
             body = bodies[item["id"]]
             given = attempt.answers.get(str(item["id"]))
@@ -327,7 +327,7 @@ class QuizService:
     def questions(self, session: Session, attempt: Attempt) -> list[dict[str, Any]]:
         """The questions as the student sees them: text and choices only."""
         shown = []
-        bodies = self._bodies(session, attempt.items)
+        bodies = self.bodies(session, attempt.items)
         for item in attempt.items:
             body = bodies[item["id"]]
             question = {"id": item["id"], "type": item["type"], "stem": body.get("stem", ""),
@@ -365,7 +365,7 @@ class QuizService:
             out["review"] = "later" if quiz.review == "after_close" else "none"
             return out
         items = []
-        bodies = self._bodies(session, attempt.items)
+        bodies = self.bodies(session, attempt.items)
         for item, result in zip(attempt.items, attempt.results or [], strict=True):
             body = bodies[item["id"]]
             items.append({**result, "points": item["points"], "key": item["key"],
@@ -407,7 +407,7 @@ class QuizService:
         }
 
     def analysis(self, session: Session, quiz: Quiz, attempts: list[Attempt]) -> stats.QuizStats:
-        bodies = self._bodies(session, [i for a in attempts for i in a.items])
+        bodies = self.bodies(session, [i for a in attempts for i in a.items])
         rows = []
         for attempt in attempts:
             items = []

@@ -1,0 +1,57 @@
+"""Teachers' quiz pages: create from a preset or a blueprint, share, preview, results."""
+
+from __future__ import annotations
+
+import re
+
+from tests.quiz_bank import fill
+from tests.unit.test_accounts import csrf_from
+from tests.unit.test_editor_pages import sign_in
+
+FULL = {level: 12 for level in ("nhan_biet", "thong_hieu", "van_dung")}
+
+
+def test_a_teacher_creates_a_2025_exam_from_the_preset_and_sees_its_page(
+    client, services, make_user
+):
+    fill(services, "toan", 12, {t: FULL for t in ("single_choice", "true_false_group",
+                                                   "short_answer")})  # fmt: skip
+    sign_in(client, make_user("teacher"))
+    form = client.get("/bai-kiem-tra/moi")
+    assert form.status_code == 200 and "Đề thi tốt nghiệp THPT 2025" in form.text
+    created = client.post("/bai-kiem-tra/moi", data={
+        "csrf_token": csrf_from(form.text), "title": "Thi thử lần 1", "source": "exam_2025",
+        "subject": "toan", "grade": "12", "mode": "exam"}, follow_redirects=False)  # fmt: skip
+    assert created.status_code == 303
+    page = client.get(created.headers["location"])
+    assert page.status_code == 200
+    code = re.search(r'data-testid="quiz-code">(\w+)<', page.text).group(1)
+    assert len(code) == 6 and "/lam-bai/" in page.text
+    assert page.text.count('class="card question"') == 22  # the preview, with keys marked
+    assert 'class="key"' in page.text and "0 bài đã nộp" in page.text
+    assert "Thi thử lần 1" in client.get("/bai-kiem-tra").text
+
+
+def test_errors_in_the_form_are_shown_with_the_field(client, services, make_user):
+    sign_in(client, make_user("teacher"))
+    form = client.get("/bai-kiem-tra/moi")
+    plan = "title: x\nsubject: toan\ngrade: 12\nduration_min: 0\nsections: []\n"
+    bad = client.post(
+        "/bai-kiem-tra/moi",
+        data={
+            "csrf_token": csrf_from(form.text),
+            "source": "yaml",
+            "mode": "exam",
+            "blueprint": plan,
+        },
+    )
+    assert bad.status_code == 422 and "duration_min" in bad.text
+    short = client.post("/bai-kiem-tra/moi", data={
+        "csrf_token": csrf_from(form.text), "source": "cv7991", "subject": "vat-li",
+        "grade": "11", "mode": "practice"})  # fmt: skip
+    assert short.status_code == 422 and "the bank has 0" in short.text
+
+
+def test_students_cannot_open_teachers_pages(client, services, make_user):
+    sign_in(client, make_user("student"))
+    assert client.get("/bai-kiem-tra/moi", headers={"accept": "text/html"}).status_code == 403
