@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kholieu.errors import KholieuError, NotAuthenticated, RateLimited
@@ -62,6 +63,17 @@ async def handle_http_error(request: Request, exc: StarletteHTTPException) -> Re
     return error_response(request, exc.status_code, code, str(exc.detail))
 
 
+async def handle_busy_database(request: Request, exc: SATimeoutError) -> Response:
+    """Every database connection is in use (an overload): 503 with Retry-After, which the
+    quiz page's autosave and API clients retry, instead of a 500."""
+    log.warning("database connections exhausted on %s %s", request.method, request.url.path)
+    response = error_response(
+        request, 503, "database_busy", "the server is busy; try again in a moment"
+    )
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(request, 500, "internal_error", "an unexpected error occurred")
@@ -71,4 +83,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(KholieuError, handle_kholieu_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, handle_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, handle_http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(SATimeoutError, handle_busy_database)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, handle_unexpected)

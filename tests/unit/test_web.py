@@ -217,3 +217,18 @@ def test_every_vietnamese_string_has_an_english_translation():
         catalogue = read_po(fh, locale="en")
     untranslated = sorted(m for m in found if not (catalogue.get(m) and catalogue.get(m).string))
     assert found and untranslated == []
+
+
+def test_an_exhausted_connection_pool_is_a_503_to_retry(app, client):
+    from fastapi import Depends
+    from sqlalchemy.exc import TimeoutError as SATimeoutError
+
+    from kholieu.accounts.authz import anyone
+
+    @app.get("/api/v1/_busy", dependencies=[Depends(anyone)])
+    def busy() -> None:
+        raise SATimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
+    response = client.get("/api/v1/_busy")
+    assert response.status_code == 503 and response.headers["retry-after"] == "1"
+    assert response.json()["error"]["code"] == "database_busy"

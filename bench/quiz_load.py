@@ -1,0 +1,189 @@
+"""Exam-mode load: N simulated students sit the 2025 Toán paper at once against
+`kholieu serve --workers 2` — start, autosave every answer (one PUT per change), submit —
+with a think time between answers. Prints p50/p95 per request type, the request rate, and how
+many saved answers the server lost (it reads every attempt back from the database). Goal:
+500 students, p95 ≤ 100 ms, 0 lost. Exits 0.
+
+    python bench/quiz_load.py [--students 500] [--think 1.0] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+import httpx2 as httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.assemble import question  # noqa: E402
+from kholieu.accounts.models import TokenKind  # noqa: E402
+from kholieu.config import load_settings  # noqa: E402
+from kholieu.db.migrate import upgrade  # noqa: E402
+from kholieu.quiz import blueprint as bp  # noqa: E402
+from kholieu.quiz import dedup  # noqa: E402
+from kholieu.quiz.models import Attempt  # noqa: E402
+from kholieu.quiz.schemas import QuestionIn  # noqa: E402
+from kholieu.services import build_services  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(services, students: int) -> tuple[int, list[str]]:
+    """A Toán 12 bank, an exam from the 2025 preset, and students with API tokens."""
+    rng = random.Random(1)
+    batch = []
+    for n in range(1, 1201):
+        data = question(rng, n) | {"subject": "toan", "grade": 12}
+        model = QuestionIn.model_validate(data)
+        batch.append((model, dedup.signature(model.type.value, model.body())))
+    with services.sessions.begin() as session:
+        services.questions.create_many(session, None, batch)
+        teacher = services.accounts.create_user(session, "gv.tai", "mat-khau-tai", "teacher")
+        quiz = services.quizzes.create(session, teacher, {
+            "title": "Thi thử", "blueprint": bp.exam_2025("toan").model_dump(mode="json"),
+            "mode": "exam", "time_limit_s": 3600})  # fmt: skip
+        quiz_id = quiz.id
+    tokens = []
+    with services.sessions.begin() as session:
+        for n in range(students):
+            user = services.accounts.create_user(session, f"hs{n:04d}", "mat-khau-tai", "student")
+            tokens.append(services.accounts.issue_token(session, user, TokenKind.api))
+    return quiz_id, tokens
+
+
+def serve(data: Path, port: int, database_url: str) -> subprocess.Popen:
+    env = {**os.environ, "KHOLIEU_DATA_DIR": str(data), "KHOLIEU_DATABASE_URL": database_url,
+           "KHOLIEU_IN_PROCESS_WORKERS": "0", "KHOLIEU_CONTENT_PORT": "0",
+           "KHOLIEU_SEARCH_URL": "null://", "KHOLIEU_LOG_FORMAT": "json"}  # fmt: skip
+    log = (data / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kholieu", "serve", "--port", str(port), "--workers", "2"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("kholieu serve did not become ready")
+
+
+def answer_for(question: dict, rng: random.Random):
+    match question["type"]:
+        case "single_choice":
+            return rng.randrange(len(question["options"]))
+        case "true_false_group":
+            return [rng.choice([True, False]) for _ in range(4)]
+    return str(rng.randint(0, 99))
+
+
+async def student(client, base: str, quiz_id: int, token: str, think: float, times, sent):
+    rng = random.Random(token)
+    headers = {"Authorization": f"Bearer {token}"}
+    await asyncio.sleep(rng.uniform(0, think * 5))  # students do not all press start at once
+
+    async def call(kind, method, url, **kw):
+        for _ in range(30):  # as the quiz page does: retry while the server says busy (503)
+            started = time.perf_counter()
+            response = await client.request(method, base + url, headers=headers, **kw)
+            times[kind].append((time.perf_counter() - started) * 1000)
+            if response.status_code != 503:
+                break
+            times["busy (503)"].append(0)
+            await asyncio.sleep(1)
+        response.raise_for_status()
+        return response.json()
+
+    attempt = await call("start", "POST", f"/api/v1/quizzes/{quiz_id}/attempts")
+    mine = {}
+    for q in attempt["questions"]:
+        await asyncio.sleep(rng.expovariate(1 / think) if think else 0)
+        value = answer_for(q, rng)
+        mine[str(q["id"])] = value
+        await call("autosave", "PUT", f"/api/v1/attempts/{attempt['id']}/answers",
+                   json={"answers": {str(q["id"]): value}})  # fmt: skip
+    await call("submit", "POST", f"/api/v1/attempts/{attempt['id']}/submit")
+    sent[attempt["id"]] = mine
+
+
+async def run(base: str, quiz_id: int, tokens: list[str], think: float):
+    times: dict[str, list[float]] = defaultdict(list)
+    sent: dict[int, dict] = {}
+    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(student(client, base, quiz_id, t, think, times, sent) for t in tokens)
+        )
+        elapsed = time.perf_counter() - started
+    return times, sent, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=500)
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between answers")
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="quiz-load-"))
+    database_url = args.database_url or f"sqlite:///{work}/kholieu.db"
+    settings = load_settings(data_dir=work, database_url=database_url, search_url="null://",
+                             log_format="json")  # fmt: skip
+    services = build_services(settings)
+    upgrade(services.engine)
+    quiz_id, tokens = prepare(services, args.students)
+    port = free_port()
+    server = serve(work, port, database_url)
+    try:
+        times, sent, elapsed = asyncio.run(
+            run(f"http://127.0.0.1:{port}", quiz_id, tokens, args.think)
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    lost = 0
+    with services.sessions() as session:
+        for attempt_id, answers in sent.items():
+            stored = session.get(Attempt, attempt_id)
+            lost += sum(1 for k, v in answers.items() if stored.answers.get(k) != v)
+            lost += stored.submitted_at is None
+    backend = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    total = sum(len(v) for v in times.values())
+    print(f"machine: {os.cpu_count()} cores; {backend}; {len(sent)} of {args.students} students "
+          f"finished; {total:,} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s), mean think "
+          f"{args.think} s")  # fmt: skip
+    for kind in ("start", "autosave", "submit"):
+        values = times[kind]
+        p95 = statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+        print(f"  {kind:<9} n={len(values):>6}  p50 {statistics.median(values):7.1f} ms  "
+              f"p95 {p95:7.1f} ms  max {max(values):7.1f} ms")  # fmt: skip
+    print(f"  busy (503, retried): {len(times['busy (503)'])}")
+    print(f"answers lost: {lost}  (server log: {work / 'serve.log'})")
+    services.close()
+
+
+if __name__ == "__main__":
+    main()
