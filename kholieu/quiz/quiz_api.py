@@ -130,6 +130,22 @@ def check(
     return services.quizzes.practice_check(session, attempt, body.question_id, body.answer)
 
 
+class EssayMark(BaseModel):
+    question_id: int
+    points: float = Field(ge=0)
+
+
+@router.post("/attempts/{attempt_id}/grade")
+def grade_essay(
+    attempt_id: int, body: EssayMark, user: TeacherDep, services: ServicesDep, session: SessionDep
+) -> dict[str, Any]:
+    """The quiz's teacher marks an essay; the attempt's score includes it from then on."""
+    attempt = services.quizzes.grade_essay(session, user, attempt_id, body.question_id, body.points)
+    session.commit()
+    return {"score": attempt.score, "max_score": attempt.max_score,
+            "pending": any(r["pending"] for r in attempt.results or [])}  # fmt: skip
+
+
 def results_of(services, session, quiz) -> dict[str, Any]:
     """Attempts with scores, each student's counted score, and the item analysis."""
     attempts = services.quizzes.submitted(session, quiz)

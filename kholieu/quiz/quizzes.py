@@ -383,6 +383,32 @@ class QuizService:
 
     # -- teachers' results ---------------------------------------------------------------------
 
+    def grade_essay(
+        self, session: Session, teacher: User, attempt_id: int, question_id: int, points: float
+    ) -> Attempt:
+        """The teacher's mark for an essay, which the attempt's score then includes."""
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None:
+            raise NotFound(f"no attempt {attempt_id}")
+        self.require_owner(self.get(session, attempt.quiz_id), teacher)
+        if attempt.submitted_at is None:
+            raise Conflict("the attempt is not submitted yet")
+        # copies: a JSON column changed in place would not be saved
+        pairs = [(i, dict(r)) for i, r in zip(attempt.items, attempt.results or [], strict=True)]
+        found = next(((i, r) for i, r in pairs if i["id"] == question_id), None)
+        if found is None or found[0]["type"] != "essay":
+            raise ValidationFailed(f"question_id: {question_id} is not an essay of this attempt",
+                                   details={"field": "question_id"})  # fmt: skip
+        item, result = found
+        if not 0 <= points <= item["points"]:
+            raise ValidationFailed(f"points: between 0 and {item['points']}",
+                                   details={"field": "points"})  # fmt: skip
+        result |= {"share": round(points / item["points"], 4), "earned": points, "pending": False}
+        attempt.results = [r for _, r in pairs]
+        attempt.score = round(sum(r["earned"] for r in attempt.results), 4)
+        self._running_difficulty(session, [result])
+        return attempt
+
     def submitted(self, session: Session, quiz: Quiz) -> list[Attempt]:
         """Every submitted attempt (those past their deadline are submitted first)."""
         attempts = session.scalars(

@@ -246,3 +246,35 @@ def test_teachers_see_results_item_analysis_and_running_difficulty(
         graded = [q for q in session.query(Question) if q.times_graded]
     assert len(graded) == 8 and all(q.times_graded == 3 for q in graded)
     assert all(q.facility == pytest.approx(2 / 3, abs=1e-3) for q in graded)
+
+
+def test_essays_wait_for_the_teachers_mark(client, services, people, make_user, bearer):
+    fill(services, "ngu-van", 9, {"essay": {"van_dung": 2}, "single_choice": {"nhan_biet": 2}})
+    blueprint = {"title": "Văn", "subject": "ngu-van", "grade": 9, "duration_min": 45,
+                 "sections": [{"title": "I", "type": "single_choice", "points_each": 2,
+                               "rows": [{"counts": {"nhan_biet": 1}}]},
+                              {"title": "II", "type": "essay", "points_each": 8,
+                               "rows": [{"counts": {"van_dung": 1}}]}]}  # fmt: skip
+    quiz = make_quiz(client, people["teacher"], blueprint=blueprint)
+    attempt = client.post(
+        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
+    ).json()
+    essay = next(q for q in attempt["questions"] if q["type"] == "essay")
+    client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=people["student"],
+               json={"answers": {str(essay["id"]): "Bài văn của em…"}})  # fmt: skip
+    result = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=people["student"])
+    assert result.json()["pending"] is True and result.json()["score"] == 0
+    url = f"/api/v1/attempts/{attempt['id']}/grade"
+    too_many = client.post(
+        url, headers=people["teacher"], json={"question_id": essay["id"], "points": 9}
+    )
+    assert too_many.status_code == 422 and "points" in too_many.text
+    other_teacher = bearer(make_user("teacher"))
+    other = client.post(url, headers=other_teacher, json={"question_id": essay["id"], "points": 6})
+    assert other.status_code == 403
+    marked = client.post(
+        url, headers=people["teacher"], json={"question_id": essay["id"], "points": 6.5}
+    )
+    assert marked.json() == {"score": 6.5, "max_score": 10, "pending": False}
+    review = client.get(f"/api/v1/attempts/{attempt['id']}", headers=people["student"]).json()
+    assert review["score_10"] == 6.5 and review["pending"] is False
