@@ -16,6 +16,8 @@ from kholieu.errors import KholieuError
 if TYPE_CHECKING:
     from kholieu.services import Services
 
+JsonFlag = Annotated[bool, typer.Option("--json", help="In JSON / print one JSON object")]
+
 app = typer.Typer(
     help="Kho Học Liệu — kho học liệu số dùng chung / an open learning-content repository.",
     no_args_is_help=True,
@@ -146,9 +148,7 @@ def users_create(
 @content_app.command("import")
 def content_import(
     manifest: Annotated[Path, typer.Argument(help="Tệp JSONL / manifest, one item a line")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In JSON / print one JSON object")
-    ] = False,
+    as_json: JsonFlag = False,
     wait: Annotated[
         bool, typer.Option("--wait", help="Chờ xử lý xong / wait for processing jobs")
     ] = False,
@@ -179,9 +179,7 @@ def content_import(
 @content_app.command("show")
 def content_show(
     item_id: Annotated[int, typer.Argument(help="Mã học liệu / item id")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In JSON / print one JSON object")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Xem học liệu / show an item: metadata, status, file and processing state."""
     from kholieu.content.views import describe
@@ -200,9 +198,7 @@ def content_show(
 @questions_app.command("import")
 def questions_import(
     paths: Annotated[list[Path], typer.Argument(help="Tệp câu hỏi / question files")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In JSON / print one JSON object")
-    ] = False,
+    as_json: JsonFlag = False,
     subject: Annotated[str | None, typer.Option(help="Môn mặc định / default subject")] = None,
     grade: Annotated[int | None, typer.Option(help="Lớp mặc định / default grade")] = None,
     topic: Annotated[str | None, typer.Option(help="Chủ đề mặc định / default topic")] = None,
@@ -319,9 +315,7 @@ def quiz_assemble(
     different: Annotated[
         bool, typer.Option("--different", help="Mỗi mã đề bốc câu riêng / a draw per version")
     ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In JSON / print one JSON object")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Bốc đề và in / draw the questions and write the papers: per version a PDF and a Word
     file, the answer keys (CSV, XLSX, PDF), the answer sheet and assembly.json.
@@ -366,9 +360,7 @@ def quiz_assemble(
 def quiz_score(
     folder: Annotated[Path, typer.Argument(help="Thư mục đề (assembly.json) / papers folder")],
     answers: Annotated[Path, typer.Argument(help="student,ma_de,1,2,… (CSV)")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In JSON / print one JSON object")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Chấm bài quét / score a class from scanned answers (CSV: student, ma_de, 1, 2, …).
 
@@ -409,7 +401,7 @@ def _catch_up(services: Services) -> None:
 
 @app.command()
 def search(
-    text: Annotated[str, typer.Argument(help="Từ khoá / what to look for")],
+    text: Annotated[str, typer.Argument(help="Từ khoá / what to look for", metavar="QUERY")],
     index: Annotated[str, typer.Option(help="content | questions")] = "content",
     subject: Annotated[str | None, typer.Option(help="Môn / subject")] = None,
     grade: Annotated[int | None, typer.Option(help="Lớp / grade")] = None,
@@ -419,9 +411,7 @@ def search(
     sort: Annotated[str, typer.Option(help="relevance | newest | popular")] = "relevance",
     limit: Annotated[int, typer.Option(help="Số kết quả / results per page")] = 10,
     page: Annotated[int, typer.Option(help="Trang / page")] = 1,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In JSON / print one JSON object")
-    ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Tìm kiếm / search content or questions as an editor sees them (drafts included)."""
     from kholieu.errors import ValidationFailed

@@ -102,6 +102,14 @@ def keys_pdf(blueprint: Blueprint, versions: list[Version]) -> bytes:
     return bytes(pdf.output())
 
 
+def _part(pdf: FPDF, title: str, size: int) -> float:
+    """A part's heading; returns where its bubbles start."""
+    pdf.set_font("Serif", "B", 11)
+    pdf.cell(0, 18, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "", size)
+    return pdf.get_y()
+
+
 def answer_sheet_pdf(blueprint: Blueprint) -> bytes:
     """The 2025 answer sheet's layout: PHẦN I one row of A–D a question, PHẦN II Đúng/Sai for
     a–d, PHẦN III four columns of −, the comma and 0–9 to write a short answer."""
@@ -119,22 +127,17 @@ def answer_sheet_pdf(blueprint: Blueprint) -> bytes:
             counts[part] += section.count
     r = 5.0  # bubble radius, pt
     if counts["I"]:
-        pdf.set_font("Serif", "B", 11)
-        pdf.cell(0, 18, "PHẦN I", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Serif", "", 9)
+        top = _part(pdf, "PHẦN I", 9)
         for n in range(counts["I"]):
             col, row = divmod(n, 10)
-            x, y = 40 + col * 130, pdf.get_y() + row * 14
+            x, y = 40 + col * 130, top + row * 14
             pdf.text(x, y + 3, f"{n + 1:>2}")
             for k in range(4):
                 pdf.circle(x + 25 + k * 22, y, r)
                 pdf.text(x + 23 + k * 22, y + 3, option_letter(k))
-        pdf.set_y(pdf.get_y() + min(10, counts["I"]) * 14 + 6)
+        pdf.set_y(top + min(10, counts["I"]) * 14 + 6)
     if counts["II"]:
-        pdf.set_font("Serif", "B", 11)
-        pdf.cell(0, 18, "PHẦN II", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Serif", "", 9)
-        top = pdf.get_y()
+        top = _part(pdf, "PHẦN II", 9)
         for n in range(counts["II"]):
             x = 40 + n * 130
             pdf.text(x, top + 3, f"Câu {n + 1}   Đúng  Sai")
@@ -145,10 +148,7 @@ def answer_sheet_pdf(blueprint: Blueprint) -> bytes:
                 pdf.circle(x + 72, y, r)
         pdf.set_y(top + 80)
     if counts["III"]:
-        pdf.set_font("Serif", "B", 11)
-        pdf.cell(0, 18, "PHẦN III", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Serif", "", 8)
-        top = pdf.get_y()
+        top = _part(pdf, "PHẦN III", 8)
         for n in range(counts["III"]):
             x = 40 + n * 85
             pdf.text(x, top + 3, f"Câu {n + 1}")
