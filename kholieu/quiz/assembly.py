@@ -211,18 +211,53 @@ def assemble(
     same_questions: bool = True,
 ) -> list[Version]:
     """``versions`` exam versions (default: the blueprint's), all from one draw or each from
-    its own; the same seed gives the same versions."""
+    its own; the same seed gives the same versions. Versions with their own draws are
+    balanced on difficulty once questions have statistics (``balanced_draw``)."""
     codes = blueprint.version_codes(versions)
     if same_questions:
         drawn = draw(session, blueprint, seed)
         return [make_version(code, blueprint, drawn, random.Random(f"{seed}:{code}"))
                 for code in codes]  # fmt: skip
+    target = _bank_facility(session, blueprint)
     return [
         make_version(
-            code, blueprint, draw(session, blueprint, seed + i), random.Random(f"{seed}:{code}")
+            code, blueprint, balanced_draw(session, blueprint, seed + i, target),
+            random.Random(f"{seed}:{code}"),
         )
         for i, code in enumerate(codes)
-    ]
+    ]  # fmt: skip
+
+
+BALANCE_TRIES = 8
+
+
+def mean_facility(drawn: list[list[Question]]) -> float | None:
+    known = [q.facility for section in drawn for q in section if q.facility is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _bank_facility(session: Session, blueprint: Blueprint) -> float | None:
+    pools = [q for section in blueprint.sections for q in _candidates(session, blueprint, section)]
+    known = [q.facility for q in pools if q.facility is not None]
+    return sum(known) / len(known) if known else None
+
+
+def balanced_draw(
+    session: Session, blueprint: Blueprint, seed: int, target: float | None
+) -> list[list[Question]]:
+    """Of a few draws (the same seeds every time), the one whose questions' mean facility is
+    closest to the bank's, so that no version is easier than another. Without statistics,
+    the first draw."""
+    best = draw(session, blueprint, seed)
+    if target is None:
+        return best
+    gap = abs((mean_facility(best) or target) - target)
+    for k in range(1, BALANCE_TRIES):
+        other = draw(session, blueprint, seed + 10_007 * k)
+        other_gap = abs((mean_facility(other) or target) - target)
+        if other_gap < gap:
+            best, gap = other, other_gap
+    return best
 
 
 def option_letter(index: int) -> str:

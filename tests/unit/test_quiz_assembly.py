@@ -165,3 +165,25 @@ def test_yaml_files_load_and_syntax_errors_give_the_line(tmp_path):
     bad.write_text("title: x\nsections: [\n  - a\n")
     with pytest.raises(ValidationFailed, match="line"):
         bp.load(bad)
+
+
+def test_versions_with_their_own_draws_are_balanced_on_difficulty(services):
+    from sqlalchemy import update
+
+    from kholieu.quiz.assembly import draw, mean_facility
+
+    plan = bp.parse({"title": "T", "subject": "toan", "grade": 11, "duration_min": 15,
+                     "sections": [{"title": "I", "type": "single_choice", "points_each": 1,
+                                   "rows": [{"counts": {"nhan_biet": 6}}]}]})  # fmt: skip
+    ids = fill(services, "toan", 11, {"single_choice": {"nhan_biet": 60}})
+    with services.sessions.begin() as session:  # half the bank easy, half hard
+        session.execute(update(Question).where(Question.id.in_(ids[::2])).values(facility=0.9))
+        session.execute(update(Question).where(Question.id.in_(ids[1::2])).values(facility=0.2))
+    with services.sessions() as session:
+        plain = [mean_facility(draw(session, plan, 100 + i)) for i in range(12)]
+        versions = assemble(session, plan, seed=100, versions=12, same_questions=False)
+        chosen = {q.id: q.facility for q in session.query(Question)}
+    balanced = [sum(chosen[i.question_id] for i in v.items) / 6 for v in versions]
+    spread = lambda xs: max(xs) - min(xs)  # noqa: E731
+    assert spread(balanced) < spread(plain)
+    assert all(abs(m - 0.55) <= 0.12 for m in balanced)
