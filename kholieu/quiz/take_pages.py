@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kholieu.accounts.authz import SignedInDep
 from kholieu.errors import NotFound
+from kholieu.web import csrf
 from kholieu.web.deps import ServicesDep, SessionDep
 from kholieu.web.templating import render
 
@@ -29,7 +30,7 @@ def code_form(request: Request, user: SignedInDep) -> Response:
     return render(request, "quiz/code.html", {"error": None})
 
 
-@router.post("/ma-de")
+@router.post("/ma-de", dependencies=[Depends(csrf.require_form_token)])
 def code_go(
     request: Request,
     user: SignedInDep,

@@ -4,19 +4,27 @@ the results with the score histogram and the item table."""
 
 from __future__ import annotations
 
+import io
+import tempfile
+import zipfile
+from pathlib import Path
 from typing import Annotated
 
 import yaml
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from kholieu.curriculum import SUBJECTS
 from kholieu.errors import ValidationFailed
+from kholieu.quiz import answer_sheets, paper_set, papers
 from kholieu.quiz import blueprint as blueprints
+from kholieu.quiz.assembly import Item, Version
+from kholieu.quiz.exporter import image_reader
 from kholieu.quiz.models import Quiz
 from kholieu.quiz.pages import TeacherDep, safe
 from kholieu.quiz.quiz_api import results_of
+from kholieu.web import csrf
 from kholieu.web.deps import ServicesDep, SessionDep
 from kholieu.web.templating import render
 
@@ -43,7 +51,7 @@ def new_quiz(request: Request, user: TeacherDep) -> Response:
     return _form(request)
 
 
-@router.post("/moi")
+@router.post("/moi", dependencies=[Depends(csrf.require_form_token)])
 def create_quiz(
     request: Request,
     user: TeacherDep,
@@ -78,6 +86,70 @@ def create_quiz(
         return _form(request, exc.message, values, status=422)
     session.commit()
     return RedirectResponse(f"/bai-kiem-tra/{quiz.id}", status_code=303)
+
+
+def _versions(quiz: Quiz) -> list[Version]:
+    """An exam quiz's stored versions as the assembler made them, section by section."""
+    plan = blueprints.Blueprint.model_validate(quiz.blueprint)
+    versions = []
+    for stored in quiz.versions:
+        items = iter(
+            Item(i["id"], i["version"], i["type"], i["points"],
+                 tuple(i["order"]) if i["order"] else None, i["key"])
+            for i in stored["items"]
+        )  # fmt: skip
+        sections = [[next(items) for _ in range(section.count)] for section in plan.sections]
+        versions.append(Version(stored["code"], sections))
+    return versions
+
+
+def _owned_exam(services, session, quiz_id: int, user) -> Quiz:
+    quiz = services.quizzes.get(session, quiz_id)
+    services.quizzes.require_owner(quiz, user)
+    if not quiz.versions:
+        raise ValidationFailed("a practice quiz draws per attempt: it has no printed versions")
+    return quiz
+
+
+@router.get("/{quiz_id}/de.zip")
+def papers_zip(quiz_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep):
+    """The printed set of an exam quiz's versions: papers (PDF, Word), keys, answer sheet."""
+    quiz = _owned_exam(services, session, quiz_id, user)
+    plan = blueprints.Blueprint.model_validate(quiz.blueprint)
+    versions = _versions(quiz)
+    bodies = services.quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w") as archive:
+        files = paper_set.write(Path(folder), plan, versions, bodies, seed=quiz.seed,
+                                header=papers.Header(exam=quiz.title),
+                                read_image=image_reader(services.store))  # fmt: skip
+        for path in files:
+            archive.write(path, path.name)
+    headers = {"Content-Disposition": f'attachment; filename="de-{quiz.id}.zip"'}
+    return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
+
+
+@router.post("/{quiz_id}/cham", dependencies=[Depends(csrf.require_form_token)])
+async def score_scans(
+    request: Request, quiz_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep,
+    file: Annotated[UploadFile, File()],
+) -> Response:  # fmt: skip
+    """Scanned answers of a class (CSV: student, ma_de, 1, 2, …) scored against the keys."""
+    quiz = _owned_exam(services, session, quiz_id, user)
+    data = await file.read(5 * 2**20 + 1)
+    if len(data) > 5 * 2**20:
+        raise ValidationFailed("file: larger than 5 MiB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("file: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+    versions = _versions(quiz)
+    bodies = services.quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
+    plan = blueprints.Blueprint.model_validate(quiz.blueprint)
+    report = answer_sheets.score_class(
+        answer_sheets.record(plan, versions, bodies, quiz.seed), text
+    )
+    return render(request, "quiz/scanned.html", {"quiz": quiz, "report": report})
 
 
 @router.get("/{quiz_id}")

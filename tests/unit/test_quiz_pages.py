@@ -55,3 +55,53 @@ def test_errors_in_the_form_are_shown_with_the_field(client, services, make_user
 def test_students_cannot_open_teachers_pages(client, services, make_user):
     sign_in(client, make_user("student"))
     assert client.get("/bai-kiem-tra/moi", headers={"accept": "text/html"}).status_code == 403
+
+
+def test_forms_without_the_csrf_token_are_refused(client, services, make_user):
+    sign_in(client, make_user("teacher"))
+    forged = client.post("/bai-kiem-tra/moi", data={"source": "exam_2025", "subject": "toan"})
+    assert forged.status_code == 403
+    assert client.post("/ma-de", data={"code": "ABCDEF"}).status_code == 403
+
+
+def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services, make_user):
+    import csv
+    import io
+    import zipfile
+
+    from kholieu.quiz.models import Quiz
+
+    fill(services, "toan", 12, {t: FULL for t in ("single_choice", "true_false_group",
+                                                   "short_answer")})  # fmt: skip
+    sign_in(client, make_user("teacher"))
+    form = client.get("/bai-kiem-tra/moi")
+    created = client.post("/bai-kiem-tra/moi", data={
+        "csrf_token": csrf_from(form.text), "source": "exam_2025", "subject": "toan",
+        "grade": "12", "mode": "exam"}, follow_redirects=False)  # fmt: skip
+    page_url = created.headers["location"]
+    page = client.get(page_url)
+    zipped = client.get(page_url + "/de.zip")
+    assert zipped.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(zipped.content)).namelist()
+    assert "de-101.pdf" in names and "de-101.docx" in names and "dap-an.xlsx" in names
+    with services.sessions() as session:
+        quiz = session.query(Quiz).one()
+        items = quiz.versions[0]["items"]
+    sheet = io.StringIO()
+    writer = csv.writer(sheet)
+    writer.writerow(["student", "ma_de", *range(1, 23)])
+    row = ["An", "101"]
+    for item in items:
+        key = item["key"]
+        row.append("ABCD"[key] if item["type"] == "single_choice" else
+                   "".join("Đ" if v else "S" for v in key) if item["type"] == "true_false_group"
+                   else key)  # fmt: skip
+    writer.writerow(row)
+    writer.writerow(["Bình", "999"])
+    upload = {"file": ("lop.csv", sheet.getvalue().encode(), "text/csv")}
+    scored = client.post(
+        page_url + "/cham", data={"csrf_token": csrf_from(page.text)}, files=upload
+    )
+    assert scored.status_code == 200
+    assert "<td>An</td><td>101</td><td>10.0</td>" in scored.text
+    assert "Dòng 3: ma_de &#39;999&#39; is not one of 101" in scored.text
