@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from kholieu.accounts.authz import SignedInDep, teachers
 from kholieu.accounts.models import User
-from kholieu.quiz import grading
+from kholieu.quiz import assembly, grading
+from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz.models import Attempt
 from kholieu.quiz.quizzes import _aware
 from kholieu.web.deps import ServicesDep, SessionDep
@@ -215,3 +216,34 @@ def report(
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(data, media_type=media, headers=headers)
+
+
+@router.get("/blueprints/presets")
+def preset(
+    user: TeacherDep,
+    kind: Annotated[str, Query(pattern="^(exam_2025|cv7991)$")],
+    subject: str = "toan",
+    grade: Annotated[int, Query(ge=1, le=12)] = 12,
+) -> dict[str, Any]:
+    """A preset blueprint to start editing from."""
+    plan = blueprints.exam_2025(subject, grade) if kind == "exam_2025" else \
+        blueprints.periodic_7991(subject, grade)  # fmt: skip
+    return plan.model_dump(mode="json")
+
+
+@router.post("/blueprints/check")
+def check_blueprint(
+    user: TeacherDep, session: SessionDep, data: Annotated[dict, Body()]
+) -> dict[str, Any]:
+    """Totals of a blueprint and every cell the bank cannot fill (by how many questions);
+    422 naming the field when the blueprint itself is wrong."""
+    plan = blueprints.parse(data)
+    shortages = []
+    try:
+        assembly.draw(session, plan, seed=0)
+    except assembly.AssemblyFailed as failed:
+        shortages = failed.details["shortages"]
+    return {
+        "questions": sum(s.count for s in plan.sections), "max_points": plan.max_points,
+        "points_by_level": blueprints.points_by_level(plan), "shortages": shortages,
+    }  # fmt: skip

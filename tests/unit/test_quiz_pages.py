@@ -105,3 +105,25 @@ def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services
     assert scored.status_code == 200
     assert "<td>An</td><td>101</td><td>10.0</td>" in scored.text
     assert "Dòng 3: ma_de &#39;999&#39; is not one of 101" in scored.text
+
+
+def test_the_blueprint_check_gives_totals_and_the_cells_short(client, services, make_user, bearer):
+    fill(services, "hoa-hoc", 11, {"single_choice": {"nhan_biet": 3}})
+    teacher = bearer(make_user("teacher"))
+    wanted = {"kind": "exam_2025", "subject": "hoa-hoc", "grade": 11}
+    preset = client.get("/api/v1/blueprints/presets", headers=teacher, params=wanted)
+    assert preset.status_code == 200 and len(preset.json()["sections"]) == 3
+    checked = client.post("/api/v1/blueprints/check", headers=teacher, json=preset.json()).json()
+    assert checked["questions"] == 28 and checked["max_points"] == 10
+    # 18 + 4 + 6 questions spread 40 / 30 / 30 by count, then weighed by their points
+    assert checked["points_by_level"] == {"nhan_biet": 4.25, "thong_hieu": 3.0, "van_dung": 2.75}
+    first = checked["shortages"][0]
+    assert first["needed"] == 7 and first["found"] == 3 and "missing 4" in first["message"]
+    small = {**preset.json(), "sections": [{**preset.json()["sections"][0],
+                                            "rows": [{"counts": {"nhan_biet": 3}}]}]}  # fmt: skip
+    assert (
+        client.post("/api/v1/blueprints/check", headers=teacher, json=small).json()["shortages"]
+        == []
+    )
+    bad = client.post("/api/v1/blueprints/check", headers=teacher, json={**small, "grade": 0})
+    assert bad.status_code == 422 and "grade" in bad.text
