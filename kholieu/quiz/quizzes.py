@@ -25,7 +25,14 @@ from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.quiz import assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
-from kholieu.quiz.models import Attempt, Question, QuestionVersion, Quiz, QuizMode
+from kholieu.quiz.models import (
+    Attempt,
+    Question,
+    QuestionUse,
+    QuestionVersion,
+    Quiz,
+    QuizMode,
+)
 from kholieu.quiz.service import QuestionBank
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
@@ -139,9 +146,9 @@ class QuizService:
         session.add(quiz)
         session.flush()
         if mode == QuizMode.exam:
-            for item in quiz.versions[0]["items"]:
-                question = session.get(Question, item["id"])
-                self.bank.mark_used(session, question, "quiz", f"quiz:{quiz.id}", quiz.title)
+            ids = {item["id"] for v in quiz.versions for item in v["items"]}
+            questions = session.scalars(select(Question).where(Question.id.in_(ids))).all()
+            self._mark_used(session, quiz, list(questions))
         return quiz
 
     def _new_code(self, session: Session) -> str:
@@ -214,7 +221,19 @@ class QuizService:
         except assembly.AssemblyFailed:
             drawn = assembly.draw(session, plan, seed)
         version = assembly.make_version("", plan, drawn, random.Random(seed))
+        self._mark_used(session, quiz, [q for section in drawn for q in section])
         return "", [item_dict(i) for i in version.items]
+
+    def _mark_used(self, session: Session, quiz: Quiz, questions: list[Question]) -> None:
+        """Record the quiz where each question is used (once), so that editing one of them
+        later makes a new version and attempts keep showing the one they had."""
+        ref = f"quiz:{quiz.id}"
+        known = set(session.scalars(
+            select(QuestionUse.question_id).where(QuestionUse.ref == ref)
+        ))  # fmt: skip
+        for question in questions:
+            if question.id not in known:
+                self.bank.mark_used(session, question, "quiz", ref, quiz.title)
 
     def attempt_for(self, session: Session, user: User, attempt_id: int) -> Attempt:
         attempt = session.get(Attempt, attempt_id)

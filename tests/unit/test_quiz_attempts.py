@@ -10,6 +10,8 @@ from sqlalchemy import update
 
 from kholieu.db.base import utcnow
 from kholieu.quiz.models import Attempt, Question
+from kholieu.quiz.schemas import QuestionIn
+from kholieu.quiz.service import as_native
 from tests.quiz_bank import fill
 
 SMALL = {
@@ -278,3 +280,18 @@ def test_essays_wait_for_the_teachers_mark(client, services, people, make_user, 
     assert marked.json() == {"score": 6.5, "max_score": 10, "pending": False}
     review = client.get(f"/api/v1/attempts/{attempt['id']}", headers=people["student"]).json()
     assert review["score_10"] == 6.5 and review["pending"] is False
+
+
+def test_a_practice_attempt_keeps_the_question_version_it_showed(client, services, bank, people):
+    quiz = make_quiz(client, people["teacher"], mode="practice")
+    attempt = client.post(
+        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
+    ).json()
+    shown = attempt["questions"][0]
+    with services.sessions.begin() as session:
+        question = session.get(Question, shown["id"])
+        assert services.questions.where_used(session, question.id)  # marked when drawn
+        data = QuestionIn.model_validate({**as_native(question), "stem": "Đề đã sửa"})
+        services.questions.update(session, None, question.id, data)
+    again = client.get(f"/api/v1/attempts/{attempt['id']}", headers=people["student"]).json()
+    assert again["questions"][0]["stem"] == shown["stem"] != "Đề đã sửa"
