@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import AuthToken, Role, TokenKind, User
 from kholieu.config import Settings
-from kholieu.db.base import utcnow
+from kholieu.db.base import aware, utcnow
 from kholieu.errors import Conflict, ValidationFailed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -99,10 +99,7 @@ class AccountService:
         if row is None:
             return None
         auth, user = row
-        expires = auth.expires_at
-        if expires.tzinfo is None:  # SQLite returns naive datetimes
-            expires = expires.replace(tzinfo=utcnow().tzinfo)
-        if expires < utcnow() or not user.is_active:
+        if aware(auth.expires_at) < utcnow() or not user.is_active:
             return None
         return user
 

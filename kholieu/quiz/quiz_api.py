@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from kholieu.accounts.authz import SignedInDep, teachers
 from kholieu.accounts.models import User
+from kholieu.db.base import aware
 from kholieu.quiz import assembly, grading
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz.models import Attempt
-from kholieu.quiz.quizzes import _aware
 from kholieu.web.deps import ServicesDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["quizzes"])
@@ -40,8 +40,8 @@ def quiz_summary(quiz) -> dict[str, Any]:
         "id": quiz.id, "title": quiz.title, "mode": quiz.mode, "code": quiz.code,
         "time_limit_s": quiz.time_limit_s, "max_attempts": quiz.max_attempts,
         "grading": quiz.grading, "review": quiz.review,
-        "opens_at": _aware(quiz.opens_at).isoformat() if quiz.opens_at else None,
-        "closes_at": _aware(quiz.closes_at).isoformat() if quiz.closes_at else None,
+        "opens_at": aware(quiz.opens_at).isoformat() if quiz.opens_at else None,
+        "closes_at": aware(quiz.closes_at).isoformat() if quiz.closes_at else None,
         "versions": [v["code"] for v in quiz.versions],
         "questions": len(quiz.versions[0]["items"]) if quiz.versions else None,
     }  # fmt: skip
@@ -158,7 +158,7 @@ def results_of(services, session, quiz) -> dict[str, Any]:
             {"id": a.id, "student": names.get(a.user_id, ""), "user_id": a.user_id,
              "number": a.number, "code": a.version_code, "score": a.score,
              "max_score": a.max_score, "score_10": grading.on_ten(a.score or 0, a.max_score),
-             "submitted_at": _aware(a.submitted_at).isoformat()}
+             "submitted_at": aware(a.submitted_at).isoformat()}
             for a in attempts
         ],
         "counted": [{"user_id": u, "student": names.get(u, ""), "score_10": s}

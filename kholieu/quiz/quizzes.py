@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import EDITORS, Role, User
-from kholieu.db.base import utcnow
+from kholieu.db.base import aware, utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.quiz import assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
@@ -36,11 +36,6 @@ from kholieu.quiz.models import (
 from kholieu.quiz.service import QuestionBank
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes for timezone columns; they are UTC."""
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def item_dict(item: assembly.Item) -> dict[str, Any]:
@@ -178,9 +173,9 @@ class QuizService:
     def start(self, session: Session, user: User, quiz: Quiz) -> Attempt:
         """Resume the open attempt, or begin a new one if the rules allow."""
         now = utcnow()
-        if quiz.opens_at and now < _aware(quiz.opens_at):
-            raise Conflict(f"the quiz opens at {_aware(quiz.opens_at).isoformat()}")
-        if quiz.closes_at and now >= _aware(quiz.closes_at):
+        if quiz.opens_at and now < aware(quiz.opens_at):
+            raise Conflict(f"the quiz opens at {aware(quiz.opens_at).isoformat()}")
+        if quiz.closes_at and now >= aware(quiz.closes_at):
             raise Conflict("the quiz is closed")
         mine = session.scalars(
             select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
@@ -198,7 +193,7 @@ class QuizService:
         if quiz.time_limit_s:
             deadline = now + timedelta(seconds=quiz.time_limit_s)
             if quiz.closes_at:
-                deadline = min(deadline, _aware(quiz.closes_at))
+                deadline = min(deadline, aware(quiz.closes_at))
         attempt = Attempt(
             quiz_id=quiz.id, user_id=user.id, number=number, version_code=code, items=items,
             answers={}, deadline=deadline, max_score=round(sum(i["points"] for i in items), 4),
@@ -263,9 +258,9 @@ class QuizService:
         if (
             attempt.submitted_at is None
             and attempt.deadline
-            and utcnow() >= _aware(attempt.deadline)
+            and utcnow() >= aware(attempt.deadline)
         ):
-            self._grade(session, attempt, quiz, at=_aware(attempt.deadline))
+            self._grade(session, attempt, quiz, at=aware(attempt.deadline))
             return True
         return False
 
@@ -340,7 +335,7 @@ class QuizService:
         if attempt.submitted_at is None or quiz.review == "never":
             return False
         if quiz.review == "after_close":
-            return quiz.closes_at is not None and utcnow() >= _aware(quiz.closes_at)
+            return quiz.closes_at is not None and utcnow() >= aware(quiz.closes_at)
         return True
 
     def questions(self, session: Session, attempt: Attempt) -> list[dict[str, Any]]:
@@ -365,7 +360,7 @@ class QuizService:
         data: dict[str, Any] = {
             "id": attempt.id, "quiz_id": quiz.id, "title": quiz.title, "mode": quiz.mode,
             "number": attempt.number, "code": attempt.version_code,
-            "deadline": _aware(attempt.deadline).isoformat() if attempt.deadline else None,
+            "deadline": aware(attempt.deadline).isoformat() if attempt.deadline else None,
             "now": utcnow().isoformat(), "questions": self.questions(session, attempt),
             "answers": attempt.answers, "submitted": attempt.submitted_at is not None,
         }  # fmt: skip

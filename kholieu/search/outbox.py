@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kholieu.db import on_commit
-from kholieu.db.base import utcnow
+from kholieu.db.base import aware, utcnow
 from kholieu.errors import SearchUnavailable
 from kholieu.search.backend import IndexMissing, SearchBackend
 from kholieu.search.models import OutboxEntry
@@ -53,8 +53,7 @@ class Lag:
     def seconds(self) -> float:
         if self.oldest is None:
             return 0.0
-        oldest = self.oldest if self.oldest.tzinfo else self.oldest.replace(tzinfo=utcnow().tzinfo)
-        return max(0.0, (utcnow() - oldest).total_seconds())
+        return max(0.0, (utcnow() - aware(self.oldest)).total_seconds())
 
 
 class Outbox:
