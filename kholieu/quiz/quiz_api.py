@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from kholieu.accounts.authz import SignedInDep, teachers
-from kholieu.accounts.models import User
+from kholieu.accounts.models import EDITORS, User
 from kholieu.db.base import aware
 from kholieu.quiz import assembly, grading
 from kholieu.quiz import blueprint as blueprints
@@ -65,7 +65,7 @@ def get_quiz(quiz_id: int, user: SignedInDep, services: ServicesDep, session: Se
     out = quiz_summary(quiz) | {
         "attempts_left": services.quizzes.attempts_left(session, quiz, user)
     }
-    if user.id == quiz.owner_id or user.role in ("editor", "admin"):
+    if user.id == quiz.owner_id or user.role in EDITORS:
         out["blueprint"], out["keys"] = quiz.blueprint, quiz.versions
     else:
         out.pop("code")

@@ -62,6 +62,9 @@ def test_an_exam_attempt_carries_no_keys_and_grades_by_the_2025_rules(
 ):
     quiz = make_quiz(client, people["teacher"])
     assert quiz["versions"] == ["101", "102"] and quiz["time_limit_s"] == 900
+    before = client.get(f"/api/v1/quizzes/{quiz['id']}", headers=people["student"]).json()
+    assert "keys" not in before and "blueprint" not in before and before["attempts_left"] == 1
+    assert "keys" in client.get(f"/api/v1/quizzes/{quiz['id']}", headers=people["teacher"]).json()
     started = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"])
     assert started.status_code == 201
     attempt = started.json()
