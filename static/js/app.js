@@ -1,4 +1,19 @@
 // Small page behaviours: the phone menu and KaTeX rendering of $…$, \(…\) and \[…\].
+// window.typesetMath(node) is the one place formulas are typeset; page scripts that add
+// content later call it too.
+window.typesetMath = (node) => {
+  if (!window.renderMathInElement) return;
+  window.renderMathInElement(node, {
+    delimiters: [
+      { left: "\\[", right: "\\]", display: true },
+      { left: "$$", right: "$$", display: true },
+      { left: "\\(", right: "\\)", display: false },
+      { left: "$", right: "$", display: false },
+    ],
+    throwOnError: false,
+  });
+};
+
 document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.querySelector(".menu-toggle");
   const nav = document.getElementById("nav");
@@ -8,15 +23,5 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", String(open));
     });
   }
-  if (window.renderMathInElement) {
-    window.renderMathInElement(document.body, {
-      delimiters: [
-        { left: "\\[", right: "\\]", display: true },
-        { left: "$$", right: "$$", display: true },
-        { left: "\\(", right: "\\)", display: false },
-        { left: "$", right: "$", display: false },
-      ],
-      throwOnError: false,
-    });
-  }
+  window.typesetMath(document.body);
 });

@@ -126,15 +126,7 @@
       html.statements.forEach((s) => { const li = document.createElement("li"); li.innerHTML = s; list.appendChild(li); });
     }
     if (html.explanation) add("div", html.explanation, "explanation");
-    if (window.renderMathInElement) {
-      window.renderMathInElement(preview, {
-        delimiters: [
-          { left: "\\[", right: "\\]", display: true }, { left: "$$", right: "$$", display: true },
-          { left: "\\(", right: "\\)", display: false }, { left: "$", right: "$", display: false },
-        ],
-        throwOnError: false,
-      });
-    }
+    window.typesetMath(preview);
   }
 
   let timer = null;

@@ -43,18 +43,6 @@
     errorBox.hidden = !text;
   }
 
-  function typeset(node) {
-    if (window.renderMathInElement) {
-      window.renderMathInElement(node, {
-        delimiters: [
-          { left: "\\[", right: "\\]", display: true }, { left: "$$", right: "$$", display: true },
-          { left: "\\(", right: "\\)", display: false }, { left: "$", right: "$", display: false },
-        ],
-        throwOnError: false,
-      });
-    }
-  }
-
   function answered(question) {
     const value = answers[question.id];
     if (value === undefined || value === null || value === "") return false;
@@ -183,7 +171,7 @@
           const result = await api("POST", `/api/v1/attempts/${attempt.id}/check`,
             { question_id: question.id, answer: answers[question.id] ?? null });
           feedback.innerHTML = (result.correct ? msg.msgRight : msg.msgWrong) + " " + (result.explanation || "");
-          typeset(feedback);
+          window.typesetMath(feedback);
         } catch (error) { showError(error.message); }
       });
       item.append(check, feedback);
@@ -258,7 +246,7 @@
       explanation.innerHTML = item.explanation || "";  // the bank's sanitised HTML
       review.appendChild(explanation);
       node.appendChild(review);
-      typeset(review);
+      window.typesetMath(review);
     });
   }
 
@@ -269,7 +257,7 @@
     clockOffset = new Date(attempt.now).getTime() - Date.now();
     answers = { ...attempt.answers };
     list.replaceChildren(...attempt.questions.map(render));
-    typeset(list);
+    window.typesetMath(list);
     drawGrid();
     submitButton.hidden = false;
     show(0);
