@@ -13,7 +13,7 @@ from kholieu.accounts import api as accounts_api
 from kholieu.accounts import pages as accounts_pages
 from kholieu.config import Settings
 from kholieu.content import api as content_api
-from kholieu.content import browse, editor_pages, upload_api
+from kholieu.content import browse, editor_pages, upload_api, video_api
 from kholieu.content import pages as content_pages
 from kholieu.errors import ConfigError
 from kholieu.jobs import api as jobs_api
@@ -29,7 +29,7 @@ from kholieu.web import docs, errors, health, middleware, objects, pages
 from kholieu.web.i18n import Translator
 from kholieu.web.templating import make_templates
 
-VENDORED = ("katex/katex.min.js", "swagger-ui/swagger-ui-bundle.js")
+VENDORED = ("katex/katex.min.js", "swagger-ui/swagger-ui-bundle.js", "hls/hls.min.js")
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -81,6 +81,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         browse,
         editor_pages,
         upload_api,
+        video_api,
         objects,
         quiz_pages,
         quiz_api,
@@ -90,6 +91,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         teacher_pages,
     ):
         app.include_router(module.router)
+    app.include_router(video_api.captions_files)
     app.include_router(quizzes_api.router)
     app.include_router(quiz_api.images)
     app.include_router(quiz_pages.preview)

@@ -478,21 +478,32 @@ def reindex(
 
 
 def _wait_for_jobs(services: Services, job_ids: list[str]) -> None:
-    """Run the jobs here until they finish (the queue may have no other worker)."""
+    """Run the jobs here until they finish (the queue may have no other worker), printing
+    each one's percent done to stderr as it changes."""
     import time
 
-    from kholieu.jobs.models import Job, JobStatus
+    from kholieu.jobs.models import Job
+    from kholieu.jobs.queue import FINISHED
     from kholieu.jobs.runner import BackgroundWork
 
     work = BackgroundWork(services, 2)
     work.start()
+    shown: dict[str, str] = {}
     try:
         while True:
             with services.sessions() as session:
-                states = [session.get(Job, j).status for j in job_ids]
-            if all(s in (JobStatus.succeeded, JobStatus.failed) for s in states):
+                jobs = [session.get(Job, j) for j in job_ids]
+            for job in jobs:
+                line = (
+                    f"{job.name.rsplit('.', 1)[-1]} {job.id[:8]}: {job.status} {job.progress:.0%}"
+                )
+                if job.error and job.status != "succeeded":
+                    line += f" ({job.error})"
+                if shown.get(job.id) != line:
+                    shown[job.id] = line
+                    typer.echo(line, err=True)
+            if all(job.status in FINISHED for job in jobs):
                 return
-            typer.echo(f"waiting for {len(states)} jobs: {', '.join(states)}", err=True)
             time.sleep(0.5)
     finally:
         work.stop()
@@ -503,15 +514,27 @@ def demo() -> None:
     """Nạp dữ liệu mẫu / load the demo catalogue (idempotent; development mode only).
 
     One account per role (password 'kholieu-demo') and a few published items of each kind:
-    an article, a PDF worksheet, an HTML5 lab and a SCORM 1.2 package.
+    an article, a PDF worksheet, an HTML5 lab, a SCORM 1.2 package and a short TV lesson that
+    ffmpeg generates and the video pipeline transcodes while this command waits.
     """
-    from kholieu.demo.catalogue import PASSWORD, USERS, load_demo
+    from kholieu.content.media import MediaToolsMissing
+    from kholieu.demo.catalogue import PASSWORD, USERS, load_demo, load_demo_video
 
     settings, services = _prepare()
     if not settings.is_development:
         raise KholieuError("demo data (with a public password) is only loaded in development")
     for line in load_demo(services):
         typer.echo(f"created {line}", err=True)
+    try:
+        video = load_demo_video(services)
+    except MediaToolsMissing as exc:
+        typer.echo(f"warning: no demo video: {exc.message}", err=True)
+        video = None
+    if video is not None:
+        line, job = video
+        typer.echo(f"created {line}; transcoding it", err=True)
+        if job:
+            _wait_for_jobs(services, [job])
     _catch_up(services)
     typer.echo("demo accounts: " + ", ".join(u for u, _, _ in USERS) + f" / password {PASSWORD}")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     job_retries: int = 3
     job_retry_delay_s: float = 2.0
     job_retry_backoff: float = 2.0
+    # A running job whose heartbeat is older than this lost its worker and is queued again.
+    job_stale_s: float = 60.0
 
     # Search-index outbox drainer.
     outbox_interval_s: float = 2.0
@@ -75,6 +77,11 @@ class Settings(BaseSettings):
     package_max_bytes: int = 2 * 1024**3
     package_max_entries: int = 10_000
     package_max_ratio: int = 100
+
+    # Video: the tools (names on PATH or paths) and x264's speed/size trade-off.
+    ffmpeg_path: str = "ffmpeg"
+    ffprobe_path: str = "ffprobe"
+    video_preset: str = "veryfast"
 
     # How long a presigned/signed download URL stays valid by default.
     url_expiry_s: int = 3600
@@ -113,6 +120,18 @@ class Settings(BaseSettings):
     def content_origin(self) -> str:
         """Uploaded HTML/JS runs here, never on the app's origin (no cookies, no API)."""
         return (self.content_url or f"http://127.0.0.1:{self.content_port}").rstrip("/")
+
+    @property
+    def store_origins(self) -> list[str]:
+        """Where browsers fetch presigned objects from (S3), for the app's CSP."""
+        url = urlsplit(self.storage_url)
+        if url.scheme != "s3":
+            return []
+        endpoint = parse_qs(url.query).get("endpoint_url", [""])[0]
+        if not endpoint:
+            return ["https://*.amazonaws.com"]
+        parts = urlsplit(endpoint)
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
 
     @property
     def package_limits(self) -> PackageLimits:

@@ -14,5 +14,9 @@ rm -rf static/vendor/swagger-ui
 mkdir -p static/vendor/swagger-ui
 cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
    node_modules/swagger-ui-dist/LICENSE static/vendor/swagger-ui/
+rm -rf static/vendor/hls
+mkdir -p static/vendor/hls
+cp node_modules/hls.js/dist/hls.min.js node_modules/hls.js/LICENSE static/vendor/hls/
+echo "static/vendor: hls.js $(node -p "require('./node_modules/hls.js/package.json').version")"
 echo "static/vendor: swagger-ui-dist $(node -p "require('./node_modules/swagger-ui-dist/package.json').version")"
 echo "static/vendor: katex $(node -p "require('./node_modules/katex/package.json').version")"

@@ -31,6 +31,8 @@ from kholieu.services import Services, build_services
 # never leak into them or into the servers they start.
 for _name in [n for n in os.environ if n.startswith("KHOLIEU_") and "_TEST_" not in n]:
     del os.environ[_name]
+# x264's fastest preset: the tests check what the pipeline makes, not how small.
+os.environ["KHOLIEU_VIDEO_PRESET"] = "ultrafast"
 
 PG_URL = os.environ.get("KHOLIEU_TEST_DATABASE_URL")
 # huey queue name for this run: two runs sharing one Redis must not consume each other's jobs.
@@ -180,3 +182,22 @@ def search_backend(request: pytest.FixtureRequest, tmp_path: Path):
     if osmem is not None:
         ignored = osmem.ignored()  # type: ignore[attr-defined]
         assert not ignored, f"osmem ignored part of our analysis settings: {ignored}"
+
+
+@pytest.fixture(scope="session")
+def videos(tmp_path_factory) -> dict[str, Path]:
+    """Test videos made once per run: a 10-second 720p lesson, a 240p one, the 720p one cut
+    short (its index first, so only decoding notices), and a text file named .mp4."""
+    from kholieu.demo.video import make_test_video
+
+    folder = tmp_path_factory.mktemp("videos")
+    made = {
+        "720p": make_test_video(folder / "bai-giang-720p.mp4"),
+        "240p": make_test_video(folder / "bai-giang-240p.mp4", width=428, height=240),
+    }
+    whole = made["720p"].read_bytes()
+    made["truncated"] = folder / "bai-giang-bi-cat.mp4"
+    made["truncated"].write_bytes(whole[: len(whole) // 2])
+    made["text"] = folder / "ghi-chu.mp4"
+    made["text"].write_text("Ghi chú bài học: đây không phải video.\n" * 50)
+    return made

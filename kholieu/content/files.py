@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import magic
 
@@ -49,6 +50,7 @@ class Blob:
     size: int
     mime: str
     package: PackageInfo | None
+    media: dict[str, Any] | None = None  # videos: what ffprobe read
 
 
 def blob_key(sha256: str) -> str:
@@ -74,14 +76,16 @@ def ingest(
     tmp_dir: Path,
     limits: PackageLimits | None = None,
     source_key: str | None = None,
+    probe_video: Callable[[Path], dict[str, Any]] | None = None,
 ) -> Blob:
     """Check ``source`` as a file of ``kind`` and store it; raise a 4xx error saying why not.
 
     ``source_key`` names the object ``source`` reads from when it is already in the store (a
-    finished upload): it is then copied in place rather than sent again.
+    finished upload): it is then copied in place rather than sent again. ``probe_video``
+    checks that a video decodes (it raises the error) and describes it.
     """
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=tmp_dir) as tmp:
+    with tempfile.NamedTemporaryFile(dir=tmp_dir) as tmp:
         sha256, size = _spool(source, tmp, max_bytes, filename)
         tmp.seek(0)
         mime = magic.from_buffer(tmp.read(8192), mime=True)
@@ -92,6 +96,10 @@ def ingest(
                 details={"file": filename, "detected": mime},
             )
         package = inspect_package(tmp, limits) if mime == ZIP and kind in PACKAGE_KINDS else None
+        media = None
+        if kind == Kind.video and probe_video is not None:
+            tmp.flush()
+            media = probe_video(Path(tmp.name))
         if not store.exists(blob_key(sha256)):
             if source_key is not None:
                 store.copy(source_key, blob_key(sha256))
@@ -101,7 +109,7 @@ def ingest(
                 if stored.sha256 and stored.sha256 != sha256:  # the store saw other bytes
                     store.delete(blob_key(sha256))
                     raise ValidationFailed(f"{filename}: storage verification failed; try again")
-    return Blob(sha256=sha256, size=size, mime=mime, package=package)
+    return Blob(sha256=sha256, size=size, mime=mime, package=package, media=media)
 
 
 def _spool(source: BinaryIO, tmp: BinaryIO, max_bytes: int, filename: str) -> tuple[str, int]:

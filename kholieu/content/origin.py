@@ -10,6 +10,10 @@ origin too.
 
 URLs carry a signed, expiring token in the path (``/p/<token>/index.html``), so a package's
 relative links keep working and only people the app gave a link to can load drafts.
+
+Videos are served the same way (``/v/<token>/master.m3u8``): playlists, segments, poster and
+thumbnails from local storage with Range support; on S3 the playlists are rewritten so that
+every segment is a presigned URL, and the players fetch segments from S3 itself.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from starlette.routing import Route
 
 from kholieu.config import Settings
 from kholieu.content.files import blob_key, package_prefix, thumbnail_key
+from kholieu.content.transcode import hls_prefix
 from kholieu.errors import InvalidKey, ObjectNotFound, RangeNotSatisfiable
 from kholieu.services import Services
 from kholieu.signing import sign, valid
@@ -70,6 +75,35 @@ def thumbnail_url(settings: Settings, sha256: str) -> str:
 
 def file_url(settings: Settings, sha256: str, filename: str) -> str:
     return f"{settings.content_origin}/b/{_token(settings, 'b', sha256)}/{filename}"
+
+
+def video_url(settings: Settings, sha256: str, name: str = "master.m3u8") -> str:
+    """Where a transcoded video's files are (``name`` relative to its master playlist)."""
+    return f"{settings.content_origin}/v/{_token(settings, 'v', sha256)}/{name}"
+
+
+def cache_control(key: str) -> str:
+    """Segments, posters and sprites never change under their key: cache them for long.
+    Playlists are cheap to fetch again; a rewritten (presigned) one must not outlive its
+    links."""
+    if key.startswith("hls/"):
+        if key.endswith((".m3u8", ".vtt")):
+            return "public, max-age=300"
+        return "public, max-age=31536000, immutable"
+    return "private, max-age=3600"
+
+
+def presigned_playlist(store, key: str, expires_s: int) -> str:
+    """An HLS playlist with its segment lines turned into presigned S3 URLs (nested
+    playlists stay relative: the content origin rewrites those in turn)."""
+    folder = key.rsplit("/", 1)[0]
+    with store.get(key) as stream:
+        lines = stream.read().decode("utf-8").split("\n")
+    for i, line in enumerate(lines):
+        uri = line.strip()
+        if uri and not uri.startswith("#") and not uri.endswith(".m3u8") and "://" not in uri:
+            lines[i] = store.url(f"{folder}/{uri}", expires_s=expires_s)
+    return "\n".join(lines)
 
 
 def create_content_app(services: Services) -> Starlette:
@@ -126,6 +160,26 @@ def create_content_app(services: Services) -> Starlette:
             return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
         return _serve(request, store, blob_key(sha256), csp)
 
+    async def video_file(request: Request) -> Response:
+        sha256 = check("v", request.path_params["token"])
+        if sha256 is None:
+            return _plain(403, "this link is invalid or has expired", csp)
+        key = f"{hls_prefix(sha256)}/{request.path_params['path']}"
+        if isinstance(store, LocalStore):
+            return _serve(request, store, key, csp)
+        try:
+            if key.endswith(".m3u8"):
+                playlist = presigned_playlist(store, key, settings.content_link_ttl_s)
+                return Response(playlist, media_type="application/vnd.apple.mpegurl", headers={
+                    "Cache-Control": "private, max-age=60", "Access-Control-Allow-Origin": "*",
+                    "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+                })  # fmt: skip
+            store.head(key)
+        except (ObjectNotFound, InvalidKey):
+            return _plain(404, "not found", csp)
+        url = store.url(key, expires_s=settings.content_link_ttl_s)
+        return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
+
     async def thumbnail(request: Request) -> Response:
         sha256 = check("t", request.path_params["token"])
         if sha256 is None:
@@ -139,6 +193,7 @@ def create_content_app(services: Services) -> Starlette:
         routes=[
             Route("/p/{token}/{path:path}", package_file, methods=["GET", "HEAD"]),
             Route("/b/{token}/{name}", stored_file, methods=["GET", "HEAD"]),
+            Route("/v/{token}/{path:path}", video_file, methods=["GET", "HEAD"]),
             Route("/t/{token}/thumb.png", thumbnail, methods=["GET", "HEAD"]),
             Route(SCORM_API, scorm_api, methods=["GET", "HEAD"]),
             Route("/{rest:path}", not_found, methods=["GET", "HEAD"]),
@@ -155,7 +210,7 @@ def _serve(request: Request, store, key: str, csp: str) -> Response:
     headers = {
         "ETag": etag,
         "Accept-Ranges": "bytes",
-        "Cache-Control": "private, max-age=3600",
+        "Cache-Control": cache_control(key),
         "Content-Security-Policy": csp,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",

@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 
 from kholieu.accounts.authz import AnyoneDep
 from kholieu.config import Settings
+from kholieu.content.captions import LANGUAGES
 from kholieu.content.models import ContentFile, ContentItem, Status
-from kholieu.content.origin import file_url, package_url
+from kholieu.content.origin import file_url, package_url, video_url
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
 from kholieu.web.deps import ServicesDep, SessionDep
 from kholieu.web.templating import render
@@ -27,6 +28,18 @@ PACKAGE_SANDBOX = "allow-scripts allow-forms allow-popups allow-modals allow-poi
 def viewer(settings: Settings, file: ContentFile | None) -> dict[str, Any]:
     if file is None:
         return {"type": "none"}
+    if file.media is not None:  # a video: playable once its whole ladder is stored
+        if file.hls is None:
+            return {"type": "processing"}
+        return {
+            "type": "video",
+            "src": video_url(settings, file.sha256, file.hls["master"]),
+            "poster": video_url(settings, file.sha256, file.hls["poster"]),
+            "thumbnails": video_url(settings, file.sha256, file.hls["thumbnails"]),
+            "audio_only": video_url(settings, file.sha256, "audio/index.m3u8")
+            if any(r["name"] == "audio" for r in file.hls["renditions"]) else "",
+            "duration": file.hls["duration"],
+        }  # fmt: skip
     if file.package is not None:
         if not file.unpacked:
             return {"type": "processing"}
@@ -71,5 +84,10 @@ def content_page(
         "series_name": SERIES.get(item.textbook_series or "", ""),
         "licence_name": LICENCES.get(item.license, item.license),
         "viewer": viewer(services.settings, file),
-    }
+        "captions": [
+            {"language": c.language, "label": LANGUAGES.get(c.language, c.language),
+             "url": f"/content/{item.id}/captions/{c.language}.vtt"}
+            for c in services.content.captions(session, item.id)
+        ],
+    }  # fmt: skip
     return render(request, "content.html", context)

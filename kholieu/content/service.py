@@ -8,6 +8,7 @@ the API and the CLI cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import Select, select
@@ -16,8 +17,17 @@ from sqlalchemy.orm import Session
 from kholieu.accounts.models import EDITORS, User
 from kholieu.audit import log as audit
 from kholieu.config import Settings
+from kholieu.content import media
+from kholieu.content.captions import check_language, read_captions
 from kholieu.content.files import PDF, ingest
-from kholieu.content.models import ContentFile, ContentItem, ContentVersion, Status
+from kholieu.content.models import (
+    Caption,
+    ContentFile,
+    ContentItem,
+    ContentVersion,
+    Kind,
+    Status,
+)
 from kholieu.content.packages import PackageInfo
 from kholieu.content.schemas import ContentIn, ContentPatch
 from kholieu.db.base import utcnow
@@ -178,11 +188,14 @@ class ContentService:
             tmp_dir=self.settings.data_dir / "tmp",
             limits=self.settings.package_limits,
             source_key=source_key,
+            probe_video=lambda path: self._probe(path, filename),
         )
         file = session.scalar(select(ContentFile).where(ContentFile.item_id == item.id))
         if file is None:
             file = ContentFile(item_id=item.id)
             session.add(file)
+        elif file.job_id:  # the file it was processing is being replaced
+            self.queue.cancel(session, file.job_id)
         file.sha256, file.size, file.mime, file.filename = (
             blob.sha256,
             blob.size,
@@ -191,17 +204,8 @@ class ContentService:
         )
         file.package = _package_summary(blob.package)
         file.unpacked = blob.package is None
-        file.job_id = None
-        task = (
-            "content.unpack_package"
-            if blob.package is not None
-            else ("content.extract_document" if blob.mime == PDF else None)
-        )
-        if task is not None:
-            job = self.queue.enqueue(
-                session, task, {"sha256": blob.sha256}, started_by=actor.id if actor else None
-            )
-            file.job_id = job.id
+        file.media, file.hls, file.job_id = blob.media, None, None
+        self._process(session, actor, file)
         item.version += 1
         item.updated_at = utcnow()
         self._version(session, item, actor)
@@ -217,6 +221,67 @@ class ContentService:
         )
         return file
 
+    def reprocess(self, session: Session, actor: User | None, item_id: int) -> ContentFile:
+        """Start the item's processing again (after a failure), or stop it (``cancel``)."""
+        self._require_editor(actor)
+        item = self.get(session, actor, item_id, system=actor is None)
+        file = self.file(session, item.id)
+        if file is None or self._task(file) is None:
+            raise Conflict("this item has no file to process")
+        if file.job_id:
+            self.queue.cancel(session, file.job_id)
+        self._process(session, actor, file)
+        self._changed(session, item, actor, "reprocess", sha256=file.sha256)
+        return file
+
+    def cancel_processing(self, session: Session, actor: User | None, item_id: int) -> None:
+        self._require_editor(actor)
+        item = self.get(session, actor, item_id, system=actor is None)
+        file = self.file(session, item.id)
+        if file is None or not file.job_id or not self.queue.cancel(session, file.job_id):
+            raise Conflict("nothing is being processed for this item")
+        self._changed(session, item, actor, "processing_cancelled", job=file.job_id)
+
+    def set_captions(
+        self, session: Session, actor: User | None, item_id: int, language: str,
+        data: bytes, filename: str,
+    ) -> Caption:  # fmt: skip
+        """Store (or replace) a video's captions in ``language``; their words become
+        searchable with the item."""
+        self._require_editor(actor)
+        item = self.get(session, actor, item_id, system=actor is None)
+        if item.kind != Kind.video:
+            raise ValidationFailed("captions belong to videos", details={"field": "kind"})
+        check_language(language)
+        parsed = read_captions(data, filename)
+        caption = session.scalar(
+            select(Caption).where(Caption.item_id == item.id, Caption.language == language)
+        )
+        if caption is None:
+            caption = Caption(item_id=item.id, language=language)
+            session.add(caption)
+        caption.vtt, caption.text, caption.cues = parsed.vtt, parsed.text, parsed.cues
+        caption.filename, caption.updated_at = filename, utcnow()
+        self._changed(session, item, actor, "captions_set", language=language, cues=parsed.cues)
+        return caption
+
+    def remove_captions(
+        self, session: Session, actor: User | None, item_id: int, language: str
+    ) -> None:
+        self._require_editor(actor)
+        item = self.get(session, actor, item_id, system=actor is None)
+        caption = session.scalar(
+            select(Caption).where(Caption.item_id == item.id, Caption.language == language)
+        )
+        if caption is None:
+            raise NotFound(f"no {language} captions for item {item_id}")
+        session.delete(caption)
+        self._changed(session, item, actor, "captions_removed", language=language)
+
+    def captions(self, session: Session, item_id: int) -> list[Caption]:
+        query = select(Caption).where(Caption.item_id == item_id).order_by(Caption.language)
+        return list(session.scalars(query))
+
     def file(self, session: Session, item_id: int) -> ContentFile | None:
         return session.scalar(select(ContentFile).where(ContentFile.item_id == item_id))
 
@@ -227,6 +292,30 @@ class ContentService:
         return list(session.scalars(query.order_by(ContentVersion.version)))
 
     # -- helpers ---------------------------------------------------------------------------
+    def _probe(self, path: Path, filename: str) -> dict[str, Any]:
+        settings = self.settings
+        return media.probe(path, ffmpeg_path=settings.ffmpeg_path,
+                           ffprobe_path=settings.ffprobe_path, name=filename).as_json()  # fmt: skip
+
+    @staticmethod
+    def _task(file: ContentFile) -> str | None:
+        if file.package is not None:
+            return "content.unpack_package"
+        if file.mime == PDF:
+            return "content.extract_document"
+        if file.media is not None:
+            return "content.transcode_video"
+        return None
+
+    def _process(self, session: Session, actor: User | None, file: ContentFile) -> None:
+        """Queue the job that makes the file usable (unpack, extract text, transcode)."""
+        task = self._task(file)
+        if task is not None:
+            job = self.queue.enqueue(
+                session, task, {"sha256": file.sha256}, started_by=actor.id if actor else None
+            )
+            file.job_id = job.id
+
     def _require_editor(self, actor: User | None) -> None:
         """``None`` is the command line (``kholieu content import``), trusted like an editor."""
         if actor is not None and not is_editor(actor):
@@ -253,16 +342,22 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
     """The search documents for content items (the outbox loader for the ``content`` index)."""
     wanted = [int(i) for i in ids]
     items = session.scalars(select(ContentItem).where(ContentItem.id.in_(wanted)))
-    texts = {
-        item_id: text
-        for item_id, text in session.execute(
+    texts: dict[int, list[str]] = {}
+    for item_id, text in (
+        session.execute(
             select(ContentFile.item_id, ContentFile.text).where(ContentFile.item_id.in_(wanted))
-        )
-    }
+        ).all()
+        + session.execute(
+            select(Caption.item_id, Caption.text)
+            .where(Caption.item_id.in_(wanted))
+            .order_by(Caption.language)
+        ).all()
+    ):
+        texts.setdefault(item_id, []).append(text or "")
     return {
         str(item.id): {
             "kind": item.kind, "title": item.title, "summary": item.summary,
-            "body": "\n".join(filter(None, [item.body, texts.get(item.id)])),
+            "body": "\n".join(filter(None, [item.body, *texts.get(item.id, [])])),
             "subject": item.subject, "grade": item.grade, "series": item.textbook_series,
             "chapter": item.chapter, "tags": item.tags, "license": item.license,
             "status": item.status, "owner": item.owner_id,

@@ -1,4 +1,5 @@
-"""Background work on content: unpacking checked packages for the content origin to serve."""
+"""Background work on content: unpacking checked packages for the content origin to serve,
+PDF text and thumbnails, and video transcoding (transcode.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kholieu.content.files import blob_key, package_prefix, thumbnail_key
 from kholieu.content.models import ContentFile
 from kholieu.content.packages import inspect_package, iter_files
 from kholieu.content.service import INDEX
+from kholieu.content.transcode import transcode_video
 from kholieu.content.uploads import finish_upload
 from kholieu.jobs.queue import JobContext, JobQueue
 from kholieu.storage.base import CHUNK
@@ -85,3 +87,4 @@ def register(queue: JobQueue) -> None:
     queue.register("content.extract_document", extract_document)
     queue.register("content.unpack_package", unpack_package)
     queue.register("content.finish_upload", finish_upload)
+    queue.register("content.transcode_video", transcode_video)

@@ -42,6 +42,7 @@ class UploadOut(BaseModel):
     job_id: str | None
     part_urls: list[str] | None = None  # presigned (S3): PUT each part there directly
     received: list[PartOut] = []
+    original_url: str | None = None  # a rejected file, kept until deleted
 
 
 def _out(upload: Upload, **extra: object) -> UploadOut:

@@ -4,8 +4,9 @@ The client opens an upload for an item, sends parts of ``part_size`` bytes (stra
 presigned URL, or through ``PUT /api/v1/uploads/{id}/parts/{n}`` on local storage), asks which
 parts arrived to resume after a dropped connection, and completes. Completing assembles the
 object under ``incoming/<id>`` and queues a job that checks it like any other content file
-(type by content, package rules, SHA-256) and attaches it; a rejected file is deleted and the
-reason is kept on the upload.
+(type by content, package rules, a video's probe, SHA-256) and attaches it. A rejected file is
+kept with the reason on the upload, so its editor can download it to see what is wrong, until
+they delete it.
 """
 
 from __future__ import annotations
@@ -117,9 +118,20 @@ class UploadService:
         return upload
 
     def abort(self, upload: Upload) -> None:
+        """Stop an open upload, or delete a rejected one's kept file."""
         if upload.status == UploadStatus.open:
             self.store.abort_upload(upload.key, upload.store_upload_id)
+        elif upload.status == UploadStatus.failed:
+            self.store.delete(upload.key)
         upload.status = UploadStatus.aborted
+
+    def original_url(self, upload: Upload) -> str | None:
+        """A download link for a rejected upload's file (as an attachment: never rendered)."""
+        if upload.status != UploadStatus.failed or not self.store.exists(upload.key):
+            return None
+        return self.store.url(
+            upload.key, expires_s=self.settings.url_expiry_s, filename=upload.filename
+        )
 
     def finish(self, session: Session, upload: Upload, actor: User | None) -> None:
         """Check and attach the assembled file (runs in the job); the temporary object goes."""
@@ -128,11 +140,11 @@ class UploadService:
                 self.content.attach(
                     session, actor, upload.item_id, stream, upload.filename, source_key=upload.key
                 )
-        except KholieuError as exc:  # rejected: keep the reason, store nothing
+        except KholieuError as exc:  # rejected: keep the reason and the file to look at
             session.rollback()
             upload.status, upload.error = UploadStatus.failed, exc.message
-        else:
-            upload.status, upload.error = UploadStatus.done, None
+            return
+        upload.status, upload.error = UploadStatus.done, None
         # Unexpected errors propagate before this line, so the job's retry finds the file.
         self.store.delete(upload.key)
 

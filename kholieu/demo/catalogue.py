@@ -4,17 +4,21 @@ accounts by username)."""
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
 from kholieu.accounts.models import User
+from kholieu.content import media
 from kholieu.content.models import ContentItem
 from kholieu.content.schemas import ContentIn
 from kholieu.demo.files import pendulum_lab_zip, quadratic_pdf
 from kholieu.demo.questions import questions
 from kholieu.demo.scorm import scorm_12_zip
+from kholieu.demo.video import CAPTIONS_EN, CAPTIONS_VI, make_test_video
 from kholieu.quiz.formats import Parsed
 from kholieu.quiz.models import Question
 from kholieu.services import Services
@@ -110,3 +114,38 @@ def load_demo_questions(services: Services, count: int = DEMO_QUESTIONS) -> int:
     ]
     report = services.importer.run_records(records, on_duplicate="keep")
     return report.imported
+
+
+VIDEO = DemoItem("demo-video-on-tap-phan-so", {
+    "kind": "video", "title": "Truyền hình: Ôn tập phân số", "subject": "toan", "grade": 6,
+    "textbook_series": "ket-noi-tri-thuc", "chapter": "Phân số",
+    "summary": "Bài giảng truyền hình ngắn (video mẫu tạo bằng ffmpeg), có phụ đề.",
+})  # fmt: skip
+
+
+def load_demo_video(services: Services) -> tuple[str, str | None] | None:
+    """A short generated TV lesson with Vietnamese and English captions; returns what was
+    created and the transcoding job to wait for, or None when it is already there."""
+    settings = services.settings
+    with services.sessions.begin() as session:
+        exists = session.scalar(
+            select(ContentItem.id).where(ContentItem.external_id == VIDEO.external_id)
+        )
+        if exists is not None:
+            return None
+        media.tools_status(settings.ffmpeg_path, settings.ffprobe_path)  # say so if missing
+        tmp = settings.data_dir / "tmp"
+        tmp.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=tmp) as work:
+            source = make_test_video(Path(work) / "on-tap-phan-so.mp4",
+                                     ffmpeg_path=settings.ffmpeg_path)  # fmt: skip
+            data = ContentIn(**VIDEO.fields, external_id=VIDEO.external_id,
+                             license="CC-BY-4.0", authors=["Kho Học Liệu"])  # fmt: skip
+            item = services.content.create(session, None, data)
+            with source.open("rb") as stream:
+                file = services.content.attach(session, None, item.id, stream, source.name)
+        for language, text, name in (("vi", CAPTIONS_VI, "vi.vtt"), ("en", CAPTIONS_EN, "en.srt")):
+            services.content.set_captions(session, None, item.id, language, text.encode(), name)
+        services.content.transition(session, None, item.id, "submit")
+        services.content.transition(session, None, item.id, "approve")
+        return f"video {VIDEO.fields['title']}", file.job_id

@@ -16,6 +16,7 @@ class JobStatus(enum.StrEnum):
     retrying = "retrying"
     succeeded = "succeeded"
     failed = "failed"
+    cancelled = "cancelled"
 
 
 class Job(Timestamped, Base):

@@ -4,20 +4,29 @@ A job is queued only after the transaction that asked for it commits (``enqueue`
 session's commit), so a worker never looks for a row that is not there yet, and a rolled-back
 request queues nothing. huey retries a failing job with exponential backoff; after the last try
 the row is marked ``failed`` with the error, which its starter reads at ``/api/v1/jobs/{id}``.
+
+A running job beats a heartbeat on its row. If its worker dies (killed, out of memory, machine
+lost), the heartbeat stops and ``requeue_stale`` hands the job to the queue again, counting the
+attempt; tasks are written so that running twice leaves one result. A job may be cancelled: its
+next progress report raises ``JobCancelled`` and it stops without retrying.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
+from huey.exceptions import CancelExecution
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kholieu.config import Settings
@@ -30,6 +39,15 @@ if TYPE_CHECKING:
     from kholieu.services import Services
 
 log = logging.getLogger(__name__)
+FINISHED = (JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled)
+
+
+class PermanentFailure(Exception):
+    """Raised by a task when trying again cannot help (bad input): the job fails at once."""
+
+
+class JobCancelled(Exception):
+    """Raised by ``JobContext.report`` once someone cancelled the job."""
 
 
 @dataclass
@@ -110,6 +128,44 @@ class JobQueue:
                 finished_at=utcnow(),
             )
 
+    def cancel(self, session: Session, job_id: str) -> bool:
+        """Ask job ``job_id`` to stop; False when it had already finished."""
+        job = session.get(Job, job_id)
+        if job is None or job.status in FINISHED:
+            return False
+        job.status, job.finished_at, job.updated_at = JobStatus.cancelled, utcnow(), utcnow()
+        return True
+
+    def requeue_stale(self) -> list[str]:
+        """Queue again the running jobs whose heartbeat stopped (their worker died); a job out
+        of retries fails instead. Returns the ids queued again."""
+        cutoff = utcnow() - timedelta(seconds=self.settings.job_stale_s)
+        with self.sessions() as session:
+            stale = session.execute(
+                select(Job.id, Job.name, Job.attempts).where(
+                    Job.status == JobStatus.running, Job.updated_at < cutoff
+                )
+            ).all()
+        requeued = []
+        for job_id, name, attempts in stale:
+            final = attempts > self.settings.job_retries or name not in self._tasks
+            with self.sessions.begin() as session:
+                claimed = session.execute(
+                    update(Job)
+                    .where(Job.id == job_id, Job.status == JobStatus.running,
+                           Job.updated_at < cutoff)
+                    .values(
+                        status=JobStatus.failed if final else JobStatus.retrying,
+                        error=f"the worker running attempt {attempts} stopped",
+                        updated_at=utcnow(), finished_at=utcnow() if final else None,
+                    )
+                ).rowcount  # fmt: skip
+            if claimed and not final:
+                log.warning("job %s (%s): its worker stopped; queued again", job_id, name)
+                self._dispatch(name, job_id)
+                requeued.append(job_id)
+        return requeued
+
     def ping(self) -> None:
         try:
             self.huey.pending_count()
@@ -131,29 +187,80 @@ class JobQueue:
 
     # -- running ---------------------------------------------------------------------------
     def _run(self, fn: TaskFunction, job_id: str, *, retries_left: int) -> None:
-        payload = self._update(job_id, status=JobStatus.running, attempts=Job.attempts + 1)
+        payload = self._start(job_id)
         if payload is None:
-            log.warning("job %s has no row; skipped", job_id)
             return
         assert self._services is not None, "JobQueue.bind(services) was not called"
         ctx = JobContext(job_id, payload, self._services, lambda p: self._progress(job_id, p))
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(job_id, stop), daemon=True)
+        beat.start()
         try:
             fn(ctx)
+        except JobCancelled:
+            raise CancelExecution(retry=False) from None
+        except PermanentFailure as exc:
+            self._finish(job_id, JobStatus.failed, error=str(exc))
+            raise CancelExecution(retry=False) from None
         except Exception as exc:
             final = retries_left <= 0
-            self._update(
+            self._finish(
                 job_id,
-                status=JobStatus.failed if final else JobStatus.retrying,
+                JobStatus.failed if final else JobStatus.retrying,
                 error=f"{type(exc).__name__}: {exc}",
-                finished_at=utcnow() if final else None,
+                final=final,
             )
             raise
-        self._update(
-            job_id, status=JobStatus.succeeded, progress=1.0, error=None, finished_at=utcnow()
-        )
+        finally:
+            stop.set()
+        self._finish(job_id, JobStatus.succeeded, error=None, progress=1.0)
+
+    def _start(self, job_id: str) -> dict[str, Any] | None:
+        """Mark the job running, unless it is gone, cancelled or already finished."""
+        with self.sessions.begin() as session:
+            job = session.get(Job, job_id)
+            if job is None or job.status in FINISHED:
+                log.warning("job %s is %s; skipped", job_id, job.status if job else "gone")
+                return None
+            job.status, job.attempts, job.updated_at = JobStatus.running, job.attempts + 1, utcnow()
+            return dict(job.payload)
+
+    def _finish(
+        self, job_id: str, status: JobStatus, *, final: bool = True, **changes: Any
+    ) -> None:
+        """Record how a run ended, but never overwrite a cancellation."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status != JobStatus.cancelled)
+                .values(status=status, updated_at=utcnow(),
+                        finished_at=utcnow() if final else None, **changes)
+            )  # fmt: skip
+
+    def _heartbeat(self, job_id: str, stop: threading.Event) -> None:
+        while not stop.wait(self.settings.job_stale_s / 4):
+            try:
+                self._touch(job_id)
+            except JobCancelled:  # the task notices at its next progress report
+                return
+            except Exception as exc:  # a database hiccup: the next beat may get through
+                log.warning("job %s heartbeat failed: %s", job_id, exc)
+
+    def _touch(self, job_id: str, **changes: Any) -> None:
+        """Refresh the job's heartbeat (with ``changes``); raise if the job is no longer this
+        run's: cancelled, or handed to another worker after a missed heartbeat."""
+        with self.sessions.begin() as session:
+            status = session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == JobStatus.running)
+                .values(updated_at=utcnow(), **changes)
+                .returning(Job.status)
+            ).scalar()
+        if status is None:
+            raise JobCancelled(job_id)
 
     def _progress(self, job_id: str, fraction: float) -> None:
-        self._update(job_id, progress=max(0.0, min(1.0, fraction)))
+        self._touch(job_id, progress=max(0.0, min(1.0, fraction)))
 
     def _update(self, job_id: str, **changes: Any) -> dict[str, Any] | None:
         """Apply ``changes`` to a job row in its own transaction; return its payload."""

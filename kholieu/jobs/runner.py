@@ -1,4 +1,5 @@
-"""Background work in one process: huey consumer threads and the search-outbox drainer.
+"""Background work in one process: huey consumer threads, the search-outbox drainer and the
+watch for jobs whose worker died.
 
 `kholieu serve` starts it inside the web process (embedded SQLite queue); `kholieu worker`
 runs the same pieces as a dedicated process (Redis queue in production).
@@ -25,10 +26,19 @@ class BackgroundWork:
             name="outbox-drainer",
             daemon=True,
         )
+        self._reaper = threading.Thread(target=self._requeue_stale, name="job-reaper", daemon=True)
+
+    def _requeue_stale(self) -> None:
+        while not self._stop.wait(self.services.settings.job_stale_s / 2):
+            try:
+                self.services.queue.requeue_stale()
+            except Exception as exc:  # the database may be briefly away; try next round
+                log.warning("could not look for stale jobs: %s", exc)
 
     def start(self) -> None:
         self.consumer.start()
         self._drainer.start()
+        self._reaper.start()
         log.info(
             "background work started: %d job threads and the outbox drainer", self.consumer.workers
         )
@@ -38,10 +48,12 @@ class BackgroundWork:
         self.services.outbox.wake()
         self.consumer.stop(graceful=True)
         self._drainer.join(timeout=10)
+        self._reaper.join(timeout=10)
 
     def run(self) -> None:
         """Block in the consumer's loop (signals handled by huey): `kholieu worker`."""
         self._drainer.start()
+        self._reaper.start()
         try:
             self.consumer.run()
         finally:

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from kholieu.accounts.authz import anyone
+from kholieu.content import media
 from kholieu.db import check_database
 from kholieu.db.migrate import current_revision, head_revision
 from kholieu.errors import DatabaseUnavailable, KholieuError
@@ -51,11 +52,16 @@ def readiness(services: Services) -> dict[str, Any]:
             raise DatabaseUnavailable(f"schema at {revision}, code expects {head}: run migrate")
         return {"revision": revision}
 
+    def video_tools() -> dict[str, Any]:
+        settings = services.settings
+        return media.tools_status(settings.ffmpeg_path, settings.ffprobe_path)
+
     checks = {
         "database": _check(database),
         "storage": _check(services.store.ping),
         "queue": _check(services.queue.ping),
         "search": _check(search),
+        "ffmpeg": _check(video_tools),
     }
     return {"status": "ok" if all(c["ok"] for c in checks.values()) else "fail", "checks": checks}
 

@@ -16,13 +16,16 @@ from kholieu.web.i18n import COOKIE, current_locale, pick_locale
 log = structlog.get_logger("kholieu.request")
 
 
-def app_csp(content_origin: str) -> str:
-    """Only this origin's scripts; uploaded content may appear only framed from its origin."""
+def app_csp(content_origin: str, media_origins: list[str] | None = None) -> str:
+    """Only this origin's scripts; uploaded content may appear only framed from its origin.
+    The video player fetches playlists from the content origin and, on S3, segments and
+    thumbnails from the store (``media_origins``); hls.js runs its transmuxer in a blob worker."""
+    media = " ".join([content_origin, *(media_origins or [])])
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: blob: {content_origin}; font-src 'self' data:; "
-        f"media-src 'self' blob: {content_origin}; "
-        f"connect-src 'self'; frame-src {content_origin}; frame-ancestors 'none'; "
+        f"img-src 'self' data: blob: {media}; font-src 'self' data:; "
+        f"media-src 'self' blob: {media}; worker-src 'self' blob:; "
+        f"connect-src 'self' {media}; frame-src {content_origin}; frame-ancestors 'none'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 
@@ -78,6 +81,6 @@ def install(app: FastAPI) -> None:
     settings = app.state.services.settings
     app.add_middleware(
         RequestContext,
-        csp=app_csp(settings.content_origin),
+        csp=app_csp(settings.content_origin, settings.store_origins),
         default_locale=settings.default_locale,
     )

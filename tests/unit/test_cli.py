@@ -85,14 +85,19 @@ def test_demo_is_idempotent(run, services):
     with services.sessions() as session:
         items = session.execute(select(ContentItem.kind, ContentItem.status)).all()
         files = session.execute(select(ContentFile.mime, ContentFile.package)).all()
-    assert sorted(kind for kind, _ in items) == ["document", "lab", "lecture", "lecture"]
+        video = session.scalar(select(ContentFile).where(ContentFile.mime == "video/mp4"))
+    assert sorted(kind for kind, _ in items) == ["document", "lab", "lecture", "lecture", "video"]
     assert {status for _, status in items} == {"published"}
     assert sorted(mime for mime, _ in files) == [
         "application/pdf",
         "application/zip",
         "application/zip",
+        "video/mp4",
     ]
     assert {p["standard"] for _, p in files if p} == {"html", "scorm12"}
+    # The generated TV lesson went through the pipeline while the command waited.
+    assert [r["name"] for r in video.hls["renditions"]] == ["240p", "360p", "480p", "720p", "audio"]
+    assert "transcode_video" in first.stderr and "succeeded 100%" in first.stderr
     with services.sessions() as session:
         bank = session.execute(select(Question.type, Question.status, Question.subject)).all()
     assert len(bank) == 300 and {status for _, status, _ in bank} == {"ready"}
@@ -109,7 +114,7 @@ def test_demo_is_idempotent(run, services):
     assert second.returncode == 0 and "giaovien" in second.stdout
     assert "created" not in second.stderr
     with services.sessions() as session:
-        assert len(session.execute(select(ContentItem.id)).all()) == 4
+        assert len(session.execute(select(ContentItem.id)).all()) == 5
         assert len(session.execute(select(Question.id)).all()) == 300
         user = services.accounts.authenticate(session, "giaovien", "kholieu-demo")
         assert user is not None and user.role == "teacher"
@@ -117,4 +122,4 @@ def test_demo_is_idempotent(run, services):
 
 def test_migrate_reports_the_revision(run):
     result = run("migrate")
-    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0010"
+    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0011"

@@ -104,9 +104,9 @@ def test_healthz_and_readyz(client):
     assert ready.status_code == 200
     body = ready.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "storage", "queue", "search"}
+    assert set(body["checks"]) == {"database", "storage", "queue", "search", "ffmpeg"}
     assert body["checks"]["search"]["outbox_pending"] == 0
-    assert body["checks"]["database"]["revision"] == "0010"
+    assert body["checks"]["database"]["revision"] == "0011"
 
 
 def test_readyz_fails_until_migrations_are_applied(client, services):

@@ -1,0 +1,193 @@
+"""The transcoding job: source blob → HLS ladder, poster and scrubbing thumbnails in the store.
+
+Outputs go under ``hls/<sha256>/`` with names that depend only on the source, and the
+``hls/<sha256>.json`` marker is written last: a video is playable only once the marker exists,
+so a job killed halfway leaves nothing a student can open, and its retry rewrites the same keys
+(and deletes any stray one) instead of adding a second copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import json
+import logging
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from kholieu.content import ladder, media
+from kholieu.content.files import blob_key
+from kholieu.content.models import ContentFile
+from kholieu.content.service import INDEX
+from kholieu.jobs.queue import JobContext, PermanentFailure
+from kholieu.storage import ObjectStore
+from kholieu.storage.base import CHUNK
+from kholieu.storage.local import LocalStore
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t",
+                 ".jpg": "image/jpeg", ".vtt": "text/vtt; charset=utf-8"}  # fmt: skip
+ENCODE_SHARE = 0.9  # of the progress bar; storing the outputs is the rest
+
+
+class TranscodeFailed(RuntimeError):
+    """ffmpeg stopped with an error; the message is its telling line."""
+
+
+def hls_prefix(sha256: str) -> str:
+    return f"hls/{sha256}"
+
+
+def marker_key(sha256: str) -> str:
+    return f"hls/{sha256}.json"
+
+
+def transcode_video(ctx: JobContext) -> None:
+    services, sha256 = ctx.services, ctx.payload["sha256"]
+    settings, store = services.settings, services.store
+    if not store.exists(marker_key(sha256)):
+        with _workdir(settings.data_dir / "tmp") as work:
+            source = _local_copy(store, blob_key(sha256), work)
+            try:
+                info = media.probe(source, ffmpeg_path=settings.ffmpeg_path,
+                                   ffprobe_path=settings.ffprobe_path, name="source")  # fmt: skip
+            except media.BadVideo as exc:
+                raise PermanentFailure(exc.message) from None
+            plan = ladder.plan(info)
+            out, thumbs = work / "out", work / "thumbs"
+            thumbs.mkdir()
+            command = ladder.command(source, out, thumbs, plan, ffmpeg_path=settings.ffmpeg_path,
+                                     preset=settings.video_preset)  # fmt: skip
+            run_ffmpeg(command, info.duration, lambda done: ctx.report(done * ENCODE_SHARE))
+            count = ladder.make_sprite(thumbs, plan.sprite, out / "sprite.jpg")
+            vtt = ladder.thumbnails_vtt(plan.sprite, count, info.duration)
+            (out / "thumbnails.vtt").write_text(vtt)
+            publish(store, sha256, out, _summary(info, plan), ctx.report)
+    _record(services, sha256)
+
+
+def run_ffmpeg(command: list[str], duration: float, report: Callable[[float], None]) -> None:
+    """Run ``command``, calling ``report`` with the fraction done as ffmpeg says it.
+
+    If ``report`` raises (the job was cancelled) or this process dies, ffmpeg is killed too:
+    no encoder keeps running for a job nobody waits for.
+    """
+    tail: deque[str] = deque(maxlen=50)
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        text=True, preexec_fn=_die_with_parent,
+    ) as process:  # fmt: skip
+        reader = threading.Thread(target=lambda: tail.extend(process.stderr), daemon=True)
+        reader.start()
+        try:
+            last = 0.0
+            for line in process.stdout:
+                key, _, value = line.strip().partition("=")
+                if key == "out_time_us" and value.isdigit() and time.monotonic() - last > 0.5:
+                    last = time.monotonic()
+                    report(min(1.0, int(value) / 1e6 / duration))
+            process.wait()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            reader.join(timeout=5)
+    if process.returncode != 0:
+        raise TranscodeFailed(f"ffmpeg failed: {media.error_line(''.join(tail))}")
+
+
+def publish(
+    store: ObjectStore,
+    sha256: str,
+    out: Path,
+    summary: dict[str, Any],
+    report: Callable[[float], None],
+) -> None:
+    """Store every output, remove strays an earlier attempt left, then write the marker."""
+    prefix = hls_prefix(sha256)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    for done, name in enumerate(files, start=1):
+        with (out / name).open("rb") as data:
+            store.put(f"{prefix}/{name}", data, content_type=content_type(name))
+        report(ENCODE_SHARE + (1 - ENCODE_SHARE) * done / len(files))
+    wanted = {f"{prefix}/{name}" for name in files}
+    for stored in list(store.list(prefix + "/")):
+        if stored.key not in wanted:
+            store.delete(stored.key)
+    marker = {**summary, "files": files}
+    store.put(marker_key(sha256), io.BytesIO(json.dumps(marker).encode()),
+              content_type="application/json")  # fmt: skip
+
+
+def read_marker(store: ObjectStore, sha256: str) -> dict[str, Any]:
+    with store.get(marker_key(sha256)) as stream:
+        return json.loads(stream.read())
+
+
+def content_type(name: str) -> str:
+    return CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+def _summary(info: media.MediaInfo, plan: ladder.Plan) -> dict[str, Any]:
+    """What the player and ``content show`` need to know about the stored ladder."""
+    renditions = [
+        {"name": r.name, "height": r.height,
+         "kbps": r.video_kbps + (r.audio_kbps if plan.audio else 0)}
+        for r in plan.rungs
+    ]  # fmt: skip
+    if plan.audio:
+        renditions.append({"name": "audio", "height": 0, "kbps": ladder.AUDIO_ONLY_KBPS})
+    return {
+        "duration": info.duration, "renditions": renditions, "master": "master.m3u8",
+        "poster": "poster.jpg", "sprite": "sprite.jpg", "thumbnails": "thumbnails.vtt",
+    }  # fmt: skip
+
+
+def _record(services: Any, sha256: str) -> None:
+    """Every item using this source becomes playable (and is reindexed for its new state)."""
+    marker = read_marker(services.store, sha256)
+    summary = {k: v for k, v in marker.items() if k != "files"}
+    with services.sessions.begin() as session:
+        for file in session.scalars(select(ContentFile).where(ContentFile.sha256 == sha256)):
+            file.hls = summary
+            services.outbox.record(session, INDEX, str(file.item_id))
+
+
+def _local_copy(store: ObjectStore, key: str, work: Path) -> Path:
+    """The source as a file ffmpeg can seek in: the stored file itself on local storage."""
+    if isinstance(store, LocalStore):
+        return store.local_path(key)
+    target = work / "source"
+    with store.get(key) as stream, target.open("wb") as out:
+        while chunk := stream.read(CHUNK):
+            out.write(chunk)
+    return target
+
+
+@contextmanager
+def _workdir(parent: Path) -> Iterator[Path]:
+    parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="transcode-", dir=parent))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL ffmpeg when the worker that started it dies (PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(OSError):  # not Linux: ffmpeg may outlive a killed worker
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
