@@ -66,6 +66,9 @@ def _import_line(services: Services, base: Path, line: str) -> tuple[int, str | 
     if status not in STATUSES:
         raise LineError(f"status: {status!r} is not one of draft, published")
     file = record.pop("file", None)
+    captions = record.pop("captions", None) or {}
+    if not isinstance(captions, dict):
+        raise LineError('captions: expected {"vi": "file.vtt", "en": "file.srt"}')
     if "description" in record:
         record["summary"] = record.pop("description")
     try:
@@ -77,6 +80,9 @@ def _import_line(services: Services, base: Path, line: str) -> tuple[int, str | 
     path = (base / file) if file else None
     if path is not None and not path.is_file():
         raise LineError(f"file: {file} does not exist next to the manifest")
+    for language, name in captions.items():
+        if not isinstance(name, str) or not (base / name).is_file():
+            raise LineError(f"captions.{language}: {name} does not exist next to the manifest")
     content = services.content
     with services.sessions.begin() as session:
         item = content.create(session, None, data)
@@ -85,6 +91,9 @@ def _import_line(services: Services, base: Path, line: str) -> tuple[int, str | 
             with open(path, "rb") as source:
                 attached = content.attach(session, None, item.id, source, path.name)
             job = attached.job_id
+        for language, name in captions.items():
+            data = (base / name).read_bytes()
+            content.set_captions(session, None, item.id, language, data, name)
         if status == "published":
             content.transition(session, None, item.id, "submit")
             content.transition(session, None, item.id, "approve")

@@ -25,11 +25,11 @@
 
   // -- source ------------------------------------------------------------------------------
   function load(src, startAt) {
-    const resume = () => { if (startAt > 0) video.currentTime = startAt; };
+    const resume = () => { if (startAt > 0) video.currentTime = startAt; };  // native HLS
     if (window.Hls && window.Hls.isSupported()) {
       if (hls) hls.destroy();
-      hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: -1 });
-      hls.on(window.Hls.Events.MANIFEST_PARSED, () => { fillQualities(); resume(); });
+      hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: -1, startPosition: startAt || -1 });
+      hls.on(window.Hls.Events.MANIFEST_PARSED, () => fillQualities());
       hls.on(window.Hls.Events.ERROR, (_, data) => {
         if (!data.fatal) return;
         if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR) hls.startLoad();
@@ -180,8 +180,8 @@
         const response = await fetch(positionUrl, { credentials: "same-origin" });
         if (response.ok) at = (await response.json()).seconds;
       } catch (e) { at = 0; }
-      const duration = Number(scrub.max);
-      if (at < 5 || at > duration - 10) at = 0;
+      const duration = Number(scrub.max);  // near either end, start from the beginning
+      if (at < 3 || at > duration - Math.min(10, duration * 0.1)) at = 0;
       if (at) status.textContent = `${msg.msgResumed} ${clock(at)}`;
       saved = at;
     }

@@ -118,7 +118,7 @@ def test_readyz_fails_until_migrations_are_applied(client, services):
     try:
         database = client.get("/readyz").json()["checks"]["database"]
         assert database["ok"] is False
-        assert database["error"] == "schema at None, code expects 0010: run migrate"
+        assert database["error"] == "schema at None, code expects 0011: run migrate"
     finally:
         upgrade(services.engine)
 
