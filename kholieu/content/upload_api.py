@@ -66,13 +66,15 @@ def start_upload(
 def upload_status(
     upload_id: str, user: EditorDep, services: ServicesDep, session: SessionDep
 ) -> UploadOut:
-    """What arrived so far: a client resumes by sending the parts not listed."""
+    """What arrived so far: a client resumes by sending the parts not listed. A rejected
+    upload says why, with a download link to the kept file (until it is deleted)."""
     upload = services.uploads.get(session, user, upload_id)
     received = [PartOut(number=p.number, size=p.size) for p in services.uploads.received(upload)]
     return _out(
         upload,
         received=received,
         part_urls=services.uploads.part_urls(upload) if upload.status == "open" else None,
+        original_url=services.uploads.original_url(upload),
     )
 
 

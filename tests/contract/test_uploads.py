@@ -77,17 +77,18 @@ def run_jobs(services: Services, job_id: str) -> None:
         work.stop()
 
 
-def mp4(size: int) -> bytes:
-    """Bytes libmagic calls video/mp4: an ftyp box, then filler."""
-    head = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+def mp4(videos, size: int) -> bytes:
+    """A real video (its index first) padded with random bytes to ``size``: ffprobe and the
+    decode check accept it, and its parts differ."""
+    head = videos["240p"].read_bytes()
     return head + os.urandom(size - len(head))
 
 
-def test_dropped_upload_resumes_to_identical_bytes(stack):
+def test_dropped_upload_resumes_to_identical_bytes(stack, videos):
     services, client = stack
     headers = login(client, services)
     item = new_item(client, headers)
-    data = mp4(2 * PART + 12345)
+    data = mp4(videos, 2 * PART + 12345)
     upload = client.post(
         "/api/v1/uploads",
         json={"item_id": item, "filename": "bai-1.mp4", "size": len(data)},
@@ -130,18 +131,47 @@ def test_wrong_file_type_fails_with_the_reason_and_stores_nothing(stack):
     headers = login(client, services)
     item = new_item(client, headers, kind="document")
     data = b"plain text pretending to be a PDF\n" * 10
+    final = upload_in_one_part(client, services, headers, item, "sgk.pdf", data)
+    assert final["status"] == "failed"
+    assert final["error"].startswith("sgk.pdf: the file is text/plain, which a document cannot be")
+    # The rejected file is kept for its editor to look at, and goes when they delete it.
+    assert [i.key for i in services.store.list("")] == [f"incoming/{final['id']}"]
+    assert "sgk.pdf" in final["original_url"]
+    assert fetch(client, final["original_url"]) == data
+    assert client.delete(f"/api/v1/uploads/{final['id']}", headers=headers).status_code == 204
+    assert [i.key for i in services.store.list("")] == []
+
+
+def upload_in_one_part(client, services, headers, item: int, name: str, data: bytes) -> dict:
+    """Upload ``data`` whole, run the checking job, return the upload's final state."""
     upload = client.post(
-        "/api/v1/uploads",
-        json={"item_id": item, "filename": "sgk.pdf", "size": len(data)},
+        "/api/v1/uploads", json={"item_id": item, "filename": name, "size": len(data)},
         headers=headers,
-    ).json()
+    ).json()  # fmt: skip
     send(client, services, upload, 1, data, headers)
     done = client.post(f"/api/v1/uploads/{upload['id']}/complete", headers=headers).json()
     run_jobs(services, done["job_id"])
-    final = client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()
+    return client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()
+
+
+def fetch(client: TestClient, url: str) -> bytes:
+    """A download link: the app's signed /objects path, or a presigned S3 URL."""
+    response = httpx.get(url, timeout=30) if url.startswith("http") else client.get(url)
+    assert response.status_code == 200, response.text
+    assert "attachment" in response.headers.get("content-disposition", "")
+    return response.content
+
+
+def test_a_video_that_does_not_decode_is_refused_and_kept(stack, videos):
+    services, client = stack
+    headers = login(client, services)
+    data = videos["truncated"].read_bytes()
+    item = new_item(client, headers)
+    final = upload_in_one_part(client, services, headers, item, "bai-2.mp4", data)
     assert final["status"] == "failed"
-    assert final["error"].startswith("sgk.pdf: the file is text/plain, which a document cannot be")
-    assert [i.key for i in services.store.list("")] == []
+    assert final["error"].startswith("bai-2.mp4: the video is truncated or damaged")
+    assert fetch(client, final["original_url"]) == data
+    assert not list(services.store.list("blobs/"))
 
 
 def test_limits_and_part_sizes(stack):

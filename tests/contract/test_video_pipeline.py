@@ -292,3 +292,44 @@ def _ffmpeg_running(data_dir: Path) -> bool:
         if args and args[0].endswith(b"ffmpeg") and str(data_dir).encode() in b" ".join(args):
             return True
     return False
+
+
+def test_on_s3_playlists_point_at_presigned_segments(tmp_path, database_url, aws_credentials,
+                                                     moto_server, videos):  # fmt: skip
+    import httpx2 as httpx
+    from starlette.testclient import TestClient
+
+    from kholieu.content.origin import create_content_app, video_url
+    from kholieu.web.middleware import app_csp
+
+    bucket = f"kholieu-test-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", region_name=REGION, endpoint_url=moto_server).create_bucket(Bucket=bucket)
+    url = f"s3://{bucket}?endpoint_url={moto_server}&region={REGION}&addressing_style=path"
+    made = _services(tmp_path, database_url, {"storage_url": url})
+    services = next(made)
+    try:
+        item_id = attach_video(services, videos["240p"])
+        transcode.transcode_video(context(services, item_id, lambda f: None))
+        sha = context(services, item_id, None).payload["sha256"]
+        origin = TestClient(create_content_app(services))
+
+        def get(name: str):
+            return origin.get("/" + video_url(services.settings, sha, name).split("/", 3)[3],
+                              follow_redirects=False)  # fmt: skip
+
+        master = get("master.m3u8")
+        assert master.status_code == 200 and "240p/index.m3u8" in master.text
+        playlist = get("240p/index.m3u8")
+        assert playlist.headers["cache-control"] == "private, max-age=60"
+        segments = [line for line in playlist.text.splitlines() if line.startswith("http")]
+        assert segments and all(s.startswith(moto_server) and "Signature" in s for s in segments)
+        fetched = httpx.get(segments[0], timeout=30)
+        assert fetched.status_code == 200 and fetched.content[:1] == b"G"
+        poster = get("poster.jpg")
+        assert poster.status_code == 302 and poster.headers["location"].startswith(moto_server)
+        assert httpx.get(poster.headers["location"], timeout=30).content[:3] == b"\xff\xd8\xff"
+        assert get("nothing.ts").status_code == 404
+        assert moto_server in app_csp(services.settings.content_origin,
+                                      services.settings.store_origins)  # fmt: skip
+    finally:
+        next(made, None)  # empties the tables, closes the services

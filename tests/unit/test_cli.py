@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 
 import pytest
@@ -123,3 +125,29 @@ def test_demo_is_idempotent(run, services):
 def test_migrate_reports_the_revision(run):
     result = run("migrate")
     assert result.returncode == 0 and result.stdout.strip() == "database at revision 0011"
+
+
+def test_content_import_waits_for_a_video_and_its_captions(run, tmp_path, videos):
+    import shutil
+
+    shutil.copy(videos["240p"], tmp_path / "bai-1.mp4")
+    (tmp_path / "bai-1.vi.srt").write_text("1\n00:00:01,000 --> 00:00:03,000\nPhân số\n")
+    video = {"title": "Bài 1", "kind": "video", "subject": "toan", "grade": 6, "file": "bai-1.mp4"}
+    manifest = tmp_path / "videos.jsonl"
+    manifest.write_text(
+        json.dumps({**video, "captions": {"vi": "bai-1.vi.srt"}}) + "\n"
+        + json.dumps({**video, "captions": {"en": "khong-co.srt"}}) + "\n"
+    )  # fmt: skip
+    result = run("content", "import", str(manifest), "--json", "--wait")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["rejected"] == [
+        {"line": 2, "error": "captions.en: khong-co.srt does not exist next to the manifest"}
+    ]
+    assert re.search(r"transcode_video [0-9a-f]{8}: running \d+%", result.stderr)
+    assert "succeeded 100%" in result.stderr
+    shown = json.loads(run("content", "show", str(report["ids"][0]), "--json").stdout)
+    assert shown["captions"] == {"vi": 1}
+    assert shown["file"]["media"]["height"] == 240
+    assert [r["name"] for r in shown["file"]["hls"]["renditions"]] == ["240p", "audio"]
+    assert shown["file"]["processing"]["status"] == "succeeded"
