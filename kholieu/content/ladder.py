@@ -123,7 +123,7 @@ def command(
         "c:v": "libx264", "preset": preset, "profile:v": "main", "pix_fmt": "yuv420p",
         "force_key_frames": f"expr:gte(t,n_forced*{KEYFRAME_S})", "sc_threshold": 0,
         "f": "hls", "hls_time": SEGMENT_S, "hls_playlist_type": "vod",
-        "hls_flags": "independent_segments", "hls_segment_type": "mpegts",
+        "hls_flags": "independent_segments+temp_file", "hls_segment_type": "mpegts",
         "hls_segment_filename": str(out / "%v" / "seg%05d.ts"),
         "master_pl_name": "master.m3u8", "var_stream_map": _stream_map(ladder),
     }  # fmt: skip

@@ -166,7 +166,7 @@ def context(services: Services, item_id: int, report) -> JobContext:
     return JobContext("test", {"sha256": sha}, services, report)
 
 
-def test_a_job_killed_while_encoding_leaves_nothing_and_its_retry_completes(stack, videos):
+def test_a_job_killed_while_encoding_is_never_playable_and_its_retry_completes(stack, videos):
     services = stack
     item_id = attach_video(services, videos["720p"])
 
@@ -178,8 +178,14 @@ def test_a_job_killed_while_encoding_leaves_nothing_and_its_retry_completes(stac
     with pytest.raises(Killed):
         transcode.transcode_video(ctx)
     sha = ctx.payload["sha256"]
-    assert stored_under(services.store, sha) == [] and not services.store.exists(marker_key(sha))
+    # Segments stored while encoding may be there, but no marker: nothing plays.
+    early = stored_under(services.store, sha)
+    assert all(key.endswith(".ts") for key in early)
+    assert not services.store.exists(marker_key(sha))
+    with services.sessions() as session:
+        assert services.content.file(session, item_id).hls is None
     assert not list((services.settings.data_dir / "tmp").glob("transcode-*"))  # cleaned up
+    assert not _ffmpeg_running(services.settings.data_dir)
     transcode.transcode_video(context(services, item_id, lambda f: None))
     marker = read_marker(services.store, sha)
     assert stored_under(services.store, sha) == [f"{hls_prefix(sha)}/{f}" for f in marker["files"]]
@@ -189,7 +195,7 @@ def test_a_job_killed_while_storing_is_never_playable_and_its_retry_leaves_no_du
     stack, videos
 ):
     services = stack
-    item_id = attach_video(services, videos["720p"])
+    item_id = attach_video(services, videos["240p"])
     sha = context(services, item_id, None).payload["sha256"]
     stray = f"{hls_prefix(sha)}/1080p/seg00000.ts"  # from some older attempt
     services.store.put(stray, io.BytesIO(b"old"), content_type="video/mp2t")
