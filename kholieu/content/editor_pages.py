@@ -9,10 +9,12 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from kholieu.accounts.authz import editors
 from kholieu.accounts.models import User
 from kholieu.audit import log as audit
+from kholieu.config import Settings
 from kholieu.content import media
 from kholieu.content.captions import LANGUAGES, MAX_BYTES
 from kholieu.content.models import ContentItem, Kind, Status, Upload
@@ -20,6 +22,7 @@ from kholieu.content.schemas import ContentIn
 from kholieu.content.views import describe
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
 from kholieu.errors import KholieuError
+from kholieu.services import Services
 from kholieu.web import csrf
 from kholieu.web.deps import ServicesDep, SessionDep
 from kholieu.web.templating import render
@@ -85,7 +88,7 @@ def edit_item(
 
 
 def _item_page(
-    request: Request, user: User, services, session, item_id: int, *,
+    request: Request, user: User, services: Services, session: Session, item_id: int, *,
     caption_error: str | None = None,
 ) -> Response:  # fmt: skip
     item = services.content.get(session, user, item_id)
@@ -108,7 +111,7 @@ def _item_page(
     return render(request, "editor/item.html", context, status_code=status)
 
 
-def _ffmpeg_missing(settings) -> str | None:
+def _ffmpeg_missing(settings: Settings) -> str | None:
     try:
         media.tools_status(settings.ffmpeg_path, settings.ffprobe_path)
     except media.MediaToolsMissing as exc:

@@ -13,11 +13,12 @@ from fastapi import APIRouter, Depends, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kholieu.accounts.authz import AnyoneDep, SignedInDep, editors
 from kholieu.accounts.models import User
 from kholieu.content.captions import LANGUAGES, MAX_BYTES
-from kholieu.content.models import Kind, PlaybackPosition
+from kholieu.content.models import Caption, Kind, PlaybackPosition
 from kholieu.content.views import describe
 from kholieu.db.base import utcnow
 from kholieu.errors import NotFound, ValidationFailed
@@ -156,7 +157,7 @@ def caption_file(
     raise NotFound(f"no {language} captions for item {item_id}")
 
 
-def _caption_out(caption) -> CaptionOut:
+def _caption_out(caption: Caption) -> CaptionOut:
     return CaptionOut(
         language=caption.language, label=LANGUAGES.get(caption.language, caption.language),
         cues=caption.cues, filename=caption.filename, updated_at=caption.updated_at,
@@ -164,7 +165,7 @@ def _caption_out(caption) -> CaptionOut:
     )  # fmt: skip
 
 
-def _position(session, item_id: int, user_id: int) -> PlaybackPosition | None:
+def _position(session: Session, item_id: int, user_id: int) -> PlaybackPosition | None:
     return session.scalar(
         select(PlaybackPosition).where(
             PlaybackPosition.item_id == item_id, PlaybackPosition.user_id == user_id
