@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 
 from kholieu.accounts.authz import AnyoneDep
 from kholieu.config import Settings
-from kholieu.content.captions import LANGUAGES
 from kholieu.content.models import ContentFile, ContentItem, Status
 from kholieu.content.origin import file_url, package_url, video_url
+from kholieu.content.views import caption_link
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
 from kholieu.web.deps import ServicesDep, SessionDep
 from kholieu.web.templating import render
@@ -84,10 +84,6 @@ def content_page(
         "series_name": SERIES.get(item.textbook_series or "", ""),
         "licence_name": LICENCES.get(item.license, item.license),
         "viewer": viewer(services.settings, file),
-        "captions": [
-            {"language": c.language, "label": LANGUAGES.get(c.language, c.language),
-             "url": f"/content/{item.id}/captions/{c.language}.vtt"}
-            for c in services.content.captions(session, item.id)
-        ],
-    }  # fmt: skip
+        "captions": [caption_link(c) for c in services.content.captions(session, item.id)],
+    }
     return render(request, "content.html", context)

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from kholieu.accounts.authz import AnyoneDep, SignedInDep, editors
 from kholieu.accounts.models import User
-from kholieu.content.captions import LANGUAGES, MAX_BYTES
+from kholieu.content.captions import MAX_BYTES
 from kholieu.content.models import Caption, Kind, PlaybackPosition
-from kholieu.content.views import describe
+from kholieu.content.views import caption_link, describe
 from kholieu.db.base import utcnow
 from kholieu.errors import NotFound, ValidationFailed
 from kholieu.web.deps import ServicesDep, SessionDep
@@ -159,9 +159,8 @@ def caption_file(
 
 def _caption_out(caption: Caption) -> CaptionOut:
     return CaptionOut(
-        language=caption.language, label=LANGUAGES.get(caption.language, caption.language),
+        **caption_link(caption),
         cues=caption.cues, filename=caption.filename, updated_at=caption.updated_at,
-        url=f"/content/{caption.item_id}/captions/{caption.language}.vtt",
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kholieu.content.captions import LANGUAGES
 from kholieu.content.models import Caption, ContentFile, ContentItem, Kind
 from kholieu.content.schemas import ContentOut
 from kholieu.jobs.models import Job
@@ -31,3 +32,12 @@ def describe(session: Session, item: ContentItem, file: ContentFile | None) -> d
             },
         }  # fmt: skip
     return info
+
+
+def caption_link(caption: Caption) -> dict[str, str]:
+    """A caption track as the player and the API name it: language, label, where to get it."""
+    return {
+        "language": caption.language,
+        "label": LANGUAGES.get(caption.language, caption.language),
+        "url": f"/content/{caption.item_id}/captions/{caption.language}.vtt",
+    }
