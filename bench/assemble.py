@@ -19,12 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kholieu.bank import dedup  # noqa: E402
+from kholieu.bank.schemas import QuestionIn  # noqa: E402
 from kholieu.config import load_settings  # noqa: E402
 from kholieu.db.migrate import upgrade  # noqa: E402
 from kholieu.quiz import blueprint as bp  # noqa: E402
-from kholieu.quiz import dedup, paper_set, papers  # noqa: E402
 from kholieu.quiz.assembly import assemble  # noqa: E402
-from kholieu.quiz.schemas import QuestionIn  # noqa: E402
+from kholieu.quiz.printing import paper_set, papers  # noqa: E402
 from kholieu.services import build_services  # noqa: E402
 
 SUBJECTS = ("toan", "vat-li", "hoa-hoc", "sinh-hoc", "lich-su", "dia-li", "tieng-anh", "tin-hoc")

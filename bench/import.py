@@ -47,9 +47,9 @@ print(json.dumps({"seconds": seconds, "peak_kb": peak, "base_kb": before,
 
 
 def write_files(count: int, folder: Path, formats: list[str]) -> dict[str, Path]:
+    from kholieu.bank.formats import writer_for
+    from kholieu.bank.schemas import QuestionIn
     from kholieu.demo.questions import questions
-    from kholieu.quiz.formats import writer_for
-    from kholieu.quiz.schemas import QuestionIn
 
     bank = []
     for q in questions(count):
@@ -69,9 +69,9 @@ def write_files(count: int, folder: Path, formats: list[str]) -> dict[str, Path]
 
 def validation_only(count: int) -> float:
     """The floor: checking the same questions in memory, no file, no database."""
+    from kholieu.bank import dedup
+    from kholieu.bank.schemas import QuestionIn
     from kholieu.demo.questions import questions
-    from kholieu.quiz import dedup
-    from kholieu.quiz.schemas import QuestionIn
 
     bank = list(questions(count))
     start = time.perf_counter()

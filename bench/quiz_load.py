@@ -33,12 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.assemble import question  # noqa: E402
 from kholieu.accounts.models import TokenKind  # noqa: E402
+from kholieu.bank import dedup  # noqa: E402
+from kholieu.bank.schemas import QuestionIn  # noqa: E402
 from kholieu.config import load_settings  # noqa: E402
 from kholieu.db.migrate import upgrade  # noqa: E402
 from kholieu.quiz import blueprint as bp  # noqa: E402
-from kholieu.quiz import dedup  # noqa: E402
 from kholieu.quiz.models import Attempt  # noqa: E402
-from kholieu.quiz.schemas import QuestionIn  # noqa: E402
 from kholieu.services import build_services  # noqa: E402
 
 

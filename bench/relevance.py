@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.relevance_set import documents, queries  # noqa: E402
 from kholieu.search import query as q  # noqa: E402
-from kholieu.search.schema import prepare  # noqa: E402
+from kholieu.search.fields import prepare  # noqa: E402
 from kholieu.search.service import SearchService  # noqa: E402
 
 K = 10

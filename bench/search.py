@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.catalogue import content_items, question_docs  # noqa: E402
 from kholieu.search import query as q  # noqa: E402
 from kholieu.search.analysis import shorten  # noqa: E402
-from kholieu.search.schema import prepare  # noqa: E402
+from kholieu.search.fields import prepare  # noqa: E402
 from kholieu.search.tantivy_backend import TantivyBackend  # noqa: E402
 
 CONTENT_QUERIES = [

@@ -27,13 +27,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kholieu.config import load_settings
-from kholieu.content import ladder, media
 from kholieu.content.schemas import ContentIn
 from kholieu.db.migrate import upgrade
 from kholieu.demo.video import make_test_video
 from kholieu.jobs.models import Job
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.services import build_services
+from kholieu.video import ladder, media
 
 
 def bare(source: Path, info: media.MediaInfo, preset: str, work: Path) -> float:
@@ -55,7 +55,7 @@ def pipeline(source: Path, preset: str, root: Path, run: int) -> tuple[float, fl
     )  # fmt: skip
     services = build_services(settings)
     upgrade(services.engine)
-    work = BackgroundWork(services, 1)
+    work = BackgroundWork(services.platform, 1)
     work.start()
     try:
         started = time.perf_counter()

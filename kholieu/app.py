@@ -9,23 +9,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kholieu import __version__
-from kholieu.accounts import api as accounts_api
-from kholieu.accounts import pages as accounts_pages
+from kholieu.accounts.roles import TEMPLATE_GLOBALS
+from kholieu.capabilities import routers
 from kholieu.config import Settings
-from kholieu.content import api as content_api
-from kholieu.content import browse, editor_pages, upload_api, video_api
-from kholieu.content import pages as content_pages
 from kholieu.errors import ConfigError
-from kholieu.jobs import api as jobs_api
 from kholieu.jobs.runner import BackgroundWork
-from kholieu.quiz import api as quiz_api
-from kholieu.quiz import pages as quiz_pages
-from kholieu.quiz import quiz_api as quizzes_api
-from kholieu.quiz import take_pages, teacher_pages
-from kholieu.search import api as search_api
-from kholieu.search import pages as search_pages
 from kholieu.services import Services, build_services
-from kholieu.web import docs, errors, health, middleware, objects, pages
+from kholieu.web import errors, middleware
 from kholieu.web.i18n import Translator
 from kholieu.web.templating import make_templates
 
@@ -46,7 +36,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         work = None
         if settings.workers_in_process > 0:
-            work = BackgroundWork(services, settings.workers_in_process)
+            work = BackgroundWork(services.platform, settings.workers_in_process)
             work.start()
         try:
             yield
@@ -64,37 +54,15 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     )
     translator = Translator()
     app.state.services = services
+    app.state.platform = services.platform
     app.state.translator = translator
     app.state.templates = make_templates(translator)
+    app.state.templates.env.globals.update(TEMPLATE_GLOBALS)
 
     errors.install(app)
     middleware.install(app)
-    for module in (
-        health,
-        pages,
-        docs,
-        accounts_pages,
-        accounts_api,
-        jobs_api,
-        content_api,
-        content_pages,
-        browse,
-        editor_pages,
-        upload_api,
-        video_api,
-        objects,
-        quiz_pages,
-        quiz_api,
-        search_api,
-        search_pages,
-        take_pages,
-        teacher_pages,
-    ):
-        app.include_router(module.router)
-    app.include_router(video_api.captions_files)
-    app.include_router(quizzes_api.router)
-    app.include_router(quiz_api.images)
-    app.include_router(quiz_pages.preview)
+    for router in routers():
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     return app
 

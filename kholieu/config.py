@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kholieu.content.packages import PackageLimits
-from kholieu.errors import ConfigError
+from kholieu.errors import ConfigError, first_problem
+from kholieu.files.zipsafe import PackageLimits
 
 DEV_SECRET_KEY = "kholieu-development-secret-do-not-use-in-production"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +156,5 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
+        where, message = first_problem(exc)
         raise ConfigError(f"{where}: {message}" if where else message) from None

@@ -27,15 +27,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 
 class KholieuError(Exception):
     status_code = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(self, message: str, *, details: Any = None, keeps_changes: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        # The request's session commits rather than rolls back: what the service did before
+        # refusing must hold (an attempt submitted at its deadline, then a late save refused).
+        self.keeps_changes = keeps_changes
 
 
 class ConfigError(KholieuError):
@@ -117,3 +122,21 @@ class RateLimited(KholieuError):
 class StorageError(KholieuError):
     status_code = 502
     code = "storage_error"
+
+
+def field_errors(exc: ValidationError, *, verbatim: bool = False) -> list[tuple[str, str]]:
+    """What pydantic found wrong, as (field path, message) pairs: the path dotted
+    (``options.2``, "" for the whole object), the message without pydantic's "Value error, "
+    (``verbatim`` keeps it, for the messages that have always carried it)."""
+    return [
+        (
+            ".".join(str(p) for p in err["loc"]),
+            err["msg"] if verbatim else err["msg"].removeprefix("Value error, "),
+        )
+        for err in exc.errors()
+    ]
+
+
+def first_problem(exc: ValidationError, *, verbatim: bool = False) -> tuple[str, str]:
+    """The first (field, message) of ``field_errors``: the one line a user is shown."""
+    return field_errors(exc, verbatim=verbatim)[0]

@@ -1,8 +1,9 @@
-"""Every service the app and the CLI use, built once from Settings and passed around.
+"""The composition root: every service the app and the CLI use, built once from Settings.
 
-Nothing here runs at import time: ``build_services`` makes the clients, the web app stores the
-result on ``app.state`` and hands pieces to routes through FastAPI dependencies, the CLI and
-worker call it directly.
+Nothing here runs at import time: ``build_services`` builds the platform (database, store,
+search, queue), the capabilities' services on top of it, then lets each capability register
+its jobs and search loaders (``kholieu.capabilities``). The web app keeps the result on
+``app.state``; routes receive single services through their capability's ``deps`` aliases.
 """
 
 from __future__ import annotations
@@ -14,34 +15,25 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.service import AccountService
+from kholieu.bank.importer import QuestionImporter
+from kholieu.bank.service import QuestionBank
+from kholieu.capabilities import register_all
 from kholieu.config import Settings
-from kholieu.content import service as content_service
 from kholieu.content.service import ContentService
 from kholieu.content.uploads import UploadService
-from kholieu.db import make_engine, make_sessionmaker
 from kholieu.jobs.queue import JobQueue
-from kholieu.jobs.tasks import register_tasks
-from kholieu.quiz import service as quiz_service
-from kholieu.quiz.importer import QuestionImporter
-from kholieu.quiz.quizzes import QuizService
-from kholieu.quiz.service import QuestionBank
-from kholieu.search.backend import SearchBackend, make_search_backend
+from kholieu.platform import Platform, build_platform
+from kholieu.quiz.service import QuizService
+from kholieu.search.backend import SearchBackend
 from kholieu.search.outbox import Outbox
-from kholieu.search.schema import prepared
 from kholieu.search.service import SearchService
-from kholieu.storage import ObjectStore, make_store
+from kholieu.storage import ObjectStore
 
 
 @dataclass
 class Services:
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    store: ObjectStore
-    search: SearchBackend
-    outbox: Outbox
+    platform: Platform
     searching: SearchService
-    queue: JobQueue
     accounts: AccountService
     content: ContentService
     uploads: UploadService
@@ -50,42 +42,56 @@ class Services:
     quizzes: QuizService
     login_limiter: LoginLimiter
 
+    # The platform's parts, for the CLI and tests that reach them through one object.
+    @property
+    def settings(self) -> Settings:
+        return self.platform.settings
+
+    @property
+    def engine(self) -> Engine:
+        return self.platform.engine
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self.platform.sessions
+
+    @property
+    def store(self) -> ObjectStore:
+        return self.platform.store
+
+    @property
+    def search(self) -> SearchBackend:
+        return self.platform.search
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.platform.outbox
+
+    @property
+    def queue(self) -> JobQueue:
+        return self.platform.queue
+
     def close(self) -> None:
-        self.engine.dispose()
+        self.platform.close()
 
 
 def build_services(settings: Settings, *, search: SearchBackend | None = None) -> Services:
     """``search`` replaces the backend KHOLIEU_SEARCH_URL names (tests pass a client tuned
     for the Elasticsearch emulator they run)."""
-    engine = make_engine(settings.database_url)
-    sessions = make_sessionmaker(engine)
-    search = search or make_search_backend(settings.search_url)
-    outbox = Outbox(sessions, search, batch=settings.outbox_batch)
-    for module in (content_service, quiz_service):
-        outbox.register_loader(
-            module.INDEX, prepared(module.INDEX, module.load_documents), module.document_ids
-        )
-    store = make_store(settings)
-    queue = JobQueue(settings, sessions)
+    platform = build_platform(settings, search=search)
+    store, outbox, queue = platform.store, platform.outbox, platform.queue
     content = ContentService(settings, store, outbox, queue)
     questions = QuestionBank(store, outbox)
     services = Services(
-        settings=settings,
-        engine=engine,
-        sessions=sessions,
-        store=store,
-        search=search,
-        outbox=outbox,
-        searching=SearchService(search, outbox),
-        queue=queue,
+        platform=platform,
+        searching=SearchService(platform.search, outbox),
         accounts=AccountService(settings),
         content=content,
         uploads=UploadService(settings, store, content, queue),
         questions=questions,
-        importer=QuestionImporter(questions, sessions),
+        importer=QuestionImporter(questions, platform.sessions),
         quizzes=QuizService(questions),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
-    services.queue.bind(services)
-    register_tasks(services.queue)
+    register_all(services)
     return services

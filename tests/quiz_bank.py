@@ -3,7 +3,7 @@ duplicates) of every type and level for one subject and grade."""
 
 from __future__ import annotations
 
-from kholieu.quiz.schemas import QuestionIn
+from kholieu.bank.schemas import QuestionIn
 
 LEVELS = ("nhan_biet", "thong_hieu", "van_dung", "van_dung_cao")
 

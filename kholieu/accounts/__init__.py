@@ -1,0 +1,11 @@
+"""Accounts: users, roles, passwords, API and session tokens, and who may call what."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from kholieu.accounts import api, pages
+
+    return [api.router, pages.router]

@@ -6,12 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from kholieu.accounts.authz import SignedInDep, anyone
+from kholieu.accounts.deps import AccountsDep, LimiterDep, SignedInDep, anyone
+from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.models import TokenKind, User
+from kholieu.accounts.service import AccountService
 from kholieu.errors import NotAuthenticated
-from kholieu.services import Services
-from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -34,14 +36,19 @@ def client_address(request: Request) -> str:
 
 
 def sign_in(
-    services: Services, session: SessionDep, request: Request, username: str, password: str
+    accounts: AccountService,
+    limiter: LoginLimiter,
+    session: Session,
+    request: Request,
+    username: str,
+    password: str,
 ) -> User:
     """Check a password under the login rate limit (shared by the API and the login page)."""
     client = client_address(request)
-    services.login_limiter.check(client, username)
-    user = services.accounts.authenticate(session, username, password)
+    limiter.check(client, username)
+    user = accounts.authenticate(session, username, password)
     if user is None:
-        services.login_limiter.failed(client, username)
+        limiter.failed(client, username)
         raise NotAuthenticated("wrong username or password")
     return user
 
@@ -49,16 +56,17 @@ def sign_in(
 @router.post("/auth/token", dependencies=[Depends(anyone)])
 def issue_token(
     request: Request,
-    services: ServicesDep,
+    accounts: AccountsDep,
+    login_limiter: LimiterDep,
+    settings: SettingsDep,
     session: SessionDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
 ) -> TokenOut:
     """Exchange a username and password for a bearer token (OAuth2 password-grant shape)."""
-    user = sign_in(services, session, request, username, password)
-    token = services.accounts.issue_token(session, user, TokenKind.api)
-    session.commit()
-    return TokenOut(access_token=token, expires_in=services.settings.api_token_ttl_s)
+    user = sign_in(accounts, login_limiter, session, request, username, password)
+    token = accounts.issue_token(session, user, TokenKind.api)
+    return TokenOut(access_token=token, expires_in=settings.api_token_ttl_s)
 
 
 @router.get("/auth/me")

@@ -16,9 +16,6 @@ class Role(enum.StrEnum):
     admin = "admin"
 
 
-EDITORS = frozenset({Role.editor, Role.admin})  # may publish, and see drafts
-
-
 class TokenKind(enum.StrEnum):
     session = "session"  # browser session cookie
     api = "api"  # bearer token from POST /api/v1/auth/token

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kholieu.accounts.api import sign_in
-from kholieu.accounts.authz import SESSION_COOKIE, anyone
+from kholieu.accounts.deps import SESSION_COOKIE, AccountsDep, LimiterDep, anyone
 from kholieu.accounts.models import TokenKind
 from kholieu.errors import NotAuthenticated, RateLimited
 from kholieu.web import csrf
-from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.deps import SessionDep, SettingsDep
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(anyone)])
@@ -38,14 +38,16 @@ def login_page(request: Request, next: str | None = None) -> Response:
 @router.post("/login", dependencies=[Depends(csrf.require_form_token)])
 def login(
     request: Request,
-    services: ServicesDep,
+    accounts: AccountsDep,
+    login_limiter: LimiterDep,
+    settings: SettingsDep,
     session: SessionDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        user = sign_in(services, session, request, username, password)
+        user = sign_in(accounts, login_limiter, session, request, username, password)
     except (NotAuthenticated, RateLimited) as exc:
         _ = request.app.state.translator.gettext
         if isinstance(exc, RateLimited):
@@ -63,27 +65,25 @@ def login(
         if isinstance(exc, RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    token = services.accounts.issue_token(session, user, TokenKind.session)
-    session.commit()
+    token = accounts.issue_token(session, user, TokenKind.session)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=services.settings.session_max_age_s,
+        max_age=settings.session_max_age_s,
         httponly=True,
         samesite="lax",
-        secure=not services.settings.is_development,
+        secure=not settings.is_development,
     )
     response.delete_cookie(csrf.COOKIE)  # a fresh CSRF value after sign-in
     return response
 
 
 @router.post("/logout", dependencies=[Depends(csrf.require_form_token)])
-def logout(request: Request, services: ServicesDep, session: SessionDep) -> Response:
+def logout(request: Request, accounts: AccountsDep, session: SessionDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        services.accounts.revoke_token(session, token)
-        session.commit()
+        accounts.revoke_token(session, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

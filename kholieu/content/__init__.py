@@ -1,1 +1,24 @@
-"""Lectures, videos, labs and documents (built by the content-repository issue)."""
+"""Content: lectures, videos, labs and documents; their workflow, uploads, files, packages
+(SCORM and the content origin), browsing and the editor's pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter
+
+if TYPE_CHECKING:
+    from kholieu.capabilities import Registry
+
+
+def routers() -> list[APIRouter]:
+    from kholieu.content import api, browse, editor_pages, pages, upload_api
+
+    return [api.router, pages.router, browse.router, editor_pages.router, upload_api.router]
+
+
+def register(registry: Registry) -> None:
+    from kholieu.content import service, tasks
+
+    registry.search_index(service.INDEX, service.load_documents, service.document_ids)
+    tasks.register(registry)

@@ -8,49 +8,38 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kholieu.accounts.authz import editors
+from kholieu.accounts.deps import EditorDep
 from kholieu.accounts.models import User
 from kholieu.audit import log as audit
 from kholieu.config import Settings
-from kholieu.content import media
-from kholieu.content.captions import LANGUAGES, MAX_BYTES
-from kholieu.content.models import ContentItem, Kind, Status, Upload
+from kholieu.content import catalogue
+from kholieu.content.deps import ContentDep, UploadsDep
+from kholieu.content.models import Kind
 from kholieu.content.schemas import ContentIn
-from kholieu.content.views import describe
+from kholieu.content.service import ContentService
+from kholieu.content.summary import describe
+from kholieu.content.uploads import UploadService
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
-from kholieu.errors import KholieuError
-from kholieu.services import Services
+from kholieu.errors import KholieuError, field_errors
+from kholieu.video import media
+from kholieu.video.captions import LANGUAGES, MAX_BYTES
 from kholieu.web import csrf
-from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.deps import SessionDep, SettingsDep
+from kholieu.web.errors import PageRefused
 from kholieu.web.templating import render
 
 router = APIRouter(prefix="/bien-tap", tags=["pages"], include_in_schema=False)
-EditorDep = Annotated[User, Depends(editors)]
 CHOICES = {"kinds": list(Kind), "subjects": SUBJECTS, "series": SERIES, "licences": LICENCES,
            "grades": range(1, 13)}  # fmt: skip
 
 
 @router.get("")
 def dashboard(request: Request, user: EditorDep, session: SessionDep) -> Response:
-    newest = ContentItem.updated_at.desc()
-    mine = session.scalars(
-        select(ContentItem).where(ContentItem.owner_id == user.id).order_by(newest).limit(50)
-    ).all()
-    queue = session.scalars(
-        select(ContentItem).where(ContentItem.status == Status.in_review).order_by(newest)
-    ).all()
-    counts = {
-        status: n
-        for status, n in session.execute(
-            select(ContentItem.status, func.count()).group_by(ContentItem.status)
-        )
-    }
-    return render(
-        request, "editor/dashboard.html", {"mine": mine, "queue": queue, "counts": counts}
-    )
+    board = catalogue.dashboard(session, user.id)
+    context = {"mine": board.mine, "queue": board.in_review, "counts": board.counts}
+    return render(request, "editor/dashboard.html", context)
 
 
 @router.get("/moi")
@@ -60,7 +49,7 @@ def new_item_form(request: Request, user: EditorDep) -> Response:
 
 @router.post("/moi", dependencies=[Depends(csrf.require_form_token)])
 async def create_item(
-    request: Request, user: EditorDep, services: ServicesDep, session: SessionDep
+    request: Request, user: EditorDep, content: ContentDep, session: SessionDep
 ) -> Response:
     form = await request.form()
     values = {k: v for k, v in form.items() if k != csrf.FIELD and v != ""}
@@ -72,40 +61,43 @@ async def create_item(
     try:
         data = ContentIn.model_validate(record)
     except ValidationError as exc:
-        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in exc.errors()}
+        errors = {field.split(".")[0]: message for field, message in field_errors(exc)}
         context = {**CHOICES, "values": values, "errors": errors}
         return render(request, "editor/new.html", context, status_code=422)
-    item = services.content.create(session, user, data)
-    session.commit()
+    item = content.create(session, user, data)
     return RedirectResponse(f"/bien-tap/{item.id}", status_code=303)
 
 
 @router.get("/{item_id}")
 def edit_item(
-    request: Request, item_id: int, user: EditorDep, services: ServicesDep, session: SessionDep
+    request: Request,
+    item_id: int,
+    user: EditorDep,
+    content: ContentDep,
+    uploads: UploadsDep,
+    settings: SettingsDep,
+    session: SessionDep,
 ) -> Response:
-    return _item_page(request, user, services, session, item_id)
+    return _item_page(request, user, content, uploads, settings, session, item_id)
 
 
 def _item_page(
-    request: Request, user: User, services: Services, session: Session, item_id: int, *,
-    caption_error: str | None = None,
+    request: Request, user: User, content: ContentService, uploads: UploadService,
+    settings: Settings, session: Session, item_id: int, *, caption_error: str | None = None,
 ) -> Response:  # fmt: skip
-    item = services.content.get(session, user, item_id)
-    last_upload = session.scalars(
-        select(Upload).where(Upload.item_id == item.id).order_by(Upload.created_at.desc())
-    ).first()
+    item = content.get(session, user, item_id)
+    last_upload = catalogue.last_upload(session, item.id)
     context = {
         "item": item,
-        "info": describe(session, item, services.content.file(session, item.id)),
+        "info": describe(session, item, content.file(session, item.id)),
         "history": audit.history(session, f"content:{item.id}"),
         "last_upload": last_upload,
-        "original_url": services.uploads.original_url(last_upload) if last_upload else None,
+        "original_url": uploads.original_url(last_upload) if last_upload else None,
         "subject_name": SUBJECTS.get(item.subject, item.subject),
         "languages": LANGUAGES,
-        "captions": services.content.captions(session, item.id),
+        "captions": content.captions(session, item.id),
         "caption_error": caption_error,
-        "ffmpeg_missing": _ffmpeg_missing(services.settings) if item.kind == Kind.video else None,
+        "ffmpeg_missing": _ffmpeg_missing(settings) if item.kind == Kind.video else None,
     }
     status = 422 if caption_error else 200
     return render(request, "editor/item.html", context, status_code=status)
@@ -124,7 +116,9 @@ async def upload_captions(
     request: Request,
     item_id: int,
     user: EditorDep,
-    services: ServicesDep,
+    content: ContentDep,
+    uploads: UploadsDep,
+    settings: SettingsDep,
     session: SessionDep,
     language: Annotated[str, Form()],
     file: UploadFile,
@@ -132,22 +126,20 @@ async def upload_captions(
     """Captions from the editor's page; an error is shown on the page, by file and line."""
     data = await file.read(MAX_BYTES + 1)
     try:
-        services.content.set_captions(
-            session, user, item_id, language, data, file.filename or "captions"
-        )
+        content.set_captions(session, user, item_id, language, data, file.filename or "captions")
     except KholieuError as exc:
-        session.rollback()
-        return _item_page(request, user, services, session, item_id, caption_error=exc.message)
-    session.commit()
+        page = _item_page(
+            request, user, content, uploads, settings, session, item_id, caption_error=exc.message
+        )
+        raise PageRefused(page) from None
     return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
 
 
 @router.post("/{item_id}/phu-de/{language}/xoa", dependencies=[Depends(csrf.require_form_token)])
 def remove_captions(
-    item_id: int, language: str, user: EditorDep, services: ServicesDep, session: SessionDep
+    item_id: int, language: str, user: EditorDep, content: ContentDep, session: SessionDep
 ) -> Response:
-    services.content.remove_captions(session, user, item_id, language)
-    session.commit()
+    content.remove_captions(session, user, item_id, language)
     return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
 
 
@@ -156,26 +148,24 @@ def control_processing(
     item_id: int,
     action: Literal["lai", "huy"],
     user: EditorDep,
-    services: ServicesDep,
+    content: ContentDep,
     session: SessionDep,
 ) -> Response:
     """Retry (``lai``) or cancel (``huy``) the file's processing."""
     if action == "huy":
-        services.content.cancel_processing(session, user, item_id)
+        content.cancel_processing(session, user, item_id)
     else:
-        services.content.reprocess(session, user, item_id)
-    session.commit()
+        content.reprocess(session, user, item_id)
     return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
 
 
 @router.post("/{item_id}/tai-len/{upload_id}/xoa", dependencies=[Depends(csrf.require_form_token)])
 def delete_rejected(
-    item_id: int, upload_id: str, user: EditorDep, services: ServicesDep, session: SessionDep
+    item_id: int, upload_id: str, user: EditorDep, uploads: UploadsDep, session: SessionDep
 ) -> Response:
     """Delete a rejected upload's kept file."""
-    upload = services.uploads.get(session, user, upload_id)
-    services.uploads.abort(upload)
-    session.commit()
+    upload = uploads.get(session, user, upload_id)
+    uploads.abort(upload)
     return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
 
 
@@ -184,13 +174,12 @@ def change_status(
     item_id: int,
     action: str,
     user: EditorDep,
-    services: ServicesDep,
+    content: ContentDep,
     session: SessionDep,
     reason: Annotated[str | None, Form()] = None,
     note: Annotated[str | None, Form()] = None,
 ) -> Response:
-    services.content.transition(session, user, item_id, action, reason=reason, note=note)
-    session.commit()
+    content.transition(session, user, item_id, action, reason=reason, note=note)
     return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
 
 

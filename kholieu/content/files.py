@@ -18,8 +18,9 @@ from typing import Any, BinaryIO
 import magic
 
 from kholieu.content.models import Kind
-from kholieu.content.packages import PackageInfo, PackageLimits, inspect_package
+from kholieu.content.packages.checks import PackageInfo, inspect_package
 from kholieu.errors import ValidationFailed
+from kholieu.files.zipsafe import PackageLimits
 from kholieu.storage import ObjectStore
 from kholieu.storage.base import CHUNK
 

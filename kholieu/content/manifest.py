@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
 
 from kholieu.content.schemas import ContentIn
-from kholieu.errors import KholieuError
-from kholieu.services import Services
+from kholieu.content.service import ContentService
+from kholieu.errors import KholieuError, first_problem
 
 STATUSES = {"draft", "published"}
 
@@ -31,14 +32,16 @@ class ImportReport:
         return {"imported": self.imported, "rejected": self.rejected, "ids": self.ids}
 
 
-def import_manifest(services: Services, manifest: Path) -> ImportReport:
+def import_manifest(
+    content: ContentService, sessions: sessionmaker[Session], manifest: Path
+) -> ImportReport:
     report = ImportReport()
     with open(manifest, encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
-                item_id, job = _import_line(services, manifest.parent, line)
+                item_id, job = _import_line(content, sessions, manifest.parent, line)
             except LineError as exc:
                 report.rejected.append({"line": number, "error": str(exc)})
             except KholieuError as exc:
@@ -55,7 +58,9 @@ class LineError(Exception):
     pass
 
 
-def _import_line(services: Services, base: Path, line: str) -> tuple[int, str | None]:
+def _import_line(
+    content: ContentService, sessions: sessionmaker[Session], base: Path, line: str
+) -> tuple[int, str | None]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -74,17 +79,15 @@ def _import_line(services: Services, base: Path, line: str) -> tuple[int, str | 
     try:
         data = ContentIn.model_validate(record)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise LineError(f"{where}: {first['msg']}") from None
+        where, message = first_problem(exc, verbatim=True)
+        raise LineError(f"{where}: {message}") from None
     path = (base / file) if file else None
     if path is not None and not path.is_file():
         raise LineError(f"file: {file} does not exist next to the manifest")
     for language, name in captions.items():
         if not isinstance(name, str) or not (base / name).is_file():
             raise LineError(f"captions.{language}: {name} does not exist next to the manifest")
-    content = services.content
-    with services.sessions.begin() as session:
+    with sessions.begin() as session:
         item = content.create(session, None, data)
         job = None
         if path is not None:

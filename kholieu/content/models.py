@@ -158,32 +158,3 @@ class ScormAttempt(Timestamped, Base):
     score_max: Mapped[float | None] = mapped_column(Float)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class Caption(Timestamped, Base):
-    """A video's captions in one language, kept as WebVTT (SRT is converted on upload)."""
-
-    __tablename__ = "captions"
-    __table_args__ = (UniqueConstraint("item_id", "language"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"))
-    language: Mapped[str] = mapped_column(String(8))
-    vtt: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)  # the cues' words, for search
-    cues: Mapped[int] = mapped_column(Integer)
-    filename: Mapped[str] = mapped_column(String(255))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class PlaybackPosition(Base):
-    """Where a signed-in learner stopped watching a video, to resume there."""
-
-    __tablename__ = "playback_positions"
-    __table_args__ = (UniqueConstraint("item_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    seconds: Mapped[float] = mapped_column(Float)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,15 +7,16 @@ from typing import Any
 import nh3
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select, update
 
-from kholieu.accounts.authz import AnyoneDep
+from kholieu.accounts.deps import AnyoneDep
 from kholieu.config import Settings
-from kholieu.content.models import ContentFile, ContentItem, Status
-from kholieu.content.origin import file_url, package_url, video_url
-from kholieu.content.views import caption_link
+from kholieu.content import catalogue
+from kholieu.content.deps import ContentDep
+from kholieu.content.models import ContentFile
+from kholieu.content.packages.origin import file_url, package_url, video_url
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
-from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.video.captions import caption_link
+from kholieu.web.deps import SessionDep, SettingsDep
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -57,33 +58,24 @@ def viewer(settings: Settings, file: ContentFile | None) -> dict[str, Any]:
 
 @router.get("/content/{item_id}")
 def content_page(
-    request: Request, item_id: int, user: AnyoneDep, services: ServicesDep, session: SessionDep
+    request: Request,
+    item_id: int,
+    user: AnyoneDep,
+    content: ContentDep,
+    settings: SettingsDep,
+    session: SessionDep,
 ) -> Response:
-    item = services.content.get(session, user, item_id)
-    session.execute(
-        update(ContentItem).where(ContentItem.id == item.id).values(views=ContentItem.views + 1)
-    )
-    session.commit()
-    file = services.content.file(session, item.id)
-    related = session.scalars(
-        select(ContentItem)
-        .where(
-            ContentItem.status == Status.published,
-            ContentItem.subject == item.subject,
-            ContentItem.grade == item.grade,
-            ContentItem.id != item.id,
-        )
-        .order_by(ContentItem.views.desc(), ContentItem.id.desc())
-        .limit(5)
-    ).all()
+    item = content.get(session, user, item_id)
+    catalogue.count_view(session, item)
+    file = content.file(session, item.id)
     context = {
-        "related": related,
+        "related": catalogue.related(session, item),
         "item": item,
         "body_html": nh3.clean(item.body) if item.body else "",
         "subject_name": SUBJECTS.get(item.subject, item.subject),
         "series_name": SERIES.get(item.textbook_series or "", ""),
         "licence_name": LICENCES.get(item.license, item.license),
-        "viewer": viewer(services.settings, file),
-        "captions": [caption_link(c) for c in services.content.captions(session, item.id)],
+        "viewer": viewer(settings, file),
+        "captions": [caption_link(c) for c in content.captions(session, item.id)],
     }
     return render(request, "content.html", context)

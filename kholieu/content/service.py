@@ -14,27 +14,28 @@ from typing import Any, BinaryIO
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from kholieu.accounts.models import EDITORS, User
+from kholieu.accounts.models import User
+from kholieu.accounts.roles import EDITORS, is_in
 from kholieu.audit import log as audit
 from kholieu.config import Settings
-from kholieu.content import media
-from kholieu.content.captions import check_language, read_captions
 from kholieu.content.files import PDF, ingest
 from kholieu.content.models import (
-    Caption,
     ContentFile,
     ContentItem,
     ContentVersion,
     Kind,
     Status,
 )
-from kholieu.content.packages import PackageInfo
+from kholieu.content.packages.checks import PackageInfo
 from kholieu.content.schemas import ContentIn, ContentPatch
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.jobs.queue import JobQueue
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
+from kholieu.video import media
+from kholieu.video.captions import check_language, read_captions
+from kholieu.video.models import Caption
 
 INDEX = "content"
 VERSIONED = (
@@ -53,7 +54,7 @@ TRANSITIONS: dict[str, tuple[set[Status], Status]] = {
 
 
 def is_editor(user: User | None) -> bool:
-    return user is not None and user.role in EDITORS
+    return is_in(user, EDITORS)
 
 
 def visible(user: User | None, *, system: bool = False) -> Select[tuple[ContentItem]]:
@@ -263,6 +264,7 @@ class ContentService:
         caption.vtt, caption.text, caption.cues = parsed.vtt, parsed.text, parsed.cues
         caption.filename, caption.updated_at = filename, utcnow()
         self._changed(session, item, actor, "captions_set", language=language, cues=parsed.cues)
+        session.flush()  # defaults for the reply
         return caption
 
     def remove_captions(

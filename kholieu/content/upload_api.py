@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import io
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from kholieu.accounts.authz import editors
-from kholieu.accounts.models import User
+from kholieu.accounts.deps import EditorDep
+from kholieu.content.deps import UploadsDep
 from kholieu.content.models import Upload
 from kholieu.errors import ValidationFailed
-from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"])
-EditorDep = Annotated[User, Depends(editors)]
 
 
 class UploadIn(BaseModel):
@@ -55,26 +53,25 @@ def _out(upload: Upload, **extra: object) -> UploadOut:
 
 @router.post("", status_code=201)
 def start_upload(
-    data: UploadIn, user: EditorDep, services: ServicesDep, session: SessionDep
+    data: UploadIn, user: EditorDep, uploads: UploadsDep, session: SessionDep
 ) -> UploadOut:
-    upload = services.uploads.start(session, user, data.item_id, data.filename, data.size)
-    session.commit()
-    return _out(upload, part_urls=services.uploads.part_urls(upload))
+    upload = uploads.start(session, user, data.item_id, data.filename, data.size)
+    return _out(upload, part_urls=uploads.part_urls(upload))
 
 
 @router.get("/{upload_id}")
 def upload_status(
-    upload_id: str, user: EditorDep, services: ServicesDep, session: SessionDep
+    upload_id: str, user: EditorDep, uploads: UploadsDep, session: SessionDep
 ) -> UploadOut:
     """What arrived so far: a client resumes by sending the parts not listed. A rejected
     upload says why, with a download link to the kept file (until it is deleted)."""
-    upload = services.uploads.get(session, user, upload_id)
-    received = [PartOut(number=p.number, size=p.size) for p in services.uploads.received(upload)]
+    upload = uploads.get(session, user, upload_id)
+    received = [PartOut(number=p.number, size=p.size) for p in uploads.received(upload)]
     return _out(
         upload,
         received=received,
-        part_urls=services.uploads.part_urls(upload) if upload.status == "open" else None,
-        original_url=services.uploads.original_url(upload),
+        part_urls=uploads.part_urls(upload) if upload.status == "open" else None,
+        original_url=uploads.original_url(upload),
     )
 
 
@@ -84,38 +81,32 @@ async def put_part(
     number: int,
     request: Request,
     user: EditorDep,
-    services: ServicesDep,
+    uploads: UploadsDep,
     session: SessionDep,
 ) -> PartOut:
     """One part as the raw request body. A part is at most ``part_size`` (8 MiB for files up
     to 80 GB), so it is collected in memory, never more than that; the file never is."""
-    upload = await run_in_threadpool(services.uploads.get, session, user, upload_id)
+    upload = await run_in_threadpool(uploads.get, session, user, upload_id)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > upload.part_size:
             raise ValidationFailed(f"part {number} is larger than {upload.part_size} bytes")
-    part = await run_in_threadpool(
-        services.uploads.put_part, upload, number, io.BytesIO(body), len(body)
-    )
+    part = await run_in_threadpool(uploads.put_part, upload, number, io.BytesIO(body), len(body))
     return PartOut(number=part.number, size=part.size)
 
 
 @router.post("/{upload_id}/complete", status_code=202)
 def complete_upload(
-    upload_id: str, user: EditorDep, services: ServicesDep, session: SessionDep
+    upload_id: str, user: EditorDep, uploads: UploadsDep, session: SessionDep
 ) -> UploadOut:
     """Assemble the parts and queue the checks; follow ``job_id`` at /api/v1/jobs/{id}."""
-    upload = services.uploads.get(session, user, upload_id)
-    services.uploads.complete(session, user, upload)
-    session.commit()
+    upload = uploads.get(session, user, upload_id)
+    uploads.complete(session, user, upload)
     return _out(upload)
 
 
 @router.delete("/{upload_id}", status_code=204)
-def abort_upload(
-    upload_id: str, user: EditorDep, services: ServicesDep, session: SessionDep
-) -> None:
-    upload = services.uploads.get(session, user, upload_id)
-    services.uploads.abort(upload)
-    session.commit()
+def abort_upload(upload_id: str, user: EditorDep, uploads: UploadsDep, session: SessionDep) -> None:
+    upload = uploads.get(session, user, upload_id)
+    uploads.abort(upload)

@@ -17,6 +17,7 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
+from kholieu.accounts.roles import ADMINS, is_in
 from kholieu.config import Settings
 from kholieu.content.models import Upload, UploadStatus
 from kholieu.content.service import ContentService
@@ -62,11 +63,12 @@ class UploadService:
         )  # fmt: skip
         upload.store_upload_id = self.store.start_upload(upload.key)
         session.add(upload)
+        session.flush()  # defaults (status, times) for the reply
         return upload
 
     def get(self, session: Session, actor: User, upload_id: str) -> Upload:
         upload = session.get(Upload, upload_id)
-        if upload is None or (upload.created_by != actor.id and actor.role != "admin"):
+        if upload is None or (upload.created_by != actor.id and not is_in(actor, ADMINS)):
             raise NotFound(f"no upload {upload_id!r}")
         return upload
 
@@ -158,14 +160,15 @@ class UploadService:
         return upload.size - upload.part_size * (upload.part_count - 1)
 
 
-def finish_upload(ctx: JobContext) -> None:
-    services = ctx.services
-    with services.sessions() as session:
+def finish_upload(ctx: JobContext, uploads: UploadService) -> None:
+    """The job that checks and stores a completed upload (bound to ``uploads`` when the
+    content capability registers it)."""
+    with ctx.platform.sessions() as session:
         upload = session.get(Upload, ctx.payload["upload"])
         if upload is None or upload.status != UploadStatus.processing:
             return
         actor = session.get(User, upload.created_by) if upload.created_by else None
-        services.uploads.finish(session, upload, actor)
+        uploads.finish(session, upload, actor)
         session.commit()
 
 

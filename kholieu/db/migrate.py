@@ -11,7 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = (
+    Path(__file__).parent.parent / "migrations"
+)  # kholieu/migrations: it imports every capability, so it sits above db/
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -36,7 +36,7 @@ from kholieu.errors import QueueUnavailable, ValidationFailed
 from kholieu.jobs.models import Job, JobStatus
 
 if TYPE_CHECKING:
-    from kholieu.services import Services
+    from kholieu.platform import Platform
 
 log = logging.getLogger(__name__)
 FINISHED = (JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled)
@@ -52,11 +52,13 @@ class JobCancelled(Exception):
 
 @dataclass
 class JobContext:
-    """What a task function receives: its payload, the services, and a progress reporter."""
+    """What a task function receives: its payload, the platform (settings, sessions, store,
+    outbox, queue) and a progress reporter. A task that needs a capability's service gets it
+    bound when the capability registers the task."""
 
     job_id: str
     payload: dict[str, Any]
-    services: Services
+    platform: Platform
     report: Callable[[float], None] = field(repr=False)
 
 
@@ -77,10 +79,13 @@ class JobQueue:
         self.sessions = sessions
         self.huey = make_huey(settings.queue_url, settings.queue_name)
         self._tasks: dict[str, Any] = {}
-        self._services: Services | None = None
+        self._platform: Platform | None = None
 
-    def bind(self, services: Services) -> None:
-        self._services = services
+    def bind(self, platform: Platform) -> None:
+        self._platform = platform
+
+    def job(self, session: Session, job_id: str) -> Job | None:
+        return session.get(Job, job_id)
 
     def register(self, name: str, fn: TaskFunction, *, retries: int | None = None) -> None:
         """Make ``fn`` runnable as job ``name``; every process registers the same tasks."""
@@ -111,6 +116,7 @@ class JobQueue:
             raise ValidationFailed(f"no job called {name!r}")
         job = Job(id=uuid.uuid4().hex, name=name, payload=payload or {}, started_by=started_by)
         session.add(job)
+        session.flush()  # defaults (status, times) for whoever replies with the job
         on_commit(session, lambda: self._dispatch(name, job.id))
         return job
 
@@ -190,8 +196,8 @@ class JobQueue:
         payload = self._start(job_id)
         if payload is None:
             return
-        assert self._services is not None, "JobQueue.bind(services) was not called"
-        ctx = JobContext(job_id, payload, self._services, lambda p: self._progress(job_id, p))
+        assert self._platform is not None, "JobQueue.bind(platform) was not called"
+        ctx = JobContext(job_id, payload, self._platform, lambda p: self._progress(job_id, p))
         stop = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(job_id, stop), daemon=True)
         beat.start()

@@ -10,28 +10,28 @@ from __future__ import annotations
 import logging
 import threading
 
-from kholieu.services import Services
+from kholieu.platform import Platform
 
 log = logging.getLogger(__name__)
 
 
 class BackgroundWork:
-    def __init__(self, services: Services, workers: int, *, in_process: bool = True) -> None:
-        self.services = services
-        self.consumer = services.queue.consumer(workers, in_process=in_process)
+    def __init__(self, platform: Platform, workers: int, *, in_process: bool = True) -> None:
+        self.platform = platform
+        self.consumer = platform.queue.consumer(workers, in_process=in_process)
         self._stop = threading.Event()
         self._drainer = threading.Thread(
-            target=services.outbox.run_forever,
-            args=(self._stop, services.settings.outbox_interval_s),
+            target=platform.outbox.run_forever,
+            args=(self._stop, platform.settings.outbox_interval_s),
             name="outbox-drainer",
             daemon=True,
         )
         self._reaper = threading.Thread(target=self._requeue_stale, name="job-reaper", daemon=True)
 
     def _requeue_stale(self) -> None:
-        while not self._stop.wait(self.services.settings.job_stale_s / 2):
+        while not self._stop.wait(self.platform.settings.job_stale_s / 2):
             try:
-                self.services.queue.requeue_stale()
+                self.platform.queue.requeue_stale()
             except Exception as exc:  # the database may be briefly away; try next round
                 log.warning("could not look for stale jobs: %s", exc)
 
@@ -45,7 +45,7 @@ class BackgroundWork:
 
     def stop(self) -> None:
         self._stop.set()
-        self.services.outbox.wake()
+        self.platform.outbox.wake()
         self.consumer.stop(graceful=True)
         self._drainer.join(timeout=10)
         self._reaper.join(timeout=10)
@@ -58,4 +58,4 @@ class BackgroundWork:
             self.consumer.run()
         finally:
             self._stop.set()
-            self.services.outbox.wake()
+            self.platform.outbox.wake()

@@ -1,315 +1,220 @@
-"""The question bank's JSON API: browse, edit, versions, where used, import and export.
-
-Students get 403 everywhere here: the bank holds the keys. Teachers see ready questions and
-their own; editors see everything and decide what is ready.
-"""
+"""The quiz API of DESIGN.md: teachers create quizzes from a blueprint; signed-in students
+start, autosave, submit and review attempts. Every rule is in ``quizzes.QuizService``."""
 
 from __future__ import annotations
 
-import tempfile
-from datetime import datetime
-from pathlib import Path
+import csv
+import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
-from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
-from starlette.background import BackgroundTask
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import Response
+from openpyxl import Workbook
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
-from kholieu.accounts.authz import editors, signed_in, teachers
+from kholieu.accounts.deps import SignedInDep, TeacherDep
 from kholieu.accounts.models import User
-from kholieu.errors import NotFound
-from kholieu.jobs.models import Job
-from kholieu.quiz import imports
-from kholieu.quiz.exporter import Filters, export
-from kholieu.quiz.formats import WRITERS
-from kholieu.quiz.models import Question, QuestionImage, QuestionStatus, QuestionVersion
-from kholieu.quiz.schemas import QuestionIn
-from kholieu.quiz.service import as_native, image_key, visible
-from kholieu.search.query import MAX_SIZE, SearchRequest
-from kholieu.services import Services
-from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.accounts.roles import EDITORS, is_in
+from kholieu.db.base import aware
+from kholieu.quiz import assembly
+from kholieu.quiz import blueprint as blueprints
+from kholieu.quiz import results as quiz_results
+from kholieu.quiz.deps import QuizzesDep
+from kholieu.quiz.models import Attempt
+from kholieu.quiz.service import QuizService
+from kholieu.web.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1/questions", tags=["questions"])
-images = APIRouter(tags=["questions"], include_in_schema=False)
-TeacherDep = Annotated[User, Depends(teachers)]
-EditorDep = Annotated[User, Depends(editors)]
-EXPORT_SUFFIX = {"jsonl": "jsonl", "gift": "gift", "aiken": "txt", "moodle": "xml",
-                 "xlsx": "xlsx", "csv": "csv", "qti": "zip", "docx": "docx"}  # fmt: skip
+router = APIRouter(prefix="/api/v1", tags=["quizzes"])
 
 
-class QuestionOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    type: str
-    status: str
-    version: int
-    owner_id: int | None
-    created_at: datetime
-    updated_at: datetime
-    data: dict[str, Any]  # the native format (DESIGN.md): content, key and metadata
-
-    @classmethod
-    def of(cls, question: Question) -> QuestionOut:
-        return cls(
-            id=question.id, type=question.type, status=question.status,
-            version=question.version, owner_id=question.owner_id,
-            created_at=question.created_at, updated_at=question.updated_at,
-            data=as_native(question),
-        )  # fmt: skip
+class Answers(BaseModel):
+    answers: dict[str, Any] = Field(max_length=500)
 
 
-class QuestionPage(BaseModel):
-    total: int
-    items: list[QuestionOut]
+class Check(BaseModel):
+    question_id: int
+    answer: Any = None
 
 
-class StatusIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    status: QuestionStatus
+def quiz_summary(quiz) -> dict[str, Any]:
+    return {
+        "id": quiz.id, "title": quiz.title, "mode": quiz.mode, "code": quiz.code,
+        "time_limit_s": quiz.time_limit_s, "max_attempts": quiz.max_attempts,
+        "grading": quiz.grading, "review": quiz.review,
+        "opens_at": aware(quiz.opens_at).isoformat() if quiz.opens_at else None,
+        "closes_at": aware(quiz.closes_at).isoformat() if quiz.closes_at else None,
+        "versions": [v["code"] for v in quiz.versions],
+        "questions": len(quiz.versions[0]["items"]) if quiz.versions else None,
+    }  # fmt: skip
 
 
-class VersionOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    version: int
-    type: str
-    body: dict[str, Any]
-    edited_by: int | None
-    created_at: datetime
+@router.post("/quizzes", status_code=201)
+def create_quiz(
+    user: TeacherDep, quizzes: QuizzesDep, session: SessionDep, data: Annotated[dict, Body()]
+) -> dict[str, Any]:
+    """``{"title", "blueprint": {...}, "mode": "practice"|"exam", "time_limit_s", ...}``;
+    422 naming each matrix cell the bank cannot fill."""
+    quiz = quizzes.create(session, user, data)
+    return quiz_summary(quiz)
 
 
-class UseOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    version: int
-    kind: str
-    ref: str
-    label: str
-    created_at: datetime
-
-
-class ImportOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: str
-    filename: str
-    size: int
-    status: str
-    progress: float = 0.0
-    job_id: str | None
-    report: dict[str, Any] | None
-    error: str | None
-    created_at: datetime
-    finished_at: datetime | None
-
-
-def _filters(
-    subject: str | None = None,
-    grade: Annotated[int | None, Query(ge=1, le=12)] = None,
-    topic: str | None = None,
-    level: str | None = None,
-    type: str | None = None,
-    status: str | None = None,
-    tag: str | None = None,
-) -> Filters:
-    return Filters(subject, grade, topic, level, type, status, tag)
-
-
-FiltersDep = Annotated[Filters, Depends(_filters)]
-
-
-def page_of(session, user: User, filters: Filters, page: int, size: int) -> QuestionPage:
-    """Newest first; shared with the bank's web page."""
-    query = filters.apply(visible(user))
-    if filters.tag:  # JSON lists: filtered in Python so SQLite and PostgreSQL agree
-        rows = [q for q in session.scalars(query.order_by(Question.id.desc())) if filters.keep(q)]
-        return QuestionPage(
-            total=len(rows), items=[QuestionOut.of(q) for q in rows[(page - 1) * size :][:size]]
-        )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Question.updated_at.desc(), Question.id.desc())
-        .offset((page - 1) * size)
-        .limit(size)
-    )
-    return QuestionPage(total=total, items=[QuestionOut.of(q) for q in rows])
-
-
-def search_page_of(
-    services: Services, session, user: User, text: str, filters: Filters, page: int, size: int
-) -> QuestionPage:
-    """Questions matching ``text`` (through the search index, best first), each re-read and
-    re-checked in the database, which stays the authority on what the user may see."""
-    wanted = {"subject": filters.subject, "grade": filters.grade, "level": filters.level,
-              "kind": filters.type, "status": filters.status}  # fmt: skip
-    request = SearchRequest(
-        index="questions", text=" ".join(filter(None, [text, filters.topic, filters.tag])),
-        filters={name: [str(value)] for name, value in wanted.items() if value not in (None, "")},
-        page=page, size=min(size, MAX_SIZE),
-    )  # fmt: skip
-    result = services.searching.search(user, request)
-    ids = [int(hit.id) for hit in result.hits]
-    rows = {q.id: q for q in session.scalars(visible(user).where(Question.id.in_(ids)))}
-    return QuestionPage(
-        total=result.total, items=[QuestionOut.of(rows[i]) for i in ids if i in rows]
-    )
-
-
-@router.get("")
-def list_questions(
-    user: TeacherDep,
-    services: ServicesDep,
-    session: SessionDep,
-    filters: FiltersDep,
-    q: Annotated[str, Query(max_length=300, description="words to search for")] = "",
-    page: Annotated[int, Query(ge=1)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> QuestionPage:
-    """Newest first; with ``q``, best match first (diacritics optional)."""
-    if q.strip():
-        return search_page_of(services, session, user, q, filters, page, size)
-    return page_of(session, user, filters, page, size)
-
-
-@router.post("", status_code=201)
-def create_question(
-    data: QuestionIn, user: TeacherDep, services: ServicesDep, session: SessionDep
-) -> QuestionOut:
-    question = services.questions.create(session, user, data)
-    session.commit()
-    return QuestionOut.of(question)
-
-
-@router.get("/export")
-def export_questions(
-    user: TeacherDep,
-    services: ServicesDep,
-    session: SessionDep,
-    filters: FiltersDep,
-    format: Annotated[str, Query(pattern="^(" + "|".join(sorted(WRITERS)) + ")$")] = "jsonl",
-) -> Response:
-    """The questions this caller may see, chosen by the filters, as one file."""
-    tmp_dir = services.settings.data_dir / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=tmp_dir))
-    out = folder / f"ngan-hang-cau-hoi.{EXPORT_SUFFIX[format]}"
-    count, notes = export(session, services.store, visible(user), format, out, filters)
-    return FileResponse(
-        out,
-        filename=out.name,
-        headers={"X-Questions": str(count), "X-Notes": str(len(notes))},
-        background=BackgroundTask(lambda: (out.unlink(missing_ok=True), folder.rmdir())),
-    )
-
-
-@router.post("/imports", status_code=202)
-def start_import(
-    user: TeacherDep,
-    services: ServicesDep,
-    session: SessionDep,
-    file: Annotated[UploadFile, File()],
-    subject: Annotated[str | None, Form()] = None,
-    grade: Annotated[int | None, Form(ge=1, le=12)] = None,
-    topic: Annotated[str | None, Form(max_length=300)] = None,
-    on_duplicate: Annotated[str, Form(pattern="^(skip|link|keep)$")] = "skip",
-) -> ImportOut:
-    """Upload a question file; the import runs as a job. Poll ``GET …/imports/{id}``."""
-    defaults = {"subject": subject or None, "grade": grade, "topic": topic or None}
-    record = imports.start(
-        session, services.store, services.queue, user, file.file, file.filename or "upload",
-        {"defaults": defaults, "on_duplicate": on_duplicate},
-    )  # fmt: skip
-    session.commit()
-    return ImportOut.model_validate(record)
-
-
-@router.get("/imports/{import_id}")
-def import_status(import_id: str, user: TeacherDep, session: SessionDep) -> ImportOut:
-    record = imports.get(session, user, import_id)
-    out = ImportOut.model_validate(record)
-    job = session.get(Job, record.job_id) if record.job_id else None
-    out.progress = 1.0 if record.status == "done" else (job.progress if job else 0.0)
+@router.get("/quizzes/{quiz_id}")
+def get_quiz(quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep) -> dict:
+    """What a student needs before starting (no questions); its teacher also gets the keys."""
+    quiz = quizzes.get(session, quiz_id)
+    out = quiz_summary(quiz) | {"attempts_left": quizzes.attempts_left(session, quiz, user)}
+    if user.id == quiz.owner_id or is_in(user, EDITORS):
+        out["blueprint"], out["keys"] = quiz.blueprint, quiz.versions
+    else:
+        out.pop("code")
     return out
 
 
-@router.get("/{question_id}")
-def get_question(
-    question_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep
-) -> QuestionOut:
-    return QuestionOut.of(services.questions.get(session, user, question_id))
+@router.post("/quizzes/{quiz_id}/attempts", status_code=201)
+def start_attempt(
+    quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """A new attempt, or the open one again (a reload, another device)."""
+    quiz = quizzes.get(session, quiz_id)
+    attempt = quizzes.start(session, user, quiz)
+    return quizzes.payload(session, attempt)
 
 
-@router.put("/{question_id}")
-def edit_question(
-    question_id: int,
-    data: QuestionIn,
+def _mine(quizzes: QuizService, session: Session, user: User, attempt_id: int) -> Attempt:
+    return quizzes.attempt_for(session, user, attempt_id)
+
+
+@router.get("/attempts/{attempt_id}")
+def get_attempt(
+    attempt_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    attempt = _mine(quizzes, session, user, attempt_id)
+    payload = quizzes.payload(session, attempt)
+    return payload
+
+
+@router.put("/attempts/{attempt_id}/answers")
+def save_answers(
+    attempt_id: int, body: Answers, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """Autosave (idempotent): 409 once the attempt is submitted or its time is up."""
+    attempt = _mine(quizzes, session, user, attempt_id)
+    quizzes.save(session, attempt, body.answers)  # a refusal at the deadline keeps_changes
+    return {"saved": len(body.answers), "saved_at": attempt.saved_at.isoformat()}
+
+
+@router.post("/attempts/{attempt_id}/submit")
+def submit(
+    attempt_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """Grade the attempt (idempotent: a second submit returns the first result)."""
+    attempt = _mine(quizzes, session, user, attempt_id)
+    quizzes.submit(session, attempt)
+    quiz = quizzes.get(session, attempt.quiz_id)
+    return quizzes.result(session, attempt, quiz)
+
+
+@router.post("/attempts/{attempt_id}/check")
+def check(
+    attempt_id: int, body: Check, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """Practice mode: whether one answer is right, with the key and the explanation."""
+    attempt = _mine(quizzes, session, user, attempt_id)
+    return quizzes.practice_check(session, attempt, body.question_id, body.answer)
+
+
+class EssayMark(BaseModel):
+    question_id: int
+    points: float = Field(ge=0)
+
+
+@router.post("/attempts/{attempt_id}/grade")
+def grade_essay(
+    attempt_id: int, body: EssayMark, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """The quiz's teacher marks an essay; the attempt's score includes it from then on."""
+    attempt = quizzes.grade_essay(session, user, attempt_id, body.question_id, body.points)
+    return {"score": attempt.score, "max_score": attempt.max_score,
+            "pending": any(r["pending"] for r in attempt.results or [])}  # fmt: skip
+
+
+@router.get("/quizzes/{quiz_id}/results")
+def results(quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep) -> dict:
+    """For the quiz's teacher: attempts, counted scores, histogram, α and the item table."""
+    quiz = quizzes.get(session, quiz_id)
+    quizzes.require_owner(quiz, user)
+    data = quiz_results.of(quizzes, session, quiz)
+    return data
+
+
+ITEM_COLUMNS = ["question_id", "type", "answered", "facility", "point_biserial", "upper_lower",
+                "options", "statements", "flags"]  # fmt: skip
+
+
+@router.get("/quizzes/{quiz_id}/report")
+def report(
+    quiz_id: int,
     user: TeacherDep,
-    services: ServicesDep,
+    quizzes: QuizzesDep,
     session: SessionDep,
-) -> QuestionOut:
-    question = services.questions.update(session, user, question_id, data)
-    session.commit()
-    return QuestionOut.of(question)
+    format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
+) -> Response:
+    """The item table as CSV or XLSX (flags say which items to look at)."""
+    quiz = quizzes.get(session, quiz_id)
+    quizzes.require_owner(quiz, user)
+    analysis = quizzes.analysis(session, quiz, quizzes.submitted(session, quiz))
+    rows = [[getattr(i, c) if not isinstance(getattr(i, c), list) else
+             " ".join(str(v) for v in getattr(i, c)) for c in ITEM_COLUMNS]
+            for i in analysis.items]  # fmt: skip
+    name = f"bao-cao-{quiz.id}.{format}"
+    if format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(ITEM_COLUMNS)
+        writer.writerows(rows)
+        data, media = ("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8"
+    else:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Phân tích câu hỏi"
+        sheet.append(ITEM_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type=media, headers=headers)
 
 
-@router.post("/{question_id}/status")
-def set_status(
-    question_id: int, body: StatusIn, user: EditorDep, services: ServicesDep, session: SessionDep
-) -> QuestionOut:
-    question = services.questions.set_status(session, user, question_id, body.status)
-    session.commit()
-    return QuestionOut.of(question)
-
-
-@router.get("/{question_id}/versions")
-def list_versions(
-    question_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep
-) -> list[VersionOut]:
-    services.questions.get(session, user, question_id)
-    rows = session.scalars(
-        select(QuestionVersion)
-        .where(QuestionVersion.question_id == question_id)
-        .order_by(QuestionVersion.version)
-    )
-    return [VersionOut.model_validate(v) for v in rows]
-
-
-@router.get("/{question_id}/uses")
-def where_used(
-    question_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep
-) -> list[UseOut]:
-    services.questions.get(session, user, question_id)
-    return [UseOut.model_validate(u) for u in services.questions.where_used(session, question_id)]
-
-
-@router.post("/images", status_code=201)
-async def upload_image(
+@router.get("/blueprints/presets")
+def preset(
     user: TeacherDep,
-    services: ServicesDep,
-    session: SessionDep,
-    file: Annotated[UploadFile, File()],
-) -> dict[str, str]:
-    """An image for the question editor (PNG, JPEG, GIF or WebP, at most 5 MiB)."""
-    data = await file.read(6 * 2**20)
-    url = services.questions.store_image(session, data, file.filename or "image")
-    session.commit()
-    return {"url": url}
+    kind: Annotated[str, Query(pattern="^(exam_2025|cv7991)$")],
+    subject: str = "toan",
+    grade: Annotated[int, Query(ge=1, le=12)] = 12,
+) -> dict[str, Any]:
+    """A preset blueprint to start editing from."""
+    plan = blueprints.exam_2025(subject, grade) if kind == "exam_2025" else \
+        blueprints.periodic_7991(subject, grade)  # fmt: skip
+    return plan.model_dump(mode="json")
 
 
-@images.get("/cau-hoi/anh/{sha256}", dependencies=[Depends(signed_in)])
-def image(sha256: str, services: ServicesDep, session: SessionDep) -> Response:
-    """Images shown in questions, to anyone signed in (students see them in quizzes). Stored
-    by checksum, so they never change: cached for a year."""
-    row = session.get(QuestionImage, sha256)
-    if row is None:
-        raise NotFound("no such image")
-    with services.store.get(image_key(sha256)) as stream:
-        data = stream.read()
-    return Response(
-        data,
-        media_type=row.mime,
-        headers={
-            "Cache-Control": "private, max-age=31536000, immutable",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+@router.post("/blueprints/check")
+def check_blueprint(
+    user: TeacherDep, session: SessionDep, data: Annotated[dict, Body()]
+) -> dict[str, Any]:
+    """Totals of a blueprint and every cell the bank cannot fill (by how many questions);
+    422 naming the field when the blueprint itself is wrong."""
+    plan = blueprints.parse(data)
+    shortages = []
+    try:
+        assembly.draw(session, plan, seed=0)
+    except assembly.AssemblyFailed as failed:
+        shortages = failed.details["shortages"]
+    return {
+        "questions": sum(s.count for s in plan.sections), "max_points": plan.max_points,
+        "points_by_level": blueprints.points_by_level(plan), "shortages": shortages,
+    }  # fmt: skip

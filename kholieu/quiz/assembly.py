@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kholieu.bank import dedup
+from kholieu.bank.models import Question, QuestionStatus
 from kholieu.curriculum import LEVELS
 from kholieu.errors import ValidationFailed
-from kholieu.quiz import dedup
 from kholieu.quiz.blueprint import Blueprint, Row, Section
-from kholieu.quiz.models import Question, QuestionStatus
 
 CHOICE_TYPES = ("single_choice", "multiple_response")
 

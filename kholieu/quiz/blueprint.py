@@ -10,10 +10,10 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from kholieu.bank.models import QuestionType
+from kholieu.bank.schemas import level_code
 from kholieu.curriculum import SUBJECTS
-from kholieu.errors import ValidationFailed
-from kholieu.quiz.models import QuestionType
-from kholieu.quiz.schemas import level_code
+from kholieu.errors import ValidationFailed, first_problem
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
@@ -103,9 +103,8 @@ def parse(data: Any, where: str = "blueprint") -> Blueprint:
     try:
         return Blueprint.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "blueprint"
-        message = first["msg"].removeprefix("Value error, ")
+        field, message = first_problem(exc)
+        field = field or "blueprint"
         raise ValidationFailed(
             f"{where}: {field}: {message}", details={"field": field, "errors": len(exc.errors())}
         ) from None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kholieu.quiz.schemas import number
+from kholieu.bank.schemas import number
 
 # 1, 2, 3 or 4 statements judged right earn 0.1, 0.25, 0.5 or 1 of the question's points.
 TRUE_FALSE_SHARES = {0: 0.0, 1: 0.1, 2: 0.25, 3: 0.5, 4: 1.0}

@@ -1,300 +1,466 @@
-"""The question bank's rules: who sees and changes what, versions, where used, and images.
+"""Quizzes and attempts: the rules of taking a test, in one place for the API and the pages.
 
-Versions: editing a question nobody has used yet changes it in place; editing one that a quiz
-or paper has used makes a new version, and those uses keep the version they showed.
+Integrity rules, each with a test:
+- before the review policy allows, what a student receives holds no key, no correctness flag,
+  no explanation and no feedback;
+- a student reads and writes only their own attempts;
+- the server's clock decides: answers saved after the deadline (or after submitting) change
+  nothing, and an attempt past its deadline is submitted with what was saved in time;
+- submitting twice returns the first result.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-from collections.abc import Iterator
-from typing import Any
+import random
+import secrets
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
-import magic
-from sqlalchemy import Select, func, select
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kholieu.accounts.models import EDITORS, Role, User
-from kholieu.audit import log as audit
-from kholieu.db.base import utcnow
-from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from kholieu.quiz import dedup, richtext
-from kholieu.quiz.models import (
-    Question,
-    QuestionImage,
-    QuestionStatus,
-    QuestionUse,
-    QuestionVersion,
-)
-from kholieu.quiz.schemas import QuestionIn
-from kholieu.search.analysis import shorten
-from kholieu.search.outbox import Outbox
-from kholieu.storage import ObjectStore
+from kholieu.accounts.models import User
+from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
+from kholieu.bank.models import Question, QuestionUse, QuestionVersion
+from kholieu.bank.service import QuestionBank
+from kholieu.db.base import aware, utcnow
+from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, first_problem
+from kholieu.quiz import assembly, grading, stats
+from kholieu.quiz import blueprint as blueprints
+from kholieu.quiz.models import Attempt, Quiz, QuizMode
 
-INDEX = "questions"
-AUTHORS = {Role.teacher, Role.editor, Role.admin}
-IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
-MAX_IMAGE_BYTES = 5 * 2**20
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 
 
-def image_key(sha256: str) -> str:
-    return f"qimages/{sha256}"
+def item_dict(item: assembly.Item) -> dict[str, Any]:
+    return {"id": item.question_id, "version": item.version, "type": item.type,
+            "points": item.points, "order": list(item.order) if item.order else None,
+            "key": item.key}  # fmt: skip
 
 
-def visible(user: User | None, *, system: bool = False) -> Select[tuple[Question]]:
-    """Editors (and the command line) see the whole bank; teachers see ready questions and
-    their own; students never browse the bank (it holds the keys)."""
-    query = select(Question)
-    if system or (user is not None and user.role in EDITORS):
-        return query
-    if user is None or user.role != Role.teacher:
-        raise PermissionDenied("the question bank is for teachers and editors")
-    return query.where((Question.status == QuestionStatus.ready) | (Question.owner_id == user.id))
+def _original(item: dict[str, Any], answer: Any) -> Any:
+    """An answer in the shown option order, mapped back to the question's own order."""
+    order = item.get("order")
+    if order is None or answer is None:
+        return answer
+    if item["type"] == "single_choice":
+        return order[answer]
+    return sorted(order[i] for i in answer)
 
 
-def fill(question: Question, data: QuestionIn, sig: dedup.Signature | None = None) -> None:
-    """Copy validated data onto a row, with its duplicate-detection signature."""
-    for field, value in data.meta().items():
-        setattr(question, field, value)
-    question.type = data.type.value
-    question.body = data.body()
-    sig = sig or dedup.signature(question.type, question.body)
-    question.fingerprint, question.sketch = sig.fingerprint, list(sig.sketch)
-
-
-class QuestionBank:
-    def __init__(self, store: ObjectStore, outbox: Outbox) -> None:
-        self.store = store
-        self.outbox = outbox
-
-    # -- reading -------------------------------------------------------------------------------
-    def get(
-        self, session: Session, user: User | None, question_id: int, *, system: bool = False
-    ) -> Question:
-        question = session.scalar(visible(user, system=system).where(Question.id == question_id))
-        if question is None:
-            raise NotFound(f"no question {question_id}")
-        return question
-
-    def version(self, session: Session, question_id: int, version: int) -> QuestionVersion:
-        row = session.scalar(
-            select(QuestionVersion).where(
-                QuestionVersion.question_id == question_id, QuestionVersion.version == version
-            )
+def check_answer(item: dict[str, Any], body: dict[str, Any], answer: Any) -> None:
+    """Refuse an answer of the wrong shape, naming the question."""
+    qtype, where, options = item["type"], f"answers.{item['id']}", len(body.get("options") or [])
+    if answer is None:
+        return
+    ok = {
+        "single_choice": lambda a: type(a) is int and 0 <= a < options,
+        "multiple_response": lambda a: isinstance(a, list)
+        and all(type(i) is int and 0 <= i < options for i in a) and len(set(a)) == len(a),
+        "true_false_group": lambda a: isinstance(a, list) and len(a) == 4
+        and all(v is None or isinstance(v, bool) for v in a),
+        "short_answer": lambda a: isinstance(a, str) and len(a) <= 200,
+        "essay": lambda a: isinstance(a, str) and len(a) <= 20_000,
+    }[qtype]  # fmt: skip
+    if not ok(answer):
+        raise ValidationFailed(
+            f"{where}: not a valid answer to a {qtype} question", details={"field": where}
         )
-        if row is None:
-            raise NotFound(f"question {question_id} has no version {version}")
-        return row
 
-    def where_used(self, session: Session, question_id: int) -> list[QuestionUse]:
-        query = select(QuestionUse).where(QuestionUse.question_id == question_id)
-        return list(session.scalars(query.order_by(QuestionUse.id)))
 
-    # -- writing -------------------------------------------------------------------------------
-    def create(
-        self, session: Session, actor: User | None, data: QuestionIn, *, audit_it: bool = True
-    ) -> Question:
-        self._require_author(actor)
-        if data.status != QuestionStatus.draft:
-            self._require_editor(actor, f"only editors may add {data.status.value} questions")
-        self._check_external_id(session, data.external_id, None)
-        question = Question(owner_id=actor.id if actor else None, updated_at=utcnow())
-        fill(question, data)
-        session.add(question)
+class QuizSettings(BaseModel):
+    """The rules a teacher sets; the blueprint is checked on its own (``blueprint.parse``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str = Field(default="", max_length=300)
+    mode: QuizMode = QuizMode.practice
+    time_limit_s: int | None = Field(default=None, ge=60, le=6 * 3600)
+    access: Literal["link"] = "link"
+    max_attempts: int | None = Field(default=None, ge=1, le=100)
+    grading: Literal["highest", "last", "average"] = "highest"
+    review: Literal["after_submit", "after_close", "never"] = "after_submit"
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    seed: int | None = Field(default=None, ge=0, lt=2**31)
+
+
+def settings_of(data: Any) -> QuizSettings:
+    if not isinstance(data, dict):
+        raise ValidationFailed("the request body must be a JSON object")
+    try:
+        given = QuizSettings.model_validate(data)
+    except ValidationError as exc:
+        field, message = first_problem(exc, verbatim=True)
+        raise ValidationFailed(f"{field}: {message}", details={"field": field}) from None
+    if given.opens_at and given.closes_at and given.closes_at <= given.opens_at:
+        raise ValidationFailed("closes_at: must be after opens_at", details={"field": "closes_at"})
+    return given
+
+
+class QuizService:
+    def __init__(self, bank: QuestionBank) -> None:
+        self.bank = bank
+
+    # -- teachers ----------------------------------------------------------------------------
+
+    def create(self, session: Session, owner: User, data: dict[str, Any]) -> Quiz:
+        """A quiz from ``{"title", "blueprint", "mode", "time_limit_s", ...}`` (DESIGN.md).
+        Exams are assembled now (all versions); practice quizzes draw per attempt."""
+        if not is_in(owner, TEACHERS):
+            raise PermissionDenied("only teachers and editors create quizzes")
+        given = settings_of(data)
+        plan = blueprints.parse(data.get("blueprint"))
+        mode = given.mode
+        limit = given.time_limit_s
+        if limit is None and mode == QuizMode.exam and "time_limit_s" not in data:
+            limit = plan.duration_min * 60
+        seed = given.seed if given.seed is not None else secrets.randbelow(2**31)
+        max_attempts = given.max_attempts
+        if max_attempts is None and mode == QuizMode.exam and "max_attempts" not in data:
+            max_attempts = 1
+        quiz = Quiz(
+            title=given.title or plan.title, owner_id=owner.id, mode=mode,
+            blueprint=plan.model_dump(mode="json"), seed=seed, code=self._new_code(session),
+            time_limit_s=limit, review=given.review, grading=given.grading,
+            max_attempts=max_attempts, opens_at=given.opens_at, closes_at=given.closes_at,
+        )  # fmt: skip
+        if mode == QuizMode.exam:
+            versions = assembly.assemble(session, plan, seed=seed)
+            quiz.versions = [{"code": v.code, "items": [item_dict(i) for i in v.items]}
+                             for v in versions]  # fmt: skip
+        else:
+            assembly.draw(session, plan, seed)  # fail now if the bank cannot fill it
+        session.add(quiz)
         session.flush()
-        self._snapshot(session, question, actor)
-        self.outbox.record(session, INDEX, str(question.id))
-        if audit_it:
-            audit.record(session, actor, "created", f"question:{question.id}", type=question.type)
-        return question
+        if mode == QuizMode.exam:
+            ids = {item["id"] for v in quiz.versions for item in v["items"]}
+            questions = session.scalars(select(Question).where(Question.id.in_(ids))).all()
+            self._mark_used(session, quiz, list(questions))
+        return quiz
 
-    def create_many(
-        self,
-        session: Session,
-        actor: User | None,
-        items: list[tuple[QuestionIn, dedup.Signature]],
-    ) -> list[Question]:
-        """The importer's path: the rows in one flush, then their versions and outbox rows.
-        The caller has checked external ids against the bank (in memory, for the whole run)."""
-        self._require_author(actor)
-        if any(data.status != QuestionStatus.draft for data, _ in items):
-            self._require_editor(actor, "only editors may add ready or retired questions")
-        rows = []
-        for data, sig in items:
-            question = Question(owner_id=actor.id if actor else None, updated_at=utcnow())
-            fill(question, data, sig)
-            rows.append(question)
-        session.add_all(rows)
+    def _new_code(self, session: Session) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+            if not session.scalar(select(Quiz.id).where(Quiz.code == code)):
+                return code
+
+    def owned_by(self, session: Session, user: User, limit: int = 200) -> list[Quiz]:
+        """A teacher's quizzes, newest first."""
+        query = select(Quiz).where(Quiz.owner_id == user.id).order_by(Quiz.id.desc())
+        return list(session.scalars(query.limit(limit)))
+
+    def get(self, session: Session, quiz_id: int) -> Quiz:
+        quiz = session.get(Quiz, quiz_id)
+        if quiz is None:
+            raise NotFound(f"no quiz {quiz_id}")
+        return quiz
+
+    def by_code(self, session: Session, code: str) -> Quiz:
+        quiz = session.scalar(select(Quiz).where(Quiz.code == code.strip().upper()))
+        if quiz is None:
+            raise NotFound(f"no quiz with the code {code!r}")
+        return quiz
+
+    def require_owner(self, quiz: Quiz, user: User) -> None:
+        if user.id != quiz.owner_id and not is_in(user, EDITORS):
+            raise PermissionDenied("only the quiz's teacher sees this")
+
+    # -- students ----------------------------------------------------------------------------
+
+    def start(self, session: Session, user: User, quiz: Quiz) -> Attempt:
+        """Resume the open attempt, or begin a new one if the rules allow."""
+        now = utcnow()
+        if quiz.opens_at and now < aware(quiz.opens_at):
+            raise Conflict(f"the quiz opens at {aware(quiz.opens_at).isoformat()}")
+        if quiz.closes_at and now >= aware(quiz.closes_at):
+            raise Conflict("the quiz is closed")
+        mine = session.scalars(
+            select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
+            .order_by(Attempt.number)
+        ).all()  # fmt: skip
+        for attempt in mine:
+            self.finish_if_due(session, attempt, quiz)
+            if attempt.submitted_at is None:
+                return attempt  # a reload or another device: the same attempt
+        if quiz.max_attempts is not None and len(mine) >= quiz.max_attempts:
+            raise Conflict(f"no attempts left (the quiz allows {quiz.max_attempts})")
+        number = len(mine) + 1
+        code, items = self._items(session, quiz, user, number, mine)
+        deadline = None
+        if quiz.time_limit_s:
+            deadline = now + timedelta(seconds=quiz.time_limit_s)
+            if quiz.closes_at:
+                deadline = min(deadline, aware(quiz.closes_at))
+        attempt = Attempt(
+            quiz_id=quiz.id, user_id=user.id, number=number, version_code=code, items=items,
+            answers={}, deadline=deadline, max_score=round(sum(i["points"] for i in items), 4),
+        )  # fmt: skip
+        session.add(attempt)
         session.flush()
-        for question in rows:
-            self._snapshot(session, question, actor)
-            self.outbox.record(session, INDEX, str(question.id))
-        return rows
+        return attempt
 
-    def external_ids(self, session: Session) -> dict[str, int]:
-        query = select(Question.external_id, Question.id).where(Question.external_id.is_not(None))
-        return {external_id: question_id for external_id, question_id in session.execute(query)}
+    def _items(self, session, quiz: Quiz, user: User, number: int, earlier: list[Attempt]):
+        plan = blueprints.Blueprint.model_validate(quiz.blueprint)
+        if quiz.mode == QuizMode.exam:
+            version = quiz.versions[(user.id + number) % len(quiz.versions)]
+            return version["code"], version["items"]
+        # practice: a new draw each time, avoiding questions this student has seen while the
+        # bank allows, otherwise any draw
+        seen = {item["id"] for attempt in earlier for item in attempt.items}
+        seed = random.Random(f"{quiz.seed}:{user.id}:{number}").randrange(2**31)
+        try:
+            drawn = assembly.draw(session, plan, seed, exclude=seen)
+        except assembly.AssemblyFailed:
+            drawn = assembly.draw(session, plan, seed)
+        version = assembly.make_version("", plan, drawn, random.Random(seed))
+        self._mark_used(session, quiz, [q for section in drawn for q in section])
+        return "", [item_dict(i) for i in version.items]
 
-    def update(
-        self, session: Session, actor: User | None, question_id: int, data: QuestionIn
-    ) -> Question:
-        question = self.get(session, actor, question_id, system=actor is None)
-        self._require_owner_or_editor(actor, question)
-        if data.status != question.status and data.status != QuestionStatus.draft:
-            self._require_editor(actor, "only editors may mark questions ready or retired")
-        self._check_external_id(session, data.external_id, question.id)
-        before = (question.type, question.body)
-        fill(question, data)
-        question.updated_at = utcnow()
-        if before != (question.type, question.body):
-            used = session.scalar(
-                select(func.count(QuestionUse.id)).where(
-                    QuestionUse.question_id == question.id,
-                    QuestionUse.version == question.version,
-                )
-            )
-            if used:
-                question.version += 1
-                self._snapshot(session, question, actor)
-            else:
-                current = self.version(session, question.id, question.version)
-                current.type, current.body = question.type, question.body
-        audit.record(session, actor, "updated", f"question:{question.id}", version=question.version)
-        self.outbox.record(session, INDEX, str(question.id))
-        return question
+    def _mark_used(self, session: Session, quiz: Quiz, questions: list[Question]) -> None:
+        """Record the quiz where each question is used (once), so that editing one of them
+        later makes a new version and attempts keep showing the one they had."""
+        ref = f"quiz:{quiz.id}"
+        known = set(session.scalars(
+            select(QuestionUse.question_id).where(QuestionUse.ref == ref)
+        ))  # fmt: skip
+        for question in questions:
+            if question.id not in known:
+                self.bank.mark_used(session, question, "quiz", ref, quiz.title)
 
-    def set_status(
-        self, session: Session, actor: User | None, question_id: int, status: QuestionStatus
-    ) -> Question:
-        self._require_editor(actor, "only editors may change a question's status")
-        question = self.get(session, actor, question_id, system=actor is None)
-        question.status = status.value
-        question.updated_at = utcnow()
-        audit.record(session, actor, "status", f"question:{question.id}", status=status.value)
-        self.outbox.record(session, INDEX, str(question.id))
-        return question
+    def attempt_for(self, session: Session, user: User, attempt_id: int) -> Attempt:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None or attempt.user_id != user.id:
+            raise NotFound(f"no attempt {attempt_id} of yours")  # another's looks like none
+        return attempt
 
-    def mark_used(
-        self, session: Session, question: Question, kind: str, ref: str, label: str = ""
-    ) -> QuestionUse:
-        """Record that ``ref`` showed the current version (quizzes and papers call this)."""
-        use = QuestionUse(
-            question_id=question.id, version=question.version, kind=kind, ref=ref, label=label
-        )
-        session.add(use)
-        return use
-
-    def store_image(self, session: Session, data: bytes, name: str) -> str:
-        """Keep an image a question shows; return its URL. Only raster types pass (an SVG can
-        carry script)."""
-        if len(data) > MAX_IMAGE_BYTES:
-            raise ValidationFailed(f"image {name}: larger than {MAX_IMAGE_BYTES // 2**20} MiB")
-        mime = magic.from_buffer(data[:8192], mime=True)
-        if mime not in IMAGE_TYPES:
-            raise ValidationFailed(
-                f"image {name}: {mime} is not an allowed image type "
-                f"({', '.join(sorted(IMAGE_TYPES))})"
-            )
-        sha = hashlib.sha256(data).hexdigest()
-        if session.get(QuestionImage, sha) is None:
-            self.store.put(image_key(sha), io.BytesIO(data), content_type=mime)
-            session.add(QuestionImage(sha256=sha, mime=mime, size=len(data)))
-            session.flush()
-        return f"{richtext.IMAGE_PREFIX}{sha}"
-
-    def duplicate_index(self, session: Session) -> dedup.DuplicateIndex:
-        def load(question_id: int) -> dedup.Signature | None:
-            row = session.get(Question, question_id)
-            return dedup.signature(row.type, row.body) if row is not None else None
-
-        index = dedup.DuplicateIndex(load)
-        for qid, fingerprint, sketch in session.execute(
-            select(Question.id, Question.fingerprint, Question.sketch)
-        ):
-            index.add(qid, fingerprint, sketch or [])
-        return index
-
-    # -- helpers -------------------------------------------------------------------------------
-    def _snapshot(self, session: Session, question: Question, actor: User | None) -> None:
-        session.add(
-            QuestionVersion(
-                question_id=question.id,
-                version=question.version,
-                type=question.type,
-                body=question.body,
-                edited_by=actor.id if actor else None,
-            )
-        )
-
-    def _check_external_id(self, session: Session, external_id: str | None, own: int | None):
-        if not external_id:
-            return
-        other = session.scalar(select(Question.id).where(Question.external_id == external_id))
-        if other is not None and other != own:
+    def save(self, session: Session, attempt: Attempt, answers: dict[str, Any]) -> Attempt:
+        """Autosave: the answers given replace those saved for the same questions."""
+        quiz = self.get(session, attempt.quiz_id)
+        if self.finish_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
             raise Conflict(
-                f"external_id {external_id!r} is already question {other}",
-                details={"field": "external_id", "question": other},
+                "the attempt is submitted; answers can no longer change", keeps_changes=True
             )
+        items = {str(item["id"]): item for item in attempt.items}
+        bodies = self.bodies(session, attempt.items)
+        for qid, answer in answers.items():
+            item = items.get(str(qid))
+            if item is None:
+                raise ValidationFailed(f"answers.{qid}: not a question of this attempt",
+                                       details={"field": f"answers.{qid}"})  # fmt: skip
+            check_answer(item, bodies[item["id"]], answer)
+        attempt.answers = {**attempt.answers, **{str(k): v for k, v in answers.items()}}
+        attempt.saved_at = utcnow()
+        return attempt
 
-    @staticmethod
-    def _require_author(actor: User | None) -> None:
-        if actor is not None and actor.role not in AUTHORS:
-            raise PermissionDenied("only teachers and editors may add questions")
+    def finish_if_due(self, session: Session, attempt: Attempt, quiz: Quiz) -> bool:
+        """Submit an attempt whose time is up, with what was saved in time."""
+        if (
+            attempt.submitted_at is None
+            and attempt.deadline
+            and utcnow() >= aware(attempt.deadline)
+        ):
+            self._grade(session, attempt, quiz, at=aware(attempt.deadline))
+            return True
+        return False
 
-    @staticmethod
-    def _require_editor(actor: User | None, message: str) -> None:
-        if actor is not None and actor.role not in EDITORS:
-            raise PermissionDenied(message)
+    def submit(self, session: Session, attempt: Attempt) -> Attempt:
+        quiz = self.get(session, attempt.quiz_id)
+        if attempt.submitted_at is None and not self.finish_if_due(session, attempt, quiz):
+            self._grade(session, attempt, quiz, at=utcnow())
+        return attempt
 
-    def _require_owner_or_editor(self, actor: User | None, question: Question) -> None:
-        if actor is None or actor.role in EDITORS:
-            return
-        if question.owner_id != actor.id:
-            raise PermissionDenied("teachers may edit only the questions they added")
+    def _body(self, session: Session, item: dict[str, Any]) -> dict[str, Any]:
+        return self.bodies(session, [item])[item["id"]]
 
+    def bodies(self, session: Session, items: list[dict[str, Any]]) -> dict[int, dict]:
+        """The question versions the items show, in one query."""
+        wanted = {item["id"]: item["version"] for item in items}
+        rows = session.scalars(
+            select(QuestionVersion).where(QuestionVersion.question_id.in_(wanted))
+        )
+        return {r.question_id: r.body for r in rows if wanted[r.question_id] == r.version}
 
-def as_native(question: Question) -> dict[str, Any]:
-    """A question in the native JSON Lines shape (what every exporter starts from)."""
-    meta = {
-        "title": question.title, "subject": question.subject, "grade": question.grade,
-        "topic": question.topic, "level": question.level, "tags": question.tags,
-        "status": question.status, "external_id": question.external_id,
-        "source": question.source, "license": question.license, "author": question.author,
-    }  # fmt: skip
-    data = {"type": question.type, **question.body}
-    data.update({k: v for k, v in meta.items() if v not in (None, "", [])})
-    return data
+    def _grade(self, session: Session, attempt: Attempt, quiz: Quiz, at: datetime) -> None:
+        partial = bool(quiz.blueprint.get("partial_multiple"))
+        results, score = [], 0.0
+        bodies = self.bodies(session, attempt.items)
+        for item in attempt.items:
+            body = bodies[item["id"]]
+            given = attempt.answers.get(str(item["id"]))
+            marked = grading.mark(item["type"], body, _original(item, given), partial=partial)
+            earned = round(marked.share * item["points"], 4)
+            score += earned
+            results.append({
+                "id": item["id"], "share": marked.share, "earned": earned,
+                "pending": marked.pending, "statements": marked.statements,
+            })  # fmt: skip
+        attempt.results = results
+        attempt.score = round(score, 4)
+        attempt.submitted_at = at
+        self._running_difficulty(session, results)
 
+    def _running_difficulty(self, session: Session, results: list[dict[str, Any]]) -> None:
+        """Each question keeps its facility over every graded attempt (essays when marked)."""
+        for result in results:
+            if result["pending"]:
+                continue
+            question = session.get(Question, result["id"])
+            if question is None:
+                continue
+            seen = question.times_graded or 0
+            question.facility = round(
+                ((question.facility or 0) * seen + result["share"]) / (seen + 1), 4
+            )
+            question.times_graded = seen + 1
 
-def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Search documents for questions (the outbox loader of the ``questions`` index)."""
-    wanted = [int(i) for i in ids]
-    rows = session.scalars(select(Question).where(Question.id.in_(wanted)))
-    uses = dict(
-        session.execute(
-            select(QuestionUse.question_id, func.count(QuestionUse.id))
-            .where(QuestionUse.question_id.in_(wanted))
-            .group_by(QuestionUse.question_id)
-        ).all()
-    )
-    docs = {}
-    for q in rows:
-        body = q.body
-        stem = richtext.to_text(body.get("stem", ""))
-        docs[str(q.id)] = {
-            "type": q.type, "title": q.title or shorten(stem, 120), "stem": stem,
-            "options": [richtext.to_text(o) for o in body.get("options", [])],
-            "statements": [richtext.to_text(s) for s in body.get("statements", [])],
-            "explanation": richtext.to_text(body.get("explanation", "")),
-            "subject": q.subject, "grade": q.grade, "topic": q.topic, "level": q.level,
-            "tags": q.tags, "status": q.status, "updated_at": q.updated_at.isoformat(),
-            "kind": q.type, "owner": q.owner_id, "popularity": uses.get(q.id, 0),
+    def practice_check(self, session: Session, attempt: Attempt, qid: int, answer: Any) -> dict:
+        """Practice mode's instant feedback on one question: right or not, key, explanation."""
+        quiz = self.get(session, attempt.quiz_id)
+        if quiz.mode != QuizMode.practice:
+            raise PermissionDenied("feedback per question is for practice quizzes")
+        item = next((i for i in attempt.items if i["id"] == qid), None)
+        if item is None:
+            raise ValidationFailed(f"question_id: {qid} is not in this attempt",
+                                   details={"field": "question_id"})  # fmt: skip
+        body = self._body(session, item)
+        check_answer(item, body, answer)
+        marked = grading.mark(item["type"], body, _original(item, answer))
+        return {"question_id": qid, "share": marked.share, "correct": marked.correct,
+                "key": item["key"], "explanation": body.get("explanation", "")}  # fmt: skip
+
+    # -- what may be shown -------------------------------------------------------------------
+
+    def review_allowed(self, quiz: Quiz, attempt: Attempt) -> bool:
+        if attempt.submitted_at is None or quiz.review == "never":
+            return False
+        if quiz.review == "after_close":
+            return quiz.closes_at is not None and utcnow() >= aware(quiz.closes_at)
+        return True
+
+    def questions(self, session: Session, attempt: Attempt) -> list[dict[str, Any]]:
+        """The questions as the student sees them: text and choices only."""
+        shown = []
+        bodies = self.bodies(session, attempt.items)
+        for item in attempt.items:
+            body = bodies[item["id"]]
+            question = {"id": item["id"], "type": item["type"], "stem": body.get("stem", ""),
+                        "points": item["points"]}  # fmt: skip
+            if body.get("options"):
+                order = item["order"] or range(len(body["options"]))
+                question["options"] = [body["options"][i] for i in order]
+            if body.get("statements"):
+                question["statements"] = list(body["statements"])
+            shown.append(question)
+        return shown
+
+    def payload(self, session: Session, attempt: Attempt) -> dict[str, Any]:
+        quiz = self.get(session, attempt.quiz_id)
+        self.finish_if_due(session, attempt, quiz)
+        data: dict[str, Any] = {
+            "id": attempt.id, "quiz_id": quiz.id, "title": quiz.title, "mode": quiz.mode,
+            "number": attempt.number, "code": attempt.version_code,
+            "deadline": aware(attempt.deadline).isoformat() if attempt.deadline else None,
+            "now": utcnow().isoformat(), "questions": self.questions(session, attempt),
+            "answers": attempt.answers, "submitted": attempt.submitted_at is not None,
         }  # fmt: skip
-    return docs
+        if attempt.submitted_at is not None:
+            data |= self.result(session, attempt, quiz)
+        return data
 
+    def result(self, session: Session, attempt: Attempt, quiz: Quiz) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "score": attempt.score, "max_score": attempt.max_score,
+            "score_10": grading.on_ten(attempt.score or 0, attempt.max_score),
+            "pending": any(r["pending"] for r in attempt.results or []),
+        }  # fmt: skip
+        if not self.review_allowed(quiz, attempt):
+            out["items"] = []
+            out["review"] = "later" if quiz.review == "after_close" else "none"
+            return out
+        items = []
+        bodies = self.bodies(session, attempt.items)
+        for item, result in zip(attempt.items, attempt.results or [], strict=True):
+            body = bodies[item["id"]]
+            items.append({**result, "points": item["points"], "key": item["key"],
+                          "answer": attempt.answers.get(str(item["id"])),
+                          "explanation": body.get("explanation", "")})  # fmt: skip
+        out["items"] = items
+        return out
 
-def document_ids(session: Session) -> Iterator[str]:
-    """Every question, for rebuilding the ``questions`` index."""
-    for question_id in session.scalars(select(Question.id).order_by(Question.id)):
-        yield str(question_id)
+    def attempts_left(self, session: Session, quiz: Quiz, user: User) -> int | None:
+        if quiz.max_attempts is None:
+            return None
+        mine = (Attempt.quiz_id == quiz.id) & (Attempt.user_id == user.id)
+        used = session.scalar(select(func.count(Attempt.id)).where(mine))
+        return max(0, quiz.max_attempts - (used or 0))
+
+    # -- teachers' results ---------------------------------------------------------------------
+
+    def grade_essay(
+        self, session: Session, teacher: User, attempt_id: int, question_id: int, points: float
+    ) -> Attempt:
+        """The teacher's mark for an essay, which the attempt's score then includes."""
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None:
+            raise NotFound(f"no attempt {attempt_id}")
+        self.require_owner(self.get(session, attempt.quiz_id), teacher)
+        if attempt.submitted_at is None:
+            raise Conflict("the attempt is not submitted yet")
+        # copies: a JSON column changed in place would not be saved
+        pairs = [(i, dict(r)) for i, r in zip(attempt.items, attempt.results or [], strict=True)]
+        found = next(((i, r) for i, r in pairs if i["id"] == question_id), None)
+        if found is None or found[0]["type"] != "essay":
+            raise ValidationFailed(f"question_id: {question_id} is not an essay of this attempt",
+                                   details={"field": "question_id"})  # fmt: skip
+        item, result = found
+        if not 0 <= points <= item["points"]:
+            raise ValidationFailed(f"points: between 0 and {item['points']}",
+                                   details={"field": "points"})  # fmt: skip
+        result |= {"share": round(points / item["points"], 4), "earned": points, "pending": False}
+        attempt.results = [r for _, r in pairs]
+        attempt.score = round(sum(r["earned"] for r in attempt.results), 4)
+        self._running_difficulty(session, [result])
+        return attempt
+
+    def submitted(self, session: Session, quiz: Quiz) -> list[Attempt]:
+        """Every submitted attempt (those past their deadline are submitted first)."""
+        attempts = session.scalars(
+            select(Attempt).where(Attempt.quiz_id == quiz.id).order_by(Attempt.id)
+        ).all()
+        for attempt in attempts:
+            self.finish_if_due(session, attempt, quiz)
+        return [a for a in attempts if a.submitted_at is not None]
+
+    def counted(self, quiz: Quiz, attempts: list[Attempt]) -> dict[int, float]:
+        """Each student's score under the quiz's rule: highest, last or average attempt."""
+        by_user: dict[int, list[Attempt]] = {}
+        for attempt in attempts:
+            by_user.setdefault(attempt.user_id, []).append(attempt)
+        rule = {"highest": max, "last": lambda xs: xs[-1],
+                "average": lambda xs: sum(xs) / len(xs)}[quiz.grading]  # fmt: skip
+        return {
+            user: grading.round_score(
+                rule([grading.on_ten(a.score or 0, a.max_score) for a in rows])
+            )
+            for user, rows in by_user.items()
+        }
+
+    def analysis(self, session: Session, quiz: Quiz, attempts: list[Attempt]) -> stats.QuizStats:
+        bodies = self.bodies(session, [i for a in attempts for i in a.items])
+        rows = []
+        for attempt in attempts:
+            items = []
+            for item, result in zip(attempt.items, attempt.results or [], strict=True):
+                body = bodies[item["id"]]
+                items.append({
+                    "id": item["id"], "type": item["type"], "points": item["points"],
+                    "share": result["share"], "statements": result["statements"],
+                    "answer": _original(item, attempt.answers.get(str(item["id"]))),
+                    "options": len(body.get("options") or []),
+                })  # fmt: skip
+            rows.append(
+                {"score": attempt.score or 0, "max_score": attempt.max_score, "items": items}
+            )
+        return stats.analyse(rows)

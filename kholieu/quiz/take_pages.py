@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kholieu.accounts.authz import SignedInDep
+from kholieu.accounts.deps import SignedInDep
 from kholieu.errors import NotFound
+from kholieu.quiz.deps import QuizzesDep
 from kholieu.web import csrf
-from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.deps import SessionDep
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -19,9 +20,9 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 @router.get("/lam-bai/{quiz_id}")
 def take(
-    request: Request, quiz_id: int, user: SignedInDep, services: ServicesDep, session: SessionDep
+    request: Request, quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
 ) -> Response:
-    quiz = services.quizzes.get(session, quiz_id)
+    quiz = quizzes.get(session, quiz_id)
     return render(request, "quiz/take.html", {"quiz": quiz})
 
 
@@ -34,12 +35,12 @@ def code_form(request: Request, user: SignedInDep) -> Response:
 def code_go(
     request: Request,
     user: SignedInDep,
-    services: ServicesDep,
+    quizzes: QuizzesDep,
     session: SessionDep,
     code: Annotated[str, Form(max_length=12)],
 ) -> Response:
     try:
-        quiz = services.quizzes.by_code(session, code)
+        quiz = quizzes.by_code(session, code)
     except NotFound:
         return render(request, "quiz/code.html", {"error": code}, status_code=404)
     return RedirectResponse(f"/lam-bai/{quiz.id}", status_code=303)

@@ -13,19 +13,23 @@ from typing import Annotated
 import yaml
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from kholieu.accounts.models import User
+from kholieu.bank.exporter import image_reader
+from kholieu.bank.pages import TeacherDep, safe
 from kholieu.curriculum import SUBJECTS
 from kholieu.errors import ValidationFailed
-from kholieu.quiz import answer_sheets, paper_set, papers
 from kholieu.quiz import blueprint as blueprints
+from kholieu.quiz import results as quiz_results
 from kholieu.quiz.assembly import Item, Version
-from kholieu.quiz.exporter import image_reader
+from kholieu.quiz.deps import QuizzesDep
 from kholieu.quiz.models import Quiz
-from kholieu.quiz.pages import TeacherDep, safe
-from kholieu.quiz.quiz_api import results_of
+from kholieu.quiz.printing import answer_sheets, paper_set, papers
+from kholieu.quiz.service import QuizService
 from kholieu.web import csrf
-from kholieu.web.deps import ServicesDep, SessionDep
+from kholieu.web.deps import SessionDep, StoreDep
+from kholieu.web.errors import PageRefused
 from kholieu.web.templating import render
 
 router = APIRouter(prefix="/bai-kiem-tra", tags=["pages"], include_in_schema=False)
@@ -33,11 +37,11 @@ PRESETS = {"exam_2025": "Đề thi tốt nghiệp THPT 2025", "cv7991": "Kiểm 
 
 
 @router.get("")
-def my_quizzes(request: Request, user: TeacherDep, session: SessionDep) -> Response:
-    quizzes = session.scalars(
-        select(Quiz).where(Quiz.owner_id == user.id).order_by(Quiz.id.desc()).limit(200)
-    ).all()
-    return render(request, "quiz/quizzes.html", {"quizzes": quizzes})
+def my_quizzes(
+    request: Request, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+) -> Response:
+    mine = quizzes.owned_by(session, user)
+    return render(request, "quiz/quizzes.html", {"quizzes": mine})
 
 
 def _form(request: Request, error: str | None = None, values: dict | None = None, status=200):
@@ -55,7 +59,7 @@ def new_quiz(request: Request, user: TeacherDep) -> Response:
 def create_quiz(
     request: Request,
     user: TeacherDep,
-    services: ServicesDep,
+    quizzes: QuizzesDep,
     session: SessionDep,
     title: Annotated[str, Form(max_length=300)] = "",
     source: Annotated[str, Form()] = "exam_2025",
@@ -80,11 +84,9 @@ def create_quiz(
         data = {"title": title, "blueprint": plan, "mode": mode}
         if minutes:
             data["time_limit_s"] = minutes * 60
-        quiz = services.quizzes.create(session, user, data)
+        quiz = quizzes.create(session, user, data)
     except ValidationFailed as exc:
-        session.rollback()
-        return _form(request, exc.message, values, status=422)
-    session.commit()
+        raise PageRefused(_form(request, exc.message, values, status=422)) from None
     return RedirectResponse(f"/bai-kiem-tra/{quiz.id}", status_code=303)
 
 
@@ -103,26 +105,28 @@ def _versions(quiz: Quiz) -> list[Version]:
     return versions
 
 
-def _owned_exam(services, session, quiz_id: int, user) -> Quiz:
-    quiz = services.quizzes.get(session, quiz_id)
-    services.quizzes.require_owner(quiz, user)
+def _owned_exam(quizzes: QuizService, session: Session, quiz_id: int, user: User) -> Quiz:
+    quiz = quizzes.get(session, quiz_id)
+    quizzes.require_owner(quiz, user)
     if not quiz.versions:
         raise ValidationFailed("a practice quiz draws per attempt: it has no printed versions")
     return quiz
 
 
 @router.get("/{quiz_id}/de.zip")
-def papers_zip(quiz_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep):
+def papers_zip(
+    quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, store: StoreDep, session: SessionDep
+):
     """The printed set of an exam quiz's versions: papers (PDF, Word), keys, answer sheet."""
-    quiz = _owned_exam(services, session, quiz_id, user)
+    quiz = _owned_exam(quizzes, session, quiz_id, user)
     plan = blueprints.Blueprint.model_validate(quiz.blueprint)
     versions = _versions(quiz)
-    bodies = services.quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
+    bodies = quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w") as archive:
         files = paper_set.write(Path(folder), plan, versions, bodies, seed=quiz.seed,
                                 header=papers.Header(exam=quiz.title),
-                                read_image=image_reader(services.store))  # fmt: skip
+                                read_image=image_reader(store))  # fmt: skip
         for path in files:
             archive.write(path, path.name)
     headers = {"Content-Disposition": f'attachment; filename="de-{quiz.id}.zip"'}
@@ -131,11 +135,11 @@ def papers_zip(quiz_id: int, user: TeacherDep, services: ServicesDep, session: S
 
 @router.post("/{quiz_id}/cham", dependencies=[Depends(csrf.require_form_token)])
 async def score_scans(
-    request: Request, quiz_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep,
+    request: Request, quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep,
     file: Annotated[UploadFile, File()],
 ) -> Response:  # fmt: skip
     """Scanned answers of a class (CSV: student, ma_de, 1, 2, …) scored against the keys."""
-    quiz = _owned_exam(services, session, quiz_id, user)
+    quiz = _owned_exam(quizzes, session, quiz_id, user)
     data = await file.read(5 * 2**20 + 1)
     if len(data) > 5 * 2**20:
         raise ValidationFailed("file: larger than 5 MiB")
@@ -144,7 +148,7 @@ async def score_scans(
     except UnicodeDecodeError:
         raise ValidationFailed("file: not UTF-8 text (save the sheet as CSV UTF-8)") from None
     versions = _versions(quiz)
-    bodies = services.quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
+    bodies = quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
     plan = blueprints.Blueprint.model_validate(quiz.blueprint)
     report = answer_sheets.score_class(
         answer_sheets.record(plan, versions, bodies, quiz.seed), text
@@ -154,22 +158,21 @@ async def score_scans(
 
 @router.get("/{quiz_id}")
 def quiz_page(
-    request: Request, quiz_id: int, user: TeacherDep, services: ServicesDep, session: SessionDep
+    request: Request, quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
 ) -> Response:
-    quiz = services.quizzes.get(session, quiz_id)
-    services.quizzes.require_owner(quiz, user)
+    quiz = quizzes.get(session, quiz_id)
+    quizzes.require_owner(quiz, user)
     preview = []
     if quiz.versions:
         items = quiz.versions[0]["items"]
-        bodies = services.quizzes.bodies(session, items)
+        bodies = quizzes.bodies(session, items)
         for item in items:
             body = bodies[item["id"]]
             order = item["order"] or range(len(body.get("options") or []))
             options = [body["options"][i] for i in order] if body.get("options") else []
             preview.append({"item": item, "stem": body.get("stem", ""), "options": options,
                             "statements": body.get("statements") or []})  # fmt: skip
-    data = results_of(services, session, quiz)
-    session.commit()
+    data = quiz_results.of(quizzes, session, quiz)
     peak = max(data["stats"]["histogram"] or [0]) or 1
     link = str(request.base_url).rstrip("/") + f"/lam-bai/{quiz.id}"
     return render(request, "quiz/quiz_page.html", {

@@ -11,11 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from kholieu.accounts.authz import AnyoneDep
+from kholieu.accounts.deps import AnyoneDep
 from kholieu.errors import NotAuthenticated, ValidationFailed
+from kholieu.search.deps import SearchingDep
+from kholieu.search.fields import SCHEMAS, SORTS
 from kholieu.search.query import MAX_SIZE, SearchRequest
-from kholieu.search.schema import SCHEMAS, SORTS
-from kholieu.web.deps import ServicesDep
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
 Values = Annotated[list[str] | None, Query()]
@@ -38,7 +38,7 @@ def _who_may(user, index: str) -> None:
 
 @router.get("")
 async def search(
-    services: ServicesDep,
+    searching: SearchingDep,
     user: AnyoneDep,
     q: Annotated[str, Query(max_length=300, description="what to look for")] = "",
     index: Annotated[str, Query(description="content | questions")] = "content",
@@ -56,13 +56,13 @@ async def search(
     _who_may(user, index)
     values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series}
     request = request_of(q, index, sort, page, size, values)
-    result = await run_in_threadpool(services.searching.search, user, request)
+    result = await run_in_threadpool(searching.search, user, request)
     return result.as_json()
 
 
 @router.get("/suggest")
 async def suggest(
-    services: ServicesDep,
+    searching: SearchingDep,
     user: AnyoneDep,
     q: Annotated[str, Query(max_length=100)] = "",
     index: Annotated[str, Query(description="content | questions")] = "content",
@@ -73,5 +73,5 @@ async def suggest(
         raise ValidationFailed(
             f"index: {index!r} is not an index (content or questions)", details={"field": "index"}
         )
-    hits = await run_in_threadpool(services.searching.suggest, user, index, q)
+    hits = await run_in_threadpool(searching.suggest, user, index, q)
     return {"suggestions": [{"id": h.id, "title": h.title, "kind": h.kind} for h in hits]}

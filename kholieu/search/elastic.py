@@ -26,7 +26,7 @@ from elasticsearch.helpers import BulkIndexError, streaming_bulk
 from kholieu.errors import SearchUnavailable
 from kholieu.search import query as q
 from kholieu.search.backend import IndexMissing
-from kholieu.search.schema import STORED, IndexSchema, schema
+from kholieu.search.fields import STORED, IndexSchema, schema
 
 FACET_SIZE = 100
 SEPARATORS = "[_.,:;'’·]"

@@ -11,13 +11,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from kholieu.accounts.authz import AnyoneDep
-from kholieu.accounts.models import EDITORS, Role
+from kholieu.accounts.deps import AnyoneDep
+from kholieu.accounts.roles import TEACHERS, is_in
 from kholieu.curriculum import LEVELS, SERIES, SUBJECTS
 from kholieu.errors import ValidationFailed
 from kholieu.search.api import Values, request_of
-from kholieu.search.schema import SCHEMAS, SORTS
-from kholieu.web.deps import ServicesDep
+from kholieu.search.deps import SearchingDep
+from kholieu.search.fields import SCHEMAS, SORTS
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -25,7 +25,7 @@ PAGE_SIZE = 10
 
 
 def may_search_questions(user) -> bool:
-    return user is not None and (user.role == Role.teacher or user.role in EDITORS)
+    return is_in(user, TEACHERS)
 
 
 def facet_links(chosen: dict[str, list[str]], base: dict[str, Any], facets: dict) -> dict:
@@ -49,7 +49,7 @@ def facet_links(chosen: dict[str, list[str]], base: dict[str, Any], facets: dict
 @router.get("/tim-kiem")
 async def search_page(
     request: Request,
-    services: ServicesDep,
+    searching: SearchingDep,
     user: AnyoneDep,
     q: Annotated[str, Query(max_length=300)] = "",
     index: str = "content",
@@ -70,10 +70,10 @@ async def search_page(
     values = {k: v for k, v in values.items() if k in allowed}
     wanted = request_of(q, index, sort, page, PAGE_SIZE, values)
     try:
-        result = await run_in_threadpool(services.searching.search, user, wanted)
+        result = await run_in_threadpool(searching.search, user, wanted)
     except ValidationFailed:
         wanted.filters = {}
-        result = await run_in_threadpool(services.searching.search, user, wanted)
+        result = await run_in_threadpool(searching.search, user, wanted)
     base = {"q": q, "index": index, "sort": sort}
     context = {
         "q": q, "index": index, "sort": sort, "page": page, "result": result,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kholieu.search import analysis
-from kholieu.search.schema import IndexSchema, schema
+from kholieu.search.fields import IndexSchema, schema
 
 EXACT_BOOST = 1.5  # a word as typed, on top of its folded match
 PHRASE_BOOST = 2.0  # the query words together, in order

@@ -6,13 +6,14 @@ ever sees plans whose ``scope`` already limits results to what the user may see.
 
 from __future__ import annotations
 
-from kholieu.accounts.models import EDITORS, Role, User
+from kholieu.accounts.models import User
+from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
 from kholieu.errors import PermissionDenied, ValidationFailed
 from kholieu.search import analysis, query
 from kholieu.search.backend import SearchBackend
+from kholieu.search.fields import SCHEMAS, SORTS
 from kholieu.search.outbox import Outbox, Progress
 from kholieu.search.query import Bool, Hit, Keyword, Node, SearchRequest, SearchResult
-from kholieu.search.schema import SCHEMAS, SORTS
 
 SUGGEST_SIZE = 8
 
@@ -21,12 +22,12 @@ def scope(index: str, user: User | None, *, system: bool = False) -> Node | None
     """What ``user`` may find. Visitors, students and teachers find published content; editors
     (and the command line, ``system``) find drafts too. The question bank is for teachers
     (ready questions and their own) and editors; students never search it."""
-    editor = system or (user is not None and user.role in EDITORS)
+    editor = system or is_in(user, EDITORS)
     if index == "content":
         return None if editor else Keyword("status", ("published",))
     if editor:
         return None
-    if user is None or user.role != Role.teacher:
+    if not is_in(user, TEACHERS):
         raise PermissionDenied("the question bank is for teachers and editors")
     return Bool(should=(Keyword("status", ("ready",)), Keyword("owner", (str(user.id),))))
 

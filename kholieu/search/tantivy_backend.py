@@ -28,7 +28,7 @@ from kholieu.errors import SearchUnavailable
 from kholieu.search import query as q
 from kholieu.search.analysis import shorten
 from kholieu.search.backend import IndexMissing
-from kholieu.search.schema import STORED, IndexSchema, schema
+from kholieu.search.fields import STORED, IndexSchema, schema
 
 WRITER_HEAP = 64_000_000
 SNIPPET_CHARS = 180

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
 from kholieu.errors import InvalidKey, RangeNotSatisfiable
@@ -76,6 +77,16 @@ class ObjectStore(Protocol):
 
     def ping(self) -> None:
         """Raise StorageUnavailable when the store cannot be reached."""
+
+    def local_path(self, key: str) -> Path | None:
+        """Where ``key``'s file is when this store keeps files on this machine (the app then
+        serves it, and ffmpeg reads it in place); None for a remote store. Whether the object
+        exists is for ``head`` to say."""
+
+    def verify_url(self, key: str, expires: int, sig: str, filename: str | None) -> None:
+        """Check a download link ``url`` made that points at the app (``/objects/…``): raise
+        PermissionDenied when it is forged or expired, NotFound when this store's links point
+        elsewhere (S3 presigns its own)."""
 
 
 class ObjectStream:

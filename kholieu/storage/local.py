@@ -113,17 +113,15 @@ class LocalStore:
         params = {"expires": str(expires)}
         if filename:
             params["filename"] = filename
-        params["sig"] = sign(self._secret, expires, key, filename or "")
+        params["sig"] = sign(self._secret, "download", expires, key, filename or "")
         return URL_PREFIX + quote(key) + "?" + urlencode(params)
 
     def verify_url(self, key: str, expires: int, sig: str, filename: str | None) -> None:
         """Raise PermissionDenied unless the query string was signed by ``url`` and is fresh."""
-        if not valid(self._secret, sig, expires, key, filename or ""):
+        if not valid(self._secret, "download", sig, expires, key, filename or ""):
             raise PermissionDenied("this download link is invalid or has expired")
 
     def local_path(self, key: str) -> Path:
-        """The file behind ``key`` (the download route serves it with Range support)."""
-        self.head(key)
         return self._path(key)
 
     # -- multipart uploads -----------------------------------------------------------------

@@ -18,6 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, ReadTimeoutError
 
 from kholieu.errors import (
+    NotFound,
     ObjectNotFound,
     RangeNotSatisfiable,
     StorageError,
@@ -230,6 +231,12 @@ class S3Store:
             self._client.abort_multipart_upload(
                 Bucket=self.bucket, Key=self._k(key), UploadId=upload_id
             )
+
+    def local_path(self, key: str) -> None:
+        return None
+
+    def verify_url(self, key: str, expires: int, sig: str, filename: str | None) -> None:
+        raise NotFound("objects are served by the object store itself")
 
     def ping(self) -> None:
         try:

@@ -1,31 +1,27 @@
 """CSRF protection for forms and cookie-authenticated API calls (signed double-submit cookie).
 
-A random value lives in an HttpOnly cookie; pages embed ``HMAC(secret, value)`` in each form (and
-in a meta tag for scripts, sent back as ``X-CSRF-Token``). A forged cross-site request carries
-the cookie but cannot know the HMAC. Works the same before and after sign-in.
+A random value lives in an HttpOnly cookie; pages embed its signature (kholieu.signing) in each
+form (and in a meta tag for scripts, sent back as ``X-CSRF-Token``). A forged cross-site request
+carries the cookie but cannot know the signature. Works the same before and after sign-in.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
 from fastapi import Request, Response
 
 from kholieu.errors import PermissionDenied
+from kholieu.signing import sign
+from kholieu.signing import verify as signed
 
 COOKIE = "kholieu_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 
 
-def _sign(secret: str, value: str) -> str:
-    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
-
-
 def _secret(request: Request) -> str:
-    return request.app.state.services.settings.secret_key.get_secret_value()
+    return request.app.state.platform.settings.secret_key.get_secret_value()
 
 
 def token(request: Request) -> str:
@@ -34,19 +30,19 @@ def token(request: Request) -> str:
     if value is None:
         value = secrets.token_urlsafe(24)
         request.state.csrf_new = value
-    return _sign(_secret(request), value)
+    return sign(_secret(request), "csrf", value)
 
 
 def set_cookie(request: Request, response: Response) -> None:
     value = getattr(request.state, "csrf_new", None)
     if value is not None:
-        secure = not request.app.state.services.settings.is_development
+        secure = not request.app.state.platform.settings.is_development
         response.set_cookie(COOKIE, value, httponly=True, samesite="lax", secure=secure)
 
 
 def verify(request: Request, sent: str | None) -> None:
     value = request.cookies.get(COOKIE)
-    if not value or not sent or not hmac.compare_digest(_sign(_secret(request), value), sent):
+    if not value or not sent or not signed(_secret(request), "csrf", sent, value):
         raise PermissionDenied("the form's security token is missing or stale; reload the page")
 
 

@@ -9,15 +9,26 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kholieu.errors import KholieuError, NotAuthenticated, RateLimited
+from kholieu.errors import DatabaseUnavailable, KholieuError, NotAuthenticated, RateLimited
 from kholieu.web.templating import render
 
 log = logging.getLogger(__name__)
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+class PageRefused(Exception):
+    """Raised by a page that answers a refused form with a page of its own (the form again,
+    with what was wrong): that page is sent as it is, and the request's session rolls back as
+    for any other error."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(f"page refused with {response.status_code}")
+        self.response = response
 
 
 def wants_json(request: Request) -> bool:
@@ -53,7 +64,7 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
     details = [
         {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
         for err in exc.errors()
-    ]
+    ]  # FastAPI's error list (not pydantic's ValidationError): kept word for word
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
     return error_response(request, 422, "validation_failed", summary, details)
 
@@ -74,6 +85,20 @@ async def handle_busy_database(request: Request, exc: SATimeoutError) -> Respons
     return response
 
 
+async def handle_page_refused(request: Request, exc: PageRefused) -> Response:
+    return exc.response
+
+
+async def handle_database_gone(request: Request, exc: OperationalError) -> Response:
+    """The database went away mid-request (restarted, network cut): 503, as DatabaseUnavailable
+    is everywhere else, rather than a 500 with SQLAlchemy's text."""
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+    error = DatabaseUnavailable("the database is unavailable; try again in a moment")
+    response = error_response(request, error.status_code, error.code, error.message)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(request, 500, "internal_error", "an unexpected error occurred")
@@ -84,4 +109,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, handle_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, handle_http_error)  # type: ignore[arg-type]
     app.add_exception_handler(SATimeoutError, handle_busy_database)  # type: ignore[arg-type]
+    app.add_exception_handler(OperationalError, handle_database_gone)  # type: ignore[arg-type]
+    app.add_exception_handler(PageRefused, handle_page_refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, handle_unexpected)

@@ -78,7 +78,7 @@ class RequestContext:
 
 
 def install(app: FastAPI) -> None:
-    settings = app.state.services.settings
+    settings = app.state.platform.settings
     app.add_middleware(
         RequestContext,
         csp=app_csp(settings.content_origin, settings.store_origins),

@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from kholieu.quiz import richtext
-from kholieu.quiz.formats import gift
-from kholieu.quiz.formats.text_formats import to_html
-from kholieu.quiz.schemas import QuestionIn, equal_shares
+from kholieu.bank import richtext
+from kholieu.bank.formats import gift
+from kholieu.bank.formats.text_formats import to_html
+from kholieu.bank.schemas import QuestionIn, equal_shares
 from tests.conformance.conftest import files, folder
 
 

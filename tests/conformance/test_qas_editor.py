@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from kholieu.quiz.formats import reader_for
-from kholieu.quiz.schemas import QuestionIn
+from kholieu.bank.formats import reader_for
+from kholieu.bank.schemas import QuestionIn
 from tests.conformance.conftest import files, folder
 
 SUPPORTED = {"essay", "multichoice", "numerical", "shortanswer", "truefalse"}

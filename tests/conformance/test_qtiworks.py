@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kholieu.quiz.formats import FormatError, reader_for
-from kholieu.quiz.schemas import QuestionIn
+from kholieu.bank.formats import FormatError, reader_for
+from kholieu.bank.schemas import QuestionIn
 from tests.conformance.conftest import folder
 
 BAD = {

@@ -12,7 +12,7 @@ import pytest
 from kholieu.search import analysis
 from kholieu.search import query as q
 from kholieu.search.backend import IndexMissing
-from kholieu.search.schema import prepare
+from kholieu.search.fields import prepare
 
 LESSONS = [
     {"id": 1, "title": "Phương trình bậc hai một ẩn", "kind": "lecture", "subject": "toan",

@@ -69,7 +69,7 @@ def send(client, services, upload: dict, number: int, data: bytes, headers) -> N
 
 
 def run_jobs(services: Services, job_id: str) -> None:
-    work = BackgroundWork(services, 1)
+    work = BackgroundWork(services.platform, 1)
     work.start()
     try:
         wait_for(services, job_id, "succeeded")

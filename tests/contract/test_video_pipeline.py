@@ -15,18 +15,18 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from kholieu.content import transcode
-from kholieu.content.media import BadVideo
 from kholieu.content.pages import viewer
 from kholieu.content.schemas import ContentIn
 from kholieu.content.service import load_documents
-from kholieu.content.transcode import hls_prefix, marker_key, read_marker
 from kholieu.errors import ValidationFailed
 from kholieu.jobs.models import Job
 from kholieu.jobs.queue import JobCancelled, JobContext
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.services import Services, build_services
 from kholieu.storage import ObjectStore
+from kholieu.video import transcode
+from kholieu.video.media import BadVideo
+from kholieu.video.transcode import hls_prefix, marker_key, read_marker
 from tests.conftest import _empty_tables, make_settings
 from tests.contract.conftest import REGION
 from tests.contract.test_jobs import wait_for
@@ -72,7 +72,7 @@ def job_of(services: Services, item_id: int) -> str:
 
 
 def run_job(services: Services, job_id: str, status: str = "succeeded") -> Job:
-    work = BackgroundWork(services, 1)
+    work = BackgroundWork(services.platform, 1)
     work.start()
     try:
         return wait_for(services, job_id, status, timeout=120)
@@ -163,7 +163,7 @@ class Killed(Exception):
 def context(services: Services, item_id: int, report) -> JobContext:
     with services.sessions() as session:
         sha = services.content.file(session, item_id).sha256
-    return JobContext("test", {"sha256": sha}, services, report)
+    return JobContext("test", {"sha256": sha}, services.platform, report)
 
 
 def test_a_job_killed_while_encoding_is_never_playable_and_its_retry_completes(stack, videos):
@@ -224,7 +224,7 @@ def test_a_cancelled_job_stops_ffmpeg_and_publishes_nothing(stack, videos):
     services = stack
     item_id = attach_video(services, videos["720p"])
     job_id = job_of(services, item_id)
-    work = BackgroundWork(services, 1)
+    work = BackgroundWork(services.platform, 1)
     work.start()
     try:
         deadline = time.monotonic() + 60
@@ -305,7 +305,7 @@ def test_on_s3_playlists_point_at_presigned_segments(tmp_path, database_url, aws
     import httpx2 as httpx
     from starlette.testclient import TestClient
 
-    from kholieu.content.origin import create_content_app, video_url
+    from kholieu.content.packages.origin import create_content_app, video_url
     from kholieu.web.middleware import app_csp
 
     bucket = f"kholieu-test-{uuid.uuid4().hex[:12]}"

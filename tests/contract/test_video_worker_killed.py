@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from kholieu.content.schemas import ContentIn
-from kholieu.content.transcode import hls_prefix, read_marker
 from kholieu.jobs.models import Job
 from kholieu.services import build_services
+from kholieu.video.transcode import hls_prefix, read_marker
 from tests.conftest import TEST_QUEUE, _empty_tables, make_settings
 from tests.contract.test_jobs import wait_for
 from tests.contract.test_video_pipeline import _ffmpeg_running

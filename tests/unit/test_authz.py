@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from kholieu.accounts.authz import Access, editors, teachers
+from kholieu.accounts.deps import Access, editors, teachers
 from kholieu.accounts.models import User
 
 

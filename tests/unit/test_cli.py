@@ -79,8 +79,8 @@ def test_users_create_reports_bad_input_in_one_line(run):
 def test_demo_is_idempotent(run, services):
     from sqlalchemy import select
 
+    from kholieu.bank.models import Question
     from kholieu.content.models import ContentFile, ContentItem
-    from kholieu.quiz.models import Question
 
     first = run("demo")
     assert first.returncode == 0, first.stderr

@@ -99,7 +99,7 @@ def test_package_is_unpacked_by_a_job(services):
     file = attach(services, item, lab_zip(), "con-lac.zip")
     assert file.package["standard"] == "html" and file.package["entry"] == "index.html"
     assert file.unpacked is False and file.job_id
-    work = BackgroundWork(services, 1)
+    work = BackgroundWork(services.platform, 1)
     work.start()
     try:
         wait_for(services, file.job_id, "succeeded")
@@ -210,7 +210,7 @@ def test_pdf_text_is_kept_for_search_and_a_thumbnail_made(services):
     item = new_item(services)
     file = attach(services, item, quadratic_pdf(), "phieu-bai-tap.pdf")
     assert file.job_id  # extraction was queued
-    extract_document(JobContext("j", {"sha256": file.sha256}, services, lambda _p: None))
+    extract_document(JobContext("j", {"sha256": file.sha256}, services.platform, lambda _p: None))
     with services.sessions() as session:
         stored = session.get(ContentFile, file.id)
         assert "Phương trình bậc hai" in stored.text and "m = 1" in stored.text
@@ -227,6 +227,6 @@ def test_unreadable_pdf_is_kept_without_text(services):
 
     broken = PDF.replace(b"trailer", b"garbage")
     file = attach(services, new_item(services), broken, "hong.pdf")
-    extract_document(JobContext("j", {"sha256": file.sha256}, services, lambda _p: None))
+    extract_document(JobContext("j", {"sha256": file.sha256}, services.platform, lambda _p: None))
     with services.sessions() as session:
         assert session.get(ContentFile, file.id).text in (None, "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from kholieu.content.origin import create_content_app, file_url, package_url
+from kholieu.content.packages.origin import create_content_app, file_url, package_url
 from kholieu.content.tasks import unpack_package
 from kholieu.jobs.queue import JobContext
 from tests.unit.test_content_files import PDF, attach, lab_zip, new_item
@@ -19,7 +19,7 @@ def origin(services) -> TestClient:
 def unpacked_lab(services, status: str = "published"):
     item_id = new_item(services, kind="lab")
     file = attach(services, item_id, lab_zip(), "con-lac.zip")
-    unpack_package(JobContext("j", {"sha256": file.sha256}, services, lambda _p: None))
+    unpack_package(JobContext("j", {"sha256": file.sha256}, services.platform, lambda _p: None))
     if status == "published":
         with services.sessions.begin() as session:
             services.content.transition(session, None, item_id, "submit")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kholieu.content.packages import (
+from kholieu.content.packages.checks import (
     PackageLimits,
     PackageRejected,
     inspect_package,

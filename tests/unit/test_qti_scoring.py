@@ -15,9 +15,9 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 import pytest
 
-from kholieu.quiz.formats.qti_read import normalise
-from kholieu.quiz.formats.qti_write import write
-from kholieu.quiz.schemas import QuestionIn, number
+from kholieu.bank.formats.qti_read import normalise
+from kholieu.bank.formats.qti_write import write
+from kholieu.bank.schemas import QuestionIn, number
 
 GROUP = {"type": "true_false_group", "stem": "Cho hàm số $y=x^3-3x$.",
          "statements": ["a", "b", "c", "d"], "answer": [True, False, True, True]}  # fmt: skip

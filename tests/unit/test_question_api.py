@@ -105,7 +105,7 @@ def test_import_from_upload_to_report(client, people, services):
     )
     assert started.status_code == 202, started.text
     record = started.json()
-    work = BackgroundWork(services, 1)
+    work = BackgroundWork(services.platform, 1)
     work.start()
     try:
         wait_for(services, record["job_id"], "succeeded")

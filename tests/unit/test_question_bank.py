@@ -9,11 +9,11 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
+from kholieu.bank import dedup
+from kholieu.bank.formats import Parsed
+from kholieu.bank.models import Question, QuestionStatus, QuestionVersion
+from kholieu.bank.schemas import QuestionIn, first_error, level_code, number
 from kholieu.errors import NotFound, PermissionDenied
-from kholieu.quiz import dedup
-from kholieu.quiz.formats import Parsed
-from kholieu.quiz.models import Question, QuestionStatus, QuestionVersion
-from kholieu.quiz.schemas import QuestionIn, first_error, level_code, number
 from kholieu.search.models import OutboxEntry
 
 SINGLE = {

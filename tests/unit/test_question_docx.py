@@ -12,9 +12,9 @@ from docx.oxml import parse_xml
 from docx.shared import RGBColor
 from PIL import Image
 
-from kholieu.quiz.formats import FormatError
-from kholieu.quiz.formats.docx_read import read
-from kholieu.quiz.schemas import QuestionIn
+from kholieu.bank.formats import FormatError
+from kholieu.bank.formats.docx_read import read
+from kholieu.bank.schemas import QuestionIn
 
 RED = RGBColor(0xFF, 0x00, 0x00)
 MATH_NS = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'

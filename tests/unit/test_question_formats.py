@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kholieu.quiz.formats import reader_for, writer_for
-from kholieu.quiz.schemas import QuestionIn
+from kholieu.bank.formats import reader_for, writer_for
+from kholieu.bank.schemas import QuestionIn
 
 BANK = [
     {"type": "single_choice", "stem": "Nghiệm của $x^2-5x+6=0$ là: {x | x > 1}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kholieu.quiz.schemas import QuestionIn
+from kholieu.bank.schemas import QuestionIn
 
 SINGLE = {"type": "single_choice", "stem": "Giá trị của $\\sin 30^\\circ$ là",
           "options": ["$\\frac12$", "1"], "answer": 0, "subject": "toan", "grade": 10}  # fmt: skip

@@ -10,9 +10,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from kholieu.quiz.formats import FormatError
-from kholieu.quiz.formats.tabular import read
-from kholieu.quiz.schemas import QuestionIn
+from kholieu.bank.formats import FormatError
+from kholieu.bank.formats.tabular import read
+from kholieu.bank.schemas import QuestionIn
 
 HEADER = ["Loại", "Câu hỏi", "A", "B", "C", "D", "Đáp án", "Lời giải", "Môn", "Lớp", "Mức độ",
           "Chủ đề", "Từ khoá"]  # fmt: skip

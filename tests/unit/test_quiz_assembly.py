@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kholieu.bank.models import Question
+from kholieu.bank.schemas import QuestionIn
 from kholieu.errors import ValidationFailed
 from kholieu.quiz import blueprint as bp
 from kholieu.quiz.assembly import AssemblyFailed, assemble, draw, key_text
-from kholieu.quiz.models import Question
-from kholieu.quiz.schemas import QuestionIn
 from tests.quiz_bank import fill
 
 FULL = {level: 20 for level in ("nhan_biet", "thong_hieu", "van_dung", "van_dung_cao")}

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from kholieu.bank.models import Question
+from kholieu.bank.schemas import QuestionIn
+from kholieu.bank.service import as_native
 from kholieu.db.base import utcnow
-from kholieu.quiz.models import Attempt, Question
-from kholieu.quiz.schemas import QuestionIn
-from kholieu.quiz.service import as_native
+from kholieu.quiz.models import Attempt
 from tests.quiz_bank import fill
 
 SMALL = {

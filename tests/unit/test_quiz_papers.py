@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kholieu.quiz import answer_sheets, paper_set, papers
 from kholieu.quiz import blueprint as bp
 from kholieu.quiz.assembly import assemble, key_text
-from kholieu.quiz.mathimage import formula, segments
+from kholieu.quiz.printing import answer_sheets, paper_set, papers
+from kholieu.quiz.printing.mathimage import formula, segments
 from tests.conftest import run_kholieu
 from tests.quiz_bank import fill
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from kholieu.content.origin import SCORM_API, create_content_app, package_url
-from kholieu.content.scorm import ScormReport, normalise
+from kholieu.content.packages.origin import SCORM_API, create_content_app, package_url
+from kholieu.content.packages.scorm import ScormReport, normalise
 from kholieu.content.tasks import unpack_package
 from kholieu.demo.scorm import scorm_12_zip
 from kholieu.errors import ValidationFailed
@@ -40,7 +40,7 @@ def test_scorm_12_and_2004_results_are_normalised():
 def published_package(services, body: bytes):
     item_id = new_item(services, kind="lecture")
     file = attach(services, item_id, body, "pkg.zip")
-    unpack_package(JobContext("j", {"sha256": file.sha256}, services, lambda _p: None))
+    unpack_package(JobContext("j", {"sha256": file.sha256}, services.platform, lambda _p: None))
     with services.sessions.begin() as session:
         services.content.transition(session, None, item_id, "submit")
         services.content.transition(session, None, item_id, "approve")

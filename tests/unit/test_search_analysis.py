@@ -8,7 +8,7 @@ import pytest
 
 from kholieu.search import analysis
 from kholieu.search import query as q
-from kholieu.search.schema import CONTENT, prepare
+from kholieu.search.fields import CONTENT, prepare
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import json
 import pytest
 from sqlalchemy import update
 
+from kholieu.bank.schemas import QuestionIn
 from kholieu.content.schemas import ContentIn, ContentPatch
-from kholieu.quiz.schemas import QuestionIn
 from kholieu.search.models import OutboxEntry
 from tests.conftest import make_settings, run_kholieu
 

@@ -8,12 +8,12 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from kholieu.content.media import MediaToolsMissing
 from kholieu.content.models import Kind
-from kholieu.content.origin import create_content_app, video_url
+from kholieu.content.packages.origin import create_content_app, video_url
 from kholieu.content.schemas import ContentIn
-from kholieu.content.transcode import transcode_video
 from kholieu.jobs.queue import JobContext
+from kholieu.video.media import MediaToolsMissing
+from kholieu.video.transcode import transcode_video
 from tests.unit.test_content_origin import path_of
 from tests.unit.test_editor_pages import sign_in
 
@@ -34,7 +34,7 @@ def video_item(services, videos, *, publish: bool = True, transcoded: bool = Tru
             services.content.transition(session, None, item.id, "approve")
         sha = file.sha256
     if transcoded:
-        transcode_video(JobContext("j", {"sha256": sha}, services, lambda _p: None))
+        transcode_video(JobContext("j", {"sha256": sha}, services.platform, lambda _p: None))
     return item.id
 
 

@@ -47,7 +47,7 @@ def test_api_errors_have_one_shape(client):
 def test_browsers_get_an_error_page_and_a_sign_in_redirect(app, client):
     from fastapi import APIRouter, Depends
 
-    from kholieu.accounts.authz import signed_in
+    from kholieu.accounts.deps import signed_in
 
     response = client.get("/no/such/page", headers={"accept": "text/html"})
     assert response.status_code == 404 and "Không tìm thấy trang" in response.text
@@ -128,7 +128,7 @@ def test_readyz_fails_when_a_backend_is_down(client, services):
         def ping(self) -> None:
             raise SearchUnavailable("connection refused by es1:9200")
 
-    services.search = Down()  # type: ignore[assignment]
+    services.platform.search = Down()  # type: ignore[assignment]
     response = client.get("/readyz")
     assert response.status_code == 503
     search = response.json()["checks"]["search"]
@@ -176,7 +176,7 @@ def test_unexpected_errors_are_500_without_internals(app):
     from fastapi import APIRouter, Depends
     from fastapi.testclient import TestClient
 
-    from kholieu.accounts.authz import anyone
+    from kholieu.accounts.deps import anyone
 
     router = APIRouter()
 
@@ -223,7 +223,7 @@ def test_an_exhausted_connection_pool_is_a_503_to_retry(app, client):
     from fastapi import Depends
     from sqlalchemy.exc import TimeoutError as SATimeoutError
 
-    from kholieu.accounts.authz import anyone
+    from kholieu.accounts.deps import anyone
 
     @app.get("/api/v1/_busy", dependencies=[Depends(anyone)])
     def busy() -> None:

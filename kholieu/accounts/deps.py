@@ -1,0 +1,86 @@
+"""Who may call what: every route declares an ``Access`` policy as a dependency.
+
+    @router.get("/x")
+    def x(user: Annotated[User, Depends(teachers)]): ...
+
+A test walks every route and fails when one has no policy. Credentials are a bearer token
+(``Authorization: Bearer …``) or the session cookie; a cookie-authenticated API call that changes
+something must also send the CSRF header, since browsers attach cookies to forged requests.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from kholieu.accounts.limiter import LoginLimiter
+from kholieu.accounts.models import Role, TokenKind, User
+from kholieu.accounts.roles import ADMINS, EDITORS, TEACHERS, is_in
+from kholieu.accounts.service import AccountService
+from kholieu.errors import NotAuthenticated, PermissionDenied
+from kholieu.web import csrf
+from kholieu.web.deps import SessionDep, service
+
+AccountsDep = Annotated[AccountService, service("accounts")]
+LimiterDep = Annotated[LoginLimiter, service("login_limiter")]
+
+SESSION_COOKIE = "kholieu_session"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def current_user(request: Request, accounts: AccountsDep, session: SessionDep) -> User | None:
+    if hasattr(request.state, "user"):
+        return request.state.user
+    user = None
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials:
+        user = accounts.user_for_token(session, credentials.strip(), TokenKind.api)
+        if user is None:
+            raise NotAuthenticated("the bearer token is invalid or has expired")
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        user = accounts.user_for_token(session, cookie, TokenKind.session)
+        if (
+            user is not None
+            and request.method not in SAFE_METHODS
+            and request.url.path.startswith("/api/")
+        ):
+            csrf.verify(request, request.headers.get(csrf.HEADER))
+    request.state.user = user
+    return user
+
+
+class Access:
+    """A policy: which roles may call (None: anyone signed in), and whether visitors may."""
+
+    def __init__(self, roles: frozenset[Role] | None = None, *, anonymous: bool = False) -> None:
+        self.roles = roles
+        self.anonymous = anonymous
+
+    def __call__(self, user: Annotated[User | None, Depends(current_user)]) -> User | None:
+        if user is None:
+            if self.anonymous:
+                return None
+            raise NotAuthenticated("sign in to continue")
+        if self.roles is not None and not is_in(user, self.roles):
+            named = sorted(self.roles - ADMINS) or sorted(self.roles)  # admins go without saying
+            raise PermissionDenied(f"this needs the role {' or '.join(named)}")
+        return user
+
+    def __repr__(self) -> str:
+        who = ",".join(sorted(self.roles)) if self.roles is not None else "signed-in"
+        return f"Access({'anyone' if self.anonymous else who})"
+
+
+anyone = Access(anonymous=True)
+signed_in = Access()
+teachers = Access(TEACHERS)
+editors = Access(EDITORS)
+admins = Access(ADMINS)
+
+# The aliases routes declare; defined here once.
+AnyoneDep = Annotated[User | None, Depends(anyone)]
+SignedInDep = Annotated[User, Depends(signed_in)]
+TeacherDep = Annotated[User, Depends(teachers)]
+EditorDep = Annotated[User, Depends(editors)]
+AdminDep = Annotated[User, Depends(admins)]

@@ -1,0 +1,24 @@
+"""The question bank: questions and their versions, rich text, duplicates, the twelve
+import/export formats, import jobs, and the bank's API and pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter
+
+if TYPE_CHECKING:
+    from kholieu.capabilities import Registry
+
+
+def routers() -> list[APIRouter]:
+    from kholieu.bank import api, pages
+
+    return [pages.router, api.router]
+
+
+def register(registry: Registry) -> None:
+    from kholieu.bank import import_jobs, service
+
+    registry.search_index(service.INDEX, service.load_documents, service.document_ids)
+    import_jobs.register(registry)

@@ -1,0 +1,94 @@
+"""Question file formats. Each reader turns a file into ``Parsed`` records, one per question,
+each either the native dictionary (DESIGN.md) or the reason it cannot be one; each writer turns
+native dictionaries into a file. Readers never touch the database: the importer does that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Stores an image a question shows and returns the URL to put in its HTML; raises
+# ValidationFailed when the bytes are not an allowed image.
+ImageSink = Callable[[bytes, str], str]
+
+
+@dataclass
+class Parsed:
+    """One question read from a file, or why it could not be read."""
+
+    file: str
+    line: int | None
+    data: dict[str, Any] | None = None
+    error: str | None = None
+    where: str = ""  # a human hint beyond the line: "Câu 12", an item's file name
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def location(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"file": self.file, "line": self.line}
+        if self.where:
+            found["where"] = self.where
+        return found
+
+
+class Unrepresentable(ValueError):
+    """A question the target format cannot hold; writers leave it out and say so."""
+
+
+def name_of(question: dict[str, Any]) -> str:
+    """How a writer's note names a question: its external id, else the start of its stem."""
+    return question.get("external_id") or question["stem"][:40]
+
+
+class FormatError(Exception):
+    """The whole file cannot be read (not the format it claims, unsafe, truncated)."""
+
+
+Reader = Callable[[Path, ImageSink], Iterator[Parsed]]
+
+READERS = {
+    ".jsonl": "kholieu.bank.formats.native:read",
+    ".ndjson": "kholieu.bank.formats.native:read",
+    ".gift": "kholieu.bank.formats.gift:read",
+    ".txt": "kholieu.bank.formats.aiken:read",
+    ".xml": "kholieu.bank.formats.qti_read:sniff_xml",
+    ".zip": "kholieu.bank.formats.qti_read:read_package",
+    ".csv": "kholieu.bank.formats.tabular:read",
+    ".xlsx": "kholieu.bank.formats.tabular:read",
+    ".docx": "kholieu.bank.formats.docx_read:read",
+}
+WRITERS = {
+    "jsonl": "kholieu.bank.formats.native:write",
+    "gift": "kholieu.bank.formats.gift:write",
+    "aiken": "kholieu.bank.formats.aiken:write",
+    "moodle": "kholieu.bank.formats.moodle_xml:write",
+    "xlsx": "kholieu.bank.formats.tabular:write_xlsx",
+    "csv": "kholieu.bank.formats.tabular:write_csv",
+    "qti": "kholieu.bank.formats.qti_write:write",
+    "docx": "kholieu.bank.formats.docx_write:write",
+}
+
+
+def _load(ref: str) -> Callable[..., Any]:
+    import importlib
+
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def reader_for(path: Path) -> Reader:
+    suffix = path.suffix.lower()
+    ref = READERS.get(suffix)
+    if ref is None:
+        known = ", ".join(sorted(READERS))
+        raise FormatError(f"{path.name}: unknown question file type {suffix!r} (known: {known})")
+    return _load(ref)
+
+
+def writer_for(fmt: str) -> Callable[..., None]:
+    ref = WRITERS.get(fmt)
+    if ref is None:
+        raise FormatError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
+    return _load(ref)

@@ -1,0 +1,591 @@
+"""Word documents in the layout Vietnamese teachers use for tests, read question by question.
+
+    PHẦN I. …                          sections (I: choices, II: đúng/sai, III: trả lời ngắn)
+    Câu 1 (NB): Stem …                 or Word's automatic numbering; level in () or [] optional
+    A. …   B. …   C. …   D. …          on separate lines or on one row (tabs)
+    a) … b) … c) … d) …                true_false_group statements
+    <Key=1,5>                          a short answer's key
+    Lời giải: / Hướng dẫn giải: …      the explanation, up to the next question
+    BẢNG ĐÁP ÁN  1-A 2.B 5:A | 6:B     keys in a table or as text, instead of marks
+
+The key is the option whose letter (or whole text) is underlined, red, bold or highlighted,
+when that mark singles out some options and not all of them; true statements are marked the
+same way. Word equations become LaTeX (omml.py); a MathType or Equation 3.0 object cannot be
+read openly, so its question is reported rather than imported with a hole. Images are stored
+through the image sink. The line of a question is its paragraph's number in the document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kholieu.bank.formats import FormatError, ImageSink, Parsed
+from kholieu.bank.formats.omml import M, MathError, to_latex
+from kholieu.bank.formats.tabular import OFFICE_LIMITS
+from kholieu.bank.schemas import level_code
+from kholieu.errors import ValidationFailed
+from kholieu.files.zipsafe import PackageRejected, open_checked
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+MARKS = ("underline", "red", "bold", "highlight")
+_QUESTION = re.compile(
+    r"^\s*Câu\s*(?:hỏi\s*)?(\d+)\s*(?:[(\[]\s*(NB|TH|VDC|VD|[\w ]+?)\s*[)\]])?\s*[:.)]?\s*", re.I
+)
+_SECTION = re.compile(r"^\s*PHẦN\s+(I{1,3}V?|IV|[1-4])\b", re.I)
+_OPTION = re.compile(r"(?:^|(?<=\s))([A-H])\s*[.)]\s*")
+_STATEMENT = re.compile(r"^\s*([a-d])\s*[).]\s*")
+_KEY = re.compile(r"<\s*Key\s*=\s*([^>]*)>", re.I)
+_EXPLANATION = re.compile(
+    r"^\s*(Lời giải|Hướng dẫn giải|Hướng dẫn|Giải|HDG|Đáp án chi tiết)\s*[:.]\s*", re.I
+)
+_ANSWERS = re.compile(r"^\s*(BẢNG ĐÁP ÁN|ĐÁP ÁN)\s*:?\s*$", re.I)
+_ANSWER_ENTRY = re.compile(
+    r"(\d+)\s*[-.:)]\s*([A-H]{1,8}(?![\w])|[ĐSđs]{4}(?![\w])|-?\d+(?:,\d+)?(?![\w]))"
+)
+SECTION_TYPES = {"i": "single_choice", "1": "single_choice", "ii": "true_false_group",
+                 "2": "true_false_group", "iii": "short_answer", "3": "short_answer",
+                 "iv": "essay", "4": "essay"}  # fmt: skip
+
+
+OBJECT = "\ufffc"  # where an image or equation stands in a line's text
+
+
+@dataclass
+class Piece:
+    """A stretch of text with the formatting that can mark a key."""
+
+    text: str  # plain text, or ready HTML (an image, an equation) when ``raw``
+    underline: bool = False
+    red: bool = False
+    bold: bool = False
+    highlight: bool = False
+    italic: bool = False
+    script: str = ""  # "superscript" | "subscript"
+    raw: bool = False
+
+    @property
+    def plain(self) -> str:
+        return OBJECT if self.raw else self.text
+
+    def marks(self) -> set[str]:
+        return {mark for mark in MARKS if getattr(self, mark)}
+
+    def html(self, drop: frozenset[str] = frozenset()) -> str:
+        if self.raw:
+            return self.text
+        out = html.escape(self.text, quote=False).replace("\t", " ")
+        if self.script == "superscript":
+            out = f"<sup>{out}</sup>"
+        elif self.script == "subscript":
+            out = f"<sub>{out}</sub>"
+        if self.italic:
+            out = f"<i>{out}</i>"
+        if self.bold and "bold" not in drop:
+            out = f"<b>{out}</b>"
+        if self.underline and "underline" not in drop:
+            out = f"<u>{out}</u>"
+        return out
+
+
+@dataclass
+class Line:
+    number: int
+    pieces: list[Piece]
+    numbering: str | None = None  # Word list format of the paragraph: decimal, upperLetter…
+    errors: list[str] = field(default_factory=list)
+    is_table: bool = False
+    cells: list[str] = field(default_factory=list)  # a table row's cells, as HTML
+
+    @property
+    def text(self) -> str:
+        return "".join(p.plain for p in self.pieces)
+
+    def html(self, drop: frozenset[str] = frozenset()) -> str:
+        return _join(self.pieces, drop)
+
+    def slice(self, start: int, end: int | None = None) -> list[Piece]:
+        """The pieces covering characters ``start:end`` of ``text`` (pieces cut as needed)."""
+        out, position = [], 0
+        end = len(self.text) if end is None else end
+        for piece in self.pieces:
+            length = len(piece.plain)
+            lo, hi = max(start, position), min(end, position + length)
+            if lo < hi:
+                if piece.raw:
+                    out.append(piece)
+                else:
+                    cut = Piece(
+                        **{**piece.__dict__, "text": piece.text[lo - position : hi - position]}
+                    )
+                    out.append(cut)
+            position += length
+        return out
+
+
+def _join(pieces: list[Piece], drop: frozenset[str] = frozenset()) -> str:
+    text = "".join(p.html(drop) for p in pieces).strip()
+    return re.sub(r"(<br>\s*)+$", "", text)
+
+
+def _marks_of(pieces: list[Piece]) -> tuple[set[str], set[str]]:
+    """(marks on the label's letter, marks on every visible character of the text)."""
+    visible = [p for p in pieces if p.raw or p.text.strip()]
+    letter = visible[0].marks() if visible else set()
+    whole = set(MARKS)
+    for piece in visible:
+        if not piece.raw:
+            whole &= piece.marks()
+    return letter, whole if visible else set()
+
+
+# -- reading the document ------------------------------------------------------------------------
+def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    with open(path, "rb") as fh:
+        try:
+            open_checked(fh, OFFICE_LIMITS)[0].close()
+        except PackageRejected as exc:
+            raise FormatError(f"{path.name}: {exc.message}") from None
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise FormatError(f"{path.name}: not a readable Word document ({exc})") from None
+    lines = list(_lines(document, images))
+    yield from Layout(path.name, lines).questions()
+
+
+def _numbering_formats(document) -> dict[tuple[str, str], str]:
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return {}
+    abstract = {}
+    for definition in numbering.iter(W + "abstractNum"):
+        levels = {
+            level.get(W + "ilvl"): level.find(W + "numFmt").get(W + "val")
+            for level in definition.iter(W + "lvl")
+            if level.find(W + "numFmt") is not None
+        }
+        abstract[definition.get(W + "abstractNumId")] = levels
+    formats = {}
+    for num in numbering.iter(W + "num"):
+        ref = num.find(W + "abstractNumId")
+        for ilvl, fmt in abstract.get(ref.get(W + "val") if ref is not None else "", {}).items():
+            formats[(num.get(W + "numId"), ilvl)] = fmt
+    return formats
+
+
+def _lines(document, images: ImageSink) -> Iterator[Line]:
+    formats = _numbering_formats(document)
+    body = document.element.body
+    number = 0
+    for block in body.iterchildren():
+        if block.tag == W + "p":
+            number += 1
+            yield _paragraph(block, number, document, images, formats)
+        elif block.tag == W + "tbl":
+            for row in block.iter(W + "tr"):
+                texts, cells, errors = [], [], []
+                for cell in row.iter(W + "tc"):
+                    number += 1
+                    parts = [_paragraph(p, number, document, images, formats)
+                             for p in cell.iter(W + "p")]  # fmt: skip
+                    texts.append(" ".join(p.text for p in parts))
+                    cells.append("<br>".join(p.html() for p in parts if p.pieces))
+                    errors += [e for p in parts for e in p.errors]
+                yield Line(number, [Piece(" \t ".join(texts))], errors=errors, is_table=True,
+                           cells=cells)  # fmt: skip
+
+
+def _paragraph(p, number: int, document, images: ImageSink, formats) -> Line:
+    line = Line(number, [])
+    props = p.find(W + "pPr")
+    num = props.find(W + "numPr") if props is not None else None
+    if num is None and props is not None and (style := props.find(W + "pStyle")) is not None:
+        num = _style_numbering(document, style.get(W + "val"))
+    if num is not None:
+        num_id, ilvl = num.find(W + "numId"), num.find(W + "ilvl")
+        key = (num_id.get(W + "val") if num_id is not None else "",
+               ilvl.get(W + "val") if ilvl is not None else "0")  # fmt: skip
+        line.numbering = formats.get(key, "decimal")
+    for node in p.iter():
+        if node.tag == W + "r" and _outside_math(node, p):
+            line.pieces.extend(_run(node, document, images, line))
+        elif node.tag == M + "oMath" and node.getparent().tag != M + "oMathPara":
+            try:
+                line.pieces.append(Piece(f"${html.escape(to_latex(node), quote=False)}$", raw=True))
+            except MathError as exc:
+                line.errors.append(f"equation could not be read: {exc}")
+        elif node.tag == M + "oMathPara":
+            try:
+                latex = " ".join(to_latex(m) for m in node.iter(M + "oMath"))
+                line.pieces.append(Piece(f"$${html.escape(latex, quote=False)}$$", raw=True))
+            except MathError as exc:
+                line.errors.append(f"equation could not be read: {exc}")
+    return line
+
+
+def _style_numbering(document, style_id: str | None):
+    """A list style ("List Number") carries its numbering in the style, not the paragraph."""
+    for style in document.styles.element.iter(W + "style"):
+        if style.get(W + "styleId") == style_id:
+            props = style.find(W + "pPr")
+            return props.find(W + "numPr") if props is not None else None
+    return None
+
+
+def _outside_math(run, paragraph) -> bool:
+    parent = run.getparent()
+    while parent is not None and parent is not paragraph:
+        if parent.tag.startswith(M):
+            return False
+        parent = parent.getparent()
+    return True
+
+
+def _run(run, document, images: ImageSink, line: Line) -> Iterator[Piece]:
+    props = run.find(W + "rPr")
+    look = _look(props)
+    for child in run:
+        if child.tag == W + "t":
+            yield Piece(child.text or "", **look)
+        elif child.tag == W + "tab":
+            yield Piece("\t", **look)
+        elif child.tag in (W + "br", W + "cr"):
+            yield Piece("<br>", raw=True)
+        elif child.tag == W + "drawing":
+            for blip in child.iter(A + "blip"):
+                yield _image(blip.get(R + "embed"), document, images, line)
+        elif child.tag == W + "object":
+            line.errors.append(_object_error(child))
+        elif child.tag == W + "pict":
+            line.errors.append("a legacy picture or equation object could not be read")
+
+
+def _object_error(obj) -> str:
+    progs = [e.get("ProgID", "") for e in obj.iter() if e.tag.endswith("OLEObject")]
+    if any(p.startswith("Equation") for p in progs):
+        return ("equation could not be read: a MathType / Equation 3.0 object (no open decoder); "
+                "convert it to a Word equation or LaTeX")  # fmt: skip
+    return f"an embedded object ({', '.join(progs) or 'unknown'}) could not be read"
+
+
+def _image(rid: str | None, document, images: ImageSink, line: Line) -> Piece:
+    try:
+        part = document.part.related_parts[rid]
+        url = images(part.blob, str(part.partname).rsplit("/", 1)[-1])
+    except (KeyError, ValidationFailed) as exc:
+        line.errors.append(getattr(exc, "message", None) or f"image {rid} is missing")
+        return Piece("")
+    return Piece(f'<img src="{url}" alt="">', raw=True)
+
+
+def _look(props) -> dict[str, Any]:
+    if props is None:
+        return {}
+
+    def on(tag: str) -> bool:
+        element = props.find(W + tag)
+        return element is not None and element.get(W + "val", "true") not in ("0", "false", "none")
+
+    color = props.find(W + "color")
+    colour = (color.get(W + "val") or "").upper() if color is not None else ""
+    vert = props.find(W + "vertAlign")
+    return {
+        "underline": on("u"),
+        "bold": on("b"),
+        "italic": on("i"),
+        "highlight": on("highlight") or (props.find(W + "shd") is not None and on("shd")),
+        "red": _is_red(colour),
+        "script": vert.get(W + "val", "") if vert is not None else "",
+    }
+
+
+def _is_red(colour: str) -> bool:
+    if len(colour) != 6:
+        return False
+    try:
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return False
+    return red >= 0xB0 and green <= 0x60 and blue <= 0x60
+
+
+# -- from lines to questions ---------------------------------------------------------------------
+@dataclass
+class Block:
+    number: int
+    line: int
+    section: str | None
+    level: str | None
+    lines: list[Line]
+    heading: str = ""  # "PHẦN II", to tell apart questions numbered again in each part
+
+    @property
+    def where(self) -> str:
+        return f"{self.heading} Câu {self.number}".strip()
+
+
+@dataclass
+class Choice:
+    pieces: list[Piece]
+    line: int
+    label: int = 0  # characters of "A. " or "a) " at the start of the pieces
+
+    def html(self, drop: frozenset[str] = frozenset()) -> str:
+        return _join(self.pieces, drop)
+
+
+class Layout:
+    def __init__(self, name: str, lines: list[Line]) -> None:
+        self.name = name
+        self.lines = lines
+
+    def questions(self) -> Iterator[Parsed]:
+        blocks, answer_lines = self._blocks()
+        answers = _answer_table(answer_lines)
+        if not blocks:
+            raise FormatError(f"{self.name}: no question found (each starts with 'Câu N:')")
+        for block in blocks:
+            where = block.where
+            try:
+                data = self._question(block, answers)
+            except ValueError as exc:
+                yield Parsed(self.name, block.line, error=f"{where}: {exc}", where=where)
+            else:
+                yield Parsed(self.name, block.line, data=data, where=where)
+
+    def _blocks(self) -> tuple[list[Block], list[tuple[str | None, Line]]]:
+        blocks: list[Block] = []
+        answers: list[tuple[str | None, Line]] = []
+        section: str | None = None
+        heading = ""
+        in_answers = False
+        auto = 0
+        for line in self.lines:
+            text = line.text
+            if found := _SECTION.match(text):
+                section = SECTION_TYPES.get(found.group(1).lower())
+                heading = f"PHẦN {found.group(1).upper()}"
+                auto = 0
+                continue
+            if _ANSWERS.match(text):
+                in_answers = True
+                continue
+            if in_answers:
+                answers.append((section, line))
+                continue
+            found = _QUESTION.match(text)
+            if found:
+                rest = Line(line.number, line.slice(found.end()), line.numbering, line.errors)
+                level = found.group(2)
+                blocks.append(
+                    Block(int(found.group(1)), line.number, section, level, [rest], heading)
+                )
+            elif line.numbering == "decimal" and not (blocks and _in_explanation(blocks[-1])):
+                auto += 1
+                blocks.append(Block(auto, line.number, section, None, [line], heading))
+            elif blocks:
+                blocks[-1].lines.append(line)
+        return blocks, answers
+
+    def _question(self, block: Block, answers: dict) -> dict[str, Any]:
+        stem: list[str] = []
+        options: list[Choice] = []
+        statements: list[Choice] = []
+        explanation: list[str] = []
+        key: str | None = None
+        errors = [e for line in block.lines for e in line.errors]
+        if errors:
+            raise ValueError(errors[0])
+        explaining = False
+        rows: list[list[str]] = []  # a table in the stem or the explanation, row by row
+        for line in [*block.lines, Line(0, [])]:
+            if line.is_table and not options and not statements:
+                rows.append(line.cells)
+                continue
+            if rows:
+                (explanation if explaining else stem).append(_table(rows))
+                rows = []
+            text = line.text
+            if not explaining and (found := _EXPLANATION.match(text)):
+                explaining = True
+                line = Line(line.number, line.slice(found.end()))
+                text = line.text
+            if found := _KEY.search(text):
+                key = found.group(1).strip()
+                line = Line(line.number, line.slice(0, found.start()) + line.slice(found.end()),
+                            line.numbering)  # fmt: skip
+                text = line.text
+            if explaining:
+                if text.strip():
+                    explanation.append(line.html())
+                continue
+            if not text.strip() and not line.pieces:
+                continue
+            if _starts_options(line, options):
+                options.extend(_split_options(line, len(options)))
+            elif not options and (_STATEMENT.match(text) or line.numbering == "lowerLetter"):
+                found = _STATEMENT.match(text)
+                start = found.end() if found else 0
+                label = line.slice(0, start) if found else []
+                width = len("".join(p.plain for p in label))
+                statements.append(Choice(label + line.slice(start), line.number, width))
+            elif statements:
+                statements[-1].pieces += [Piece("<br>", raw=True), *line.pieces]
+            elif options:
+                options[-1].pieces += [Piece("<br>", raw=True), *line.pieces]
+            elif text.strip() or line.pieces:
+                stem.append(line.html())
+        data: dict[str, Any] = {"stem": "<br>".join(s for s in stem if s)}
+        if block.level:
+            with contextlib.suppress(ValueError):  # "(2 điểm)" and the like: not a level
+                data["level"] = level_code(block.level)
+        if explanation:
+            data["explanation"] = "<br>".join(explanation)
+        table = answers.get((block.section, block.number)) or answers.get((None, block.number))
+        if options:
+            data.update(_choices(options, table))
+        elif statements:
+            data.update(_statements(statements, table))
+        elif key is not None or (table and block.section == "short_answer"):
+            data.update(type="short_answer", answer=key if key is not None else table)
+        elif block.section in ("single_choice", "true_false_group"):
+            raise ValueError("no options (A. B. C. D.) or statements (a) b) c) d)) found")
+        else:
+            data["type"] = "essay"
+        if not data["stem"]:
+            raise ValueError("the question has no text before its options")
+        return data
+
+
+def _table(rows: list[list[str]]) -> str:
+    cells = ("".join(f"<td>{cell}</td>" for cell in row) for row in rows)
+    return "<table><tbody>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</tbody></table>"
+
+
+def _in_explanation(block: Block) -> bool:
+    return any(_EXPLANATION.match(line.text) for line in block.lines)
+
+
+def _starts_options(line: Line, options: list[Choice]) -> bool:
+    expected = chr(65 + len(options))
+    if line.numbering == "upperLetter":
+        return True
+    found = re.match(r"^\s*([A-H])\s*[.)]\s*", line.text)
+    return bool(found) and found.group(1) == expected if len(options) < 8 else False
+
+
+def _split_options(line: Line, already: int) -> list[Choice]:
+    """ "A. 2   B. 3   C. 4   D. 5" on one row → four options (letters must follow in order)."""
+    text = line.text
+    if line.numbering == "upperLetter" and not re.match(r"^\s*[A-H]\s*[.)]", text):
+        return [Choice(line.pieces, line.number)]
+    starts = []
+    position, letter = 0, already
+    while letter < 8:
+        found = re.compile(rf"(?:^|(?<=\s)){chr(65 + letter)}\s*[.)]\s*").search(text, position)
+        if found is None:
+            break
+        starts.append((found.start(), found.end()))
+        position, letter = found.end(), letter + 1
+    choices = []
+    for i, (begin, label_end) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        choices.append(Choice(line.slice(begin, end), line.number, label_end - begin))
+    return choices
+
+
+def _label_and_text(choice: Choice) -> tuple[list[Piece], list[Piece]]:
+    whole = Line(choice.line, choice.pieces)
+    return whole.slice(0, choice.label), whole.slice(choice.label)
+
+
+def _marked(choices: list[Choice], allow_all: bool) -> tuple[list[int], str | None]:
+    """Indexes marked by the first mark that singles some out (or, for statements, any)."""
+    looks = []
+    for choice in choices:
+        label, text = _label_and_text(choice)
+        letter, _ = _marks_of(label) if label else (set(), set())
+        _, whole = _marks_of(text)
+        looks.append((letter, whole))
+    for mark in MARKS:
+        marked = [i for i, (letter, whole) in enumerate(looks) if mark in letter or mark in whole]
+        if marked and (allow_all or len(marked) < len(choices)):
+            return marked, mark
+    return [], None
+
+
+def _choices(options: list[Choice], table: Any) -> dict[str, Any]:
+    marked, mark = _marked(options, allow_all=False)
+    if not marked:
+        if not isinstance(table, list) or not all(isinstance(i, int) for i in table):
+            raise ValueError(
+                "no key: underline, colour or bold the right option's letter, "
+                "or give it in a BẢNG ĐÁP ÁN"
+            )
+        marked = table
+    drop = frozenset({mark}) if mark else frozenset()
+    texts = [_join(_label_and_text(o)[1], drop) for o in options]
+    if any(i >= len(options) for i in marked):
+        raise ValueError(f"the key names option {chr(65 + max(marked))}, which does not exist")
+    if len(marked) == 1:
+        return {"type": "single_choice", "options": texts, "answer": marked[0]}
+    return {"type": "multiple_response", "options": texts, "answer": marked}
+
+
+def _statements(statements: list[Choice], table: Any) -> dict[str, Any]:
+    marked, mark = _marked(statements, allow_all=True)
+    if mark is None:
+        if not (isinstance(table, list) and all(isinstance(v, bool) for v in table)):
+            raise ValueError(
+                "no key: underline the true statements, or give them in a BẢNG ĐÁP ÁN (ĐSĐĐ)"
+            )
+        truths = table
+    else:
+        truths = [i in marked for i in range(len(statements))]
+    drop = frozenset({mark}) if mark else frozenset()
+    texts = [_join(_label_and_text(s)[1], drop) for s in statements]
+    return {"type": "true_false_group", "statements": texts, "answer": truths}
+
+
+def _answer_table(lines: list[tuple[str | None, Line]]) -> dict[tuple[str | None, int], Any]:
+    """Keys given apart from the questions: "1-A", "1.A", "5:A | 6:B", "3-ĐSĐĐ", "7-1,5", or a
+    table with question numbers in one row and keys in the next."""
+    found: dict[tuple[str | None, int], Any] = {}
+    rows = [(section, [c.strip() for c in line.text.split("\t")], line) for section, line in lines]
+    for index, (section, cells, line) in enumerate(rows):
+        following = rows[index + 1] if index + 1 < len(rows) else (None, [], None)
+        numbers = [c for c in cells if c]
+        keys = [c for c in following[1] if c]
+        if (
+            line.is_table
+            and numbers
+            and all(c.isdigit() for c in numbers)
+            and len(keys) == len(numbers)
+        ):
+            for n, k in zip(numbers, keys, strict=True):
+                found[(section, int(n))] = _key_value(k)
+            continue
+        for match in _ANSWER_ENTRY.finditer(line.text):
+            found[(section, int(match.group(1)))] = _key_value(match.group(2))
+    return found
+
+
+def _key_value(key: str) -> Any:
+    key = key.strip()
+    if re.fullmatch(r"[A-H]+", key):
+        return [ord(c) - 65 for c in key]
+    if re.fullmatch(r"[ĐSđs]{4}", key):
+        return [c in "Đđ" for c in key]
+    return key

@@ -1,0 +1,341 @@
+"""Questions as rows of a CSV or XLSX sheet, one question a row, columns named in the first row.
+
+The bank's own layout (README "Question files"): ``type``, ``stem``, options ``A``…``J``,
+``answer``, ``explanation`` and the metadata columns, with Vietnamese names accepted too
+(``câu hỏi``, ``đáp án``, ``lời giải``, ``môn``, ``lớp``, ``chủ đề``, ``mức độ``…). A cell is
+plain text unless it holds a tag that rich text allows (``<b>``, ``<br>``, ``<table>``…). Two other
+layouts teachers bring are recognised by their headers: the Moodle CSV plugin
+(``questionname,questiontext,A,B,C,D,Answer 1,Answer 2``) and Kahoot's sheet
+(``Question,Answer1…4,Time,Correct``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from kholieu.bank import richtext
+from kholieu.bank.formats import FormatError, ImageSink, Parsed, name_of
+from kholieu.files.zipsafe import PackageLimits, PackageRejected, open_checked
+
+OFFICE_LIMITS = PackageLimits(max_total_bytes=256 * 2**20, max_entries=5_000, max_ratio=100)
+LETTERS = "ABCDEFGHIJ"
+COLUMNS = {
+    "type": ("type", "loai", "dang", "loai cau hoi", "dang cau hoi"),
+    "stem": ("stem", "question", "questiontext", "cau hoi", "noi dung", "de bai"),
+    "answer": ("answer", "key", "correct", "dap an", "dap an dung"),
+    "explanation": ("explanation", "loi giai", "huong dan giai", "giai thich"),
+    "subject": ("subject", "mon", "mon hoc"),
+    "grade": ("grade", "lop", "khoi"),
+    "topic": ("topic", "chapter", "chu de", "chuong", "bai"),
+    "level": ("level", "muc do", "muc do nhan thuc"),
+    "tags": ("tags", "tu khoa", "the"),
+    "status": ("status", "trang thai"),
+    "external_id": ("external_id", "id", "ma", "ma cau hoi"),
+    "source": ("source", "nguon"),
+    "license": ("license", "licence", "giay phep"),
+    "author": ("author", "tac gia"),
+    "title": ("title", "questionname", "ten", "tieu de"),
+}
+TRUE_WORDS = {"d", "dung", "t", "true", "1", "x", "y"}
+FALSE_WORDS = {"s", "sai", "f", "false", "0", ""}
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[_\-:.*]+", " ", text).split())
+
+
+_ALIASES = {fold(alias): field for field, names in COLUMNS.items() for alias in names}
+
+
+# -- reading -------------------------------------------------------------------------------------
+def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
+    rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+    yield from parse_rows(rows, path.name)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # What Excel on a Vietnamese Windows saves as "CSV": tone marks as combining characters.
+        text = unicodedata.normalize("NFC", raw.decode("cp1258"))
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for row in reader:
+        yield reader.line_num, row
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    import openpyxl
+
+    with open(path, "rb") as fh:
+        try:
+            archive, _ = open_checked(fh, OFFICE_LIMITS)
+        except PackageRejected as exc:
+            raise FormatError(f"{path.name}: {exc.message}") from None
+        archive.close()
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FormatError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, ["" if v is None else _cell(v) for v in row]
+    finally:
+        book.close()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_rows(rows: Iterable[tuple[int, list[str]]], name: str) -> Iterator[Parsed]:
+    rows = iter(rows)
+    first = next(((n, h) for n, h in rows if any(cell.strip() for cell in h)), None)
+    if first is None:
+        return
+    number, header = first
+    layout = _layout(header)
+    if layout is None:
+        raise FormatError(
+            f"{name}: line {number}: the first row must name the columns "
+            "(stem/câu hỏi, A, B, C, D, answer/đáp án, …); see the README"
+        )
+    for number, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {key: row[i].strip() for key, i in layout.items() if i < len(row)}
+        try:
+            yield Parsed(name, number, data=_record(cells))
+        except ValueError as exc:
+            yield Parsed(name, number, error=str(exc))
+
+
+def _layout(header: list[str]) -> dict[str, int] | None:
+    """Column key → index; keys are field names, option letters, or the foreign layouts'."""
+    folded = [fold(h) for h in header]
+    layout: dict[str, int] = {}
+    for i, (raw, key) in enumerate(zip(header, folded, strict=True)):
+        if raw.strip().upper() in LETTERS and len(raw.strip()) == 1:
+            layout[raw.strip().upper()] = i
+        elif found := re.fullmatch(r"answer ?([1-6])", key):  # Kahoot / Moodle CSV
+            layout[f"answer{found.group(1)}"] = i
+        elif key in ("time", "answernumbering", "defaultmark") or key in (
+            "correctfeedback",
+            "partiallycorrectfeedback",
+            "incorrectfeedback",
+        ):
+            continue
+        elif key in _ALIASES:
+            layout.setdefault(_ALIASES[key], i)
+    if "stem" not in layout:
+        return None
+    return layout
+
+
+def _options(cells: dict[str, str]) -> list[str]:
+    letters = [cells.get(letter, "") for letter in LETTERS]
+    while letters and not letters[-1]:
+        letters.pop()
+    return letters
+
+
+def _record(cells: dict[str, str]) -> dict[str, Any]:
+    if "answer1" in cells and "A" not in cells:  # Kahoot: Answer1…4 and Correct (1-based)
+        return _kahoot(cells)
+    data: dict[str, Any] = {}
+    simple = ("explanation", "topic", "level", "status", "external_id", "source", "author",
+              "title", "subject")  # fmt: skip
+    for key in simple:
+        if cells.get(key):
+            data[key] = cells[key]
+    if cells.get("grade"):
+        if not cells["grade"].isdigit():
+            raise ValueError(f"grade: {cells['grade']!r} is not a grade 1–12")
+        data["grade"] = int(cells["grade"])
+    if cells.get("tags"):
+        data["tags"] = [t.strip() for t in re.split(r"[,;]", cells["tags"]) if t.strip()]
+    kind = _type(cells)
+    data["type"] = kind
+    data["stem"] = _text(cells["stem"])
+    if "explanation" in data:
+        data["explanation"] = _text(data["explanation"])
+    options = _options(cells)
+    key = cells.get("answer", "")
+    if "answer1" in cells:  # the Moodle CSV plugin: Answer 1 and Answer 2 are letters
+        key = ",".join(v for k, v in sorted(cells.items()) if k.startswith("answer") and v)
+        if "," in key:
+            kind = data["type"] = "multiple_response"
+    if kind in ("single_choice", "multiple_response"):
+        data["options"] = [_text(o) for o in options]
+        indexes = _letters(key, len(options))
+        data["answer"] = indexes[0] if kind == "single_choice" and len(indexes) == 1 else indexes
+    elif kind == "true_false_group":
+        data["statements"] = [_text(o) for o in options]
+        data["answer"] = _truths(key)
+    elif kind == "short_answer":
+        data["answer"] = key
+    return data
+
+
+def _type(cells: dict[str, str]) -> str:
+    given = fold(cells.get("type", ""))
+    aliases = {
+        "": "single_choice", "single choice": "single_choice", "mcq": "single_choice",
+        "trac nghiem": "single_choice", "nhieu lua chon": "single_choice",
+        "multiple response": "multiple_response", "nhieu dap an": "multiple_response",
+        "true false group": "true_false_group", "dung sai": "true_false_group",
+        "short answer": "short_answer", "tra loi ngan": "short_answer",
+        "essay": "essay", "tu luan": "essay",
+    }  # fmt: skip
+    if given not in aliases:
+        raise ValueError(
+            f"type: {cells['type']!r} is not a question type (single_choice, multiple_response, "
+            "true_false_group, short_answer, essay)"
+        )
+    return aliases[given]
+
+
+def _letters(key: str, count: int) -> list[int]:
+    parts = [p for p in re.split(r"[\s,;]+", key.strip().upper()) if p]
+    if len(parts) == 1 and len(parts[0]) > 1 and parts[0].isalpha():
+        parts = list(parts[0])  # "AC"
+    if not parts:
+        raise ValueError("answer: empty; give the letter of the right option (A, B, …)")
+    indexes = []
+    for part in parts:
+        if len(part) != 1 or part not in LETTERS[:count]:
+            raise ValueError(f"answer: {part!r} is not one of the options A–{LETTERS[count - 1]}")
+        indexes.append(LETTERS.index(part))
+    return indexes
+
+
+def _truths(key: str) -> list[bool]:
+    """ "Đ,S,Đ,Đ", "ĐSĐĐ", "TFTT", "a,c,d" (the true statements) → four booleans."""
+    folded = fold(key)
+    parts = [p for p in re.split(r"[\s,;]+", folded) if p]
+    if len(parts) == 1 and len(parts[0]) == 4 and set(parts[0]) <= set("dstf"):
+        parts = list(parts[0])
+    if parts and all(p in "abcd" and len(p) == 1 for p in parts):
+        return ["abcd"[i] in parts for i in range(4)]
+    truths = []
+    for part in parts:
+        if part in TRUE_WORDS:
+            truths.append(True)
+        elif part in FALSE_WORDS:
+            truths.append(False)
+        else:
+            raise ValueError(f"answer: {part!r} is neither Đ (đúng) nor S (sai)")
+    return truths
+
+
+def _kahoot(cells: dict[str, str]) -> dict[str, Any]:
+    options = [cells.get(f"answer{i}", "") for i in range(1, 7)]
+    while options and not options[-1]:
+        options.pop()
+    correct = [p.strip() for p in cells.get("answer", "").split(",") if p.strip()]
+    if not correct or not all(p.isdigit() and 1 <= int(p) <= len(options) for p in correct):
+        raise ValueError(
+            f"correct: {cells.get('answer')!r} is not an answer number 1–{len(options)}"
+        )
+    indexes = [int(p) - 1 for p in correct]
+    data: dict[str, Any] = {"stem": _text(cells["stem"]), "options": [_text(o) for o in options]}
+    if len(indexes) == 1:
+        data.update(type="single_choice", answer=indexes[0])
+    else:
+        data.update(type="multiple_response", answer=indexes)
+    return data
+
+
+_HTML = re.compile(r"</?(?:" + "|".join(sorted(richtext.TAGS)) + r")(?:\s[^<>]*)?/?>", re.I)
+
+
+def _text(value: str) -> str:
+    """Cells hold plain text, or HTML when they hold one of the tags rich text allows."""
+    return value if _HTML.search(value) else richtext.plain(value)
+
+
+# -- writing -------------------------------------------------------------------------------------
+HEADER = [
+    "type", "stem", *LETTERS[:6], "answer", "explanation", "subject", "grade", "topic", "level",
+    "tags", "status", "external_id", "source", "license", "author", "title",
+]  # fmt: skip
+
+
+def row_of(q: dict[str, Any]) -> list[Any]:
+    items = q.get("options") or q.get("statements") or []
+    if len(items) > 6:
+        items = items[:6]
+    cells = [_cell_text(x) for x in items] + [""] * (6 - len(items))
+    if q["type"] == "single_choice":
+        key = LETTERS[q["answer"]]
+    elif q["type"] == "multiple_response":
+        key = ",".join(LETTERS[i] for i in q["answer"])
+    elif q["type"] == "true_false_group":
+        key = ",".join("Đ" if v else "S" for v in q["answer"])
+    else:
+        key = q.get("answer") or ""
+    meta = [q.get(k) or "" for k in ("subject", "grade", "topic", "level")]
+    tail = [
+        q.get(k) or "" for k in ("status", "external_id", "source", "license", "author", "title")
+    ]
+    return [q["type"], _cell_text(q["stem"]), *cells, key, _cell_text(q.get("explanation", "")),
+            *meta, ", ".join(q.get("tags") or []), *tail]  # fmt: skip
+
+
+def _cell_text(html: str) -> str:
+    """Plain text where the HTML is only text and line breaks; the HTML itself otherwise."""
+    plain = richtext.to_text(html)
+    return plain if richtext.plain(plain) == html else html
+
+
+def _unrepresentable(q: dict[str, Any]) -> str | None:
+    if len(q.get("options") or []) > 6:
+        return "more than 6 options"
+    if q.get("weights") or q.get("option_feedback") or q.get("accept") or q.get("tolerance"):
+        return "weights, feedback or alternative answers have no column"
+    return None
+
+
+def _rows(questions: Iterable[dict[str, Any]], skipped: list[str]) -> Iterator[list[Any]]:
+    yield HEADER
+    for q in questions:
+        if reason := _unrepresentable(q):
+            skipped.append(f"{name_of(q)}: {reason}")
+        else:
+            yield row_of(q)
+
+
+def write_xlsx(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list[str]:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Câu hỏi")
+    skipped: list[str] = []
+    for row in _rows(questions, skipped):
+        sheet.append(row)
+    book.save(out)
+    return skipped
+
+
+def write_csv(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list[str]:
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    skipped: list[str] = []
+    csv.writer(text).writerows(_rows(questions, skipped))
+    text.flush()
+    text.detach()
+    return skipped

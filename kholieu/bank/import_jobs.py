@@ -1,0 +1,157 @@
+"""Imports started from the web page: the file goes to the object store, a job reads it with
+the same importer as the command line, and the report is kept for the page to show.
+
+The job does not retry: a half-finished import that ran again would report its own questions
+as duplicates. A failure is shown on the page with its reason; the teacher uploads again.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from sqlalchemy.orm import Session
+
+from kholieu.accounts.models import User
+from kholieu.accounts.roles import EDITORS, is_in
+from kholieu.bank.formats import READERS
+from kholieu.bank.models import ImportStatus, QuestionImport
+from kholieu.bank.service import AUTHORS
+from kholieu.db.base import utcnow
+from kholieu.errors import NotFound, PermissionDenied, ValidationFailed
+from kholieu.files.temp import copy_of
+from kholieu.jobs.models import Job
+from kholieu.jobs.queue import JobContext, JobQueue
+from kholieu.storage import ObjectStore
+from kholieu.storage.base import CHUNK
+
+if TYPE_CHECKING:
+    from kholieu.bank.importer import QuestionImporter
+    from kholieu.capabilities import Registry
+    from kholieu.platform import Platform
+
+TASK = "questions.import"
+MAX_IMPORT_BYTES = 100 * 2**20
+
+
+def object_key(import_id: str) -> str:
+    return f"imports/{import_id}"
+
+
+def start(
+    session: Session,
+    store: ObjectStore,
+    queue: JobQueue,
+    actor: User,
+    source: BinaryIO,
+    filename: str,
+    options: dict[str, Any],
+) -> QuestionImport:
+    """Keep the upload and queue its import (when ``session`` commits)."""
+    if actor.role not in AUTHORS:
+        raise PermissionDenied("only teachers and editors may import questions")
+    suffix = Path(filename).suffix.lower()
+    if suffix not in READERS:
+        raise ValidationFailed(
+            f"{filename}: unknown question file type {suffix!r} "
+            f"(known: {', '.join(sorted(READERS))})",
+            details={"field": "file"},
+        )
+    record = QuestionImport(
+        id=uuid.uuid4().hex, filename=Path(filename).name[:255], size=0, options=options,
+        created_by=actor.id,
+    )  # fmt: skip
+    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20) as spool:
+        size = 0
+        while chunk := source.read(CHUNK):
+            size += len(chunk)
+            if size > MAX_IMPORT_BYTES:
+                raise ValidationFailed(
+                    f"{filename}: larger than the {MAX_IMPORT_BYTES // 2**20} MiB limit "
+                    "for question files",
+                    details={"field": "file"},
+                )
+            spool.write(chunk)
+        if size == 0:
+            raise ValidationFailed(f"{filename}: the file is empty", details={"field": "file"})
+        spool.seek(0)
+        store.put(object_key(record.id), spool)  # the object before the row that names it
+    record.size = size
+    session.add(record)
+    job = queue.enqueue(session, TASK, {"import_id": record.id}, started_by=actor.id)
+    record.job_id = job.id
+    session.flush()  # the row's defaults (status, created_at) for the caller's reply
+    return record
+
+
+def progress(session: Session, record: QuestionImport) -> float:
+    """How far the import is, from its job's progress (1.0 once done)."""
+    if record.status == ImportStatus.done:
+        return 1.0
+    job = session.get(Job, record.job_id) if record.job_id else None
+    return job.progress if job else 0.0
+
+
+def get(session: Session, actor: User, import_id: str) -> QuestionImport:
+    record = session.get(QuestionImport, import_id)
+    if record is None or (record.created_by != actor.id and not is_in(actor, EDITORS)):
+        raise NotFound(f"no question import {import_id!r}")
+    return record
+
+
+def run(ctx: JobContext, importer: QuestionImporter) -> None:
+    platform = ctx.platform
+    import_id = ctx.payload["import_id"]
+    with platform.sessions.begin() as session:
+        record = session.get(QuestionImport, import_id)
+        if record is None or record.status in (ImportStatus.done, ImportStatus.failed):
+            return
+        record.status = ImportStatus.running
+        filename, options, user_id = record.filename, dict(record.options), record.created_by
+    try:
+        report = _import(ctx, importer, filename, options, user_id)
+    except Exception as exc:
+        _finish(platform, import_id, ImportStatus.failed, error=f"{type(exc).__name__}: {exc}")
+        raise
+    _finish(platform, import_id, ImportStatus.done, report=report)
+    platform.store.delete(object_key(import_id))
+
+
+def _import(
+    ctx: JobContext,
+    importer: QuestionImporter,
+    filename: str,
+    options: dict[str, Any],
+    user_id: int | None,
+):
+    platform = ctx.platform
+    key, tmp_dir = object_key(ctx.payload["import_id"]), platform.settings.data_dir / "tmp"
+    with copy_of(platform.store, key, tmp_dir, name=filename) as path:  # readers go by suffix
+        with platform.sessions() as session:
+            actor = session.get(User, user_id) if user_id else None
+            session.expunge_all()
+        ctx.report(0.05)
+        result = importer.run(
+            [path],
+            actor=actor,
+            defaults=options.get("defaults") or {},
+            on_duplicate=options.get("on_duplicate", "skip"),
+            progress=lambda done, total: ctx.report(0.05 + 0.95 * done / max(total, 1)),
+        )
+    return result.as_json()
+
+
+def _finish(platform: Platform, import_id: str, status: ImportStatus, **changes: Any) -> None:
+    with platform.sessions.begin() as session:
+        record = session.get(QuestionImport, import_id)
+        record.status = status
+        record.finished_at = utcnow()
+        for name, value in changes.items():
+            setattr(record, name, value)
+
+
+def register(registry: Registry) -> None:
+    importer = registry.services.importer
+    registry.job(TASK, lambda ctx: run(ctx, importer), retries=0)

@@ -1,0 +1,283 @@
+"""What a question may be: the native format (DESIGN.md) checked field by field, per type.
+
+Every importer produces these dictionaries, so the API, the JSONL file and a Word document are
+held to the same rules and their errors name the same fields.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from kholieu.bank import richtext
+from kholieu.bank.models import QuestionStatus, QuestionType
+from kholieu.curriculum import LEVELS, LICENCES, SUBJECTS
+from kholieu.errors import field_errors
+
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+MAX_OPTIONS = 10
+# The 2025 answer sheet: at most four characters from "-", digits and ",".
+EXAM_2025_SHORT = re.compile(r"^[-0-9,]{1,4}$")
+CONTENT_FIELDS = (
+    "stem", "options", "statements", "answer", "explanation", "weights", "option_feedback",
+    "accept", "tolerance", "pinned",
+)  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+# Level names teachers write, folded, with the 2018 curriculum's biết / hiểu / vận dụng.
+LEVEL_ALIASES = {
+    **{code: code for code in LEVELS},
+    **{_fold(name): code for code, name in LEVELS.items()},
+    "nb": "nhan_biet", "biet": "nhan_biet", "th": "thong_hieu", "hieu": "thong_hieu",
+    "vd": "van_dung", "vdc": "van_dung_cao", "van dung thap": "van_dung",
+    "1": "nhan_biet", "2": "thong_hieu", "3": "van_dung", "4": "van_dung_cao",
+}  # fmt: skip
+
+
+def level_code(value: str | None) -> str | None:
+    """``nhận biết``, ``NB``, ``biết``… → ``nhan_biet``; raises ValueError naming the choices."""
+    if value is None or not str(value).strip():
+        return None
+    key = " ".join(_fold(str(value)).replace("_", " ").replace("-", " ").split())
+    code = LEVEL_ALIASES.get(key) or LEVEL_ALIASES.get(key.replace(" ", "_"))
+    if code is None:
+        raise ValueError(
+            f"{value!r} is not a level (nhận biết, thông hiểu, vận dụng, vận dụng cao)"
+        )
+    return code
+
+
+def number(text: str) -> float | None:
+    """A short answer as a number: "-1,5" and "-1.5" are both -1.5; None when not a number."""
+    candidate = text.strip().replace(" ", "")
+    if candidate.count(",") == 1 and "." not in candidate:
+        candidate = candidate.replace(",", ".")
+    try:
+        return float(candidate)
+    except ValueError:
+        return None
+
+
+def equal_shares(answer: list[int], count: int) -> list[float]:
+    """What a multiple_response without weights of its own means in Moodle, GIFT and QTI
+    exports: the right options share 100 %, a wrong one costs 100 %."""
+    share = round(100 / len(answer), 5)
+    return [share if i in answer else -100.0 for i in range(count)]
+
+
+def are_equal_shares(weights: list[float], answer: list[int]) -> bool:
+    default = equal_shares(answer, len(weights))
+    return all(abs(a - b) < 0.01 for a, b in zip(weights, default, strict=True))
+
+
+class Accept(BaseModel):
+    """Another accepted short answer: text, or a number with a tolerance; weight in percent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    tolerance: float | None = Field(default=None, ge=0)
+    weight: float = Field(default=100, ge=-100, le=100)
+    feedback: str = ""
+
+
+class QuestionMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(default="", max_length=300)
+    subject: str | None = None
+    grade: int | None = Field(default=None, ge=1, le=12)
+    topic: str = Field(default="", max_length=300)
+    level: str | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+    status: QuestionStatus = QuestionStatus.draft
+    external_id: str | None = Field(default=None, max_length=100)
+    source: str = Field(default="", max_length=300)
+    license: str = "CC-BY-4.0"
+    author: str = Field(default="", max_length=200)
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str | None) -> str | None:
+        if value is not None and value not in SUBJECTS:
+            raise ValueError(f"{value!r} is not a known subject ({', '.join(SUBJECTS)})")
+        return value
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> str | None:
+        return level_code(value)
+
+    @field_validator("license")
+    @classmethod
+    def _license(cls, value: str) -> str:
+        if value not in LICENCES:
+            raise ValueError(f"{value!r} is not a known licence ({', '.join(LICENCES)})")
+        return value
+
+
+class QuestionIn(QuestionMeta):
+    """A whole question: metadata plus content. Rich-text fields are sanitised on the way in."""
+
+    type: QuestionType
+    stem: str = Field(max_length=100_000)
+    options: list[str] | None = Field(default=None, max_length=MAX_OPTIONS)
+    statements: list[str] | None = None
+    answer: Any = None
+    explanation: str = Field(default="", max_length=100_000)
+    weights: list[float] | None = None
+    option_feedback: list[str] | None = None
+    accept: list[Accept] | None = None
+    tolerance: float | None = Field(default=None, ge=0)
+    pinned: list[int] = Field(default_factory=list)
+
+    @field_validator("stem", "explanation")
+    @classmethod
+    def _rich(cls, value: str) -> str:
+        return richtext.clean(value)
+
+    @field_validator("options", "statements", "option_feedback")
+    @classmethod
+    def _rich_list(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [richtext.clean(v or "") for v in value]
+
+    @model_validator(mode="after")
+    def _by_type(self) -> QuestionIn:
+        if not richtext.to_text(self.stem) and "<img" not in self.stem:
+            raise ValueError("stem: the question has no text")
+        check = {
+            QuestionType.single_choice: self._single,
+            QuestionType.multiple_response: self._multiple,
+            QuestionType.true_false_group: self._statements,
+            QuestionType.short_answer: self._short,
+            QuestionType.essay: self._essay,
+        }[self.type]
+        check()
+        self._unused()
+        return self
+
+    # -- per type ----------------------------------------------------------------------------
+    def _choices(self) -> list[str]:
+        options = self.options or []
+        if len(options) < 2:
+            raise ValueError(f"options: a {self.type.value} question needs at least 2 options")
+        for i, option in enumerate(options):
+            if not richtext.to_text(option) and "<img" not in option:
+                raise ValueError(f"options.{i}: option {chr(65 + i)} is empty")
+        for name in ("weights", "option_feedback"):
+            values = getattr(self, name)
+            if values is not None and len(values) != len(options):
+                raise ValueError(f"{name}: {len(values)} values for {len(options)} options")
+        if any(not 0 <= p < len(options) for p in self.pinned):
+            raise ValueError("pinned: an index is not an option")
+        return options
+
+    def _index(self, value: Any, count: int, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{where}: {value!r} is not an option index")
+        if not 0 <= value < count:
+            raise ValueError(f"{where}: option {value} does not exist (0–{count - 1})")
+        return value
+
+    def _single(self) -> None:
+        options = self._choices()
+        self._index(self.answer, len(options), "answer")
+
+    def _multiple(self) -> None:
+        options = self._choices()
+        if not isinstance(self.answer, list) or not self.answer:
+            raise ValueError("answer: a multiple_response question needs a list of option indexes")
+        picked = [self._index(v, len(options), f"answer.{i}") for i, v in enumerate(self.answer)]
+        if len(set(picked)) != len(picked):
+            raise ValueError("answer: an option is listed twice")
+        self.answer = sorted(picked)
+
+    def _statements(self) -> None:
+        statements = self.statements or []
+        if len(statements) != 4:
+            raise ValueError(f"statements: exactly 4 statements a–d, not {len(statements)}")
+        for i, statement in enumerate(statements):
+            if not richtext.to_text(statement):
+                raise ValueError(f"statements.{i}: statement {'abcd'[i]} is empty")
+        answer = self.answer
+        if (
+            not isinstance(answer, list)
+            or len(answer) != 4
+            or not all(isinstance(v, bool) for v in answer)
+        ):
+            raise ValueError("answer: four true/false values, one per statement")
+
+    def _short(self) -> None:
+        if isinstance(self.answer, int | float) and not isinstance(self.answer, bool):
+            self.answer = str(self.answer)
+        if not isinstance(self.answer, str) or not self.answer.strip():
+            raise ValueError("answer: a short_answer question needs its key as text")
+        self.answer = self.answer.strip()
+        if len(self.answer) > 200:
+            raise ValueError("answer: longer than 200 characters")
+        if self.tolerance is not None and number(self.answer) is None:
+            raise ValueError("tolerance: only a numeric answer can have a tolerance")
+
+    def _essay(self) -> None:
+        if self.answer not in (None, ""):
+            raise ValueError("answer: an essay is graded by hand and has no key")
+        self.answer = None
+
+    def _unused(self) -> None:
+        allowed = {
+            QuestionType.single_choice: {"options", "weights", "option_feedback", "pinned"},
+            QuestionType.multiple_response: {"options", "weights", "option_feedback", "pinned"},
+            QuestionType.true_false_group: {"statements"},
+            QuestionType.short_answer: {"accept", "tolerance"},
+            QuestionType.essay: set(),
+        }[self.type]
+        for name in ("options", "statements", "weights", "option_feedback", "accept", "tolerance"):
+            if getattr(self, name) is not None and name not in allowed:
+                raise ValueError(f"{name}: not used by a {self.type.value} question")
+
+    # -- views -------------------------------------------------------------------------------
+    def body(self) -> dict[str, Any]:
+        """The content part, as stored in ``Question.body`` (unset extras left out)."""
+        data = self.model_dump(include=set(CONTENT_FIELDS), exclude_none=True)
+        if not data.get("pinned"):
+            data.pop("pinned", None)
+        if not data.get("explanation"):
+            data.pop("explanation", None)
+        if self.type == QuestionType.essay:
+            data["answer"] = None
+        return data
+
+    def meta(self) -> dict[str, Any]:
+        return self.model_dump(include=set(QuestionMeta.model_fields))
+
+    @property
+    def fits_2025(self) -> bool:
+        """Whether a short answer can be written on the 2025 answer sheet."""
+        return self.type != QuestionType.short_answer or bool(EXAM_2025_SHORT.match(self.answer))
+
+
+def first_error(exc: ValidationError) -> str:
+    """One line naming the field and what is wrong with it."""
+    parts = []
+    for where, message in field_errors(exc)[:3]:
+        if not where and ": " in message:
+            parts.append(message)
+        else:
+            parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)

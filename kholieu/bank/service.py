@@ -1,0 +1,318 @@
+"""The question bank's rules: who sees and changes what, versions, where used, and images.
+
+Versions: editing a question nobody has used yet changes it in place; editing one that a quiz
+or paper has used makes a new version, and those uses keep the version they showed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import magic
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from kholieu.accounts.models import User
+from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
+from kholieu.audit import log as audit
+from kholieu.bank import dedup, richtext
+from kholieu.bank.models import (
+    Question,
+    QuestionImage,
+    QuestionStatus,
+    QuestionUse,
+    QuestionVersion,
+)
+from kholieu.bank.schemas import QuestionIn
+from kholieu.db.base import utcnow
+from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kholieu.files.mime import IMAGE_EXTENSIONS
+from kholieu.search.analysis import shorten
+from kholieu.search.outbox import Outbox
+from kholieu.storage import ObjectStore
+
+INDEX = "questions"
+AUTHORS = TEACHERS
+MAX_IMAGE_BYTES = 5 * 2**20
+
+
+def image_key(sha256: str) -> str:
+    return f"qimages/{sha256}"
+
+
+def visible(user: User | None, *, system: bool = False) -> Select[tuple[Question]]:
+    """Editors (and the command line) see the whole bank; teachers see ready questions and
+    their own; students never browse the bank (it holds the keys)."""
+    query = select(Question)
+    if system or is_in(user, EDITORS):
+        return query
+    if not is_in(user, TEACHERS):
+        raise PermissionDenied("the question bank is for teachers and editors")
+    return query.where((Question.status == QuestionStatus.ready) | (Question.owner_id == user.id))
+
+
+def fill(question: Question, data: QuestionIn, sig: dedup.Signature | None = None) -> None:
+    """Copy validated data onto a row, with its duplicate-detection signature."""
+    for field, value in data.meta().items():
+        setattr(question, field, value)
+    question.type = data.type.value
+    question.body = data.body()
+    sig = sig or dedup.signature(question.type, question.body)
+    question.fingerprint, question.sketch = sig.fingerprint, list(sig.sketch)
+
+
+class QuestionBank:
+    def __init__(self, store: ObjectStore, outbox: Outbox) -> None:
+        self.store = store
+        self.outbox = outbox
+
+    # -- reading -------------------------------------------------------------------------------
+    def get(
+        self, session: Session, user: User | None, question_id: int, *, system: bool = False
+    ) -> Question:
+        question = session.scalar(visible(user, system=system).where(Question.id == question_id))
+        if question is None:
+            raise NotFound(f"no question {question_id}")
+        return question
+
+    def version(self, session: Session, question_id: int, version: int) -> QuestionVersion:
+        row = session.scalar(
+            select(QuestionVersion).where(
+                QuestionVersion.question_id == question_id, QuestionVersion.version == version
+            )
+        )
+        if row is None:
+            raise NotFound(f"question {question_id} has no version {version}")
+        return row
+
+    def versions(self, session: Session, user: User, question_id: int) -> list[QuestionVersion]:
+        """Every stored version of a question ``user`` may see, oldest first."""
+        self.get(session, user, question_id)
+        return list(
+            session.scalars(
+                select(QuestionVersion)
+                .where(QuestionVersion.question_id == question_id)
+                .order_by(QuestionVersion.version)
+            )
+        )
+
+    def image(self, session: Session, sha256: str) -> QuestionImage:
+        row = session.get(QuestionImage, sha256)
+        if row is None:
+            raise NotFound("no such image")
+        return row
+
+    def where_used(self, session: Session, question_id: int) -> list[QuestionUse]:
+        query = select(QuestionUse).where(QuestionUse.question_id == question_id)
+        return list(session.scalars(query.order_by(QuestionUse.id)))
+
+    # -- writing -------------------------------------------------------------------------------
+    def create(
+        self, session: Session, actor: User | None, data: QuestionIn, *, audit_it: bool = True
+    ) -> Question:
+        self._require_author(actor)
+        if data.status != QuestionStatus.draft:
+            self._require_editor(actor, f"only editors may add {data.status.value} questions")
+        self._check_external_id(session, data.external_id, None)
+        question = Question(owner_id=actor.id if actor else None, updated_at=utcnow())
+        fill(question, data)
+        session.add(question)
+        session.flush()
+        self._snapshot(session, question, actor)
+        self.outbox.record(session, INDEX, str(question.id))
+        if audit_it:
+            audit.record(session, actor, "created", f"question:{question.id}", type=question.type)
+        return question
+
+    def create_many(
+        self,
+        session: Session,
+        actor: User | None,
+        items: list[tuple[QuestionIn, dedup.Signature]],
+    ) -> list[Question]:
+        """The importer's path: the rows in one flush, then their versions and outbox rows.
+        The caller has checked external ids against the bank (in memory, for the whole run)."""
+        self._require_author(actor)
+        if any(data.status != QuestionStatus.draft for data, _ in items):
+            self._require_editor(actor, "only editors may add ready or retired questions")
+        rows = []
+        for data, sig in items:
+            question = Question(owner_id=actor.id if actor else None, updated_at=utcnow())
+            fill(question, data, sig)
+            rows.append(question)
+        session.add_all(rows)
+        session.flush()
+        for question in rows:
+            self._snapshot(session, question, actor)
+            self.outbox.record(session, INDEX, str(question.id))
+        return rows
+
+    def external_ids(self, session: Session) -> dict[str, int]:
+        query = select(Question.external_id, Question.id).where(Question.external_id.is_not(None))
+        return {external_id: question_id for external_id, question_id in session.execute(query)}
+
+    def update(
+        self, session: Session, actor: User | None, question_id: int, data: QuestionIn
+    ) -> Question:
+        question = self.get(session, actor, question_id, system=actor is None)
+        self._require_owner_or_editor(actor, question)
+        if data.status != question.status and data.status != QuestionStatus.draft:
+            self._require_editor(actor, "only editors may mark questions ready or retired")
+        self._check_external_id(session, data.external_id, question.id)
+        before = (question.type, question.body)
+        fill(question, data)
+        question.updated_at = utcnow()
+        if before != (question.type, question.body):
+            used = session.scalar(
+                select(func.count(QuestionUse.id)).where(
+                    QuestionUse.question_id == question.id,
+                    QuestionUse.version == question.version,
+                )
+            )
+            if used:
+                question.version += 1
+                self._snapshot(session, question, actor)
+            else:
+                current = self.version(session, question.id, question.version)
+                current.type, current.body = question.type, question.body
+        audit.record(session, actor, "updated", f"question:{question.id}", version=question.version)
+        self.outbox.record(session, INDEX, str(question.id))
+        return question
+
+    def set_status(
+        self, session: Session, actor: User | None, question_id: int, status: QuestionStatus
+    ) -> Question:
+        self._require_editor(actor, "only editors may change a question's status")
+        question = self.get(session, actor, question_id, system=actor is None)
+        question.status = status.value
+        question.updated_at = utcnow()
+        audit.record(session, actor, "status", f"question:{question.id}", status=status.value)
+        self.outbox.record(session, INDEX, str(question.id))
+        return question
+
+    def mark_used(
+        self, session: Session, question: Question, kind: str, ref: str, label: str = ""
+    ) -> QuestionUse:
+        """Record that ``ref`` showed the current version (quizzes and papers call this)."""
+        use = QuestionUse(
+            question_id=question.id, version=question.version, kind=kind, ref=ref, label=label
+        )
+        session.add(use)
+        return use
+
+    def store_image(self, session: Session, data: bytes, name: str) -> str:
+        """Keep an image a question shows; return its URL. Only raster types pass (an SVG can
+        carry script)."""
+        if len(data) > MAX_IMAGE_BYTES:
+            raise ValidationFailed(f"image {name}: larger than {MAX_IMAGE_BYTES // 2**20} MiB")
+        mime = magic.from_buffer(data[:8192], mime=True)
+        if mime not in IMAGE_EXTENSIONS:
+            raise ValidationFailed(
+                f"image {name}: {mime} is not an allowed image type "
+                f"({', '.join(sorted(IMAGE_EXTENSIONS))})"
+            )
+        sha = hashlib.sha256(data).hexdigest()
+        if session.get(QuestionImage, sha) is None:
+            self.store.put(image_key(sha), io.BytesIO(data), content_type=mime)
+            session.add(QuestionImage(sha256=sha, mime=mime, size=len(data)))
+            session.flush()
+        return f"{richtext.IMAGE_PREFIX}{sha}"
+
+    def duplicate_index(self, session: Session) -> dedup.DuplicateIndex:
+        def load(question_id: int) -> dedup.Signature | None:
+            row = session.get(Question, question_id)
+            return dedup.signature(row.type, row.body) if row is not None else None
+
+        index = dedup.DuplicateIndex(load)
+        for qid, fingerprint, sketch in session.execute(
+            select(Question.id, Question.fingerprint, Question.sketch)
+        ):
+            index.add(qid, fingerprint, sketch or [])
+        return index
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _snapshot(self, session: Session, question: Question, actor: User | None) -> None:
+        session.add(
+            QuestionVersion(
+                question_id=question.id,
+                version=question.version,
+                type=question.type,
+                body=question.body,
+                edited_by=actor.id if actor else None,
+            )
+        )
+
+    def _check_external_id(self, session: Session, external_id: str | None, own: int | None):
+        if not external_id:
+            return
+        other = session.scalar(select(Question.id).where(Question.external_id == external_id))
+        if other is not None and other != own:
+            raise Conflict(
+                f"external_id {external_id!r} is already question {other}",
+                details={"field": "external_id", "question": other},
+            )
+
+    @staticmethod
+    def _require_author(actor: User | None) -> None:
+        if actor is not None and actor.role not in AUTHORS:
+            raise PermissionDenied("only teachers and editors may add questions")
+
+    @staticmethod
+    def _require_editor(actor: User | None, message: str) -> None:
+        if actor is not None and not is_in(actor, EDITORS):
+            raise PermissionDenied(message)
+
+    def _require_owner_or_editor(self, actor: User | None, question: Question) -> None:
+        if actor is None or is_in(actor, EDITORS):
+            return
+        if question.owner_id != actor.id:
+            raise PermissionDenied("teachers may edit only the questions they added")
+
+
+def as_native(question: Question) -> dict[str, Any]:
+    """A question in the native JSON Lines shape (what every exporter starts from)."""
+    meta = {
+        "title": question.title, "subject": question.subject, "grade": question.grade,
+        "topic": question.topic, "level": question.level, "tags": question.tags,
+        "status": question.status, "external_id": question.external_id,
+        "source": question.source, "license": question.license, "author": question.author,
+    }  # fmt: skip
+    data = {"type": question.type, **question.body}
+    data.update({k: v for k, v in meta.items() if v not in (None, "", [])})
+    return data
+
+
+def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Search documents for questions (the outbox loader of the ``questions`` index)."""
+    wanted = [int(i) for i in ids]
+    rows = session.scalars(select(Question).where(Question.id.in_(wanted)))
+    uses = dict(
+        session.execute(
+            select(QuestionUse.question_id, func.count(QuestionUse.id))
+            .where(QuestionUse.question_id.in_(wanted))
+            .group_by(QuestionUse.question_id)
+        ).all()
+    )
+    docs = {}
+    for q in rows:
+        body = q.body
+        stem = richtext.to_text(body.get("stem", ""))
+        docs[str(q.id)] = {
+            "type": q.type, "title": q.title or shorten(stem, 120), "stem": stem,
+            "options": [richtext.to_text(o) for o in body.get("options", [])],
+            "statements": [richtext.to_text(s) for s in body.get("statements", [])],
+            "explanation": richtext.to_text(body.get("explanation", "")),
+            "subject": q.subject, "grade": q.grade, "topic": q.topic, "level": q.level,
+            "tags": q.tags, "status": q.status, "updated_at": q.updated_at.isoformat(),
+            "kind": q.type, "owner": q.owner_id, "popularity": uses.get(q.id, 0),
+        }  # fmt: skip
+    return docs
+
+
+def document_ids(session: Session) -> Iterator[str]:
+    """Every question, for rebuilding the ``questions`` index."""
+    for question_id in session.scalars(select(Question.id).order_by(Question.id)):
+        yield str(question_id)

@@ -1,0 +1,69 @@
+"""The capabilities the product is made of, in one list.
+
+The app factory, the service builder, the job queue and Alembic loop over ``CAPABILITIES``, so
+adding a capability means adding its package here and nowhere else (docs/DESIGN.md). Each
+package may hold a ``models`` module (its tables), and its ``__init__`` may define
+``routers()`` (its routers) and ``register(registry)`` (its jobs and search loaders).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from kholieu.search.fields import prepared
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+    from kholieu.jobs.queue import TaskFunction
+    from kholieu.search.outbox import Lister, Loader
+    from kholieu.services import Services
+
+CAPABILITIES = ("accounts", "audit", "search", "content", "video", "bank", "quiz", "site")
+
+
+def load_models() -> None:
+    """Import every capability's ``models`` so ``Base.metadata`` knows every table."""
+    for name in ("jobs", *CAPABILITIES):  # the jobs table belongs to the platform
+        module = f"kholieu.{name}.models"
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+
+
+@dataclass
+class Registry:
+    """What a capability's ``register(registry)`` may add: jobs and search-document loaders.
+    ``services`` gives it the built services to bind into its jobs (a job receives what it
+    uses, never the whole bag)."""
+
+    services: Services
+
+    def job(self, name: str, fn: TaskFunction, *, retries: int | None = None) -> None:
+        self.services.platform.queue.register(name, fn, retries=retries)
+
+    def search_index(self, index: str, loader: Loader, lister: Lister) -> None:
+        self.services.platform.outbox.register_loader(index, prepared(index, loader), lister)
+
+
+def _packages() -> Iterator[ModuleType]:
+    for name in CAPABILITIES:
+        yield importlib.import_module(f"kholieu.{name}")
+
+
+def register_all(services: Services) -> None:
+    """Let every capability add its jobs and search loaders (called once, by build_services)."""
+    registry = Registry(services)
+    for package in _packages():
+        if hasattr(package, "register"):
+            package.register(registry)
+
+
+def routers() -> list[APIRouter]:
+    """Every capability's routers, in the order of ``CAPABILITIES``."""
+    return [router for package in _packages() if hasattr(package, "routers")
+            for router in package.routers()]  # fmt: skip

@@ -1,0 +1,74 @@
+"""SCORM runtime results: what a package reported through the injected API, normalised to one
+shape for both SCORM 1.2 (cmi.core.*) and 2004 (cmi.*)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kholieu.accounts.models import User
+from kholieu.content.models import ContentItem, ScormAttempt
+from kholieu.db.base import utcnow
+from kholieu.errors import ValidationFailed
+
+STATUSES_12 = {"passed", "completed", "failed", "incomplete", "browsed", "not attempted"}
+
+
+class ScormReport(BaseModel):
+    version: Literal["1.2", "2004"]
+    cmi: dict[str, str] = Field(max_length=500)
+
+
+def _number(value: str | None, field: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ValidationFailed(f"{field}: {value!r} is not a number") from None
+
+
+def normalise(report: ScormReport) -> dict[str, Any]:
+    cmi = report.cmi
+    if report.version == "1.2":
+        status = cmi.get("cmi.core.lesson_status", "not attempted")
+        if status not in STATUSES_12:
+            raise ValidationFailed(f"cmi.core.lesson_status: {status!r} is not a SCORM 1.2 status")
+        completion = {"passed": "completed", "failed": "completed"}.get(status, status)
+        success = status if status in ("passed", "failed") else None
+        score = _number(cmi.get("cmi.core.score.raw"), "cmi.core.score.raw")
+        score_max = _number(cmi.get("cmi.core.score.max"), "cmi.core.score.max")
+    else:
+        completion = cmi.get("cmi.completion_status", "unknown")
+        success = cmi.get("cmi.success_status") or None
+        score = _number(cmi.get("cmi.score.raw"), "cmi.score.raw")
+        score_max = _number(cmi.get("cmi.score.max"), "cmi.score.max")
+        scaled = _number(cmi.get("cmi.score.scaled"), "cmi.score.scaled")
+        if score is None and scaled is not None:
+            score, score_max = scaled * 100, 100.0
+    return {"completion": completion, "success": success, "score": score, "score_max": score_max}
+
+
+def record(session: Session, user: User, item: ContentItem, report: ScormReport) -> ScormAttempt:
+    values = normalise(report)
+    attempt = session.scalar(
+        select(ScormAttempt).where(ScormAttempt.item_id == item.id, ScormAttempt.user_id == user.id)
+    )
+    if attempt is None:
+        attempt = ScormAttempt(item_id=item.id, user_id=user.id)
+        session.add(attempt)
+    attempt.version, attempt.data, attempt.updated_at = report.version, report.cmi, utcnow()
+    for name, value in values.items():
+        setattr(attempt, name, value)
+    session.flush()  # defaults (ids, status, times) for the reply
+    return attempt
+
+
+def result(session: Session, user: User, item: ContentItem) -> ScormAttempt | None:
+    """What the package last reported for ``user``, if anything."""
+    return session.scalar(
+        select(ScormAttempt).where(ScormAttempt.item_id == item.id, ScormAttempt.user_id == user.id)
+    )

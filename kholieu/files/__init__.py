@@ -1,0 +1,1 @@
+"""Files from outside: zip safety, MIME types and temporary copies, for every capability."""

@@ -1,0 +1,50 @@
+"""The shared machinery every capability stands on: settings, database, store, search, queue.
+
+Built once from Settings by ``build_platform``; capabilities receive it (or the parts they use)
+and never import each other's services to reach it. Nothing here knows any capability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kholieu.config import Settings
+from kholieu.db import make_engine, make_sessionmaker
+from kholieu.jobs.queue import JobQueue
+from kholieu.search.backend import SearchBackend, make_search_backend
+from kholieu.search.outbox import Outbox
+from kholieu.storage import ObjectStore, make_store
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    store: ObjectStore
+    search: SearchBackend
+    outbox: Outbox
+    queue: JobQueue
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_platform(settings: Settings, *, search: SearchBackend | None = None) -> Platform:
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    search = search or make_search_backend(settings.search_url)
+    platform = Platform(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        store=make_store(settings),
+        search=search,
+        outbox=Outbox(sessions, search, batch=settings.outbox_batch),
+        queue=JobQueue(settings, sessions),
+    )
+    platform.queue.bind(platform)
+    return platform

@@ -1,0 +1,23 @@
+"""Video: probing uploads, the rendition ladder, HLS transcoding, captions, the player's API
+and saved playback positions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter
+
+if TYPE_CHECKING:
+    from kholieu.capabilities import Registry
+
+
+def routers() -> list[APIRouter]:
+    from kholieu.video import api
+
+    return [api.router, api.captions_files]
+
+
+def register(registry: Registry) -> None:
+    from kholieu.video import tasks
+
+    tasks.register(registry)
