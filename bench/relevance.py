@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.relevance_set import documents, queries  # noqa: E402
+from kholieu.content import policy as content_policy  # noqa: E402
 from kholieu.search import query as q  # noqa: E402
 from kholieu.search.fields import prepare  # noqa: E402
 from kholieu.search.service import SearchService  # noqa: E402
@@ -43,6 +44,7 @@ def evaluate(backend) -> dict[str, tuple[float, float, int]]:
     backend.rebuild("content", [docs])
     backend.refresh("content")
     service = SearchService(backend, outbox=None)  # type: ignore[arg-type]
+    service.add_scope("content", content_policy.search_scope)
     by_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for query in queries():
         request = q.SearchRequest(index="content", text=query.text, size=K, facets=False)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from kholieu.jobs.queue import TaskFunction
     from kholieu.search.outbox import Lister, Loader
+    from kholieu.search.service import Scope
     from kholieu.services import Services
 
 CAPABILITIES = ("accounts", "audit", "search", "content", "video", "bank", "quiz", "site")
@@ -46,8 +47,11 @@ class Registry:
     def job(self, name: str, fn: TaskFunction, *, retries: int | None = None) -> None:
         self.services.platform.queue.register(name, fn, retries=retries)
 
-    def search_index(self, index: str, loader: Loader, lister: Lister) -> None:
+    def search_index(self, index: str, loader: Loader, lister: Lister, scope: Scope) -> None:
+        """An index fed from the database by ``loader``/``lister``, searched within ``scope``
+        (the capability's policy: who may find what)."""
         self.services.platform.outbox.register_loader(index, prepared(index, loader), lister)
+        self.services.searching.add_scope(index, scope)
 
 
 def _packages() -> Iterator[ModuleType]:

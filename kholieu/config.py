@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
-from pydantic import SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kholieu.errors import ConfigError, first_problem
@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     session_max_age_s: int = 14 * 24 * 3600
     api_token_ttl_s: int = 24 * 3600
     login_rate_limit: str = "10/minute"
+    # argon2id cost (pwdlib's recommended values); the test suite lowers it to stay fast.
+    password_time_cost: int = Field(3, ge=1)
+    password_memory_kib: int = Field(65536, ge=1024)
 
     # Content uploads and packages.
     max_upload_bytes: int = 2 * 1024**3

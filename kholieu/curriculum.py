@@ -1,4 +1,4 @@
-"""Codes of the 2018 general-education curriculum used in data, URLs and the API (DESIGN.md),
+"""Codes of the 2018 general-education curriculum used in data, URLs and the API (docs/DESIGN.md),
 with their Vietnamese display names."""
 
 from __future__ import annotations

@@ -33,12 +33,34 @@ for _name in [n for n in os.environ if n.startswith("KHOLIEU_") and "_TEST_" not
     del os.environ[_name]
 # x264's fastest preset: the tests check what the pipeline makes, not how small.
 os.environ["KHOLIEU_VIDEO_PRESET"] = "ultrafast"
+# The cheapest argon2id: every sign-in in every test (and in the servers tests start) hashes.
+# Production keeps the full cost; test_accounts checks it.
+os.environ["KHOLIEU_PASSWORD_TIME_COST"] = "1"
+os.environ["KHOLIEU_PASSWORD_MEMORY_KIB"] = "1024"
 
 PG_URL = os.environ.get("KHOLIEU_TEST_DATABASE_URL")
+# pytest-xdist runs tests in worker processes (gw0, gw1, …): each gets its own database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # huey queue name for this run: two runs sharing one Redis must not consume each other's jobs.
 TEST_QUEUE = f"kholieu-test-{uuid.uuid4().hex[:8]}"
 REDIS_URL = os.environ.get("KHOLIEU_TEST_REDIS_URL")
 PASSWORD = "mat-khau-123"
+
+
+# Tests that take seconds each (a real server and browser, ffmpeg, worker processes): marked
+# from here, by where they live, so `pytest -m "not slow"` is the quick loop while coding.
+SLOW = ("tests/e2e/", "tests/contract/test_video_", "tests/contract/test_worker_process.py",
+        "tests/contract/test_search_outage.py", "tests/contract/test_uploads.py")  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    root = Path(__file__).resolve().parent.parent
+    for item in items:
+        where = Path(item.fspath).resolve().relative_to(root).as_posix()
+        if where.startswith("tests/e2e/"):
+            item.add_marker(pytest.mark.e2e)
+        if where.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
 
 
 def run_kholieu(
@@ -50,6 +72,22 @@ def run_kholieu(
         input=stdin, capture_output=True, text=True, env={**os.environ, **(env or {})},
         timeout=120,
     )  # fmt: skip
+
+
+def _worker_database(url: str) -> str:
+    """The URL of this xdist worker's own database beside ``url`` (created when missing);
+    ``url`` itself when tests run in one process."""
+    if not WORKER:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{WORKER}"
+    engine = make_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _reset_postgres(url: str) -> None:
@@ -67,8 +105,8 @@ def _reset_postgres(url: str) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
     if request.param == "postgresql":
         assert PG_URL
-        _reset_postgres(PG_URL)
-        url = PG_URL
+        url = _worker_database(PG_URL)
+        _reset_postgres(url)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db')}/kholieu.db"
     engine = make_engine(url)

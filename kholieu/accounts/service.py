@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,9 @@ def _digest(token: str) -> str:
 class AccountService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.hasher = PasswordHash.recommended()  # argon2id
+        self.hasher = PasswordHash(
+            (Argon2Hasher(settings.password_time_cost, settings.password_memory_kib),)
+        )  # argon2id
         # Verified against when the username is unknown, so timing does not reveal which.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
 

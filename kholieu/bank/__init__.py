@@ -18,7 +18,9 @@ def routers() -> list[APIRouter]:
 
 
 def register(registry: Registry) -> None:
-    from kholieu.bank import import_jobs, service
+    from kholieu.bank import import_jobs, policy, service
 
-    registry.search_index(service.INDEX, service.load_documents, service.document_ids)
+    registry.search_index(
+        service.INDEX, service.load_documents, service.document_ids, policy.search_scope
+    )
     import_jobs.register(registry)

@@ -23,8 +23,9 @@ from kholieu.bank.deps import BankDep
 from kholieu.bank.exporter import Filters, export
 from kholieu.bank.formats import WRITERS
 from kholieu.bank.models import Question, QuestionStatus
+from kholieu.bank.policy import visible
 from kholieu.bank.schemas import QuestionIn, first_error
-from kholieu.bank.service import as_native, visible
+from kholieu.bank.service import as_native
 from kholieu.search.deps import SearchingDep
 from kholieu.web.deps import QueueDep, SessionDep, SettingsDep, StoreDep
 
@@ -43,7 +44,7 @@ class QuestionOut(BaseModel):
     owner_id: int | None
     created_at: datetime
     updated_at: datetime
-    data: dict[str, Any]  # the native format (DESIGN.md): content, key and metadata
+    data: dict[str, Any]  # the native format (docs/DESIGN.md): content, key and metadata
 
     @classmethod
     def of(cls, question: Question) -> QuestionOut:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from kholieu.accounts.models import User
 from kholieu.bank.exporter import Filters
 from kholieu.bank.models import Question
-from kholieu.bank.service import visible
+from kholieu.bank.policy import visible
 from kholieu.search.query import MAX_SIZE, SearchRequest
 from kholieu.search.service import SearchService
 

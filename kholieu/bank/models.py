@@ -28,7 +28,7 @@ class QuestionStatus(enum.StrEnum):
 
 
 class Question(Timestamped, Base):
-    """One question; ``body`` holds its content in the native format's shape (DESIGN.md):
+    """One question; ``body`` holds its content in the native format's shape (docs/DESIGN.md):
     stem, options or statements, answer, explanation and per-type extras."""
 
     __tablename__ = "questions"

@@ -1,4 +1,4 @@
-"""What a question may be: the native format (DESIGN.md) checked field by field, per type.
+"""What a question may be: the native format (docs/DESIGN.md) checked field by field, per type.
 
 Every importer produces these dictionaries, so the API, the JSONL file and a Word document are
 held to the same rules and their errors name the same fields.

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import magic
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
@@ -26,6 +26,7 @@ from kholieu.bank.models import (
     QuestionUse,
     QuestionVersion,
 )
+from kholieu.bank.policy import visible
 from kholieu.bank.schemas import QuestionIn
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -41,17 +42,6 @@ MAX_IMAGE_BYTES = 5 * 2**20
 
 def image_key(sha256: str) -> str:
     return f"qimages/{sha256}"
-
-
-def visible(user: User | None, *, system: bool = False) -> Select[tuple[Question]]:
-    """Editors (and the command line) see the whole bank; teachers see ready questions and
-    their own; students never browse the bank (it holds the keys)."""
-    query = select(Question)
-    if system or is_in(user, EDITORS):
-        return query
-    if not is_in(user, TEACHERS):
-        raise PermissionDenied("the question bank is for teachers and editors")
-    return query.where((Question.status == QuestionStatus.ready) | (Question.owner_id == user.id))
 
 
 def fill(question: Question, data: QuestionIn, sig: dedup.Signature | None = None) -> None:

@@ -101,7 +101,7 @@ def questions_export(
     """Xuất câu hỏi / export questions chosen by the filters."""
     from kholieu.bank.exporter import Filters, export
     from kholieu.bank.formats import FormatError, writer_for
-    from kholieu.bank.service import visible
+    from kholieu.bank.policy import visible
 
     try:
         writer_for(fmt)

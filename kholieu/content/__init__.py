@@ -18,7 +18,9 @@ def routers() -> list[APIRouter]:
 
 
 def register(registry: Registry) -> None:
-    from kholieu.content import service, tasks
+    from kholieu.content import policy, service, tasks
 
-    registry.search_index(service.INDEX, service.load_documents, service.document_ids)
+    registry.search_index(
+        service.INDEX, service.load_documents, service.document_ids, policy.search_scope
+    )
     tasks.register(registry)

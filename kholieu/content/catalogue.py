@@ -13,7 +13,7 @@ from kholieu.accounts.models import User
 from kholieu.config import Settings
 from kholieu.content.models import ContentFile, ContentItem, Status, Upload
 from kholieu.content.packages.origin import thumbnail_url
-from kholieu.content.service import visible
+from kholieu.content.policy import visible
 
 LEVELS = ("subject", "grade", "textbook_series", "chapter")
 

@@ -1,4 +1,4 @@
-"""`kholieu content import MANIFEST.jsonl`: one JSON object a line (format in DESIGN.md).
+"""`kholieu content import MANIFEST.jsonl`: one JSON object a line (format in docs/DESIGN.md).
 
 Each line is imported in its own transaction, so a bad line is reported (with its number and
 the reason) and skipped, and the good lines around it are kept.

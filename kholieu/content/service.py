@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
-from kholieu.accounts.roles import EDITORS, is_in
 from kholieu.audit import log as audit
 from kholieu.config import Settings
+from kholieu.content import policy
 from kholieu.content.files import PDF, ingest
 from kholieu.content.models import (
     ContentFile,
@@ -27,6 +27,7 @@ from kholieu.content.models import (
     Status,
 )
 from kholieu.content.packages.checks import PackageInfo
+from kholieu.content.policy import visible
 from kholieu.content.schemas import ContentIn, ContentPatch
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -51,19 +52,6 @@ TRANSITIONS: dict[str, tuple[set[Status], Status]] = {
     "archive": ({Status.published}, Status.archived),
     "restore": ({Status.archived}, Status.draft),
 }
-
-
-def is_editor(user: User | None) -> bool:
-    return is_in(user, EDITORS)
-
-
-def visible(user: User | None, *, system: bool = False) -> Select[tuple[ContentItem]]:
-    """Students, teachers and visitors see published items; editors (and the command line,
-    ``system``) see everything."""
-    query = select(ContentItem)
-    if not (system or is_editor(user)):
-        query = query.where(ContentItem.status == Status.published)
-    return query
 
 
 def _package_summary(info: PackageInfo | None) -> dict[str, Any] | None:
@@ -320,7 +308,7 @@ class ContentService:
 
     def _require_editor(self, actor: User | None) -> None:
         """``None`` is the command line (``kholieu content import``), trusted like an editor."""
-        if actor is not None and not is_editor(actor):
+        if actor is not None and not policy.sees_drafts(actor):
             raise PermissionDenied("only editors may change content")
 
     def _version(self, session: Session, item: ContentItem, actor: User | None) -> None:

@@ -1,4 +1,4 @@
-"""The quiz API of DESIGN.md: teachers create quizzes from a blueprint; signed-in students
+"""The quiz API of docs/DESIGN.md: teachers create quizzes from a blueprint; signed-in students
 start, autosave, submit and review attempts. Every rule is in ``quizzes.QuizService``."""
 
 from __future__ import annotations

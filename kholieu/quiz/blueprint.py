@@ -1,4 +1,4 @@
-"""Blueprints (ma trận đề): what a test is made of, in the YAML/JSON format of DESIGN.md, and
+"""Blueprints (ma trận đề): what a test is made of, in the YAML/JSON format of docs/DESIGN.md, and
 the presets teachers start from (the 2025 graduation exam per subject, the CV 7991 periodic
 test). Errors name the field: ``sections.1.rows.0.counts.van_dung: must be ≥ 0``."""
 

@@ -106,7 +106,7 @@ class QuizService:
     # -- teachers ----------------------------------------------------------------------------
 
     def create(self, session: Session, owner: User, data: dict[str, Any]) -> Quiz:
-        """A quiz from ``{"title", "blueprint", "mode", "time_limit_s", ...}`` (DESIGN.md).
+        """A quiz from ``{"title", "blueprint", "mode", "time_limit_s", ...}`` (docs/DESIGN.md).
         Exams are assembled now (all versions); practice quizzes draw per attempt."""
         if not is_in(owner, TEACHERS):
             raise PermissionDenied("only teachers and editors create quizzes")

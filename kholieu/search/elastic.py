@@ -145,9 +145,9 @@ class ElasticBackend:
         self._call(index, self.client.indices.put_settings, index=physical,
                    settings={"refresh_interval": "1s"})  # fmt: skip
         self._call(index, self.client.indices.refresh, index=physical)
-        try:
-            old = list(self.client.indices.get_alias(name=alias).body)
-        except NotFoundError:
+        try:  # the physical indices behind the alias today (none on the first build)
+            old = list(self._call(index, self.client.indices.get_alias, name=alias).body)
+        except IndexMissing:
             old = []
         moves: list[dict[str, Any]] = [{"add": {"index": physical, "alias": alias}}]
         moves += [{"remove": {"index": name, "alias": alias}} for name in old]

@@ -16,6 +16,7 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, ReadTimeoutError
+from urllib3.exceptions import HTTPError, ProtocolError
 
 from kholieu.errors import (
     NotFound,
@@ -113,7 +114,8 @@ class S3Store:
             content_type=response.get("ContentType"),
             last_modified=response.get("LastModified"),
         )
-        return ObjectStream(response["Body"], response["ContentLength"], info)
+        body = _TranslatedBody(response["Body"], key)
+        return ObjectStream(body, response["ContentLength"], info)
 
     def head(self, key: str) -> ObjectInfo:
         with self._errors(key):
@@ -270,6 +272,25 @@ class S3Store:
             raise StorageUnavailable(f"S3 endpoint unreachable: {exc}") from None
         except BotoCoreError as exc:
             raise StorageError(f"S3 error for {key!r}: {exc}") from None
+
+
+class _TranslatedBody:
+    """S3's response body, whose failures in the middle of a download (a reset connection, a
+    read timeout, a cut stream) become StorageUnavailable like any other S3 outage, instead of
+    botocore's or urllib3's own exceptions reaching the caller."""
+
+    def __init__(self, raw: BinaryIO, key: str) -> None:
+        self._raw = raw
+        self._key = key
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._raw.read(size)
+        except (BotoCoreError, ProtocolError, HTTPError, OSError) as exc:
+            raise StorageUnavailable(f"S3 read of {self._key!r} broke off: {exc}") from None
+
+    def close(self) -> None:
+        self._raw.close()
 
 
 def _total_size(response: dict) -> int:

@@ -229,3 +229,24 @@ def test_without_words_a_snippet_is_the_start_of_the_text_escaped(lessons):
     hits = {h.id: h for h in find(lessons, "", size=10).hits}
     assert hits["3"].snippet.startswith("Cường độ dòng điện")
     assert "&lt; b &amp; c" in hits["6"].snippet and "<mark>" not in hits["6"].snippet
+
+
+def test_a_cluster_lost_during_a_rebuild_is_search_unavailable(elastic_url, monkeypatch):
+    """The alias look-up at the end of a rebuild is translated like every other call."""
+    from elastic_transport import ConnectionError as TransportConnectionError
+
+    from kholieu.errors import SearchUnavailable
+    from tests import search_engines
+
+    backend = search_engines.elastic_backend(elastic_url)
+    try:
+
+        def gone(**_kwargs):
+            raise TransportConnectionError("connection refused")
+
+        monkeypatch.setattr(backend.client.indices, "get_alias", gone)
+        with pytest.raises(SearchUnavailable, match="unreachable"):
+            backend.rebuild("content", [[prepare("content", {"id": 1, "title": "Mới"})]])
+    finally:
+        monkeypatch.undo()
+        search_engines.drop_indices(backend)

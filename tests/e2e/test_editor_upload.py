@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.test_shell import sign_in
 from tests.unit.test_content_files import PDF
-
-pytestmark = pytest.mark.e2e
 
 
 def test_editor_uploads_and_publishes(live_server, browser, tmp_path):

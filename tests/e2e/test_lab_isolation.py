@@ -7,11 +7,7 @@ import io
 import json
 import zipfile
 
-import pytest
-
 from tests.e2e.test_shell import sign_in
-
-pytestmark = pytest.mark.e2e
 
 LAB_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Con lắc</title>
 <link rel="stylesheet" href="css/lab.css"></head><body>

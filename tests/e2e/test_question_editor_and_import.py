@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from docx import Document
 
 from tests.e2e.test_shell import sign_in
 from tests.unit.test_question_docx import add
-
-pytestmark = pytest.mark.e2e
 
 
 def test_editor_preview_then_import_a_word_test(live_server, browser, tmp_path):

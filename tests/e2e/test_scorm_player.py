@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from kholieu.demo.scorm import scorm_12_zip
 from tests.e2e.conftest import E2E_PASSWORD
 from tests.e2e.test_shell import sign_in
-
-pytestmark = pytest.mark.e2e
 
 
 def test_scorm_score_is_recorded_for_the_student(live_server, browser):

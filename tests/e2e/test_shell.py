@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.conftest import E2E_PASSWORD
-
-pytestmark = pytest.mark.e2e
 
 
 def sign_in(page, base: str, username: str = "co.hoa", password: str = E2E_PASSWORD) -> None:

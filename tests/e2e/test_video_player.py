@@ -11,8 +11,6 @@ from kholieu.demo.video import CAPTIONS_VI, make_test_video
 from tests.e2e.conftest import E2E_PASSWORD
 from tests.e2e.test_shell import sign_in
 
-pytestmark = pytest.mark.e2e
-
 
 def played_past(page, seconds: float, timeout_s: float = 20) -> None:
     """Wait until the video's position passes ``seconds`` (polled: the page's CSP forbids the

@@ -180,3 +180,14 @@ def test_login_is_rate_limited(client, services, make_user):
 )
 def test_next_only_goes_to_this_site(target, expected):
     assert safe_next(target) == expected
+
+
+def test_production_hashes_passwords_at_full_cost(tmp_path, monkeypatch):
+    """The suite runs with a cheap hash; without those settings the cost is pwdlib's."""
+    from kholieu.accounts.service import AccountService
+    from kholieu.config import Settings
+
+    monkeypatch.delenv("KHOLIEU_PASSWORD_TIME_COST")
+    monkeypatch.delenv("KHOLIEU_PASSWORD_MEMORY_KIB")
+    hashed = AccountService(Settings(data_dir=tmp_path)).hasher.hash("mat-khau-123")
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")

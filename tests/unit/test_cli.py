@@ -144,8 +144,9 @@ def test_content_import_waits_for_a_video_and_its_captions(run, tmp_path, videos
     assert report["rejected"] == [
         {"line": 2, "error": "captions.en: khong-co.srt does not exist next to the manifest"}
     ]
-    assert re.search(r"transcode_video [0-9a-f]{8}: running \d+%", result.stderr)
-    assert "succeeded 100%" in result.stderr
+    # Progress is printed as it changes; a fast transcode may finish between two looks, so
+    # only the last line is sure to be there.
+    assert re.search(r"transcode_video [0-9a-f]{8}: succeeded 100%", result.stderr)
     shown = json.loads(run("content", "show", str(report["ids"][0]), "--json").stdout)
     assert shown["captions"] == {"vi": 1}
     assert shown["file"]["media"]["height"] == 240

@@ -55,3 +55,20 @@ def test_from_url_reads_bucket_prefix_and_options():
     assert store.bucket == "bucket" and store.prefix == "some/prefix/"
     assert store._client.meta.endpoint_url == "http://minio:9000"
     assert store._client.meta.region_name == "hn-1"
+
+
+def test_a_download_that_breaks_off_is_storage_unavailable(aws, monkeypatch):
+    from botocore.exceptions import ResponseStreamingError
+    from botocore.response import StreamingBody
+
+    store = S3Store("kholieu-test", region="us-east-1")
+    store.put("a/b", io.BytesIO(b"x" * 100_000))
+    stream = store.get("a/b")
+    assert stream.read(10) == b"x" * 10
+
+    def broken(self, amt=None):
+        raise ResponseStreamingError(error="Connection broken: IncompleteRead(10 bytes read)")
+
+    monkeypatch.setattr(StreamingBody, "read", broken)
+    with pytest.raises(StorageUnavailable, match="broke off"):
+        stream.read(10)

@@ -92,7 +92,9 @@ def test_start_up_fails_loudly_without_static_assets(tmp_path):
         create_app(settings)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATE_DIR.glob("*.html")))
+@pytest.mark.parametrize(
+    "name", sorted(p.relative_to(TEMPLATE_DIR).as_posix() for p in TEMPLATE_DIR.rglob("*.html"))
+)
 def test_every_template_compiles(app, name):
     env: Environment = app.state.templates.env
     env.get_template(name)
@@ -232,3 +234,23 @@ def test_an_exhausted_connection_pool_is_a_503_to_retry(app, client):
     response = client.get("/api/v1/_busy")
     assert response.status_code == 503 and response.headers["retry-after"] == "1"
     assert response.json()["error"]["code"] == "database_busy"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///{tmp}/never-migrated.db",  # the tables are not there: "no such table"
+        "postgresql://postgres@127.0.0.1:1/test",  # nothing listens: connection refused
+    ],
+)
+def test_a_database_gone_mid_request_is_503_not_500(tmp_path, url):
+    from fastapi.testclient import TestClient
+
+    settings = make_settings(tmp_path, database_url=url.format(tmp=tmp_path))
+    with TestClient(create_app(settings)) as client:
+        api = client.get("/api/v1/content")
+        page = client.get("/hoc-lieu", headers={"Accept": "text/html"})
+    assert api.status_code == 503, api.text
+    assert api.json()["error"]["code"] == "database_unavailable"
+    assert api.headers["Retry-After"]
+    assert page.status_code == 503 and "text/html" in page.headers["content-type"]

@@ -1,5 +1,5 @@
 """Question file formats. Each reader turns a file into ``Parsed`` records, one per question,
-each either the native dictionary (DESIGN.md) or the reason it cannot be one; each writer turns
+each either the native dictionary (docs/DESIGN.md) or the reason it cannot be one; each writer turns
 native dictionaries into a file. Readers never touch the database: the importer does that.
 """
 

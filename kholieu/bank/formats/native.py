@@ -1,4 +1,4 @@
-"""The native format: one JSON object a line, as DESIGN.md fixes it."""
+"""The native format: one JSON object a line, as docs/DESIGN.md fixes it."""
 
 from __future__ import annotations
 
