@@ -6,7 +6,6 @@
   const form = document.querySelector("form[data-blueprint-editor]");
   if (!form) return;
   const msg = form.dataset;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const field = form.elements.namedItem("blueprint");
   const box = document.getElementById("matrix");
   const status = document.querySelector("[data-testid=matrix-check]");
@@ -102,10 +101,7 @@
   }
 
   async function check() {
-    const response = await fetch("/api/v1/blueprints/check", {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(plan),
-    });
+    const response = await window.kholieuApi.send("POST", "/api/v1/blueprints/check", plan);
     const data = await response.json();
     if (!response.ok) { status.textContent = data.error.message; status.className = "error"; return; }
     const levels = Object.entries(data.points_by_level).map(([k, v]) => `${k} ${v}`).join(" · ");

@@ -13,7 +13,6 @@
   const scrub = box.querySelector("[data-scrub]");
   const preview = box.querySelector("[data-scrub-preview]");
   const status = box.querySelector(".player-status");
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const positionUrl = `/api/v1/content/${box.dataset.item}/position`;
   let hls = null;
 
@@ -160,11 +159,7 @@
   function savePosition(keepalive) {
     if (!box.dataset.signedIn || Math.abs(video.currentTime - saved) < 1) return;
     saved = video.currentTime;
-    fetch(positionUrl, {
-      method: "PUT", credentials: "same-origin", keepalive,
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ seconds: video.currentTime }),
-    }).catch(() => {});
+    window.kholieuApi.send("PUT", positionUrl, { seconds: video.currentTime }, { keepalive }).catch(() => {});
   }
   let lastSave = 0;
   video.addEventListener("timeupdate", () => {

@@ -4,7 +4,6 @@
   const form = document.getElementById("question-form");
   if (!form) return;
   const msg = form.dataset;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const data = JSON.parse(document.getElementById("question-data").textContent);
   const preview = document.querySelector("[data-testid=preview]");
   const errorBox = form.querySelector("[data-testid=editor-error]");
@@ -92,11 +91,7 @@
   }
 
   async function api(method, url, body) {
-    const response = await fetch(url, {
-      method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(body),
-    });
+    const response = await window.kholieuApi.send(method, url, body);
     return { ok: response.ok, body: await response.json() };
   }
 

@@ -4,7 +4,6 @@
   const form = document.getElementById("import-form");
   if (!form) return;
   const msg = form.dataset;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const bar = form.querySelector("progress");
   const status = form.querySelector("[data-testid=import-status]");
   const report = document.getElementById("import-report");
@@ -13,7 +12,7 @@
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/v1/questions/imports");
-      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      Object.entries(window.kholieuApi.headers()).forEach(([k, v]) => xhr.setRequestHeader(k, v));
       xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = (100 * e.loaded) / e.total; };
       xhr.onload = () => {
         const body = JSON.parse(xhr.responseText || "{}");

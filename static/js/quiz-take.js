@@ -6,7 +6,6 @@
   const root = document.getElementById("quiz");
   if (!root) return;
   const msg = root.dataset;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const list = root.querySelector("[data-testid=questions]");
   const grid = root.querySelector("[data-testid=question-grid]");
   const timer = root.querySelector("[data-testid=timer]");
@@ -24,11 +23,7 @@
   let current = 0;
 
   async function api(method, url, body) {
-    const response = await fetch(url, {
-      method,
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const response = await window.kholieuApi.send(method, url, body);
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const error = new Error((data.error && data.error.message) || response.statusText);

@@ -3,7 +3,6 @@
 (() => {
   const frame = document.querySelector("iframe[data-scorm-item]");
   if (!frame || !frame.dataset.signedIn) return;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   // One request at a time, always with the latest state: two POSTs in flight could reach the
   // server out of order, and the older, partial state would win.
   let pending = null;
@@ -17,15 +16,12 @@
   });
   async function flush() {
     while (pending) {
-      const body = JSON.stringify(pending);
+      const state = pending;
       pending = null;
       try {
-        await fetch(`/api/v1/content/${frame.dataset.scormItem}/scorm`, {
-          method: "POST", credentials: "same-origin", body,
-          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        });
+        await window.kholieuApi.send("POST", `/api/v1/content/${frame.dataset.scormItem}/scorm`, state);
       } catch (error) {
-        pending = pending || JSON.parse(body); // offline for a moment: try again with the next
+        pending = pending || state; // offline for a moment: try again with the next
         break;
       }
     }

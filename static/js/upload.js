@@ -8,15 +8,10 @@
   const msg = form.dataset;
   const bar = form.querySelector("progress");
   const status = form.querySelector(".upload-status");
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const say = (text) => { status.textContent = text; };
 
   async function api(method, url, body) {
-    const response = await fetch(url, {
-      method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const response = await window.kholieuApi.send(method, url, body);
     const data = response.status === 204 ? null : await response.json();
     if (!response.ok) throw new Error(data && data.error ? data.error.message : response.statusText);
     return data;
@@ -26,7 +21,9 @@
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open("PUT", url);
-      if (viaApp) xhr.setRequestHeader("X-CSRF-Token", csrf);
+      if (viaApp) {  // the token is for the app only, never for a presigned URL on another host
+        Object.entries(window.kholieuApi.headers()).forEach(([k, v]) => xhr.setRequestHeader(k, v));
+      }
       xhr.upload.onprogress = (e) => onProgress(e.loaded);
       xhr.onload = () => (xhr.status < 300 ? resolve() : reject(new Error(xhr.responseText)));
       xhr.onerror = () => reject(new Error("network"));

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from jinja2 import Environment
+from jinja2 import DictLoader, Environment, FileSystemLoader, nodes
 
 from kholieu.app import create_app
 from kholieu.errors import ConfigError, SearchUnavailable
@@ -98,6 +102,82 @@ def test_start_up_fails_loudly_without_static_assets(tmp_path):
 def test_every_template_compiles(app, name):
     env: Environment = app.state.templates.env
     env.get_template(name)
+
+
+STATIC_JS = Path(__file__).resolve().parents[2] / "static" / "js"
+SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="/static/js/([^"]+)"')
+API_USERS = {"blueprint-editor.js", "player.js", "question-editor.js", "question-import.js",
+             "quiz-take.js", "scorm-bridge.js", "upload.js"}  # fmt: skip
+
+
+def page_scripts(env: Environment, name: str) -> list[str]:
+    """The /static/js scripts a page emits, in order, with every branch of every ``if`` taken:
+    the template's blocks go into its parents' places, included templates are followed."""
+    chain = []
+    while name:
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        chain.append(tree)
+        parent = tree.find(nodes.Extends)
+        name = parent.template.value if parent else None
+    blocks: dict[str, nodes.Block] = {}
+    for tree in reversed(chain):  # the child's block wins over its parent's
+        blocks.update({block.name: block for block in tree.find_all(nodes.Block)})
+
+    def walk(node: nodes.Node) -> Iterator[str]:
+        if isinstance(node, nodes.Block):
+            node = blocks[node.name]
+            for child in node.body:
+                yield from walk(child)
+            return
+        if isinstance(node, nodes.TemplateData):
+            yield from SCRIPT_SRC.findall(node.data)
+        if isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const):
+            yield from page_scripts(env, node.template.value)
+        for child in node.iter_child_nodes():
+            yield from walk(child)
+
+    return list(walk(chain[-1]))
+
+
+def api_js_problems(env: Environment, names: list[str], users: set[str]) -> list[str]:
+    problems = []
+    for name in names:
+        scripts = page_scripts(env, name)
+        for script in users.intersection(scripts):
+            if "api.js" not in scripts[: scripts.index(script)]:
+                problems.append(f"{name}: {script} without api.js before it")
+    return problems
+
+
+def test_page_scripts_load_api_js_first_and_only_it_reads_the_csrf_token():
+    # The CSRF header and JSON requests live in static/js/api.js (window.kholieuApi); a page
+    # script that uses it needs api.js loaded before it, and no other script reads the token.
+    scripts = {path.name: path.read_text() for path in STATIC_JS.glob("*.js")}
+    users = {name for name, text in scripts.items() if "kholieuApi" in text} - {"api.js"}
+    assert users >= API_USERS
+    for name, text in scripts.items():
+        if name != "api.js":
+            assert "csrf-token" not in text and "X-CSRF-Token" not in text, name
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), extensions=["jinja2.ext.i18n"])
+    names = sorted(str(p.relative_to(TEMPLATE_DIR)) for p in TEMPLATE_DIR.rglob("*.html"))
+    loading = {s for name in names for s in page_scripts(env, name)}
+    assert users <= loading  # each one is found on some page
+    assert api_js_problems(env, names, users) == []
+    # and the check does catch a page that forgets api.js or loads it too late
+    bad = Environment(
+        loader=DictLoader(
+            {
+                "base.html": '<script src="/static/js/app.js"></script>'
+                "{% block scripts %}{% endblock %}",
+                "late.html": '{% extends "base.html" %}{% block scripts %}{% if x %}'
+                '<script defer src="/static/js/upload.js"></script>{% endif %}'
+                '<script defer src="/static/js/api.js"></script>{% endblock %}',
+            }
+        )
+    )
+    assert api_js_problems(bad, ["late.html"], {"upload.js"}) == [
+        "late.html: upload.js without api.js before it"
+    ]
 
 
 def test_healthz_and_readyz(client):
