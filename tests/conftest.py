@@ -49,8 +49,9 @@ PASSWORD = "mat-khau-123"
 
 # Tests that take seconds each (a real server and browser, ffmpeg, worker processes): marked
 # from here, by where they live, so `pytest -m "not slow"` is the quick loop while coding.
-SLOW = ("tests/e2e/", "tests/contract/test_video_", "tests/contract/test_worker_process.py",
-        "tests/contract/test_search_outage.py", "tests/contract/test_uploads.py")  # fmt: skip
+SLOW = ("tests/e2e/", "tests/video/test_video_pipeline.py",
+        "tests/video/test_video_worker_killed.py", "tests/jobs/test_worker_process.py",
+        "tests/search/test_search_outage.py", "tests/content/test_uploads.py")  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -191,7 +192,7 @@ _OSMEM: dict[str, object] = {}  # the running osmem-server, when tests use one
 @pytest.fixture(scope="session")
 def elastic_url(tmp_path_factory) -> Iterator[str]:
     """A real cluster (KHOLIEU_TEST_ES_URL) or one osmem-server for the whole run."""
-    from tests import search_engines
+    from tests.support import search_engines
 
     if search_engines.ES_URL:
         yield search_engines.ES_URL
@@ -205,7 +206,7 @@ def elastic_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(params=["tantivy", "elasticsearch"])
 def search_backend(request: pytest.FixtureRequest, tmp_path: Path):
     """Each search backend in turn, empty, on its own index names."""
-    from tests import search_engines
+    from tests.support import search_engines
 
     if request.param == "tantivy":
         from kholieu.search.tantivy_backend import TantivyBackend
@@ -239,3 +240,8 @@ def videos(tmp_path_factory) -> dict[str, Path]:
     made["text"] = folder / "ghi-chu.mp4"
     made["text"].write_text("Ghi chú bài học: đây không phải video.\n" * 50)
     return made
+
+
+# Storage targets (LocalStore, S3 on moto in-process and over HTTP) for the ObjectStore
+# contract and the upload tests.
+pytest_plugins = ["tests.support.storage"]

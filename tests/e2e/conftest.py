@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_kholieu
+from tests.support.ports import free_port
+from tests.support.web import E2E_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own network chatter is refused on this closed network; keep it quiet and fast.
@@ -28,7 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-E2E_PASSWORD = "mat-khau-e2e"
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,10 @@ class Live:
         return report["ids"][0]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[Live]:
     data = tmp_path_factory.mktemp("e2e")
-    port, content_port = _free_port(), _free_port()
+    port, content_port = free_port(), free_port()
     env = {
         **os.environ,
         "KHOLIEU_DATA_DIR": str(data),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from tests.e2e.test_shell import sign_in
-from tests.quiz_bank import body
+from tests.support.bank import body
+from tests.support.web import sign_in_browser as sign_in
 
 
 def test_edit_a_preset_matrix_until_the_bank_can_fill_it(live_server, browser, tmp_path):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.test_shell import sign_in
-from tests.unit.test_content_files import PDF
+from tests.support.content import PDF
+from tests.support.web import sign_in_browser as sign_in
 
 
 def test_editor_uploads_and_publishes(live_server, browser, tmp_path):

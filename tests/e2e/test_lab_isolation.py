@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 
-from tests.e2e.test_shell import sign_in
+from tests.support.web import sign_in_browser as sign_in
 
 LAB_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Con lắc</title>
 <link rel="stylesheet" href="css/lab.css"></head><body>

@@ -7,8 +7,8 @@ import re
 
 from docx import Document
 
-from tests.e2e.test_shell import sign_in
-from tests.unit.test_question_docx import add
+from tests.support.docx import add
+from tests.support.web import sign_in_browser as sign_in
 
 
 def test_editor_preview_then_import_a_word_test(live_server, browser, tmp_path):

@@ -7,9 +7,9 @@ import json
 import re
 import urllib.request
 
-from tests.e2e.conftest import E2E_PASSWORD
-from tests.e2e.test_shell import sign_in
-from tests.quiz_bank import body
+from tests.support.bank import body
+from tests.support.web import E2E_PASSWORD
+from tests.support.web import sign_in_browser as sign_in
 
 BLUEPRINT = {
     "title": "Kiểm tra 10 phút", "subject": "toan", "grade": 10, "duration_min": 10,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kholieu.demo.scorm import scorm_12_zip
-from tests.e2e.conftest import E2E_PASSWORD
-from tests.e2e.test_shell import sign_in
+from tests.support.web import E2E_PASSWORD
+from tests.support.web import sign_in_browser as sign_in
 
 
 def test_scorm_score_is_recorded_for_the_student(live_server, browser):

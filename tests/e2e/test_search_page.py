@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.e2e.test_shell import sign_in
+from tests.support.web import sign_in_browser as sign_in
 
 LESSONS = [
     {"title": "Phương trình bậc hai một ẩn", "kind": "lecture", "subject": "toan", "grade": 9,

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import E2E_PASSWORD
-
-
-def sign_in(page, base: str, username: str = "co.hoa", password: str = E2E_PASSWORD) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(base + "/")
+from tests.support.web import sign_in_browser as sign_in
 
 
 def test_teacher_signs_in_and_sees_the_home_page(live_server, browser):

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from kholieu.demo.video import CAPTIONS_VI, make_test_video
-from tests.e2e.conftest import E2E_PASSWORD
-from tests.e2e.test_shell import sign_in
+from tests.support.web import E2E_PASSWORD
+from tests.support.web import sign_in_browser as sign_in
 
 
 def played_past(page, seconds: float, timeout_s: float = 20) -> None:
