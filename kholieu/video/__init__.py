@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
 
 def routers() -> list[APIRouter]:
-    from kholieu.video import api
+    from kholieu.video import api, pages
 
-    return [api.router, api.captions_files]
+    return [api.router, pages.router]
 
 
 def register(registry: Registry) -> None:

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, UploadFile
-from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kholieu.accounts.deps import AnyoneDep, EditorDep, SignedInDep
@@ -23,7 +22,6 @@ from kholieu.video.models import Caption
 from kholieu.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1/content", tags=["video"])
-captions_files = APIRouter(tags=["video"], include_in_schema=False)
 
 
 class CaptionOut(BaseModel):
@@ -128,19 +126,6 @@ def save_position(
     item = content.get(session, user, item_id)
     position = positions.save(session, item, user.id, body.seconds)
     return PositionOut(seconds=position.seconds, updated_at=position.updated_at)
-
-
-@captions_files.get("/content/{item_id}/captions/{language}.vtt")
-def caption_file(
-    item_id: int, language: str, user: AnyoneDep, content: ContentDep, session: SessionDep
-) -> Response:
-    item = content.get(session, user, item_id)
-    for caption in content.captions(session, item.id):
-        if caption.language == language:
-            return Response(caption.vtt, media_type="text/vtt; charset=utf-8", headers={
-                "Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff",
-            })  # fmt: skip
-    raise NotFound(f"no {language} captions for item {item_id}")
 
 
 def _caption_out(caption: Caption) -> CaptionOut:

@@ -130,3 +130,8 @@ def test_the_import_rule_catches_a_violation(source: str, expected: list[str]):
     assert len(found) == len(expected)
     for line, prefix in zip(found, expected, strict=True):
         assert line.startswith(prefix)
+
+
+def test_one_router_per_module():
+    many = [name for name, source in sources().items() if source.count("= APIRouter(") > 1]
+    assert many == []
