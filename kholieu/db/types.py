@@ -56,6 +56,11 @@ def adapter(model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(model, config=ConfigDict(strict=True))
 
 
+def _name(model: Any) -> str:
+    """``QuizItem``, or ``list[kholieu.quiz.stored.QuizItem]`` for a typing form."""
+    return model.__name__ if isinstance(model, type) else repr(model)
+
+
 def _problem(exc: ValidationError) -> tuple[str, str, int]:
     problems = field_errors(exc)
     field, message = problems[0]
@@ -74,7 +79,11 @@ class Stored(TypeDecorator[Any]):
     def __init__(self, model: Any) -> None:
         super().__init__(none_as_null=True)  # None is SQL NULL, not the JSON text 'null'
         self.model = model
-        self.column = f"a {getattr(model, '__name__', model)} column"
+        self.column = f"a {_name(model)} column"  # until the column joins its table
+        self.named = False
+
+    def __repr__(self) -> str:
+        return f"Stored({_name(self.model)})"
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
@@ -121,6 +130,7 @@ class Stored(TypeDecorator[Any]):
 
 @event.listens_for(Column, "after_parent_attach")
 def _name_the_column(column: Column[Any], table: Table) -> None:
-    """Tell a Stored type which column it serves, so its errors can say so."""
-    if isinstance(column.type, Stored) and isinstance(table, Table):
-        column.type.column = f"{table.name}.{column.name}"
+    """Tell a Stored type which column it serves, so its errors can say so. The first table
+    names it: a copy of the table (``Table.to_metadata``) shares the type and must not."""
+    if isinstance(column.type, Stored) and isinstance(table, Table) and not column.type.named:
+        column.type.column, column.type.named = f"{table.name}.{column.name}", True

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import JSON, column, table, text, update
+from sqlalchemy import JSON, MetaData, column, table, text, update
 from sqlalchemy.exc import StatementError
 
 from kholieu.content.models import ContentFile, ContentItem
@@ -201,3 +201,10 @@ def test_the_video_and_package_models_fit_what_is_written():
                        title=None)  # fmt: skip
     package = _package_summary(info)
     assert PackageSummary.model_validate(package).model_dump() == package
+
+
+def test_the_type_names_its_first_table_even_when_the_table_is_copied():
+    column = Attempt.__table__.c["items"]
+    Attempt.__table__.to_metadata(MetaData(), name="attempts_copy")  # shares the type
+    assert column.type.column == "attempts.items"
+    assert repr(column.type) == "Stored(list[kholieu.quiz.stored.QuizItem])"
