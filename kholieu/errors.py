@@ -17,7 +17,9 @@
     │   └── InvalidKey              an object key that could escape its store
     ├── RangeNotSatisfiable (416)
     ├── RateLimited (429)
-    └── StorageError (502)          the object store refused for another reason
+    ├── StorageError (502)          the object store refused for another reason
+    └── StoredDataInvalid (500)     a typed JSON column's value does not fit its model (a bug,
+                                    or a row written by a newer release)
 
 Adapters translate vendor errors (botocore, SQLAlchemy, redis) into these; one handler in
 ``kholieu.web.errors`` renders them as ``{"error": {"code", "message", "details"}}``.
@@ -122,6 +124,12 @@ class RateLimited(KholieuError):
 class StorageError(KholieuError):
     status_code = 502
     code = "storage_error"
+
+
+class StoredDataInvalid(KholieuError):
+    """Raised by ``kholieu.db.types.Stored``: never a user's mistake, so a 500."""
+
+    code = "stored_data_invalid"
 
 
 def field_errors(exc: ValidationError, *, verbatim: bool = False) -> list[tuple[str, str]]:

@@ -18,7 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kholieu.content.stored import PackageSummary
 from kholieu.db.base import Base, Timestamped, utcnow
+from kholieu.db.types import Stored
+from kholieu.video.stored import HlsSummary, MediaSummary
 
 
 class Kind(enum.StrEnum):
@@ -95,16 +98,17 @@ class ContentFile(Timestamped, Base):
     size: Mapped[int] = mapped_column(BigInteger)
     mime: Mapped[str] = mapped_column(String(100))
     filename: Mapped[str] = mapped_column(String(255))
-    # For zip packages: standard, entry, root, title, file count; None for other files.
-    package: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # For zip packages: standard, entry, root, title, file count and size (PackageSummary);
+    # None for other files.
+    package: Mapped[dict[str, Any] | None] = mapped_column(Stored(PackageSummary))
     unpacked: Mapped[bool] = mapped_column(Boolean, default=False)
     job_id: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str | None] = mapped_column(Text)  # extracted from PDFs, for search
     thumbnail: Mapped[bool] = mapped_column(Boolean, default=False)  # thumbs/<sha256>.png
     # Videos: what ffprobe read at upload, and the stored HLS ladder once every output is in
     # the store (None until then: the video is not playable yet).
-    media: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    hls: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    media: Mapped[dict[str, Any] | None] = mapped_column(Stored(MediaSummary))
+    hls: Mapped[dict[str, Any] | None] = mapped_column(Stored(HlsSummary))
 
 
 class UploadStatus(enum.StrEnum):

@@ -1,5 +1,8 @@
 """The quiz API of docs/DESIGN.md: teachers create quizzes from a blueprint; signed-in students
-start, autosave, submit and review attempts. Every rule is in ``quizzes.QuizService``."""
+start, autosave, submit and review attempts. Every rule is in ``QuizService``
+(``quiz/service.py``); what each endpoint takes and gives is declared in
+``kholieu.quiz.schemas`` (and sent filtered by it: a field the response model does not declare
+never leaves)."""
 
 from __future__ import annotations
 
@@ -10,31 +13,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 from openpyxl import Workbook
-from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.deps import SignedInDep, TeacherDep
 from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, is_in
 from kholieu.db.base import aware
-from kholieu.quiz import assembly
+from kholieu.quiz import assembly, schemas
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz import results as quiz_results
 from kholieu.quiz.deps import QuizzesDep
 from kholieu.quiz.models import Attempt
 from kholieu.quiz.service import QuizService
 from kholieu.web.deps import SessionDep
+from kholieu.web.openapi import documented_as
 
 router = APIRouter(prefix="/api/v1", tags=["quizzes"])
-
-
-class Answers(BaseModel):
-    answers: dict[str, Any] = Field(max_length=500)
-
-
-class Check(BaseModel):
-    question_id: int
-    answer: Any = None
 
 
 def quiz_summary(quiz) -> dict[str, Any]:
@@ -49,9 +43,15 @@ def quiz_summary(quiz) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.post("/quizzes", status_code=201)
+# Every JSON route sends the fields the service set, filtered by its response model.
+SENT = {"response_model_exclude_unset": True}
+QuizBody = Annotated[dict[str, Any], Body(), documented_as(schemas.QuizIn)]
+BlueprintBody = Annotated[dict[str, Any], Body(), documented_as(blueprints.Blueprint)]
+
+
+@router.post("/quizzes", status_code=201, response_model=schemas.QuizSummary, **SENT)
 def create_quiz(
-    user: TeacherDep, quizzes: QuizzesDep, session: SessionDep, data: Annotated[dict, Body()]
+    user: TeacherDep, quizzes: QuizzesDep, session: SessionDep, data: QuizBody
 ) -> dict[str, Any]:
     """``{"title", "blueprint": {...}, "mode": "practice"|"exam", "time_limit_s", ...}``;
     422 naming each matrix cell the bank cannot fill."""
@@ -59,19 +59,23 @@ def create_quiz(
     return quiz_summary(quiz)
 
 
-@router.get("/quizzes/{quiz_id}")
-def get_quiz(quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep) -> dict:
-    """What a student needs before starting (no questions); its teacher also gets the keys."""
+@router.get("/quizzes/{quiz_id}", response_model=schemas.QuizView, **SENT)
+def get_quiz(
+    quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+) -> schemas.QuizForTeacher | schemas.QuizForStudent:
+    """What a student needs before starting (no questions); its teacher also gets the keys.
+    The view is picked here, by who asks: the student's model has no field for a key."""
     quiz = quizzes.get(session, quiz_id)
     out = quiz_summary(quiz) | {"attempts_left": quizzes.attempts_left(session, quiz, user)}
     if user.id == quiz.owner_id or is_in(user, EDITORS):
-        out["blueprint"], out["keys"] = quiz.blueprint, quiz.versions
-    else:
-        out.pop("code")
-    return out
+        keys = {"blueprint": quiz.blueprint, "keys": quiz.versions}
+        return schemas.QuizForTeacher.model_validate(out | keys)
+    return schemas.QuizForStudent.model_validate(out)  # without the share code
 
 
-@router.post("/quizzes/{quiz_id}/attempts", status_code=201)
+@router.post(
+    "/quizzes/{quiz_id}/attempts", status_code=201, response_model=schemas.AttemptView, **SENT
+)
 def start_attempt(
     quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -85,7 +89,7 @@ def _mine(quizzes: QuizService, session: Session, user: User, attempt_id: int) -
     return quizzes.attempt_for(session, user, attempt_id)
 
 
-@router.get("/attempts/{attempt_id}")
+@router.get("/attempts/{attempt_id}", response_model=schemas.AttemptView, **SENT)
 def get_attempt(
     attempt_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -94,9 +98,13 @@ def get_attempt(
     return payload
 
 
-@router.put("/attempts/{attempt_id}/answers")
+@router.put("/attempts/{attempt_id}/answers", response_model=schemas.Saved, **SENT)
 def save_answers(
-    attempt_id: int, body: Answers, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+    attempt_id: int,
+    body: schemas.AnswersIn,
+    user: SignedInDep,
+    quizzes: QuizzesDep,
+    session: SessionDep,
 ) -> dict[str, Any]:
     """Autosave (idempotent): 409 once the attempt is submitted or its time is up."""
     attempt = _mine(quizzes, session, user, attempt_id)
@@ -104,7 +112,7 @@ def save_answers(
     return {"saved": len(body.answers), "saved_at": attempt.saved_at.isoformat()}
 
 
-@router.post("/attempts/{attempt_id}/submit")
+@router.post("/attempts/{attempt_id}/submit", response_model=schemas.AttemptResult, **SENT)
 def submit(
     attempt_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -115,23 +123,26 @@ def submit(
     return quizzes.result(session, attempt, quiz)
 
 
-@router.post("/attempts/{attempt_id}/check")
+@router.post("/attempts/{attempt_id}/check", response_model=schemas.Checked, **SENT)
 def check(
-    attempt_id: int, body: Check, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+    attempt_id: int,
+    body: schemas.CheckIn,
+    user: SignedInDep,
+    quizzes: QuizzesDep,
+    session: SessionDep,
 ) -> dict[str, Any]:
     """Practice mode: whether one answer is right, with the key and the explanation."""
     attempt = _mine(quizzes, session, user, attempt_id)
     return quizzes.practice_check(session, attempt, body.question_id, body.answer)
 
 
-class EssayMark(BaseModel):
-    question_id: int
-    points: float = Field(ge=0)
-
-
-@router.post("/attempts/{attempt_id}/grade")
+@router.post("/attempts/{attempt_id}/grade", response_model=schemas.EssayMarked, **SENT)
 def grade_essay(
-    attempt_id: int, body: EssayMark, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+    attempt_id: int,
+    body: schemas.EssayMarkIn,
+    user: TeacherDep,
+    quizzes: QuizzesDep,
+    session: SessionDep,
 ) -> dict[str, Any]:
     """The quiz's teacher marks an essay; the attempt's score includes it from then on."""
     attempt = quizzes.grade_essay(session, user, attempt_id, body.question_id, body.points)
@@ -139,8 +150,10 @@ def grade_essay(
             "pending": any(r["pending"] for r in attempt.results or [])}  # fmt: skip
 
 
-@router.get("/quizzes/{quiz_id}/results")
-def results(quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep) -> dict:
+@router.get("/quizzes/{quiz_id}/results", response_model=schemas.QuizResults, **SENT)
+def results(
+    quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
     """For the quiz's teacher: attempts, counted scores, histogram, α and the item table."""
     quiz = quizzes.get(session, quiz_id)
     quizzes.require_owner(quiz, user)
@@ -152,7 +165,19 @@ ITEM_COLUMNS = ["question_id", "type", "answered", "facility", "point_biserial",
                 "options", "statements", "flags"]  # fmt: skip
 
 
-@router.get("/quizzes/{quiz_id}/report")
+REPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/quizzes/{quiz_id}/report",
+    response_class=Response,
+    responses={200: {"description": "the item table, one question a row",
+                     "content": {"text/csv": FILE, REPORT_TYPES["xlsx"]: FILE}}},
+)  # fmt: skip
 def report(
     quiz_id: int,
     user: TeacherDep,
@@ -173,7 +198,7 @@ def report(
         writer = csv.writer(out)
         writer.writerow(ITEM_COLUMNS)
         writer.writerows(rows)
-        data, media = ("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8"
+        data, media = ("\ufeff" + out.getvalue()).encode(), REPORT_TYPES["csv"]
     else:
         book = Workbook()
         sheet = book.active
@@ -184,12 +209,12 @@ def report(
         buffer = io.BytesIO()
         book.save(buffer)
         data = buffer.getvalue()
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        media = REPORT_TYPES["xlsx"]
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(data, media_type=media, headers=headers)
 
 
-@router.get("/blueprints/presets")
+@router.get("/blueprints/presets", response_model=blueprints.Blueprint, **SENT)
 def preset(
     user: TeacherDep,
     kind: Annotated[str, Query(pattern="^(exam_2025|cv7991)$")],
@@ -202,10 +227,8 @@ def preset(
     return plan.model_dump(mode="json")
 
 
-@router.post("/blueprints/check")
-def check_blueprint(
-    user: TeacherDep, session: SessionDep, data: Annotated[dict, Body()]
-) -> dict[str, Any]:
+@router.post("/blueprints/check", response_model=schemas.BlueprintCheck, **SENT)
+def check_blueprint(user: TeacherDep, session: SessionDep, data: BlueprintBody) -> dict[str, Any]:
     """Totals of a blueprint and every cell the bank cannot fill (by how many questions);
     422 naming the field when the blueprint itself is wrong."""
     plan = blueprints.parse(data)

@@ -6,10 +6,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kholieu.db.base import Base, Timestamped
+from kholieu.db.types import Stored
+from kholieu.quiz.stored import Answers, ExamVersion, ItemResult, QuizItem, StoredBlueprint
 
 
 class QuizMode(enum.StrEnum):
@@ -29,9 +31,9 @@ class Quiz(Timestamped, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     mode: Mapped[str] = mapped_column(String(12))
-    blueprint: Mapped[dict[str, Any]] = mapped_column(JSON)
+    blueprint: Mapped[dict[str, Any]] = mapped_column(Stored(StoredBlueprint))
     seed: Mapped[int] = mapped_column(Integer)
-    versions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    versions: Mapped[list[dict[str, Any]]] = mapped_column(Stored(list[ExamVersion]), default=list)
     code: Mapped[str] = mapped_column(String(12), unique=True)  # the share code students type
     time_limit_s: Mapped[int | None] = mapped_column(Integer)
     max_attempts: Mapped[int | None] = mapped_column(Integer)  # None: unlimited
@@ -53,11 +55,11 @@ class Attempt(Timestamped, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     version_code: Mapped[str] = mapped_column(String(12), default="")
-    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(Stored(list[QuizItem]))
+    answers: Mapped[dict[str, Any]] = mapped_column(Stored(Answers), default=dict)
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     score: Mapped[float | None] = mapped_column()
     max_score: Mapped[float] = mapped_column(default=0)
-    results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    results: Mapped[list[dict[str, Any]] | None] = mapped_column(Stored(list[ItemResult]))

@@ -14,9 +14,9 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFaile
 from kholieu.quiz import assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz.models import Attempt, Quiz, QuizMode
+from kholieu.quiz.schemas import QuizSettings
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 
@@ -67,23 +68,6 @@ def check_answer(item: dict[str, Any], body: dict[str, Any], answer: Any) -> Non
         raise ValidationFailed(
             f"{where}: not a valid answer to a {qtype} question", details={"field": where}
         )
-
-
-class QuizSettings(BaseModel):
-    """The rules a teacher sets; the blueprint is checked on its own (``blueprint.parse``)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    title: str = Field(default="", max_length=300)
-    mode: QuizMode = QuizMode.practice
-    time_limit_s: int | None = Field(default=None, ge=60, le=6 * 3600)
-    access: Literal["link"] = "link"
-    max_attempts: int | None = Field(default=None, ge=1, le=100)
-    grading: Literal["highest", "last", "average"] = "highest"
-    review: Literal["after_submit", "after_close", "never"] = "after_submit"
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
-    seed: int | None = Field(default=None, ge=0, lt=2**31)
 
 
 def settings_of(data: Any) -> QuizSettings:

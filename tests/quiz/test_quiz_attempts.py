@@ -14,41 +14,7 @@ from kholieu.bank.service import as_native
 from kholieu.db.base import utcnow
 from kholieu.quiz.models import Attempt
 from tests.support.bank import fill
-
-SMALL = {
-    "title": "Kiểm tra 15 phút", "subject": "toan", "grade": 10, "duration_min": 15,
-    "versions": 2,
-    "sections": [
-        {"title": "PHẦN I", "type": "single_choice", "points_each": 0.5,
-         "rows": [{"counts": {"nhan_biet": 4}}]},
-        {"title": "PHẦN II", "type": "true_false_group", "points_each": 1,
-         "rows": [{"counts": {"thong_hieu": 2}}]},
-        {"title": "PHẦN III", "type": "short_answer", "points_each": 1, "shuffle_options": False,
-         "rows": [{"counts": {"van_dung": 2}}]},
-    ],
-}  # fmt: skip
-SECRETS = ("answer", "key", "explanation", "correct", "share", "weights", "option_feedback",
-           "accept", "statements_right")  # fmt: skip
-
-
-@pytest.fixture
-def bank(services):
-    fill(services, "toan", 10, {"single_choice": {"nhan_biet": 10},
-                                "true_false_group": {"thong_hieu": 5},
-                                "short_answer": {"van_dung": 5}})  # fmt: skip
-
-
-@pytest.fixture
-def people(make_user, bearer):
-    teacher, student, other = make_user("teacher"), make_user("student"), make_user("student")
-    return {"teacher": bearer(teacher), "student": bearer(student), "other": bearer(other)}
-
-
-def make_quiz(client, headers, **extra):
-    data = {"title": "Kiểm tra", "blueprint": SMALL, "mode": "exam", **extra}
-    response = client.post("/api/v1/quizzes", headers=headers, json=data)
-    assert response.status_code == 201, response.text
-    return response.json()
+from tests.support.quiz import SECRETS, SMALL, make_quiz
 
 
 def right_answers(services, attempt: dict) -> dict[str, object]:
