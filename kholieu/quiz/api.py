@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.deps import SignedInDep, TeacherDep
@@ -200,6 +199,8 @@ def report(
         writer.writerows(rows)
         data, media = ("\ufeff" + out.getvalue()).encode(), REPORT_TYPES["csv"]
     else:
+        from openpyxl import Workbook  # costs a quarter second at start-up; only here
+
         book = Workbook()
         sheet = book.active
         sheet.title = "Phân tích câu hỏi"

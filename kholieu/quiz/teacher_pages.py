@@ -15,9 +15,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kholieu.accounts.deps import TeacherDep
 from kholieu.accounts.models import User
 from kholieu.bank.exporter import image_reader
-from kholieu.bank.pages import TeacherDep, safe
+from kholieu.bank.pages import safe
 from kholieu.curriculum import SUBJECTS
 from kholieu.errors import ValidationFailed
 from kholieu.quiz import blueprint as blueprints
@@ -25,7 +26,6 @@ from kholieu.quiz import results as quiz_results
 from kholieu.quiz.assembly import Item, Version
 from kholieu.quiz.deps import QuizzesDep
 from kholieu.quiz.models import Quiz
-from kholieu.quiz.printing import answer_sheets, paper_set, papers
 from kholieu.quiz.service import QuizService
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, StoreDep
@@ -118,6 +118,9 @@ def papers_zip(
     quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, store: StoreDep, session: SessionDep
 ):
     """The printed set of an exam quiz's versions: papers (PDF, Word), keys, answer sheet."""
+    # fpdf, python-docx and matplotlib load when a set is printed, not at every start-up.
+    from kholieu.quiz.printing import paper_set, papers
+
     quiz = _owned_exam(quizzes, session, quiz_id, user)
     plan = blueprints.Blueprint.model_validate(quiz.blueprint)
     versions = _versions(quiz)
@@ -139,6 +142,8 @@ async def score_scans(
     file: Annotated[UploadFile, File()],
 ) -> Response:  # fmt: skip
     """Scanned answers of a class (CSV: student, ma_de, 1, 2, …) scored against the keys."""
+    from kholieu.quiz.printing import answer_sheets  # loads fpdf: only when scoring
+
     quiz = _owned_exam(quizzes, session, quiz_id, user)
     data = await file.read(5 * 2**20 + 1)
     if len(data) > 5 * 2**20:
