@@ -128,10 +128,11 @@ async def upload_captions(
     try:
         content.set_captions(session, user, item_id, language, data, file.filename or "captions")
     except KholieuError as exc:
-        page = _item_page(
-            request, user, content, uploads, settings, session, item_id, caption_error=exc.message
-        )
-        raise PageRefused(page) from None
+        message = exc.message
+        raise PageRefused(
+            lambda: _item_page(request, user, content, uploads, settings, session, item_id,
+                               caption_error=message)
+        ) from None  # fmt: skip
     return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
 
 

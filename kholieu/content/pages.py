@@ -66,7 +66,6 @@ def content_page(
     session: SessionDep,
 ) -> Response:
     item = content.get(session, user, item_id)
-    catalogue.count_view(session, item)
     file = content.file(session, item.id)
     context = {
         "related": catalogue.related(session, item),
@@ -78,4 +77,7 @@ def content_page(
         "viewer": viewer(settings, file),
         "captions": [caption_link(c) for c in content.captions(session, item.id)],
     }
+    # Counted last: the UPDATE takes SQLite's write lock, held until the request commits, so
+    # only while the page renders.
+    catalogue.count_view(session, item)
     return render(request, "content.html", context)

@@ -86,7 +86,8 @@ def create_quiz(
             data["time_limit_s"] = minutes * 60
         quiz = quizzes.create(session, user, data)
     except ValidationFailed as exc:
-        raise PageRefused(_form(request, exc.message, values, status=422)) from None
+        message = exc.message
+        raise PageRefused(lambda: _form(request, message, values, status=422)) from None
     return RedirectResponse(f"/bai-kiem-tra/{quiz.id}", status_code=303)
 
 

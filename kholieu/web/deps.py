@@ -20,6 +20,7 @@ from kholieu.jobs.queue import JobQueue
 from kholieu.platform import Platform
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
+from kholieu.web.errors import PageRefused
 
 
 def get_platform(request: Request) -> Platform:
@@ -30,6 +31,10 @@ def get_session(request: Request) -> Iterator[Session]:
     with request.app.state.platform.sessions() as session:
         try:
             yield session
+        except PageRefused as refused:
+            session.rollback()
+            refused.respond()  # the page is drawn from what is stored, the session still open
+            raise
         except BaseException as exc:
             if getattr(exc, "keeps_changes", False):
                 session.commit()

@@ -4,6 +4,7 @@ for the API, an error page (or a redirect to sign in) for browsers."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -23,12 +24,19 @@ HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 class PageRefused(Exception):
     """Raised by a page that answers a refused form with a page of its own (the form again,
-    with what was wrong): that page is sent as it is, and the request's session rolls back as
-    for any other error."""
+    with what was wrong). The request's session rolls back first, as for any other error, and
+    only then is ``render`` called, so the page shows what is stored, never the refused
+    change."""
 
-    def __init__(self, response: Response) -> None:
-        super().__init__(f"page refused with {response.status_code}")
-        self.response = response
+    def __init__(self, render: Callable[[], Response]) -> None:
+        super().__init__("page refused")
+        self.render = render
+        self.response: Response | None = None
+
+    def respond(self) -> Response:
+        if self.response is None:
+            self.response = self.render()
+        return self.response
 
 
 def wants_json(request: Request) -> bool:
@@ -86,7 +94,7 @@ async def handle_busy_database(request: Request, exc: SATimeoutError) -> Respons
 
 
 async def handle_page_refused(request: Request, exc: PageRefused) -> Response:
-    return exc.response
+    return exc.respond()  # rendered by the session's dependency, after its rollback
 
 
 async def handle_database_gone(request: Request, exc: OperationalError) -> Response:

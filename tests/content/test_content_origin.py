@@ -169,3 +169,33 @@ def test_stored_files_on_s3_come_from_presigned_urls(tmp_path, database_url, ser
     assert response.status_code == 302
     assert "kholieu-test" in response.headers["location"]
     assert "X-Amz-Signature=" in response.headers["location"]
+
+
+@pytest.mark.parametrize("name", ["a//b.ts", "a/%2e%2e/b.ts", "x.ts"])
+def test_a_bad_path_inside_a_valid_video_link_is_404(services, origin, name):
+    from kholieu.content.packages.origin import video_url
+
+    response = origin.get(path_of(video_url(services.settings, "ab" * 32, name)))
+    assert response.status_code == 404
+    assert "content-security-policy" in response.headers
+
+
+def test_ranges_the_file_path_does_not_take_keep_the_origin_s_answers(services, origin):
+    """Starlette serves local files, but an unsatisfiable range still gets our 416 with the
+    sandbox's headers, and a malformed or multiple range the whole file, as before."""
+    _, file = unpacked_lab(services)
+    url = path_of(package_url(services.settings, file.sha256, "sim.js"))
+    whole = origin.get(url)
+    assert whole.status_code == 200 and whole.headers["content-security-policy"]
+    size = len(whole.content)
+    beyond = origin.get(url, headers={"Range": f"bytes={size + 10}-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["content-range"] == f"bytes */{size}"
+    assert beyond.headers["access-control-allow-origin"] == "*"
+    assert beyond.headers["content-security-policy"] == whole.headers["content-security-policy"]
+    for odd in ("bytes=abc", "bytes=0-1,3-4", "items=0-1"):
+        response = origin.get(url, headers={"Range": odd})
+        assert response.status_code == 200 and response.content == whole.content, odd
+    part = origin.get(url, headers={"Range": "bytes=0-3"})
+    assert part.status_code == 206 and part.content == whole.content[:4]
+    assert part.headers["etag"] == whole.headers["etag"]

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader, Environment, FileSystemLoader, nodes
 
+from kholieu.accounts.deps import AnyoneDep
 from kholieu.app import create_app
 from kholieu.errors import ConfigError, SearchUnavailable
+from kholieu.web.deps import SessionDep
 from kholieu.web.templating import TEMPLATE_DIR
 from tests.conftest import make_settings
 
@@ -334,3 +336,33 @@ def test_a_database_gone_mid_request_is_503_not_500(tmp_path, url):
     assert api.json()["error"]["code"] == "database_unavailable"
     assert api.headers["Retry-After"]
     assert page.status_code == 503 and "text/html" in page.headers["content-type"]
+
+
+def test_a_refused_page_is_drawn_after_the_rollback(app, client, services):
+    """PageRefused: what the route wrote before refusing is rolled back before the page that
+    answers is drawn, so it never shows (nor stores) the refused change."""
+    from fastapi import APIRouter
+    from fastapi.responses import JSONResponse
+    from sqlalchemy import func, select
+
+    from kholieu.audit.models import AuditEntry
+    from kholieu.web.errors import PageRefused
+
+    router = APIRouter()
+
+    @router.post("/_test/refuse")
+    def refuse(user: AnyoneDep, session: SessionDep):
+        session.add(AuditEntry(action="tried", target="x:1", detail={}))
+        session.flush()
+
+        def page():
+            count = session.scalar(select(func.count()).select_from(AuditEntry))
+            return JSONResponse({"entries": count}, status_code=422)
+
+        raise PageRefused(page)
+
+    app.include_router(router)
+    response = client.post("/_test/refuse")
+    assert response.status_code == 422 and response.json() == {"entries": 0}
+    with services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0

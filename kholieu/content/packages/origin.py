@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -164,7 +165,7 @@ def create_content_app(platform: Platform) -> Starlette:
         if sha256 is None:
             return _plain(403, "this link is invalid or has expired", csp)
         key = f"{hls_prefix(sha256)}/{request.path_params['path']}"
-        if store.local_path(key) is not None:
+        if _local_file(store, key) is not None:
             return _serve(request, store, key, csp)
         try:
             if key.endswith(".m3u8"):
@@ -220,10 +221,16 @@ def _serve(request: Request, store, key: str, csp: str) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     media_type = info.content_type or "application/octet-stream"
-    if (path := store.local_path(key)) is not None:  # Starlette does Range (and HEAD) on files
+    wanted = request.headers.get("range")
+    match = _RANGE.match(wanted or "")
+    path = _local_file(store, key)
+    if path is not None and (wanted is None or (match and _byte_range(match, info.size)[2] != 416)):
+        # Starlette serves the file (one byte range, HEAD) with our headers; a range we would
+        # not honour (malformed, several, unsatisfiable) goes the streaming way below, which
+        # answers it as it always has, with the same headers.
         return FileResponse(path, headers=headers, media_type=media_type)
     start, end, status = 0, None, 200
-    if match := _RANGE.match(request.headers.get("range", "")):
+    if match:
         start, end, status = _byte_range(match, info.size)
         if status == 416:
             headers["Content-Range"] = f"bytes */{info.size}"
@@ -258,6 +265,15 @@ def _with_scorm_api(store, key: str, csp: str) -> Response:
         "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-cache", "Referrer-Policy": "no-referrer",
     })  # fmt: skip
+
+
+def _local_file(store, key: str) -> Path | None:
+    """The file behind ``key`` on local storage; None on S3, and for a key that could not be
+    a stored object at all (the caller then answers 404 the usual way)."""
+    try:
+        return store.local_path(key)
+    except InvalidKey:
+        return None
 
 
 def _byte_range(match: re.Match[str], size: int) -> tuple[int, int | None, int]:
