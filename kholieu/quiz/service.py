@@ -83,6 +83,17 @@ def settings_of(data: Any) -> QuizSettings:
     return given
 
 
+def _earliest(*moments: datetime | None) -> datetime | None:
+    known = [aware(m) for m in moments if m is not None]
+    return min(known) if known else None
+
+
+def deadline_of(attempt: Attempt, quiz: Quiz) -> datetime | None:
+    """When the attempt stops taking answers: its time limit or the quiz's close, whichever
+    comes first (None: never)."""
+    return _earliest(attempt.deadline, quiz.closes_at)
+
+
 class QuizService:
     def __init__(self, bank: QuestionBank) -> None:
         self.bank = bank
@@ -172,14 +183,11 @@ class QuizService:
             raise Conflict(f"no attempts left (the quiz allows {quiz.max_attempts})")
         number = len(mine) + 1
         code, items = self._items(session, quiz, user, number, mine)
-        deadline = None
-        if quiz.time_limit_s:
-            deadline = now + timedelta(seconds=quiz.time_limit_s)
-            if quiz.closes_at:
-                deadline = min(deadline, aware(quiz.closes_at))
+        limit = now + timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
         attempt = Attempt(
             quiz_id=quiz.id, user_id=user.id, number=number, version_code=code, items=items,
-            answers={}, deadline=deadline, max_score=round(sum(i["points"] for i in items), 4),
+            answers={}, deadline=_earliest(limit, quiz.closes_at),
+            max_score=round(sum(i["points"] for i in items), 4),
         )  # fmt: skip
         session.add(attempt)
         session.flush()
@@ -239,13 +247,13 @@ class QuizService:
         return attempt
 
     def finish_if_due(self, session: Session, attempt: Attempt, quiz: Quiz) -> bool:
-        """Submit an attempt whose time is up, with what was saved in time."""
-        if (
-            attempt.submitted_at is None
-            and attempt.deadline
-            and utcnow() >= aware(attempt.deadline)
-        ):
-            self._grade(session, attempt, quiz, at=aware(attempt.deadline))
+        """Submit an attempt whose time is up, with what was saved in time. Its time is up at
+        the earliest of its own deadline and the quiz's close, timed or not: an untimed
+        attempt opened before the close does not stay writable after it (nor one whose
+        teacher moved the close earlier)."""
+        deadline = deadline_of(attempt, quiz)
+        if attempt.submitted_at is None and deadline and utcnow() >= deadline:
+            self._grade(session, attempt, quiz, at=deadline)
             return True
         return False
 
@@ -345,7 +353,7 @@ class QuizService:
         data: dict[str, Any] = {
             "id": attempt.id, "quiz_id": quiz.id, "title": quiz.title, "mode": quiz.mode,
             "number": attempt.number, "code": attempt.version_code,
-            "deadline": aware(attempt.deadline).isoformat() if attempt.deadline else None,
+            "deadline": deadline.isoformat() if (deadline := deadline_of(attempt, quiz)) else None,
             "now": utcnow().isoformat(), "questions": self.questions(session, attempt),
             "answers": attempt.answers, "submitted": attempt.submitted_at is not None,
         }  # fmt: skip

@@ -12,7 +12,7 @@ from kholieu.bank.models import Question
 from kholieu.bank.schemas import QuestionIn
 from kholieu.bank.service import as_native
 from kholieu.db.base import utcnow
-from kholieu.quiz.models import Attempt
+from kholieu.quiz.models import Attempt, Quiz
 from tests.support.bank import fill
 from tests.support.quiz import SECRETS, SMALL, make_quiz
 
@@ -265,3 +265,28 @@ def test_a_practice_attempt_keeps_the_question_version_it_showed(client, service
         services.questions.update(session, None, question.id, data)
     again = client.get(f"/api/v1/attempts/{attempt['id']}", headers=people["student"]).json()
     assert again["questions"][0]["stem"] == shown["stem"] != "Đề đã sửa"
+
+
+def test_an_untimed_exam_refuses_answers_after_the_quiz_closes(client, services, bank, people):
+    """Issue 14: with no time limit, an attempt opened before the close stays writable after
+    it; the close is the deadline of every attempt, timed or not."""
+    closes = (utcnow() + timedelta(hours=1)).isoformat()
+    quiz = make_quiz(
+        client, people["teacher"], review="after_close", closes_at=closes, time_limit_s=None
+    )
+    student = people["student"]
+    attempt = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=student).json()
+    assert attempt["deadline"] is not None and attempt["deadline"].startswith(closes[:16])
+    first = str(attempt["questions"][0]["id"])
+    url = f"/api/v1/attempts/{attempt['id']}"
+    assert client.put(f"{url}/answers", headers=student, json={"answers": {first: 0}}).is_success
+    with services.sessions.begin() as session:  # the close passes (and keys may be published)
+        session.execute(
+            update(Quiz).where(Quiz.id == quiz["id"]).values(closes_at=utcnow() - timedelta(1))
+        )
+    late = client.put(f"{url}/answers", headers=student, json={"answers": {first: 1}})
+    assert late.status_code == 409
+    shown = client.get(url, headers=student).json()
+    assert shown["submitted"] is True and shown["answers"] == {first: 0}
+    with services.sessions() as session:
+        assert session.get(Attempt, attempt["id"]).answers == {first: 0}
