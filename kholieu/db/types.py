@@ -88,28 +88,23 @@ class Stored(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
+        return {"v": FORMAT_VERSION, "data": self._checked(value, "cannot store this value")}
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return self._checked(self._unwrap(value), "the stored value does not fit its model")
+
+    def _checked(self, value: Any, refusal: str) -> Any:
+        """``value`` validated against the model, as plain JSON values; StoredDataInvalid
+        (``refusal``, the column and the first field) when it does not fit."""
         checker = adapter(self.model)
         try:
             checked = checker.validate_python(value)
         except ValidationError as exc:
             field, message, count = _problem(exc)
             raise StoredDataInvalid(
-                f"{self.column}: cannot store this value: {field}: {message}",
-                details={"column": self.column, "field": field, "errors": count},
-            ) from None
-        return {"v": FORMAT_VERSION, "data": checker.dump_python(checked, mode="json")}
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        data = self._unwrap(value)
-        checker = adapter(self.model)
-        try:
-            checked = checker.validate_python(data)
-        except ValidationError as exc:
-            field, message, count = _problem(exc)
-            raise StoredDataInvalid(
-                f"{self.column}: the stored value does not fit its model: {field}: {message}",
+                f"{self.column}: {refusal}: {field}: {message}",
                 details={"column": self.column, "field": field, "errors": count},
             ) from None
         return checker.dump_python(checked, mode="json")
