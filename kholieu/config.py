@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For is believed (the login limiter counts per client address).
     forwarded_allow_ips: str = "127.0.0.1"
     log_format: Literal["auto", "console", "json"] = "auto"
+    # Requests using the database at once, and how many more may wait their turn (no thread
+    # and no connection while they wait); beyond that a request gets 503 at once.
+    requests_in_flight: int = Field(16, ge=1, le=1000)
+    requests_waiting: int = Field(1000, ge=0)
     default_locale: Literal["vi", "en"] = "vi"
 
     # Jobs: consumer threads inside `kholieu serve` (0 = leave jobs to `kholieu worker`).

@@ -34,7 +34,10 @@ class Platform:
 
 
 def build_platform(settings: Settings, *, search: SearchBackend | None = None) -> Platform:
-    engine = make_engine(settings.database_url)
+    # every request in flight and every job thread holds at most one connection; two more for
+    # the search outbox and the health check
+    pool = settings.requests_in_flight + settings.workers_in_process + 2
+    engine = make_engine(settings.database_url, pool_size=pool)
     sessions = make_sessionmaker(engine)
     search = search or make_search_backend(settings.search_url)
     platform = Platform(

@@ -19,15 +19,22 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 5) -> Engine:
+    """``pool_size``: connections kept for the web server's requests in flight and its job
+    threads (``platform.build``); ten more may open for a moment beyond it."""
     sa_url = make_url(normalise_url(url))
     if sa_url.get_backend_name() == "sqlite":
         if sa_url.database and sa_url.database != ":memory:":
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(sa_url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            sa_url, pool_size=pool_size,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )  # fmt: skip
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(sa_url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    return create_engine(
+        sa_url, pool_size=pool_size, pool_pre_ping=True, connect_args={"connect_timeout": 5}
+    )
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -3,15 +3,19 @@
 ``SessionDep`` is the request's unit of work: it commits when the route returns and rolls back
 when it raises (unless the error ``keeps_changes``), so routes never commit and after-commit
 jobs are queued exactly when the writes hold. It is function-scoped: the commit happens before
-the response is sent, so a client never sees success for writes that failed to commit.
+the response is sent, so a client never sees success for writes that failed to commit. The
+commit runs in threads of its own (``ENDING_THREADS``), never behind the routes.
 Capabilities define their own aliases for their services with ``service(name)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -27,24 +31,56 @@ def get_platform(request: Request) -> Platform:
     return request.app.state.platform
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.platform.sessions() as session:
-        try:
-            yield session
-        except PageRefused as refused:
-            session.rollback()
-            refused.respond()  # the page is drawn from what is stored, the session still open
-            raise
-        except BaseException as exc:
-            if getattr(exc, "keeps_changes", False):
-                session.commit()
-            else:
-                # Detach first, so the error page can still read the signed-in user: a
-                # rollback would expire every loaded object, and the session closes next.
-                session.expunge_all()
-                session.rollback()
-            raise
-        session.commit()
+# Ending a request's session (commit, rollback, close) runs in worker threads of its own: in
+# the shared pool it would queue behind routes that wait for a database connection or a row
+# lock, while the connection or lock they wait for is released only by that ending; a burst
+# of requests (200 autosaves at once) then stalls every one of them for the pool's timeout.
+ENDING_THREADS = 40
+
+
+def _ending(request: Request) -> anyio.CapacityLimiter:
+    state = request.app.state
+    if getattr(state, "session_ending", None) is None:
+        state.session_ending = anyio.CapacityLimiter(ENDING_THREADS)
+    return state.session_ending
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    session = request.app.state.platform.sessions()  # no connection until the first query
+    limiter = _ending(request)
+
+    async def end(step: Callable[[], object]) -> None:
+        with anyio.CancelScope(shield=True):  # a client that went away still gets a rollback
+            await anyio.to_thread.run_sync(step, limiter=limiter)
+
+    try:
+        yield session
+    except PageRefused as refused:
+        # the page is drawn from what is stored, the session still open
+        await end(functools.partial(_redraw, session, refused))
+        raise
+    except BaseException as exc:
+        if getattr(exc, "keeps_changes", False):
+            await end(session.commit)
+        else:
+            await end(lambda: _discard(session))
+        raise
+    else:
+        await end(session.commit)
+    finally:
+        await end(session.close)
+
+
+def _redraw(session: Session, refused: PageRefused) -> None:
+    session.rollback()
+    refused.respond()
+
+
+def _discard(session: Session) -> None:
+    # Detach first, so the error page can still read the signed-in user: a rollback would
+    # expire every loaded object, and the session closes next.
+    session.expunge_all()
+    session.rollback()
 
 
 def service(name: str) -> Any:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 import uuid
 
+import anyio
 import structlog
 from fastapi import FastAPI, Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kholieu.web.errors import error_response
 from kholieu.web.i18n import COOKIE, current_locale, pick_locale
 
 log = structlog.get_logger("kholieu.request")
@@ -77,8 +79,75 @@ class RequestContext:
             )  # fmt: skip
 
 
+class Admission:
+    """At most ``in_flight`` requests past this point at once; up to ``waiting`` more wait
+    their turn here, holding no thread and no database connection; beyond that, 503 at once.
+
+    Why: a request holds a database connection from its first query until its session ends,
+    and needs a worker thread for each step (dependencies, the route, the response check); with
+    more requests inside than connections, those waiting for a connection hold every thread
+    while those holding the connections wait for a thread, and all stall for the pool's
+    timeout. Admitted requests never outnumber the pool (``platform.build_platform`` sizes it),
+    so none waits for a connection. A request leaves once its response starts: its session
+    has ended by then, and a long download does not keep others out. Static files and the
+    health checks do not queue."""
+
+    def __init__(self, app: ASGIApp, in_flight: int, waiting: int) -> None:
+        self.app = app
+        self.in_flight = in_flight
+        self.waiting = waiting
+        self.queued = 0
+        self.slots: anyio.Semaphore | None = None  # made in the server's event loop
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(UNQUEUED):
+            await self.app(scope, receive, send)
+            return
+        if self.slots is None:
+            self.slots = anyio.Semaphore(self.in_flight)
+        if self.slots.value == 0 and self.queued >= self.waiting:
+            await self._busy(scope, receive, send)
+            return
+        self.queued += 1
+        try:
+            await self.slots.acquire()
+        finally:
+            self.queued -= 1
+        held = True
+
+        def leave() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self.slots.release()
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                leave()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            leave()
+
+    async def _busy(self, scope: Scope, receive: Receive, send: Send) -> None:
+        log.warning("server busy: request shed", path=scope["path"], waiting=self.queued)
+        response = error_response(
+            Request(scope, receive), 503, "server_busy", "the server is busy; try again in a moment"
+        )
+        response.headers["Retry-After"] = "1"
+        await response(scope, receive, send)
+
+
+UNQUEUED = ("/static/", "/healthz", "/readyz")
+
+
 def install(app: FastAPI) -> None:
     settings = app.state.platform.settings
+    app.add_middleware(
+        Admission, in_flight=settings.requests_in_flight, waiting=settings.requests_waiting
+    )
     app.add_middleware(
         RequestContext,
         csp=app_csp(settings.content_origin, settings.store_origins),

@@ -1,0 +1,64 @@
+"""Admission control (web/middleware.py): requests past the limit wait their turn without a
+thread, and beyond the queue they are refused at once with 503, never left to stall."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from kholieu.web.middleware import Admission
+
+
+def call(app, path: str):
+    """One request through the ASGI app: (status, body)."""
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    async def run():
+        scope = {"type": "http", "method": "GET", "path": path, "headers": [],
+                 "query_string": b"", "root_path": "", "scheme": "http",
+                 "server": ("test", 80), "client": ("test", 1)}  # fmt: skip
+        await app(scope, receive, send)
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return start["status"], dict(start["headers"]), body
+
+    return run()
+
+
+def test_requests_past_the_limit_wait_and_past_the_queue_are_shed_at_once():
+    gate = asyncio.Event()
+    entered: list[str] = []
+
+    async def slow(scope, receive, send):
+        entered.append(scope["path"])
+        await gate.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def scenario():
+        admission = Admission(slow, in_flight=1, waiting=1)
+        first = asyncio.create_task(call(admission, "/api/v1/a"))
+        await asyncio.sleep(0)  # let it in
+        while not entered:
+            await asyncio.sleep(0)
+        second = asyncio.create_task(call(admission, "/api/v1/b"))  # waits its turn
+        while admission.queued == 0:
+            await asyncio.sleep(0)
+        status, headers, body = await call(admission, "/api/v1/c")  # the queue is full
+        assert status == 503 and headers[b"retry-after"] == b"1"
+        assert json.loads(body)["error"]["code"] == "server_busy"
+        assert entered == ["/api/v1/a"]  # the second is still waiting, not running
+        health = asyncio.create_task(call(admission, "/healthz"))  # health checks never queue
+        while "/healthz" not in entered:
+            await asyncio.sleep(0)
+        gate.set()
+        assert [(await t)[0] for t in (first, second, health)] == [200, 200, 200]
+        assert entered == ["/api/v1/a", "/healthz", "/api/v1/b"]
+
+    asyncio.run(scenario())
