@@ -3,6 +3,10 @@ the same importer as the command line, and the report is kept for the page to sh
 
 The job does not retry: a half-finished import that ran again would report its own questions
 as duplicates. A failure is shown on the page with its reason; the teacher uploads again.
+
+The importer runs as the teacher who uploaded, so the report it keeps names only questions they
+may read (importer.py); ``shown`` checks again as the report is read, for reports kept before
+that rule and for questions that have since stopped being readable.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from sqlalchemy.orm import Session
 from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, is_in
 from kholieu.bank.formats import READERS
-from kholieu.bank.models import ImportStatus, QuestionImport
+from kholieu.bank.importer import HIDDEN
+from kholieu.bank.models import ImportStatus, Question, QuestionImport
+from kholieu.bank.policy import visible
 from kholieu.bank.service import AUTHORS
 from kholieu.db.base import utcnow
 from kholieu.errors import NotFound, PermissionDenied, ValidationFailed
@@ -34,6 +40,7 @@ if TYPE_CHECKING:
 
 TASK = "questions.import"
 MAX_IMPORT_BYTES = 100 * 2**20
+_CHUNK_IDS = 500  # ids per visibility query (SQLite's limit on bound parameters)
 
 
 def object_key(import_id: str) -> str:
@@ -99,6 +106,40 @@ def get(session: Session, actor: User, import_id: str) -> QuestionImport:
     if record is None or (record.created_by != actor.id and not is_in(actor, EDITORS)):
         raise NotFound(f"no question import {import_id!r}")
     return record
+
+
+def shown(session: Session, viewer: User, report: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The report as ``viewer`` may read it: a duplicate named by a question they may not read
+    becomes ``HIDDEN`` (no id, no similarity), and such an id leaves ``ids``."""
+    if not report:
+        return report
+    duplicates = report.get("duplicate_of") or []
+    named = {d.get("question") for d in duplicates} | set(report.get("ids") or [])
+    named = {q for q in named if isinstance(q, int) and not isinstance(q, bool)}
+    query = visible(viewer)
+    if not named or query.whereclause is None:  # nothing named, or the whole bank is theirs
+        return report
+    ids, readable = sorted(named), set()
+    for start in range(0, len(ids), _CHUNK_IDS):
+        chunk = ids[start : start + _CHUNK_IDS]
+        readable.update(
+            session.scalars(query.with_only_columns(Question.id).where(Question.id.in_(chunk)))
+        )
+    if named <= readable:
+        return report
+
+    def entry(dup: dict[str, Any]) -> dict[str, Any]:
+        question = dup.get("question")
+        if not isinstance(question, int) or question in readable:
+            return dup
+        where = {k: v for k, v in dup.items() if k in ("file", "line", "where")}
+        return {**where, "question": None, "similarity": None, "note": HIDDEN}
+
+    return {
+        **report,
+        "duplicate_of": [entry(d) for d in duplicates],
+        "ids": [i for i in report.get("ids") or [] if not isinstance(i, int) or i in readable],
+    }
 
 
 def run(ctx: JobContext, importer: QuestionImporter) -> None:

@@ -4,6 +4,12 @@ bank (or the same import) already holds are reported and skipped, linked, or kep
 
 Writes go in batches of ``BATCH`` questions per transaction. Should the database refuse a batch
 anyway, it is rolled back and retried one question at a time, so only the faulty one is lost.
+
+A report tells the importer nothing the bank would not show them (``policy.visible``: editors
+and the command line see the whole bank, teachers ready questions and their own). A near
+duplicate they may not read is "a similar question exists in the bank" (``HIDDEN``), with no id,
+text or similarity; an external id such a question holds is "already used in the bank". Rows of
+the same import are the importer's own and are always named.
 """
 
 from __future__ import annotations
@@ -22,13 +28,17 @@ from kholieu.accounts.models import User
 from kholieu.audit import log as audit
 from kholieu.bank import dedup
 from kholieu.bank.formats import FormatError, Parsed, reader_for
+from kholieu.bank.models import Question
+from kholieu.bank.policy import visible
 from kholieu.bank.schemas import QuestionIn, first_error
 from kholieu.bank.service import QuestionBank
-from kholieu.errors import KholieuError
+from kholieu.errors import Conflict, KholieuError
 
 BATCH = 500
 OnDuplicate = Literal["skip", "link", "keep"]
 Progress = Callable[[int, int], None]  # (done, total)
+# What a report says of a near duplicate the importer may not read (Vietnamese first).
+HIDDEN = "đã có một câu hỏi tương tự trong kho / a similar question exists in the bank"
 
 
 @dataclass
@@ -106,25 +116,35 @@ class QuestionImporter:
         on_duplicate: OnDuplicate = "skip",
         progress: Progress | None = None,
     ) -> ImportReport:
+        """Import parsed records as ``actor`` (None: the command line, which sees everything).
+
+        ``on_duplicate``: ``skip`` reports a near duplicate and leaves the row out; ``link``
+        reports it and puts the existing question's id in ``ids`` in place of a new one;
+        ``keep`` imports the row all the same. A duplicate the actor may not read is never
+        linked: the row is imported as the actor's own question (which later rows of the file
+        then find), since linking would hand out the id of a question they cannot use, and
+        skipping would leave them without one; ``skip`` reports it as ``HIDDEN``.
+        """
         report = ImportReport()
         with self.sessions() as session:
-            index = self.bank.duplicate_index(session)
-            taken: dict[str, Any] = self.bank.external_ids(session)
             if actor is not None:
                 actor = session.merge(actor)
+            sight = _Sight(session, actor)
+            index, hidden = self._indexes(session, sight)
+            taken: dict[str, Any] = self.bank.external_ids(session)
             batch: list[_Ready] = []
             for done, parsed in enumerate(records, start=1):
-                ready = self._check(parsed, defaults or {}, report, taken)
-                if ready is not None and self._is_new(ready, index, on_duplicate, report):
+                ready = self._check(parsed, defaults or {}, report, taken, sight)
+                if ready is not None and self._is_new(ready, index, hidden, on_duplicate, report):
                     batch.append(ready)
                     if ready.data.external_id:
                         taken[ready.data.external_id] = ready
                 if len(batch) >= BATCH:
-                    self._write(session, actor, batch, index, report)
+                    self._write(session, actor, batch, index, report, sight)
                     batch = []
                 if progress:
                     progress(done, len(records))
-            self._write(session, actor, batch, index, report)
+            self._write(session, actor, batch, index, report, sight)
             _resolve(report)
             if report.imported:
                 files = sorted({r.file for r in records})
@@ -137,9 +157,31 @@ class QuestionImporter:
         return report
 
     # -- steps ---------------------------------------------------------------------------------
+    def _indexes(
+        self, session: Session, sight: _Sight
+    ) -> tuple[dedup.DuplicateIndex, dedup.DuplicateIndex | None]:
+        """The questions the actor may read (the run adds its own rows here) and, for a
+        teacher, the whole bank: a match found only there is one they may not read."""
+        if sight.everything:
+            return self.bank.duplicate_index(session), None
+
+        def load(question_id: int) -> dedup.Signature | None:
+            row = session.get(Question, question_id)
+            return dedup.signature(row.type, row.body) if row is not None else None
+
+        index = dedup.DuplicateIndex(load)
+        query = sight.query.with_only_columns(Question.id, Question.fingerprint, Question.sketch)
+        for qid, fingerprint, sketch in session.execute(query):
+            index.add(qid, fingerprint, sketch or [])
+        return index, self.bank.duplicate_index(session)
+
     @staticmethod
     def _check(
-        parsed: Parsed, defaults: dict[str, Any], report: ImportReport, taken: dict[str, Any]
+        parsed: Parsed,
+        defaults: dict[str, Any],
+        report: ImportReport,
+        taken: dict[str, Any],
+        sight: _Sight,
     ) -> _Ready | None:
         if parsed.error is not None or parsed.data is None:
             report.rejected.append({**parsed.location(), "error": parsed.error or "empty"})
@@ -151,10 +193,12 @@ class QuestionImporter:
             report.rejected.append({**parsed.location(), "error": first_error(exc)})
             return None
         if data.external_id and (holder := taken.get(data.external_id)) is not None:
-            where = (
-                f"question {holder}" if isinstance(holder, int)
-                else f"line {holder.parsed.line} of {holder.parsed.file}"
-            )  # fmt: skip
+            if not isinstance(holder, int):
+                where = f"line {holder.parsed.line} of {holder.parsed.file}"
+            elif sight.sees(holder):
+                where = f"question {holder}"
+            else:
+                where = "used in the bank"
             error = f"external_id {data.external_id!r} is already {where}"
             report.rejected.append({**parsed.location(), "error": error})
             return None
@@ -162,12 +206,24 @@ class QuestionImporter:
 
     @staticmethod
     def _is_new(
-        ready: _Ready, index: dedup.DuplicateIndex, on_duplicate: OnDuplicate, report: ImportReport
+        ready: _Ready,
+        index: dedup.DuplicateIndex,
+        hidden: dedup.DuplicateIndex | None,
+        on_duplicate: OnDuplicate,
+        report: ImportReport,
     ) -> bool:
+        """Whether to store the row; a duplicate is reported (see ``run_records``)."""
         if on_duplicate == "keep":
             return True
         found = index.find(ready.sig)
         if found is None:
+            if hidden is not None and hidden.find(ready.sig) is not None and on_duplicate == "skip":
+                # The id, the text and the similarity stay with the question's owner.
+                report.duplicates.append(
+                    {**ready.parsed.location(), "question": None, "similarity": None,
+                     "note": HIDDEN}
+                )  # fmt: skip
+                return False
             index.add_signature(ready, ready.sig)
             return True
         question_id, similarity = found
@@ -185,6 +241,7 @@ class QuestionImporter:
         batch: list[_Ready],
         index: dedup.DuplicateIndex,
         report: ImportReport,
+        sight: _Sight,
     ) -> None:
         if not batch:
             return
@@ -203,6 +260,12 @@ class QuestionImporter:
                     session.rollback()
                     index.remove(ready)
                     message = getattr(exc, "message", None) or str(exc).splitlines()[0]
+                    details = getattr(exc, "details", None) if isinstance(exc, Conflict) else None
+                    other = details.get("question") if isinstance(details, dict) else None
+                    if isinstance(other, int) and not sight.sees(other):  # taken meanwhile
+                        message = (
+                            f"external_id {ready.data.external_id!r} is already used in the bank"
+                        )
                     report.rejected.append({**ready.parsed.location(), "error": message})
                 else:
                     stored.append((ready, question.id))
@@ -212,6 +275,24 @@ class QuestionImporter:
             report.imported += 1
             report.by_type[ready.data.type.value] += 1
             report.ids.append(question_id)
+
+
+class _Sight:
+    """Which questions the importer may read: ``policy.visible``, asked once per question."""
+
+    def __init__(self, session: Session, actor: User | None) -> None:
+        self.session = session
+        self.query = visible(actor, system=actor is None)
+        self.everything = self.query.whereclause is None
+        self._seen: dict[int, bool] = {}
+
+    def sees(self, question_id: int) -> bool:
+        if self.everything:
+            return True
+        if question_id not in self._seen:
+            query = self.query.with_only_columns(Question.id).where(Question.id == question_id)
+            self._seen[question_id] = self.session.scalar(query) is not None
+        return self._seen[question_id]
 
 
 def _resolve(report: ImportReport) -> None:

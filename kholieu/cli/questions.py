@@ -73,10 +73,9 @@ def questions_import(
             f"imported {report.imported}, duplicates {len(report.duplicates)}, "
             f"rejected {len(report.rejected)}"
         )
-        for dup in report.duplicates:
-            typer.echo(
-                f"{dup['file']}:{dup['line']}: duplicate of question {dup['question']}", err=True
-            )
+        for dup in report.duplicates:  # the command line sees the whole bank: ids throughout
+            same = dup.get("note") or f"question {dup['question']}"
+            typer.echo(f"{dup['file']}:{dup['line']}: duplicate of {same}", err=True)
         for rejected in report.rejected:
             typer.echo(f"{rejected['file']}:{rejected['line']}: {rejected['error']}", err=True)
     if report.rejected:

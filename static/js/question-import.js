@@ -64,9 +64,12 @@
     report.appendChild(summary);
     const where = (r) => [r.where, r.line ? `${msg.msgLine} ${r.line}` : ""].filter(Boolean).join(" · ") || r.file;
     table(msg.msgRejected, result.rejected, [[msg.msgLine, where], [msg.msgReason, (r) => r.error]]);
+    // A question the importer may not read comes without id or similarity, only a note.
+    const named = (r) => r.question !== null && r.question !== undefined;
     table(msg.msgDuplicates, result.duplicate_of, [
       [msg.msgLine, where],
-      [msg.msgSame, (r) => `#${r.question} (${Math.round(100 * r.similarity)}%)`, (r) => `/cau-hoi/${r.question}`],
+      [msg.msgSame, (r) => (named(r) ? `#${r.question} (${Math.round(100 * r.similarity)}%)` : r.note),
+        (r) => (named(r) ? `/cau-hoi/${r.question}` : null)],
     ]);
     table(msg.msgImported, result.ids.map((id) => ({ id })), [[msg.msgQuestion, (r) => `#${r.id}`, (r) => `/cau-hoi/${r.id}`]]);
   }
