@@ -48,7 +48,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(services, students: int) -> tuple[int, list[str]]:
+def prepare(services, students: int) -> tuple[int, str, list[str]]:
     """A Toán 12 bank, an exam from the 2025 preset, and students with API tokens."""
     rng = random.Random(1)
     batch = []
@@ -62,13 +62,13 @@ def prepare(services, students: int) -> tuple[int, list[str]]:
         quiz = services.quizzes.create(session, teacher, {
             "title": "Thi thử", "blueprint": bp.exam_2025("toan").model_dump(mode="json"),
             "mode": "exam", "time_limit_s": 3600})  # fmt: skip
-        quiz_id = quiz.id
+        quiz_id, code = quiz.id, quiz.code
     tokens = []
     with services.sessions.begin() as session:
         for n in range(students):
             user = services.accounts.create_user(session, f"hs{n:04d}", "mat-khau-tai", "student")
             tokens.append(services.accounts.issue_token(session, user, TokenKind.api))
-    return quiz_id, tokens
+    return quiz_id, code, tokens
 
 
 def serve(data: Path, port: int, database_url: str) -> subprocess.Popen:
@@ -100,7 +100,9 @@ def answer_for(question: dict, rng: random.Random):
     return str(rng.randint(0, 99))
 
 
-async def student(client, base: str, quiz_id: int, token: str, think: float, times, sent):
+async def student(client, base: str, quiz: tuple[int, str], token: str, think: float, times,
+                  sent):  # fmt: skip
+    quiz_id, code = quiz
     rng = random.Random(token)
     headers = {"Authorization": f"Bearer {token}"}
     await asyncio.sleep(rng.uniform(0, think * 5))  # students do not all press start at once
@@ -117,6 +119,7 @@ async def student(client, base: str, quiz_id: int, token: str, think: float, tim
         response.raise_for_status()
         return response.json()
 
+    await call("join", "POST", "/api/v1/quizzes/join", json={"code": code})  # the code in class
     attempt = await call("start", "POST", f"/api/v1/quizzes/{quiz_id}/attempts")
     mine = {}
     for q in attempt["questions"]:
@@ -129,14 +132,14 @@ async def student(client, base: str, quiz_id: int, token: str, think: float, tim
     sent[attempt["id"]] = mine
 
 
-async def run(base: str, quiz_id: int, tokens: list[str], think: float):
+async def run(base: str, quiz: tuple[int, str], tokens: list[str], think: float):
     times: dict[str, list[float]] = defaultdict(list)
     sent: dict[int, dict] = {}
     limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         started = time.perf_counter()
         outcomes = await asyncio.gather(
-            *(student(client, base, quiz_id, t, think, times, sent) for t in tokens),
+            *(student(client, base, quiz, t, think, times, sent) for t in tokens),
             return_exceptions=True,
         )
         elapsed = time.perf_counter() - started
@@ -156,12 +159,12 @@ def main() -> None:
                              log_format="json")  # fmt: skip
     services = build_services(settings)
     upgrade(services.engine)
-    quiz_id, tokens = prepare(services, args.students)
+    quiz_id, code, tokens = prepare(services, args.students)
     port = free_port()
     server = serve(work, port, database_url)
     try:
         base = f"http://127.0.0.1:{port}"
-        times, sent, elapsed, failed = asyncio.run(run(base, quiz_id, tokens, args.think))
+        times, sent, elapsed, failed = asyncio.run(run(base, (quiz_id, code), tokens, args.think))
     finally:
         server.terminate()
         try:
@@ -179,7 +182,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; {backend}; {len(sent)} of {args.students} students "
           f"finished; {total:,} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s), mean think "
           f"{args.think} s")  # fmt: skip
-    for kind in ("start", "autosave", "submit"):
+    for kind in ("join", "start", "autosave", "submit"):
         values = times[kind]
         p95 = statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
         print(f"  {kind:<9} n={len(values):>6}  p50 {statistics.median(values):7.1f} ms  "

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, Response
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.background import BackgroundTask
 
 from kholieu.accounts.deps import EditorDep, TeacherDep
@@ -40,7 +40,11 @@ class QuestionOut(BaseModel):
     id: int
     type: str
     status: str
+    exposure: str
     version: int
+    approved_version: int | None = Field(
+        description="the version quizzes draw: the one an editor approved"
+    )
     owner_id: int | None
     created_at: datetime
     updated_at: datetime
@@ -50,7 +54,8 @@ class QuestionOut(BaseModel):
     def of(cls, question: Question) -> QuestionOut:
         return cls(
             id=question.id, type=question.type, status=question.status,
-            version=question.version, owner_id=question.owner_id,
+            exposure=question.exposure, version=question.version,
+            approved_version=question.approved_version, owner_id=question.owner_id,
             created_at=question.created_at, updated_at=question.updated_at,
             data=as_native(question),
         )  # fmt: skip
@@ -106,8 +111,9 @@ def _filters(
     type: str | None = None,
     status: str | None = None,
     tag: str | None = None,
+    exposure: str | None = None,
 ) -> Filters:
-    return Filters(subject, grade, topic, level, type, status, tag)
+    return Filters(subject, grade, topic, level, type, status, tag, exposure)
 
 
 FiltersDep = Annotated[Filters, Depends(_filters)]
@@ -191,6 +197,7 @@ def import_status(import_id: str, user: TeacherDep, session: SessionDep) -> Impo
     record = imports.get(session, user, import_id)
     out = ImportOut.model_validate(record)
     out.progress = imports.progress(session, record)
+    out.report = imports.shown(session, user, record.report)  # names only what the user may read
     return out
 
 

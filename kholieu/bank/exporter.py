@@ -25,12 +25,14 @@ class Filters:
     type: str | None = None
     status: str | None = None
     tag: str | None = None
+    exposure: str | None = None
 
     def apply(self, query: Select[tuple[Question]]) -> Select[tuple[Question]]:
         for column, value in (
             (Question.subject, self.subject), (Question.grade, self.grade),
             (Question.topic, self.topic), (Question.level, self.level),
             (Question.type, self.type), (Question.status, self.status),
+            (Question.exposure, self.exposure),
         ):  # fmt: skip
             if value not in (None, ""):
                 query = query.where(column == value)

@@ -43,7 +43,8 @@ def search(
 ) -> Found:
     """Questions matching ``text`` through the search index, best first."""
     wanted = {"subject": filters.subject, "grade": filters.grade, "level": filters.level,
-              "kind": filters.type, "status": filters.status}  # fmt: skip
+              "kind": filters.type, "status": filters.status,
+              "exposure": filters.exposure}  # fmt: skip
     request = SearchRequest(
         index="questions", text=" ".join(filter(None, [text, filters.topic, filters.tag])),
         filters={name: [str(value)] for name, value in wanted.items() if value not in (None, "")},

@@ -23,8 +23,17 @@ class QuestionType(enum.StrEnum):
 
 class QuestionStatus(enum.StrEnum):
     draft = "draft"
-    ready = "ready"
+    ready = "ready"  # approved by an editor: quizzes draw it
+    changed = "changed"  # edited after approval: quizzes draw the approved version until review
     retired = "retired"
+
+
+class Exposure(enum.StrEnum):
+    """Who may ever see a question's key (README, "Exposure levels")."""
+
+    open = "open"  # practice may draw it, and a practice check shows its key
+    exam = "exam"  # exams only; its key only in the review of the quiz that used it
+    secure = "secure"  # exams only; review says right or wrong, never the key
 
 
 class Question(Timestamped, Base):
@@ -48,6 +57,11 @@ class Question(Timestamped, Base):
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    exposure: Mapped[str] = mapped_column(
+        String(12), default=Exposure.exam, server_default=Exposure.exam.value, index=True
+    )
+    # The version an editor approved: what quizzes draw while a later edit awaits review.
+    approved_version: Mapped[int | None] = mapped_column(Integer)
     # Near-duplicate detection (quiz/dedup.py): the normalised text's hash, and the four
     # smallest shingle hashes of that text, one of which a near duplicate almost surely shares.
     fingerprint: Mapped[str] = mapped_column(String(40), index=True)

@@ -16,7 +16,7 @@ from kholieu.bank.api import EXPORT_SUFFIX, page_of
 from kholieu.bank.deps import BankDep
 from kholieu.bank.exporter import Filters
 from kholieu.bank.formats import READERS
-from kholieu.bank.models import QuestionStatus, QuestionType
+from kholieu.bank.models import Exposure, QuestionStatus, QuestionType
 from kholieu.bank.service import as_native, image_key
 from kholieu.curriculum import LEVELS, SUBJECTS
 from kholieu.search.deps import SearchingDep
@@ -28,6 +28,7 @@ PAGE_SIZE = 20
 CHOICES = {
     "subjects": SUBJECTS, "levels": LEVELS, "grades": range(1, 13),
     "types": [t.value for t in QuestionType], "statuses": [s.value for s in QuestionStatus],
+    "exposures": [e.value for e in Exposure],
     "formats": sorted(EXPORT_SUFFIX), "accept": ",".join(sorted(READERS)),
 }  # fmt: skip
 
@@ -45,11 +46,12 @@ def bank(
     level: str | None = None,
     type: str | None = None,
     status: str | None = None,
+    exposure: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     grade_number = int(grade) if grade and grade.isdigit() else None
     filters = Filters(subject or None, grade_number, topic or None, level or None, type or None,
-                      status or None)  # fmt: skip
+                      status or None, exposure=exposure or None)  # fmt: skip
     if q.strip():  # the question search teachers use when building tests
         found = page_of(listing.search(searching, session, user, q, filters, page, PAGE_SIZE))
     else:

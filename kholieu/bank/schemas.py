@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from kholieu.bank import richtext
-from kholieu.bank.models import QuestionStatus, QuestionType
+from kholieu.bank.models import Exposure, QuestionStatus, QuestionType
 from kholieu.curriculum import LEVELS, LICENCES, SUBJECTS
 from kholieu.errors import field_errors
 
@@ -107,6 +107,8 @@ class QuestionMeta(BaseModel):
     level: str | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     status: QuestionStatus = QuestionStatus.draft
+    # Who may see the key (README "Exposure levels"); the bank's default is exams only.
+    exposure: Exposure = Exposure.exam
     external_id: str | None = Field(default=None, max_length=100)
     source: str = Field(default="", max_length=300)
     license: str = "CC-BY-4.0"
@@ -269,7 +271,12 @@ class QuestionIn(QuestionMeta):
     @property
     def fits_2025(self) -> bool:
         """Whether a short answer can be written on the 2025 answer sheet."""
-        return self.type != QuestionType.short_answer or bool(EXAM_2025_SHORT.match(self.answer))
+        return self.type != QuestionType.short_answer or fits_2025_sheet(self.answer)
+
+
+def fits_2025_sheet(answer: Any) -> bool:
+    """Whether a short answer's key fits the 2025 answer sheet's four boxes."""
+    return isinstance(answer, str) and bool(EXAM_2025_SHORT.match(answer))
 
 
 def first_error(exc: ValidationError) -> str:

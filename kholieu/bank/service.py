@@ -2,6 +2,11 @@
 
 Versions: editing a question nobody has used yet changes it in place; editing one that a quiz
 or paper has used makes a new version, and those uses keep the version they showed.
+
+Review: an editor's approval (status ``ready``) names the version approved. A teacher's later
+edit never changes that version: it becomes a new one, the question is ``changed`` (in the
+editors' review queue) and quizzes go on drawing the approved version until an editor
+approves the change. Only editors loosen an approved question's exposure.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
 from kholieu.audit import log as audit
 from kholieu.bank import dedup, richtext
 from kholieu.bank.models import (
+    Exposure,
     Question,
     QuestionImage,
     QuestionStatus,
@@ -38,6 +44,7 @@ from kholieu.storage import ObjectStore
 INDEX = "questions"
 AUTHORS = TEACHERS
 MAX_IMAGE_BYTES = 5 * 2**20
+STRICTNESS = {Exposure.open: 0, Exposure.exam: 1, Exposure.secure: 2}
 
 
 def image_key(sha256: str) -> str:
@@ -107,8 +114,9 @@ class QuestionBank:
         if data.status != QuestionStatus.draft:
             self._require_editor(actor, f"only editors may add {data.status.value} questions")
         self._check_external_id(session, data.external_id, None)
-        question = Question(owner_id=actor.id if actor else None, updated_at=utcnow())
+        question = Question(owner_id=actor.id if actor else None, version=1, updated_at=utcnow())
         fill(question, data)
+        _approve_if_ready(question)
         session.add(question)
         session.flush()
         self._snapshot(session, question, actor)
@@ -130,8 +138,11 @@ class QuestionBank:
             self._require_editor(actor, "only editors may add ready or retired questions")
         rows = []
         for data, sig in items:
-            question = Question(owner_id=actor.id if actor else None, updated_at=utcnow())
+            question = Question(
+                owner_id=actor.id if actor else None, version=1, updated_at=utcnow()
+            )
             fill(question, data, sig)
+            _approve_if_ready(question)
             rows.append(question)
         session.add_all(rows)
         session.flush()
@@ -149,47 +160,76 @@ class QuestionBank:
     ) -> Question:
         question = self.get(session, actor, question_id, system=actor is None)
         self._require_owner_or_editor(actor, question)
-        if data.status != question.status and data.status != QuestionStatus.draft:
-            self._require_editor(actor, "only editors may mark questions ready or retired")
+        editor = actor is None or is_in(actor, EDITORS)
+        status = self._wanted_status(actor, question, data.status)
+        self._check_exposure(actor, question, data.exposure)
         self._check_external_id(session, data.external_id, question.id)
         before = (question.type, question.body)
         fill(question, data)
+        question.status = status
         question.updated_at = utcnow()
         if before != (question.type, question.body):
-            used = session.scalar(
-                select(func.count(QuestionUse.id)).where(
-                    QuestionUse.question_id == question.id,
-                    QuestionUse.version == question.version,
-                )
-            )
-            if used:
-                question.version += 1
-                self._snapshot(session, question, actor)
-            else:
-                current = self.version(session, question.id, question.version)
-                current.type, current.body = question.type, question.body
+            self._new_content(session, question, actor)
+            if not editor and question.approved_version is not None and status != "draft":
+                question.status = QuestionStatus.changed  # back to review; approved one drawn
+        _approve_if_ready(question)
         audit.record(session, actor, "updated", f"question:{question.id}", version=question.version)
         self.outbox.record(session, INDEX, str(question.id))
         return question
+
+    def _new_content(self, session: Session, question: Question, actor: User | None) -> None:
+        """Store edited content: in place while nobody used the version and it is not the
+        approved one, else as a new version (the old one stays as it was shown or approved)."""
+        used = session.scalar(
+            select(func.count(QuestionUse.id)).where(
+                QuestionUse.question_id == question.id, QuestionUse.version == question.version
+            )
+        )
+        if used or question.approved_version == question.version:
+            question.version += 1
+            self._snapshot(session, question, actor)
+        else:
+            current = self.version(session, question.id, question.version)
+            current.type, current.body = question.type, question.body
+
+    def _wanted_status(self, actor: User | None, question: Question, wanted: QuestionStatus) -> str:
+        """The status an edit asks for: ``changed`` is the bank's to set, not the form's; only
+        editors approve or retire."""
+        if wanted == QuestionStatus.changed:
+            return question.status
+        if wanted != question.status and wanted != QuestionStatus.draft:
+            self._require_editor(actor, "only editors may mark questions ready or retired")
+        return wanted.value
+
+    def _check_exposure(self, actor: User | None, question: Question, wanted: Exposure) -> None:
+        """Once approved, a question's key may be guarded more by its author, less only by an
+        editor (an exam may be using it)."""
+        looser = STRICTNESS[Exposure(wanted)] < STRICTNESS[Exposure(question.exposure)]
+        if looser and question.approved_version is not None:
+            self._require_editor(actor, "only editors may loosen an approved question's exposure")
 
     def set_status(
         self, session: Session, actor: User | None, question_id: int, status: QuestionStatus
     ) -> Question:
         self._require_editor(actor, "only editors may change a question's status")
+        if status == QuestionStatus.changed:
+            raise ValidationFailed(
+                "status: 'changed' is set by an edit, not chosen", details={"field": "status"}
+            )
         question = self.get(session, actor, question_id, system=actor is None)
         question.status = status.value
+        _approve_if_ready(question)
         question.updated_at = utcnow()
         audit.record(session, actor, "status", f"question:{question.id}", status=status.value)
         self.outbox.record(session, INDEX, str(question.id))
         return question
 
     def mark_used(
-        self, session: Session, question: Question, kind: str, ref: str, label: str = ""
-    ) -> QuestionUse:
-        """Record that ``ref`` showed the current version (quizzes and papers call this)."""
-        use = QuestionUse(
-            question_id=question.id, version=question.version, kind=kind, ref=ref, label=label
-        )
+        self, session: Session, question_id: int, version: int, kind: str, ref: str,
+        label: str = "",
+    ) -> QuestionUse:  # fmt: skip
+        """Record that ``ref`` showed this version (quizzes and papers call this)."""
+        use = QuestionUse(question_id=question_id, version=version, kind=kind, ref=ref, label=label)
         session.add(use)
         return use
 
@@ -262,13 +302,20 @@ class QuestionBank:
             raise PermissionDenied("teachers may edit only the questions they added")
 
 
+def _approve_if_ready(question: Question) -> None:
+    """A question an editor sets (or keeps) ready is approved as it now stands."""
+    if question.status == QuestionStatus.ready:
+        question.approved_version = question.version
+
+
 def as_native(question: Question) -> dict[str, Any]:
     """A question in the native JSON Lines shape (what every exporter starts from)."""
     meta = {
         "title": question.title, "subject": question.subject, "grade": question.grade,
         "topic": question.topic, "level": question.level, "tags": question.tags,
-        "status": question.status, "external_id": question.external_id,
-        "source": question.source, "license": question.license, "author": question.author,
+        "status": question.status, "exposure": question.exposure,
+        "external_id": question.external_id, "source": question.source,
+        "license": question.license, "author": question.author,
     }  # fmt: skip
     data = {"type": question.type, **question.body}
     data.update({k: v for k, v in meta.items() if v not in (None, "", [])})
@@ -296,8 +343,9 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
             "statements": [richtext.to_text(s) for s in body.get("statements", [])],
             "explanation": richtext.to_text(body.get("explanation", "")),
             "subject": q.subject, "grade": q.grade, "topic": q.topic, "level": q.level,
-            "tags": q.tags, "status": q.status, "updated_at": q.updated_at.isoformat(),
-            "kind": q.type, "owner": q.owner_id, "popularity": uses.get(q.id, 0),
+            "tags": q.tags, "status": q.status, "exposure": q.exposure,
+            "updated_at": q.updated_at.isoformat(), "kind": q.type, "owner": q.owner_id,
+            "popularity": uses.get(q.id, 0),
         }  # fmt: skip
     return docs
 

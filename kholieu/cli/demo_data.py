@@ -100,7 +100,8 @@ def load_demo(services: Services) -> list[str]:
 
 
 def load_demo_questions(services: Services, count: int = DEMO_QUESTIONS) -> int:
-    """The demo bank, ready for teachers; questions already there (by external_id) are kept."""
+    """The demo bank, ready for teachers; questions already there (by external_id) are kept.
+    Every other question is ``open``, so that practice quizzes can be tried too."""
     with services.sessions() as session:
         present = set(
             session.scalars(
@@ -108,7 +109,11 @@ def load_demo_questions(services: Services, count: int = DEMO_QUESTIONS) -> int:
             )
         )
     records = [
-        Parsed("kholieu-demo", number, data={**q, "status": "ready"})
+        Parsed(
+            "kholieu-demo",
+            number,
+            data={**q, "status": "ready", "exposure": "open" if number % 2 else "exam"},
+        )
         for number, q in enumerate(questions(count), start=1)
         if q["external_id"] not in present
     ]

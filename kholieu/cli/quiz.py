@@ -58,9 +58,10 @@ def quiz_assemble(
             read_image=image_reader(services.store),
         )  # fmt: skip
         label = f"{plan.title} ({out.name})"
-        for question_id in {i.question_id for v in made for i in v.items}:
-            question = services.questions.get(session, None, question_id, system=True)
-            services.questions.mark_used(session, question, "paper", f"paper:{seed}", label)
+        for question_id, version in {(i.question_id, i.version) for v in made for i in v.items}:
+            services.questions.mark_used(
+                session, question_id, version, "paper", f"paper:{seed}", label
+            )
     report = {"versions": [v.code for v in made], "seed": seed,
               "questions": len(made[0].items), "files": [str(f) for f in files]}  # fmt: skip
     if as_json:

@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 
 from kholieu.accounts.deps import SignedInDep, TeacherDep
 from kholieu.accounts.models import User
-from kholieu.accounts.roles import EDITORS, is_in
 from kholieu.db.base import aware
 from kholieu.quiz import assembly, schemas
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz import results as quiz_results
 from kholieu.quiz.deps import QuizzesDep
-from kholieu.quiz.models import Attempt
+from kholieu.quiz.models import Attempt, QuizMode
 from kholieu.quiz.service import QuizService
 from kholieu.web.deps import SessionDep
 from kholieu.web.openapi import documented_as
@@ -30,9 +29,15 @@ from kholieu.web.openapi import documented_as
 router = APIRouter(prefix="/api/v1", tags=["quizzes"])
 
 
+def share_link(quiz) -> str:
+    """The link a teacher sends instead of the code (``take_pages.join_by_link``)."""
+    return f"/vao-thi/{quiz.token}"
+
+
 def quiz_summary(quiz) -> dict[str, Any]:
     return {
         "id": quiz.id, "title": quiz.title, "mode": quiz.mode, "code": quiz.code,
+        "link": share_link(quiz),
         "time_limit_s": quiz.time_limit_s, "max_attempts": quiz.max_attempts,
         "grading": quiz.grading, "review": quiz.review,
         "opens_at": aware(quiz.opens_at).isoformat() if quiz.opens_at else None,
@@ -58,18 +63,34 @@ def create_quiz(
     return quiz_summary(quiz)
 
 
+def quiz_view(
+    quizzes: QuizService, session: Session, quiz, user: User
+) -> schemas.QuizForTeacher | schemas.QuizForStudent:
+    """The view is picked by who asks: the student's model has no field for a key."""
+    out = quiz_summary(quiz) | {"attempts_left": quizzes.attempts_left(session, quiz, user)}
+    if quizzes.is_owner(quiz, user):
+        keys = {"blueprint": quiz.blueprint, "keys": quiz.versions}
+        return schemas.QuizForTeacher.model_validate(out | keys)
+    return schemas.QuizForStudent.model_validate(out)  # without the share code
+
+
+@router.post("/quizzes/join", response_model=schemas.QuizView, **SENT)
+def join_quiz(
+    body: schemas.JoinIn, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+) -> schemas.QuizForTeacher | schemas.QuizForStudent:
+    """Join a quiz with the code (or the link's token) its teacher gave; 404 for a wrong one.
+    Joining starts nothing: the quiz's id then reaches it."""
+    quiz = quizzes.join(session, user, code=body.code, token=body.token)
+    return quiz_view(quizzes, session, quiz, user)
+
+
 @router.get("/quizzes/{quiz_id}", response_model=schemas.QuizView, **SENT)
 def get_quiz(
     quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
 ) -> schemas.QuizForTeacher | schemas.QuizForStudent:
-    """What a student needs before starting (no questions); its teacher also gets the keys.
-    The view is picked here, by who asks: the student's model has no field for a key."""
-    quiz = quizzes.get(session, quiz_id)
-    out = quiz_summary(quiz) | {"attempts_left": quizzes.attempts_left(session, quiz, user)}
-    if user.id == quiz.owner_id or is_in(user, EDITORS):
-        keys = {"blueprint": quiz.blueprint, "keys": quiz.versions}
-        return schemas.QuizForTeacher.model_validate(out | keys)
-    return schemas.QuizForStudent.model_validate(out)  # without the share code
+    """What a student who joined needs before starting (no questions); its teacher also gets
+    the keys. 404 to anyone else."""
+    return quiz_view(quizzes, session, quizzes.reachable(session, user, quiz_id), user)
 
 
 @router.post(
@@ -78,10 +99,43 @@ def get_quiz(
 def start_attempt(
     quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
-    """A new attempt, or the open one again (a reload, another device)."""
-    quiz = quizzes.get(session, quiz_id)
+    """A new attempt, or the open one again (a reload, another device); 404 unless joined."""
+    quiz = quizzes.reachable(session, user, quiz_id)
     attempt = quizzes.start(session, user, quiz)
     return quizzes.payload(session, attempt)
+
+
+def _owned(quizzes: QuizService, session: Session, user: User, quiz_id: int):
+    quiz = quizzes.reachable(session, user, quiz_id)
+    quizzes.require_owner(quiz, user)
+    return quiz
+
+
+@router.post("/quizzes/{quiz_id}/close", response_model=schemas.QuizSummary, **SENT)
+def close_quiz(
+    quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """Close the quiz now: no new attempts; those open are submitted with what they saved."""
+    quiz = quizzes.close(session, user, _owned(quizzes, session, user, quiz_id))
+    return quiz_summary(quiz)
+
+
+@router.post("/quizzes/{quiz_id}/share", response_model=schemas.QuizSummary, **SENT)
+def new_share(
+    quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """A new share code and link; the old ones stop working, who joined keeps the quiz."""
+    quiz = quizzes.new_share(session, user, _owned(quizzes, session, user, quiz_id))
+    return quiz_summary(quiz)
+
+
+@router.get("/quizzes/{quiz_id}/participants", response_model=schemas.Participants)
+def participants(
+    quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """Who joined the quiz, and how many attempts each started and submitted."""
+    quiz = _owned(quizzes, session, user, quiz_id)
+    return {"participants": quizzes.participants(session, user, quiz)}
 
 
 def _mine(quizzes: QuizService, session: Session, user: User, attempt_id: int) -> Attempt:
@@ -108,7 +162,8 @@ def save_answers(
     """Autosave (idempotent): 409 once the attempt is submitted or its time is up."""
     attempt = _mine(quizzes, session, user, attempt_id)
     quizzes.save(session, attempt, body.answers)  # a refusal at the deadline keeps_changes
-    return {"saved": len(body.answers), "saved_at": attempt.saved_at.isoformat()}
+    return {"saved": len(body.answers), "saved_at": attempt.saved_at.isoformat(),
+            "answers": attempt.answers}  # fmt: skip
 
 
 @router.post("/attempts/{attempt_id}/submit", response_model=schemas.AttemptResult, **SENT)
@@ -154,8 +209,7 @@ def results(
     quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
     """For the quiz's teacher: attempts, counted scores, histogram, α and the item table."""
-    quiz = quizzes.get(session, quiz_id)
-    quizzes.require_owner(quiz, user)
+    quiz = _owned(quizzes, session, user, quiz_id)
     data = quiz_results.of(quizzes, session, quiz)
     return data
 
@@ -185,8 +239,7 @@ def report(
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
 ) -> Response:
     """The item table as CSV or XLSX (flags say which items to look at)."""
-    quiz = quizzes.get(session, quiz_id)
-    quizzes.require_owner(quiz, user)
+    quiz = _owned(quizzes, session, user, quiz_id)
     analysis = quizzes.analysis(session, quiz, quizzes.submitted(session, quiz))
     rows = [[getattr(i, c) if not isinstance(getattr(i, c), list) else
              " ".join(str(v) for v in getattr(i, c)) for c in ITEM_COLUMNS]
@@ -229,13 +282,20 @@ def preset(
 
 
 @router.post("/blueprints/check", response_model=schemas.BlueprintCheck, **SENT)
-def check_blueprint(user: TeacherDep, session: SessionDep, data: BlueprintBody) -> dict[str, Any]:
+def check_blueprint(
+    user: TeacherDep,
+    session: SessionDep,
+    data: BlueprintBody,
+    mode: Annotated[QuizMode, Query(description="practice draws only open questions")] = (
+        QuizMode.exam
+    ),
+) -> dict[str, Any]:
     """Totals of a blueprint and every cell the bank cannot fill (by how many questions);
     422 naming the field when the blueprint itself is wrong."""
     plan = blueprints.parse(data)
     shortages = []
     try:
-        assembly.draw(session, plan, seed=0)
+        assembly.draw(session, plan, seed=0, practice=mode == QuizMode.practice)
     except assembly.AssemblyFailed as failed:
         shortages = failed.details["shortages"]
     return {

@@ -1,11 +1,13 @@
 """Turning a blueprint into questions, and questions into exam versions (mã đề).
 
-``draw`` fills every cell of the matrix (row × level) with ready questions of the section's
+``draw`` fills every cell of the matrix (row × level) with approved questions of the section's
 type, subject and grade, never the same question twice nor two near duplicates, reproducibly
 from a seed; a cell it cannot fill is reported with how many questions are missing, and
-nothing is drawn. ``make_versions`` orders each version: questions shuffled within a section,
-options within a question (a true/false group keeps a–d in order; pinned options stay), each
-version with its own answer key.
+nothing is drawn. What is drawn is the approved version of each question (a later edit waits
+for review), only ``open`` questions for practice, and for a short-answer section on the 2025
+answer sheet only keys the sheet can hold. ``make_versions`` orders each version: questions
+shuffled within a section, options within a question (a true/false group keeps a–d in order;
+pinned options stay), each version with its own answer key.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kholieu.bank import dedup
-from kholieu.bank.models import Question, QuestionStatus
+from kholieu.bank.models import Exposure, Question, QuestionStatus, QuestionVersion
+from kholieu.bank.schemas import fits_2025_sheet
 from kholieu.curriculum import LEVELS
 from kholieu.errors import ValidationFailed
 from kholieu.quiz.blueprint import Blueprint, Row, Section
@@ -37,9 +40,13 @@ class Shortage:
     def describe(self, blueprint: Blueprint) -> str:
         section = blueprint.sections[self.section]
         row = section.rows[self.row]
+        counted = ""
+        if on_2025_sheet(section):
+            counted = " (only keys the 2025 answer sheet holds: up to 4 of -, 0–9, ',')"
         return (
             f"{section.title} · {row.label} · {LEVELS.get(self.level, self.level)}: "
-            f"needs {self.needed}, the bank has {self.found} (missing {self.needed - self.found})"
+            f"needs {self.needed}, the bank has {self.found}{counted} "
+            f"(missing {self.needed - self.found})"
         )
 
 
@@ -76,17 +83,72 @@ class Version:
         return [item for section in self.sections for item in section]
 
 
-def _candidates(session: Session, blueprint: Blueprint, section: Section) -> list[Question]:
+@dataclass(frozen=True)
+class Candidate:
+    """A question as a quiz may draw it: its approved version's content with the question's
+    place in the curriculum and its statistics."""
+
+    id: int
+    version: int
+    type: str
+    body: dict[str, Any]
+    level: str | None
+    topic: str
+    tags: list[str]
+    fingerprint: str
+    sketch: list[int]
+    facility: float | None
+
+    @classmethod
+    def of(cls, question: Question, approved: QuestionVersion | None = None) -> Candidate:
+        if approved is None:
+            content = (question.version, question.type, question.body)
+            fingerprint, sketch = question.fingerprint, list(question.sketch or [])
+        else:
+            content = (approved.version, approved.type, approved.body)
+            sig = dedup.signature(approved.type, approved.body)
+            fingerprint, sketch = sig.fingerprint, list(sig.sketch)
+        return cls(question.id, *content, question.level, question.topic or "",
+                   list(question.tags or []), fingerprint, sketch, question.facility)  # fmt: skip
+
+
+def on_2025_sheet(section: Section) -> bool:
+    return section.type.value == "short_answer" and section.answer_sheet == "2025"
+
+
+def _candidates(
+    session: Session, blueprint: Blueprint, section: Section, *, practice: bool = False
+) -> list[Candidate]:
     query = select(Question).where(
-        Question.status == QuestionStatus.ready,
+        Question.status.in_((QuestionStatus.ready, QuestionStatus.changed)),
+        Question.approved_version.is_not(None),
         Question.subject == blueprint.subject,
         Question.grade == blueprint.grade,
         Question.type == section.type.value,
     )
-    return list(session.scalars(query.order_by(Question.id)))
+    if practice:
+        query = query.where(Question.exposure == Exposure.open)
+    questions = list(session.scalars(query.order_by(Question.id)))
+    changed = [q for q in questions if q.version != q.approved_version]
+    approved = {}
+    if changed:
+        rows = session.scalars(
+            select(QuestionVersion).where(QuestionVersion.question_id.in_([q.id for q in changed]))
+        )
+        wanted = {q.id: q.approved_version for q in changed}
+        approved = {r.question_id: r for r in rows if wanted[r.question_id] == r.version}
+    candidates = []
+    for q in questions:
+        if q.version == q.approved_version:
+            candidates.append(Candidate.of(q))
+        elif q.id in approved:
+            candidates.append(Candidate.of(q, approved[q.id]))
+    if on_2025_sheet(section):
+        candidates = [c for c in candidates if fits_2025_sheet(c.body.get("answer"))]
+    return candidates
 
 
-def _fits(question: Question, row: Row, level: str) -> bool:
+def _fits(question: Candidate, row: Row, level: str) -> bool:
     if question.level != level:
         return False
     if row.topic and question.topic.casefold() != row.topic.casefold():
@@ -100,9 +162,9 @@ class _Chosen:
     def __init__(self) -> None:
         self.ids: set[int] = set()
         self.fingerprints: set[str] = set()
-        self.by_band: dict[int, list[Question]] = {}
+        self.by_band: dict[int, list[Candidate]] = {}
 
-    def clashes(self, question: Question) -> bool:
+    def clashes(self, question: Candidate) -> bool:
         if question.id in self.ids or question.fingerprint in self.fingerprints:
             return True
         others = {o.id: o for band in question.sketch or [] for o in self.by_band.get(band, [])}
@@ -114,7 +176,7 @@ class _Chosen:
             for o in others.values()
         )
 
-    def add(self, question: Question) -> None:
+    def add(self, question: Candidate) -> None:
         self.ids.add(question.id)
         self.fingerprints.add(question.fingerprint)
         for band in question.sketch or []:
@@ -122,15 +184,21 @@ class _Chosen:
 
 
 def draw(
-    session: Session, blueprint: Blueprint, seed: int, exclude: set[int] | frozenset = frozenset()
-) -> list[list[Question]]:
-    """Questions for each section, in matrix order, none of ``exclude``; raises AssemblyFailed
-    naming every cell the bank cannot fill. Rows with a topic or tags draw before rows for the
-    whole subject, so a general row does not take what a specific one needs."""
+    session: Session,
+    blueprint: Blueprint,
+    seed: int,
+    exclude: set[int] | frozenset = frozenset(),
+    *,
+    practice: bool = False,
+) -> list[list[Candidate]]:
+    """Questions for each section, in matrix order, none of ``exclude`` (and only ``open``
+    ones for ``practice``); raises AssemblyFailed naming every cell the bank cannot fill. Rows
+    with a topic or tags draw before rows for the whole subject, so a general row does not
+    take what a specific one needs."""
     rng = random.Random(seed)
     chosen, shortages = _Chosen(), []
     chosen.ids.update(exclude)
-    drawn: list[list[Question]] = [[] for _ in blueprint.sections]
+    drawn: list[list[Candidate]] = [[] for _ in blueprint.sections]
     cells = [
         (s, r, level, count)
         for s, section in enumerate(blueprint.sections)
@@ -140,7 +208,8 @@ def draw(
     cells.sort(key=lambda c: not (blueprint.sections[c[0]].rows[c[1]].topic
                                   or blueprint.sections[c[0]].rows[c[1]].tags))  # fmt: skip
     pools = {
-        s: _candidates(session, blueprint, section) for s, section in enumerate(blueprint.sections)
+        s: _candidates(session, blueprint, section, practice=practice)
+        for s, section in enumerate(blueprint.sections)
     }
     for s, r, level, count in cells:
         row = blueprint.sections[s].rows[r]
@@ -161,7 +230,7 @@ def draw(
     return drawn
 
 
-def _option_order(question: Question, shuffle: bool, rng: random.Random) -> tuple[int, ...] | None:
+def _option_order(question: Candidate, shuffle: bool, rng: random.Random) -> tuple[int, ...] | None:
     options = question.body.get("options") or []
     if not shuffle or question.type not in CHOICE_TYPES or len(options) < 2:
         return None
@@ -173,7 +242,7 @@ def _option_order(question: Question, shuffle: bool, rng: random.Random) -> tupl
     return tuple(i if i in pinned else next(it) for i in range(len(options)))
 
 
-def shown_key(question: Question, order: tuple[int, ...] | None) -> Any:
+def shown_key(question: Candidate, order: tuple[int, ...] | None) -> Any:
     """The answer key in the order the options are shown."""
     key = question.body.get("answer")
     if order is None:
@@ -185,7 +254,7 @@ def shown_key(question: Question, order: tuple[int, ...] | None) -> Any:
 
 
 def make_version(
-    code: str, blueprint: Blueprint, drawn: list[list[Question]], rng: random.Random
+    code: str, blueprint: Blueprint, drawn: list[list[Candidate]], rng: random.Random
 ) -> Version:
     version = Version(code)
     for section, questions in zip(blueprint.sections, drawn, strict=True):
@@ -231,7 +300,7 @@ def assemble(
 BALANCE_TRIES = 8
 
 
-def mean_facility(drawn: list[list[Question]]) -> float | None:
+def mean_facility(drawn: list[list[Candidate]]) -> float | None:
     known = [q.facility for section in drawn for q in section if q.facility is not None]
     return sum(known) / len(known) if known else None
 
@@ -244,7 +313,7 @@ def _bank_facility(session: Session, blueprint: Blueprint) -> float | None:
 
 def balanced_draw(
     session: Session, blueprint: Blueprint, seed: int, target: float | None
-) -> list[list[Question]]:
+) -> list[list[Candidate]]:
     """Of a few draws (the same seeds every time), the one whose questions' mean facility is
     closest to the bank's, so that no version is easier than another. Without statistics,
     the first draw."""

@@ -5,7 +5,7 @@ test). Errors name the field: ``sections.1.rows.0.counts.van_dung: must be ≥ 0
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -53,6 +53,9 @@ class Section(BaseModel):
     points_each: float = Field(gt=0, le=10)
     shuffle_questions: bool = True
     shuffle_options: bool = True
+    # Short answers: "2025" draws only keys the 2025 answer sheet holds (up to 4 of -, 0–9, ','),
+    # "text" any text (quizzes taken on screen only).
+    answer_sheet: Literal["2025", "text"] = "2025"
     rows: list[Row] = Field(min_length=1)
 
     @property

@@ -35,12 +35,25 @@ class Quiz(Timestamped, Base):
     seed: Mapped[int] = mapped_column(Integer)
     versions: Mapped[list[dict[str, Any]]] = mapped_column(Stored(list[ExamVersion]), default=list)
     code: Mapped[str] = mapped_column(String(12), unique=True)  # the share code students type
+    token: Mapped[str | None] = mapped_column(String(32), unique=True)  # the share link's secret
     time_limit_s: Mapped[int | None] = mapped_column(Integer)
     max_attempts: Mapped[int | None] = mapped_column(Integer)  # None: unlimited
     grading: Mapped[str] = mapped_column(String(12), default="highest")  # highest, last, average
     review: Mapped[str] = mapped_column(String(16), default="after_submit")
     opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QuizAccess(Timestamped, Base):
+    """A student who joined a quiz with its code or link: only they (and its teacher) reach
+    it by its id."""
+
+    __tablename__ = "quiz_access"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
 
 class Attempt(Timestamped, Base):

@@ -60,6 +60,13 @@ class AnswersIn(BaseModel):
     answers: dict[str, Annotated[Any, documented_as(AnswerValue)]] = Field(max_length=500)
 
 
+class JoinIn(BaseModel):
+    """The share code a student types, or the token of the link they opened."""
+
+    code: str = Field(default="", max_length=20)
+    token: str = Field(default="", max_length=40)
+
+
 class CheckIn(BaseModel):
     question_id: int
     answer: Annotated[Any, documented_as(AnswerValue)] = None
@@ -89,6 +96,7 @@ class QuizBase(BaseModel):
 
 class QuizSummary(QuizBase):
     code: str = Field(description="the share code students type")
+    link: str = Field(description="the share link's path, the other way to join")
 
 
 class QuizForStudent(QuizBase):
@@ -140,6 +148,11 @@ class ReviewItem(ItemResult):
     key: Key
     answer: AnswerValue
     explanation: str
+    withheld: Literal["secure", "in_use"] | None = Field(
+        default=None,
+        description="why the key is not shown: a secure question, or one another quiz that "
+        "still takes attempts uses",
+    )
 
 
 class AttemptResult(BaseModel):
@@ -186,16 +199,21 @@ AttemptView = OpenAttempt | SubmittedAttempt  # told apart by ``submitted``
 class Saved(BaseModel):
     saved: int = Field(description="how many answers this request saved")
     saved_at: Moment
+    answers: Answers = Field(
+        description="every answer stored now, from every device: another device's later save "
+        "of a question shows here"
+    )
 
 
 class Checked(BaseModel):
-    """Practice mode's feedback on one answer, with the key and the explanation."""
+    """Practice mode's feedback on one answer; the key and the explanation unless the quiz's
+    review is "never"."""
 
     question_id: int
     share: float
     correct: bool | None
-    key: Key
-    explanation: str
+    key: Key = None
+    explanation: str = ""
 
 
 class EssayMarked(BaseModel):
@@ -223,6 +241,18 @@ class CountedScore(BaseModel):
     user_id: int
     student: str
     score_10: float = Field(description="by the quiz's grading rule: highest, last or average")
+
+
+class Participant(BaseModel):
+    user_id: int
+    student: str
+    joined_at: Moment
+    started: int = Field(description="attempts started")
+    submitted: int = Field(description="attempts submitted")
+
+
+class Participants(BaseModel):
+    participants: list[Participant]
 
 
 class QuizResults(BaseModel):

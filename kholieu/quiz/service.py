@@ -1,11 +1,17 @@
 """Quizzes and attempts: the rules of taking a test, in one place for the API and the pages.
 
 Integrity rules, each with a test:
+- a quiz is reached through its audience: its teacher, and students who joined it with its
+  share code or link; to anyone else its id is a 404;
 - before the review policy allows, what a student receives holds no key, no correctness flag,
-  no explanation and no feedback;
+  no explanation and no feedback; after, only keys the questions' exposure allows (README,
+  "Exposure levels"); practice draws and checks only ``open`` questions;
 - a student reads and writes only their own attempts;
 - the server's clock decides: answers saved after the deadline (or after submitting) change
   nothing, and an attempt past its deadline is submitted with what was saved in time;
+- one writer per attempt: autosave, submit and the deadline's auto-submit hold the attempt's
+  row, so no acknowledged answer is lost and none lands after grading; a student's starts
+  hold their user row, so concurrent starts make one attempt;
 - submitting twice returns the first result.
 """
 
@@ -18,20 +24,23 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
-from kholieu.bank.models import Question, QuestionUse, QuestionVersion
+from kholieu.bank.models import Exposure, Question, QuestionUse, QuestionVersion
 from kholieu.bank.service import QuestionBank
 from kholieu.db.base import aware, utcnow
+from kholieu.db.locks import hold
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, first_problem
 from kholieu.quiz import assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
-from kholieu.quiz.models import Attempt, Quiz, QuizMode
+from kholieu.quiz.models import Attempt, Quiz, QuizAccess, QuizMode
 from kholieu.quiz.schemas import QuizSettings
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
+CODE_LENGTH = 8  # 32⁸ ≈ 10¹²: not found by trying, still typed in a few seconds
 
 
 def item_dict(item: assembly.Item) -> dict[str, Any]:
@@ -94,6 +103,11 @@ def deadline_of(attempt: Attempt, quiz: Quiz) -> datetime | None:
     return _earliest(attempt.deadline, quiz.closes_at)
 
 
+def deadline_passed(attempt: Attempt, quiz: Quiz) -> bool:
+    deadline = deadline_of(attempt, quiz)
+    return deadline is not None and utcnow() >= deadline
+
+
 class QuizService:
     def __init__(self, bank: QuestionBank) -> None:
         self.bank = bank
@@ -118,28 +132,65 @@ class QuizService:
         quiz = Quiz(
             title=given.title or plan.title, owner_id=owner.id, mode=mode,
             blueprint=plan.model_dump(mode="json"), seed=seed, code=self._new_code(session),
-            time_limit_s=limit, review=given.review, grading=given.grading,
-            max_attempts=max_attempts, opens_at=given.opens_at, closes_at=given.closes_at,
+            token=secrets.token_urlsafe(16), time_limit_s=limit, review=given.review,
+            grading=given.grading, max_attempts=max_attempts, opens_at=given.opens_at,
+            closes_at=given.closes_at,
         )  # fmt: skip
         if mode == QuizMode.exam:
             versions = assembly.assemble(session, plan, seed=seed)
             quiz.versions = [{"code": v.code, "items": [item_dict(i) for i in v.items]}
                              for v in versions]  # fmt: skip
         else:
-            assembly.draw(session, plan, seed)  # fail now if the bank cannot fill it
+            assembly.draw(session, plan, seed, practice=True)  # fail now if the bank cannot
         session.add(quiz)
         session.flush()
         if mode == QuizMode.exam:
-            ids = {item["id"] for v in quiz.versions for item in v["items"]}
-            questions = session.scalars(select(Question).where(Question.id.in_(ids))).all()
-            self._mark_used(session, quiz, list(questions))
+            self._mark_used(session, quiz, [i for v in quiz.versions for i in v["items"]])
         return quiz
 
     def _new_code(self, session: Session) -> str:
         while True:
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             if not session.scalar(select(Quiz.id).where(Quiz.code == code)):
                 return code
+
+    def close(self, session: Session, teacher: User, quiz: Quiz) -> Quiz:
+        """Stop the quiz now: no new attempt, open ones are submitted with what they saved."""
+        self.require_owner(quiz, teacher)
+        now = utcnow()
+        if quiz.closes_at is None or aware(quiz.closes_at) > now:
+            quiz.closes_at = now
+        return quiz
+
+    def new_share(self, session: Session, teacher: User, quiz: Quiz) -> Quiz:
+        """A new code and link (the old ones stop working); who joined keeps the quiz."""
+        self.require_owner(quiz, teacher)
+        quiz.code = self._new_code(session)
+        quiz.token = secrets.token_urlsafe(16)
+        return quiz
+
+    def participants(self, session: Session, teacher: User, quiz: Quiz) -> list[dict[str, Any]]:
+        """Who joined the quiz, with how many attempts each started and submitted."""
+        self.require_owner(quiz, teacher)
+        rows = session.execute(
+            select(User.id, User.display_name, User.username, QuizAccess.created_at)
+            .join(QuizAccess, QuizAccess.user_id == User.id)
+            .where(QuizAccess.quiz_id == quiz.id)
+            .order_by(QuizAccess.created_at, User.id)
+        ).all()
+        counts: dict[int, list[int]] = {}
+        for user_id, submitted_at in session.execute(
+            select(Attempt.user_id, Attempt.submitted_at).where(Attempt.quiz_id == quiz.id)
+        ):
+            started_submitted = counts.setdefault(user_id, [0, 0])
+            started_submitted[0] += 1
+            started_submitted[1] += submitted_at is not None
+        return [
+            {"user_id": uid, "student": name or username,
+             "joined_at": aware(joined).isoformat(),
+             "started": counts.get(uid, [0, 0])[0], "submitted": counts.get(uid, [0, 0])[1]}
+            for uid, name, username, joined in rows
+        ]  # fmt: skip
 
     def owned_by(self, session: Session, user: User, limit: int = 200) -> list[Quiz]:
         """A teacher's quizzes, newest first."""
@@ -147,40 +198,73 @@ class QuizService:
         return list(session.scalars(query.limit(limit)))
 
     def get(self, session: Session, quiz_id: int) -> Quiz:
+        """Any quiz, for code that already checked who asks (``reachable`` for a request)."""
         quiz = session.get(Quiz, quiz_id)
         if quiz is None:
             raise NotFound(f"no quiz {quiz_id}")
         return quiz
 
-    def by_code(self, session: Session, code: str) -> Quiz:
-        quiz = session.scalar(select(Quiz).where(Quiz.code == code.strip().upper()))
-        if quiz is None:
-            raise NotFound(f"no quiz with the code {code!r}")
+    def reachable(self, session: Session, user: User, quiz_id: int) -> Quiz:
+        """The quiz, if ``user`` is its teacher, an editor or joined it; else 404, so that
+        trying ids tells nothing."""
+        quiz = session.get(Quiz, quiz_id)
+        if quiz is None or not (self.is_owner(quiz, user) or self._joined(session, quiz, user)):
+            raise NotFound(f"no quiz {quiz_id}")
         return quiz
 
+    def _joined(self, session: Session, quiz: Quiz, user: User) -> bool:
+        mine = (QuizAccess.quiz_id == quiz.id) & (QuizAccess.user_id == user.id)
+        return session.scalar(select(QuizAccess.id).where(mine)) is not None
+
+    def join(self, session: Session, user: User, *, code: str = "", token: str = "") -> Quiz:
+        """Join a quiz by the code the teacher gave or its link's token."""
+        if token:
+            quiz = session.scalar(select(Quiz).where(Quiz.token == token))
+        else:
+            typed = "".join(code.split()).replace("-", "").upper()
+            quiz = session.scalar(select(Quiz).where(Quiz.code == typed)) if typed else None
+        if quiz is None:
+            raise NotFound("no quiz with this code" if not token else "this quiz link is not valid")
+        if not self.is_owner(quiz, user) and not self._joined(session, quiz, user):
+            try:
+                with session.begin_nested():
+                    session.add(QuizAccess(quiz_id=quiz.id, user_id=user.id))
+            except IntegrityError:
+                pass  # joined at the same moment from another tab: one row is enough
+        return quiz
+
+    def is_owner(self, quiz: Quiz, user: User) -> bool:
+        return user.id == quiz.owner_id or is_in(user, EDITORS)
+
     def require_owner(self, quiz: Quiz, user: User) -> None:
-        if user.id != quiz.owner_id and not is_in(user, EDITORS):
+        if not self.is_owner(quiz, user):
             raise PermissionDenied("only the quiz's teacher sees this")
 
     # -- students ----------------------------------------------------------------------------
 
     def start(self, session: Session, user: User, quiz: Quiz) -> Attempt:
-        """Resume the open attempt, or begin a new one if the rules allow."""
+        """Resume the open attempt, or begin a new one if the rules allow. The student's row
+        is held, so starts sent at once (two tabs, a double tap) make one attempt."""
         now = utcnow()
         if quiz.opens_at and now < aware(quiz.opens_at):
             raise Conflict(f"the quiz opens at {aware(quiz.opens_at).isoformat()}")
         if quiz.closes_at and now >= aware(quiz.closes_at):
             raise Conflict("the quiz is closed")
+        hold(session, User, user.id)
         mine = session.scalars(
             select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
-            .order_by(Attempt.number)
+            .order_by(Attempt.number).execution_options(populate_existing=True)
         ).all()  # fmt: skip
         for attempt in mine:
-            self.finish_if_due(session, attempt, quiz)
+            if attempt.submitted_at is None and deadline_passed(attempt, quiz):
+                self._hold(session, attempt)  # a save or submit of it may be running
+                self._grade_if_due(session, attempt, quiz)
             if attempt.submitted_at is None:
                 return attempt  # a reload or another device: the same attempt
         if quiz.max_attempts is not None and len(mine) >= quiz.max_attempts:
-            raise Conflict(f"no attempts left (the quiz allows {quiz.max_attempts})")
+            raise Conflict(  # keeps the auto-submits just made
+                f"no attempts left (the quiz allows {quiz.max_attempts})", keeps_changes=True
+            )
         number = len(mine) + 1
         code, items = self._items(session, quiz, user, number, mine)
         limit = now + timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
@@ -193,33 +277,48 @@ class QuizService:
         session.flush()
         return attempt
 
+    def open_attempt(self, session: Session, user: User, quiz: Quiz) -> Attempt | None:
+        """The attempt in progress, if any (one past its deadline is submitted first)."""
+        mine = session.scalars(
+            select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
+                                  Attempt.submitted_at.is_(None))
+        ).all()  # fmt: skip
+        for attempt in mine:
+            if not self.finish_if_due(session, attempt, quiz):
+                return attempt
+        return None
+
+    def attempts_of(self, session: Session, user: User, quiz: Quiz) -> list[Attempt]:
+        query = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
+        return list(session.scalars(query.order_by(Attempt.number)))
+
     def _items(self, session, quiz: Quiz, user: User, number: int, earlier: list[Attempt]):
         plan = blueprints.Blueprint.model_validate(quiz.blueprint)
         if quiz.mode == QuizMode.exam:
             version = quiz.versions[(user.id + number) % len(quiz.versions)]
             return version["code"], version["items"]
-        # practice: a new draw each time, avoiding questions this student has seen while the
-        # bank allows, otherwise any draw
+        # practice: a new draw of open questions each time, avoiding questions this student
+        # has seen while the bank allows, otherwise any draw
         seen = {item["id"] for attempt in earlier for item in attempt.items}
         seed = random.Random(f"{quiz.seed}:{user.id}:{number}").randrange(2**31)
         try:
-            drawn = assembly.draw(session, plan, seed, exclude=seen)
+            drawn = assembly.draw(session, plan, seed, exclude=seen, practice=True)
         except assembly.AssemblyFailed:
-            drawn = assembly.draw(session, plan, seed)
+            drawn = assembly.draw(session, plan, seed, practice=True)
         version = assembly.make_version("", plan, drawn, random.Random(seed))
-        self._mark_used(session, quiz, [q for section in drawn for q in section])
-        return "", [item_dict(i) for i in version.items]
+        items = [item_dict(i) for i in version.items]
+        self._mark_used(session, quiz, items)
+        return "", items
 
-    def _mark_used(self, session: Session, quiz: Quiz, questions: list[Question]) -> None:
-        """Record the quiz where each question is used (once), so that editing one of them
+    def _mark_used(self, session: Session, quiz: Quiz, items: list[dict[str, Any]]) -> None:
+        """Record the quiz where each question version is used (once), so that editing one
         later makes a new version and attempts keep showing the one they had."""
         ref = f"quiz:{quiz.id}"
-        known = set(session.scalars(
-            select(QuestionUse.question_id).where(QuestionUse.ref == ref)
-        ))  # fmt: skip
-        for question in questions:
-            if question.id not in known:
-                self.bank.mark_used(session, question, "quiz", ref, quiz.title)
+        known = set(session.execute(
+            select(QuestionUse.question_id, QuestionUse.version).where(QuestionUse.ref == ref)
+        ).all())  # fmt: skip
+        for pair in {(item["id"], item["version"]) for item in items} - known:
+            self.bank.mark_used(session, *pair, "quiz", ref, quiz.title)
 
     def attempt_for(self, session: Session, user: User, attempt_id: int) -> Attempt:
         attempt = session.get(Attempt, attempt_id)
@@ -227,13 +326,16 @@ class QuizService:
             raise NotFound(f"no attempt {attempt_id} of yours")  # another's looks like none
         return attempt
 
+    def _hold(self, session: Session, attempt: Attempt) -> None:
+        """Hold the attempt's row until the request commits, and read it as last committed:
+        autosave, submit and the deadline's auto-submit of one attempt run one at a time."""
+        hold(session, Attempt, attempt.id)
+        session.refresh(attempt)
+
     def save(self, session: Session, attempt: Attempt, answers: dict[str, Any]) -> Attempt:
-        """Autosave: the answers given replace those saved for the same questions."""
-        quiz = self.get(session, attempt.quiz_id)
-        if self.finish_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
-            raise Conflict(
-                "the attempt is submitted; answers can no longer change", keeps_changes=True
-            )
+        """Autosave: the answers given replace those saved for the same questions (the later
+        save of a question wins, by the order the server takes them). Checked first, then
+        merged with the attempt's row held, so no concurrent save or submit interleaves."""
         items = {str(item["id"]): item for item in attempt.items}
         bodies = self.bodies(session, attempt.items)
         for qid, answer in answers.items():
@@ -242,6 +344,12 @@ class QuizService:
                 raise ValidationFailed(f"answers.{qid}: not a question of this attempt",
                                        details={"field": f"answers.{qid}"})  # fmt: skip
             check_answer(item, bodies[item["id"]], answer)
+        quiz = self.get(session, attempt.quiz_id)
+        self._hold(session, attempt)
+        if self._grade_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
+            raise Conflict(
+                "the attempt is submitted; answers can no longer change", keeps_changes=True
+            )
         attempt.answers = {**attempt.answers, **{str(k): v for k, v in answers.items()}}
         attempt.saved_at = utcnow()
         return attempt
@@ -251,15 +359,24 @@ class QuizService:
         the earliest of its own deadline and the quiz's close, timed or not: an untimed
         attempt opened before the close does not stay writable after it (nor one whose
         teacher moved the close earlier)."""
-        deadline = deadline_of(attempt, quiz)
-        if attempt.submitted_at is None and deadline and utcnow() >= deadline:
-            self._grade(session, attempt, quiz, at=deadline)
+        if attempt.submitted_at is not None or not deadline_passed(attempt, quiz):
+            return False
+        self._hold(session, attempt)
+        self._grade_if_due(session, attempt, quiz)
+        return True
+
+    def _grade_if_due(self, session: Session, attempt: Attempt, quiz: Quiz) -> bool:
+        """With the attempt held: grade it at its deadline if that has passed."""
+        if attempt.submitted_at is None and deadline_passed(attempt, quiz):
+            self._grade(session, attempt, quiz, at=deadline_of(attempt, quiz))
             return True
         return False
 
     def submit(self, session: Session, attempt: Attempt) -> Attempt:
+        """Grade the attempt with what is stored (at its deadline if that passed)."""
         quiz = self.get(session, attempt.quiz_id)
-        if attempt.submitted_at is None and not self.finish_if_due(session, attempt, quiz):
+        self._hold(session, attempt)
+        if attempt.submitted_at is None and not self._grade_if_due(session, attempt, quiz):
             self._grade(session, attempt, quiz, at=utcnow())
         return attempt
 
@@ -308,19 +425,28 @@ class QuizService:
             question.times_graded = seen + 1
 
     def practice_check(self, session: Session, attempt: Attempt, qid: int, answer: Any) -> dict:
-        """Practice mode's instant feedback on one question: right or not, key, explanation."""
+        """Practice mode's instant feedback on one question of an attempt in progress: right
+        or not, and (unless the quiz's review is "never") the key and explanation. Only for
+        ``open`` questions: practice draws no other, and this checks again at answer time."""
         quiz = self.get(session, attempt.quiz_id)
         if quiz.mode != QuizMode.practice:
             raise PermissionDenied("feedback per question is for practice quizzes")
+        if self.finish_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
+            raise Conflict("the attempt is submitted; its review shows the results",
+                           keeps_changes=True)  # fmt: skip
         item = next((i for i in attempt.items if i["id"] == qid), None)
         if item is None:
             raise ValidationFailed(f"question_id: {qid} is not in this attempt",
                                    details={"field": "question_id"})  # fmt: skip
+        if self._exposures(session, [qid]).get(qid) != Exposure.open:
+            raise PermissionDenied("this question's key is not shown in practice")
         body = self._body(session, item)
         check_answer(item, body, answer)
         marked = grading.mark(item["type"], body, _original(item, answer))
-        return {"question_id": qid, "share": marked.share, "correct": marked.correct,
-                "key": item["key"], "explanation": body.get("explanation", "")}  # fmt: skip
+        out = {"question_id": qid, "share": marked.share, "correct": marked.correct}
+        if quiz.review != "never":
+            out |= {"key": item["key"], "explanation": body.get("explanation", "")}
+        return out
 
     # -- what may be shown -------------------------------------------------------------------
 
@@ -330,6 +456,36 @@ class QuizService:
         if quiz.review == "after_close":
             return quiz.closes_at is not None and utcnow() >= aware(quiz.closes_at)
         return True
+
+    def _exposures(self, session: Session, ids: list[int]) -> dict[int, str]:
+        query = select(Question.id, Question.exposure).where(Question.id.in_(ids))
+        return dict(session.execute(query).all())
+
+    def withheld(self, session: Session, quiz: Quiz, ids: list[int]) -> dict[int, str]:
+        """Questions of this quiz whose keys its review may not show, with why: ``secure``
+        ones never; ``exam`` ones while another quiz that uses them still takes attempts
+        (showing them here would hand its takers the keys)."""
+        exposures = self._exposures(session, ids)
+        out = {qid: "secure" for qid, level in exposures.items() if level == Exposure.secure}
+        exam = [qid for qid, level in exposures.items() if level == Exposure.exam]
+        if not exam:
+            return out
+        uses = session.execute(
+            select(QuestionUse.question_id, QuestionUse.ref).where(
+                QuestionUse.question_id.in_(exam), QuestionUse.kind == "quiz",
+                QuestionUse.ref != f"quiz:{quiz.id}",
+            )
+        ).all()  # fmt: skip
+        others = {int(ref.removeprefix("quiz:")) for _, ref in uses}
+        now = utcnow()
+        live = set(session.scalars(
+            select(Quiz.id).where(Quiz.id.in_(others))
+            .where((Quiz.closes_at.is_(None)) | (Quiz.closes_at > now))
+        ))  # fmt: skip
+        for qid, ref in uses:
+            if int(ref.removeprefix("quiz:")) in live:
+                out.setdefault(qid, "in_use")
+        return out
 
     def questions(self, session: Session, attempt: Attempt) -> list[dict[str, Any]]:
         """The questions as the student sees them: text and choices only."""
@@ -373,11 +529,17 @@ class QuizService:
             return out
         items = []
         bodies = self.bodies(session, attempt.items)
+        withheld = self.withheld(session, quiz, [item["id"] for item in attempt.items])
         for item, result in zip(attempt.items, attempt.results or [], strict=True):
-            body = bodies[item["id"]]
-            items.append({**result, "points": item["points"], "key": item["key"],
-                          "answer": attempt.answers.get(str(item["id"])),
-                          "explanation": body.get("explanation", "")})  # fmt: skip
+            shown = {**result, "points": item["points"],
+                     "answer": attempt.answers.get(str(item["id"]))}  # fmt: skip
+            if item["id"] in withheld:  # right or wrong only: no key, nor per statement
+                shown |= {"statements": [], "key": None, "explanation": "",
+                          "withheld": withheld[item["id"]]}  # fmt: skip
+            else:
+                explanation = bodies[item["id"]].get("explanation", "")
+                shown |= {"key": item["key"], "explanation": explanation}
+            items.append(shown)
         out["items"] = items
         return out
 

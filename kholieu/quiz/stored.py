@@ -7,7 +7,7 @@ once. Values are JSON's own: a question type is its string value, an option orde
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, Strict
 
@@ -47,6 +47,7 @@ class StoredSection(StoredModel):
     points_each: float
     shuffle_questions: bool = True
     shuffle_options: bool = True
+    answer_sheet: Literal["2025", "text"] = "2025"
     rows: list[StoredRow]
 
 

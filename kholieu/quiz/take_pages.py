@@ -1,16 +1,26 @@
-"""The pages students take quizzes on: ``/lam-bai/{id}`` (the quiz, driven by the API from
-the browser: autosave, timer, resume) and ``/ma-de`` (type the code the teacher gave)."""
+"""The pages students take quizzes on: ``/ma-de`` (type the code the teacher gave) and
+``/vao-thi/{token}`` (open the link the teacher sent) join a quiz; ``/lam-bai/{id}`` shows its
+start screen, and the quiz itself once the student pressed "Bắt đầu làm bài" (a form POST with
+the CSRF token: opening the page, following a link or a redirect never starts an attempt). The
+quiz is then driven by the API from the browser: autosave, timer, resume."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from kholieu.accounts.deps import SignedInDep
-from kholieu.errors import NotFound
+from kholieu.accounts.models import User
+from kholieu.db.base import aware, utcnow
+from kholieu.errors import Conflict, NotFound
 from kholieu.quiz.deps import QuizzesDep
+from kholieu.quiz.models import Quiz
+from kholieu.quiz.service import QuizService
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep
 from kholieu.web.templating import render
@@ -18,12 +28,70 @@ from kholieu.web.templating import render
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _local(moment: datetime | None) -> str | None:
+    return aware(moment).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if moment else None
+
+
+def _state(quiz: Quiz, attempts_left: int | None) -> str:
+    """What the start screen offers: the button, or why not."""
+    now = utcnow()
+    if quiz.opens_at and now < aware(quiz.opens_at):
+        return "not_open"
+    if quiz.closes_at and now >= aware(quiz.closes_at):
+        return "closed"
+    return "used_up" if attempts_left == 0 else "ready"
+
+
+def _start_screen(
+    request: Request, quizzes: QuizService, session: Session, user: User, quiz: Quiz,
+    status_code: int = 200,
+) -> Response:  # fmt: skip
+    left = quizzes.attempts_left(session, quiz, user)
+    context = {
+        "quiz": quiz, "attempts": quizzes.attempts_of(session, user, quiz),
+        "attempts_left": left, "state": _state(quiz, left),
+        "questions": len(quiz.versions[0]["items"]) if quiz.versions else None,
+        "closes_at": _local(quiz.closes_at), "opens_at": _local(quiz.opens_at),
+        "refused": status_code == 409,
+    }  # fmt: skip
+    return render(request, "quiz/start.html", context, status_code=status_code)
+
+
 @router.get("/lam-bai/{quiz_id}")
 def take(
+    request: Request,
+    quiz_id: int,
+    user: SignedInDep,
+    quizzes: QuizzesDep,
+    session: SessionDep,
+    luot: Annotated[int | None, Query(description="a past attempt's id, to see its result")] = None,
+) -> Response:
+    """The attempt in progress, a past one's result (``?luot=``), or else the start screen."""
+    quiz = quizzes.reachable(session, user, quiz_id)
+    attempt = quizzes.open_attempt(session, user, quiz)
+    if attempt is None and luot is not None:
+        attempt = quizzes.attempt_for(session, user, luot)
+        if attempt.quiz_id != quiz.id:
+            raise NotFound(f"no attempt {luot} of yours")
+    if attempt is None:
+        return _start_screen(request, quizzes, session, user, quiz)
+    return render(request, "quiz/take.html", {"quiz": quiz, "attempt": attempt})
+
+
+@router.post("/lam-bai/{quiz_id}", dependencies=[Depends(csrf.require_form_token)])
+def begin(
     request: Request, quiz_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
 ) -> Response:
-    quiz = quizzes.get(session, quiz_id)
-    return render(request, "quiz/take.html", {"quiz": quiz})
+    """ "Bắt đầu làm bài": start (or resume) the attempt, then show it."""
+    quiz = quizzes.reachable(session, user, quiz_id)
+    try:
+        quizzes.start(session, user, quiz)
+    except Conflict:  # closed, not open yet, no attempts left: the screen says which
+        return _start_screen(request, quizzes, session, user, quiz, 409)
+    return RedirectResponse(f"/lam-bai/{quiz.id}", status_code=303)
 
 
 @router.get("/ma-de")
@@ -37,10 +105,22 @@ def code_go(
     user: SignedInDep,
     quizzes: QuizzesDep,
     session: SessionDep,
-    code: Annotated[str, Form(max_length=12)],
+    code: Annotated[str, Form(max_length=20)],
 ) -> Response:
     try:
-        quiz = quizzes.by_code(session, code)
+        quiz = quizzes.join(session, user, code=code)
     except NotFound:
         return render(request, "quiz/code.html", {"error": code}, status_code=404)
+    return RedirectResponse(f"/lam-bai/{quiz.id}", status_code=303)
+
+
+@router.get("/vao-thi/{token}")
+def join_by_link(
+    request: Request, token: str, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
+) -> Response:
+    """The teacher's share link: joins the quiz (nothing more) and shows its start screen."""
+    try:
+        quiz = quizzes.join(session, user, token=token[:40])
+    except NotFound:
+        return render(request, "quiz/code.html", {"error": "link"}, status_code=404)
     return RedirectResponse(f"/lam-bai/{quiz.id}", status_code=303)

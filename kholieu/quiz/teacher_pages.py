@@ -20,9 +20,11 @@ from kholieu.accounts.models import User
 from kholieu.bank.exporter import image_reader
 from kholieu.bank.pages import safe
 from kholieu.curriculum import SUBJECTS
+from kholieu.db.base import aware, utcnow
 from kholieu.errors import ValidationFailed
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz import results as quiz_results
+from kholieu.quiz.api import share_link
 from kholieu.quiz.assembly import Item, Version
 from kholieu.quiz.deps import QuizzesDep
 from kholieu.quiz.models import Quiz
@@ -180,8 +182,26 @@ def quiz_page(
                             "statements": body.get("statements") or []})  # fmt: skip
     data = quiz_results.of(quizzes, session, quiz)
     peak = max(data["stats"]["histogram"] or [0]) or 1
-    link = str(request.base_url).rstrip("/") + f"/lam-bai/{quiz.id}"
+    link = str(request.base_url).rstrip("/") + share_link(quiz)
+    closed = quiz.closes_at is not None and aware(quiz.closes_at) <= utcnow()
     return render(request, "quiz/quiz_page.html", {
         "quiz": quiz, "preview": preview, "results": data, "peak": peak, "link": link,
-        "rich": safe, "subjects": SUBJECTS,
+        "rich": safe, "subjects": SUBJECTS, "closed": closed,
+        "participants": quizzes.participants(session, user, quiz),
     })  # fmt: skip
+
+
+@router.post("/{quiz_id}/dong", dependencies=[Depends(csrf.require_form_token)])
+def close_quiz(
+    quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+) -> Response:
+    """ "Đóng bài": no new attempts; open ones are submitted with what they saved."""
+    quizzes.close(session, user, quizzes.get(session, quiz_id))
+    return RedirectResponse(f"/bai-kiem-tra/{quiz_id}", status_code=303)
+
+
+@router.post("/{quiz_id}/ma-moi", dependencies=[Depends(csrf.require_form_token)])
+def new_share(quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep) -> Response:
+    """ "Đổi mã": a new code and link; the old ones stop working."""
+    quizzes.new_share(session, user, quizzes.get(session, quiz_id))
+    return RedirectResponse(f"/bai-kiem-tra/{quiz_id}", status_code=303)

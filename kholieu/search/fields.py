@@ -44,7 +44,7 @@ QUESTIONS = IndexSchema(
         "title": 3.0, "stem": 3.0, "topic": 2.0, "tags": 2.0, "options": 1.5,
         "statements": 1.5, "explanation": 1.0, "math": 1.0,
     },
-    keywords=("kind", "subject", "grade", "level", "status", "owner"),
+    keywords=("kind", "subject", "grade", "level", "status", "exposure", "owner"),
     facets=("subject", "grade", "kind", "level"),
     snippet_fields=("stem", "statements", "options", "explanation"),
     phrase_fields=("title", "stem", "topic"),

@@ -51,6 +51,7 @@
     field("explanation").value = toText(q.explanation);
     for (const name of ["subject", "grade", "level", "topic"]) field(name).value = q[name] ?? "";
     field("tags").value = (q.tags || []).join(", ");
+    field("exposure").value = q.exposure || "exam";
     const keys = q.type === "multiple_response" ? q.answer : [q.answer];
     (q.options || ["", "", "", ""]).forEach((o, i) => optionRow(o, keys.includes(i)));
     (q.statements || ["", "", "", ""]).forEach((s, i) =>
@@ -66,6 +67,7 @@
     for (const name of ["subject", "level", "topic"]) if (field(name).value) q[name] = field(name).value;
     if (field("grade").value) q.grade = Number(field("grade").value);
     q.tags = field("tags").value.split(",").map((t) => t.trim()).filter(Boolean);
+    q.exposure = field("exposure").value;
     if (type === "single_choice" || type === "multiple_response") {
       const rows = [...optionRows.children];
       q.options = rows.map((r) => toHtml(r.querySelector("textarea").value));

@@ -75,9 +75,10 @@
     pending = {};
     saveState.textContent = msg.msgSaving;
     try {
-      await api("PUT", `/api/v1/attempts/${attempt.id}/answers`, { answers: batch });
+      const saved = await api("PUT", `/api/v1/attempts/${attempt.id}/answers`, { answers: batch });
       saveState.textContent = msg.msgSaved;
       saveState.dataset.state = "saved";
+      merge(saved.answers || {});
     } catch (error) {
       if (error.status === 409) { saving = false; return finish(); }  // time is up
       if (error.status === 422) { showError(error.message); }
@@ -90,6 +91,28 @@
     }
     saving = false;
     if (Object.keys(pending).length) save();
+  }
+
+  function merge(stored) {
+    // Another device saved a question later than this one: the server keeps the later answer,
+    // and this page shows it (questions with a change not yet sent keep this page's).
+    const changed = [];
+    attempt.questions.forEach((question, index) => {
+      if (question.id in pending) return;
+      const theirs = stored[question.id] ?? null;
+      if (JSON.stringify(theirs) === JSON.stringify(answers[question.id] ?? null)) return;
+      answers[question.id] = theirs;
+      const node = document.getElementById(`q-${question.id}`);
+      const fresh = render(question);
+      node.replaceWith(fresh);
+      window.typesetMath(fresh);
+      changed.push(index + 1);
+    });
+    if (!changed.length) return;
+    saveState.textContent = `${msg.msgElsewhere}: ${msg.msgQuestion} ${changed.join(", ")}`;
+    saveState.dataset.state = "elsewhere";
+    drawGrid();
+    show(current);
   }
 
   function input(type, name, value, checked, label, onChange) {
@@ -165,7 +188,7 @@
         try {
           const result = await api("POST", `/api/v1/attempts/${attempt.id}/check`,
             { question_id: question.id, answer: answers[question.id] ?? null });
-          feedback.innerHTML = (result.correct ? msg.msgRight : msg.msgWrong) + " " + (result.explanation || "");
+          feedback.innerHTML = (result.correct ? msg.msgRight : msg.msgWrong) + " " + (result.explanation || "");  // the bank's sanitised HTML
           window.typesetMath(feedback);
         } catch (error) { showError(error.message); }
       });
@@ -236,18 +259,25 @@
       review.dataset.testid = "review";
       const question = attempt.questions.find((q) => q.id === item.id);
       review.textContent = `${item.earned} / ${item.points} ${msg.msgPoints}. ` +
-        `${msg.msgKey}: ${keyText(question, item.key)}. `;
+        (item.withheld ? `${msg.msgWithheld}. ` : `${msg.msgKey}: ${keyText(question, item.key)}. `);
       const explanation = document.createElement("span");
       explanation.innerHTML = item.explanation || "";  // the bank's sanitised HTML
       review.appendChild(explanation);
       node.appendChild(review);
       window.typesetMath(review);
     });
+    const back = document.createElement("a");
+    back.className = "button";
+    back.href = `/lam-bai/${root.dataset.quiz}`;
+    back.dataset.testid = "again";
+    back.textContent = attempt.mode === "practice" ? msg.msgAgain : msg.msgBack;
+    resultBox.appendChild(back);
   }
 
   async function start() {
     try {
-      attempt = await api("POST", `/api/v1/quizzes/${root.dataset.quiz}/attempts`);
+      // The start screen's form began the attempt; this page only loads it.
+      attempt = await api("GET", `/api/v1/attempts/${root.dataset.attempt}`);
     } catch (error) { showError(error.message); return; }
     clockOffset = new Date(attempt.now).getTime() - Date.now();
     answers = { ...attempt.answers };

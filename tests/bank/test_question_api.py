@@ -45,11 +45,17 @@ def test_teacher_adds_editor_marks_ready_and_filters_work(client, people):
     assert found["total"] == 1 and found["items"][0]["id"] == question["id"]
     none = client.get("/api/v1/questions?grade=11", headers=people["teacher"]).json()
     assert none["total"] == 0
-    edited = client.put(url, json={**SINGLE, "stem": "Giá trị của $\\cos 60^\\circ$ là"},
+    edited = client.put(url, json={**SINGLE, "status": "ready",
+                                   "stem": "Giá trị của $\\cos 60^\\circ$ là"},
                         headers=people["teacher"])  # fmt: skip
-    assert edited.status_code == 200 and edited.json()["version"] == 1
+    # the approved version stays as it was; the edit waits for review as version 2
+    assert edited.status_code == 200 and edited.json()["version"] == 2
+    assert edited.json()["status"] == "changed" and edited.json()["approved_version"] == 1
     versions = client.get(f"{url}/versions", headers=people["teacher"]).json()
-    assert [v["body"]["stem"] for v in versions] == ["Giá trị của $\\cos 60^\\circ$ là"]
+    assert [v["body"]["stem"] for v in versions] == [
+        SINGLE["stem"],
+        "Giá trị của $\\cos 60^\\circ$ là",
+    ]
     assert client.get(f"{url}/uses", headers=people["teacher"]).json() == []
 
 

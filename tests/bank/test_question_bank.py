@@ -158,7 +158,7 @@ def test_versions_edit_in_place_until_used_then_new_version(services, make_user)
     with services.sessions.begin() as session:
         q = bank.get(session, editor, qid)
         assert q.version == 1 and bank.version(session, qid, 1).body["stem"] == "Sửa lần 1"
-        bank.mark_used(session, q, "quiz", "quiz:1", "Kiểm tra 15 phút")
+        bank.mark_used(session, q.id, q.version, "quiz", "quiz:1", "Kiểm tra 15 phút")
     with services.sessions.begin() as session:
         bank.update(
             session, editor, qid, QuestionIn.model_validate({**SINGLE, "stem": "Sửa lần 2"})

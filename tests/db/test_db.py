@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -25,12 +27,12 @@ def test_migrations_match_the_models(services):
     with services.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
-    assert current_revision(services.engine) == head_revision() == "0011"
+    assert current_revision(services.engine) == head_revision() == "0012"
 
 
 def test_upgrade_is_idempotent(services):
     upgrade(services.engine)
-    assert current_revision(services.engine) == head_revision() == "0011"
+    assert current_revision(services.engine) == head_revision() == "0012"
 
 
 def test_foreign_keys_are_enforced(services):
@@ -59,3 +61,36 @@ def test_on_commit_runs_after_commit_only(services):
         assert calls == []
         session.commit()
     assert calls == ["committed"]
+
+
+def test_quizzes_made_before_the_exam_security_migration_keep_drawing_as_they_did(tmp_path):
+    """0012 gives every quiz a share link's token and keeps old blueprints drawing any short
+    answer; questions ready before it count as approved as they stand."""
+    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+    upgrade(engine, "0011")
+    section = {"title": "PHẦN III", "type": "short_answer", "points_each": 1,
+               "rows": [{"counts": {"van_dung": 1}}]}  # fmt: skip
+    blueprint = {"v": 1, "data": {"title": "Cũ", "subject": "toan", "grade": 10,
+                                  "duration_min": 10, "sections": [section]}}  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO quizzes (id, title, mode, blueprint, seed, versions, code, grading,"
+            " review, created_at) VALUES (1, 'Cũ', 'practice', :bp, 1, '[]', 'ABCDEF',"
+            " 'highest', 'after_submit', '2026-11-30')"
+        ), {"bp": json.dumps(blueprint)})  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO questions (id, type, status, title, topic, tags, source, license,"
+            " author, body, version, fingerprint, sketch, updated_at, created_at)"
+            " VALUES (1, 'essay', 'ready', '', '', '[]', '', 'CC-BY-4.0', '', '{}', 3, 'f',"
+            " '[]', '2026-11-30', '2026-11-30')"
+        ))  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as conn:
+        token, stored = conn.execute(text("SELECT token, blueprint FROM quizzes")).one()
+        approved, exposure = conn.execute(
+            text("SELECT approved_version, exposure FROM questions")
+        ).one()
+    engine.dispose()
+    assert len(token) >= 20
+    assert json.loads(stored)["data"]["sections"][0]["answer_sheet"] == "text"
+    assert (approved, exposure) == (3, "exam")

@@ -1,5 +1,6 @@
-"""A student sits an exam-mode quiz on a phone in Chromium: code → start → answer (autosaved)
-→ reload (answers come back) → submit → score and review."""
+"""A student sits an exam-mode quiz on a phone in Chromium: code → start screen (opening it
+starts nothing) → "Bắt đầu làm bài" → answer (autosaved) → reload (answers come back) → submit
+→ score and review → back to the start screen, no attempts left."""
 
 from __future__ import annotations
 
@@ -24,11 +25,12 @@ BLUEPRINT = {
 }  # fmt: skip
 
 
-def api(base: str, path: str, data: dict, token: str | None = None) -> dict:
+def api(base: str, path: str, data: dict | None, token: str | None = None) -> dict:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(base + path, json.dumps(data).encode(), headers)
+    body = json.dumps(data).encode() if data is not None else None
+    request = urllib.request.Request(base + path, body, headers)
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read())
 
@@ -52,9 +54,14 @@ def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
     live_server.kholieu("questions", "import", str(bank), "--status", "ready")
     live_server.kholieu("users", "create", "hs.an", "--role", "student", "--password-stdin",
                         stdin=E2E_PASSWORD + "\n")  # fmt: skip
+    teacher = token(live_server.base, "co.hoa")
     quiz = api(live_server.base, "/api/v1/quizzes",
                {"title": "Kiểm tra 10 phút", "blueprint": BLUEPRINT, "mode": "exam"},
-               token(live_server.base, "co.hoa"))  # fmt: skip
+               teacher)  # fmt: skip
+
+    def started() -> list[int]:
+        rows = api(live_server.base, f"/api/v1/quizzes/{quiz['id']}/participants", None, teacher)
+        return [row["started"] for row in rows["participants"]]
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
@@ -63,8 +70,16 @@ def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
     page.get_by_test_id("quiz-code").fill(quiz["code"].lower())
     page.get_by_role("button", name="Vào làm bài").click()
     page.wait_for_url(re.compile(rf"/lam-bai/{quiz['id']}$"))
+    # the start screen: the rules and the button; opening it (or reloading) starts nothing
+    screen = page.get_by_test_id("start-screen")
+    assert "10 phút" in screen.inner_text() and "Số câu: 4" in screen.inner_text()
+    assert page.get_by_test_id("attempts-left").inner_text().endswith("1")
+    page.reload()
+    assert started() == [0]
+    page.get_by_test_id("start").click()
     questions = page.get_by_test_id("quiz-question")
     questions.first.wait_for()
+    assert started() == [1]
     assert questions.count() == 4
     assert re.fullmatch(r"\d+:\d\d", page.get_by_test_id("timer").inner_text())
     assert page.locator(".quiz-question .katex").count() > 0  # math typeset
@@ -103,4 +118,11 @@ def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
     assert all("Lời giải" in text for text in reviews)
     assert any("Đáp án: A." in text for text in reviews)
     assert any("Đáp án: a) Đúng b) Sai c) Đúng d) Sai." in text for text in reviews)
+
+    page.get_by_test_id("again").click()  # back to the start screen: the attempt is used
+    page.get_by_test_id("start-state").wait_for()
+    assert page.get_by_test_id("start").count() == 0
+    page.get_by_text("Xem kết quả").click()  # the past attempt's result, again
+    page.get_by_test_id("score").wait_for()
+    assert "5.63 / 10" in page.get_by_test_id("score").inner_text()
     context.close()

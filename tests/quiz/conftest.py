@@ -1,5 +1,5 @@
-"""Fixtures of the quiz tests: a bank that fills the small blueprint, and API headers of a
-teacher and two students."""
+"""Fixtures of the quiz tests: a bank of open questions (practice may draw them, reviews show
+their keys) that fills the small blueprint, and API headers of a teacher and two students."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.support.bank import fill
 def bank(services):
     fill(services, "toan", 10, {"single_choice": {"nhan_biet": 10},
                                 "true_false_group": {"thong_hieu": 5},
-                                "short_answer": {"van_dung": 5}})  # fmt: skip
+                                "short_answer": {"van_dung": 5}}, exposure="open")  # fmt: skip
 
 
 @pytest.fixture

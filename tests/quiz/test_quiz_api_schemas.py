@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from kholieu.quiz.service import QuizService
-from tests.support.quiz import SECRETS, SMALL, make_quiz
+from tests.support.quiz import SECRETS, SMALL, make_quiz, start
 
 PREFIXES = ("/api/v1/quizzes", "/api/v1/attempts", "/api/v1/blueprints")
 # The operations that take a body; the others are GETs, or POSTs whose path says it all.
 WITH_BODY = {
     ("post", "/api/v1/quizzes"),
+    ("post", "/api/v1/quizzes/join"),
     ("put", "/api/v1/attempts/{attempt_id}/answers"),
     ("post", "/api/v1/attempts/{attempt_id}/check"),
     ("post", "/api/v1/attempts/{attempt_id}/grade"),
@@ -47,7 +48,7 @@ def described(spec: dict[str, Any], schema: dict[str, Any]) -> bool:
 def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     found = [(method, path, op) for path, ops in spec["paths"].items() if path.startswith(PREFIXES)
              for method, op in ops.items()]  # fmt: skip
-    assert len(found) == 12  # every route of kholieu.quiz.api
+    assert len(found) == 16  # every route of kholieu.quiz.api
     return found
 
 
@@ -102,7 +103,7 @@ def test_the_attempt_a_student_receives_has_no_field_for_a_key(spec):
     assert not fields(spec, submitted, skip=frozenset({"items"})) & set(SECRETS)
     assert {"key", "explanation"} <= fields(spec, {"$ref": "#/components/schemas/ReviewItem"})
     student_quiz = fields(spec, {"$ref": "#/components/schemas/QuizForStudent"})
-    assert not student_quiz & {*SECRETS, "keys", "blueprint", "code"}
+    assert not student_quiz & {*SECRETS, "keys", "blueprint", "code", "link"}
 
 
 def test_a_key_the_service_let_slip_is_not_sent(client, bank, people, monkeypatch):
@@ -114,12 +115,12 @@ def test_a_key_the_service_let_slip_is_not_sent(client, bank, people, monkeypatc
 
     monkeypatch.setattr(QuizService, "questions", leaky)
     quiz = make_quiz(client, people["teacher"])
-    started = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"])
+    started = start(client, quiz, headers=people["student"])
     assert started.status_code == 201
     assert all(set(q) <= {"id", "type", "stem", "options", "statements", "points"}
                for q in started.json()["questions"])  # fmt: skip
     student_view = client.get(f"/api/v1/quizzes/{quiz['id']}", headers=people["student"]).json()
-    assert not {"keys", "blueprint", "code"} & set(student_view)
+    assert not {"keys", "blueprint", "code", "link"} & set(student_view)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from kholieu.bank.service import as_native
 from kholieu.db.base import utcnow
 from kholieu.quiz.models import Attempt, Quiz
 from tests.support.bank import fill
-from tests.support.quiz import SECRETS, SMALL, make_quiz
+from tests.support.quiz import SECRETS, SMALL, join, make_quiz, start
 
 
 def right_answers(services, attempt: dict) -> dict[str, object]:
@@ -29,10 +29,11 @@ def test_an_exam_attempt_carries_no_keys_and_grades_by_the_2025_rules(
 ):
     quiz = make_quiz(client, people["teacher"])
     assert quiz["versions"] == ["101", "102"] and quiz["time_limit_s"] == 900
+    join(client, quiz, people["student"])
     before = client.get(f"/api/v1/quizzes/{quiz['id']}", headers=people["student"]).json()
     assert "keys" not in before and "blueprint" not in before and before["attempts_left"] == 1
     assert "keys" in client.get(f"/api/v1/quizzes/{quiz['id']}", headers=people["teacher"]).json()
-    started = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"])
+    started = start(client, quiz, headers=people["student"])
     assert started.status_code == 201
     attempt = started.json()
     assert len(attempt["questions"]) == 8 and attempt["deadline"]
@@ -57,20 +58,20 @@ def test_an_exam_attempt_carries_no_keys_and_grades_by_the_2025_rules(
 
 def test_reload_resumes_the_same_attempt_and_saved_answers(client, services, bank, people):
     quiz = make_quiz(client, people["teacher"])
-    first = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    first = start(client, quiz, headers=people["student"]).json()
     qid = str(first["questions"][0]["id"])
     client.put(f"/api/v1/attempts/{first['id']}/answers", headers=people["student"],
                json={"answers": {qid: 1}})  # fmt: skip
     client.put(f"/api/v1/attempts/{first['id']}/answers", headers=people["student"],
                json={"answers": {qid: 2}})  # the last autosave wins  # fmt: skip
-    again = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    again = start(client, quiz, headers=people["student"]).json()
     assert again["id"] == first["id"] and again["answers"] == {qid: 2}
     assert again["deadline"] == first["deadline"]
 
 
 def test_no_student_reads_or_writes_anothers_attempt(client, bank, people):
     quiz = make_quiz(client, people["teacher"])
-    mine = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    mine = start(client, quiz, headers=people["student"]).json()
     qid = str(mine["questions"][0]["id"])
     assert client.get(f"/api/v1/attempts/{mine['id']}", headers=people["other"]).status_code == 404
     put = client.put(f"/api/v1/attempts/{mine['id']}/answers", headers=people["other"],
@@ -83,9 +84,7 @@ def test_no_student_reads_or_writes_anothers_attempt(client, bank, people):
 
 def test_late_answers_are_refused_and_the_attempt_submits_itself(client, services, bank, people):
     quiz = make_quiz(client, people["teacher"])
-    attempt = client.post(
-        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
-    ).json()
+    attempt = start(client, quiz, headers=people["student"]).json()
     answers = right_answers(services, attempt)
     first = next(iter(answers))
     client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=people["student"],
@@ -107,20 +106,16 @@ def test_late_answers_are_refused_and_the_attempt_submits_itself(client, service
 
 def test_one_attempt_only_unless_the_quiz_allows_more(client, bank, people):
     quiz = make_quiz(client, people["teacher"])
-    attempt = client.post(
-        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
-    ).json()
+    attempt = start(client, quiz, headers=people["student"]).json()
     client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=people["student"])
-    refused = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"])
+    refused = start(client, quiz, headers=people["student"])
     assert refused.status_code == 409 and "no attempts left" in refused.text
 
 
 def test_review_after_close_hides_keys_until_the_quiz_closes(client, services, bank, people):
     closes = (utcnow() + timedelta(hours=1)).isoformat()
     quiz = make_quiz(client, people["teacher"], review="after_close", closes_at=closes)
-    attempt = client.post(
-        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
-    ).json()
+    attempt = start(client, quiz, headers=people["student"]).json()
     result = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=people["student"])
     body = result.json()
     assert body["items"] == [] and body["review"] == "later" and "score" in body
@@ -130,9 +125,7 @@ def test_review_after_close_hides_keys_until_the_quiz_closes(client, services, b
 
 def test_bad_answers_are_named(client, bank, people):
     quiz = make_quiz(client, people["teacher"])
-    attempt = client.post(
-        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
-    ).json()
+    attempt = start(client, quiz, headers=people["student"]).json()
     sc = next(q for q in attempt["questions"] if q["type"] == "single_choice")
     tfg = next(q for q in attempt["questions"] if q["type"] == "true_false_group")
     for answers, field in [({str(sc["id"]): 7}, f"answers.{sc['id']}"),
@@ -157,22 +150,20 @@ def test_a_blueprint_the_bank_cannot_fill_is_refused_with_the_cells(client, bank
 def test_practice_gives_feedback_and_new_questions_each_time(client, services, bank, people):
     quiz = make_quiz(client, people["teacher"], mode="practice")
     assert quiz["max_attempts"] is None and quiz["time_limit_s"] is None
-    first = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    first = start(client, quiz, headers=people["student"]).json()
     answers = right_answers(services, first)
     qid = first["questions"][0]["id"]
     check = client.post(f"/api/v1/attempts/{first['id']}/check", headers=people["student"],
                         json={"question_id": qid, "answer": answers[str(qid)]})  # fmt: skip
     assert check.json()["correct"] is True and "explanation" in check.json()
     client.post(f"/api/v1/attempts/{first['id']}/submit", headers=people["student"])
-    second = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]).json()
+    second = start(client, quiz, headers=people["student"]).json()
     assert second["id"] != first["id"]
     seen = {q["id"] for q in first["questions"]}
     fresh = [q["id"] for q in second["questions"] if q["type"] == "single_choice"]
     assert not seen & set(fresh)  # 10 in the bank, 4 a time: none repeated
     exam = make_quiz(client, people["teacher"])
-    attempt = client.post(
-        f"/api/v1/quizzes/{exam['id']}/attempts", headers=people["student"]
-    ).json()
+    attempt = start(client, exam, headers=people["student"]).json()
     data = {"question_id": attempt["questions"][0]["id"], "answer": 0}
     refused = client.post(
         f"/api/v1/attempts/{attempt['id']}/check", headers=people["student"], json=data
@@ -193,7 +184,7 @@ def test_teachers_see_results_item_analysis_and_running_difficulty(
     quiz = make_quiz(client, people["teacher"])
     students = [people["student"], people["other"], bearer(make_user("student"))]
     for n, headers in enumerate(students):
-        attempt = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=headers).json()
+        attempt = start(client, quiz, headers=headers).json()
         answers = right_answers(services, attempt) if n < 2 else {}
         client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=headers,
                    json={"answers": answers})  # fmt: skip
@@ -228,9 +219,7 @@ def test_essays_wait_for_the_teachers_mark(client, services, people, make_user, 
                               {"title": "II", "type": "essay", "points_each": 8,
                                "rows": [{"counts": {"van_dung": 1}}]}]}  # fmt: skip
     quiz = make_quiz(client, people["teacher"], blueprint=blueprint)
-    attempt = client.post(
-        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
-    ).json()
+    attempt = start(client, quiz, headers=people["student"]).json()
     essay = next(q for q in attempt["questions"] if q["type"] == "essay")
     client.put(f"/api/v1/attempts/{attempt['id']}/answers", headers=people["student"],
                json={"answers": {str(essay["id"]): "Bài văn của em…"}})  # fmt: skip
@@ -254,9 +243,7 @@ def test_essays_wait_for_the_teachers_mark(client, services, people, make_user, 
 
 def test_a_practice_attempt_keeps_the_question_version_it_showed(client, services, bank, people):
     quiz = make_quiz(client, people["teacher"], mode="practice")
-    attempt = client.post(
-        f"/api/v1/quizzes/{quiz['id']}/attempts", headers=people["student"]
-    ).json()
+    attempt = start(client, quiz, headers=people["student"]).json()
     shown = attempt["questions"][0]
     with services.sessions.begin() as session:
         question = session.get(Question, shown["id"])
@@ -275,7 +262,7 @@ def test_an_untimed_exam_refuses_answers_after_the_quiz_closes(client, services,
         client, people["teacher"], review="after_close", closes_at=closes, time_limit_s=None
     )
     student = people["student"]
-    attempt = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=student).json()
+    attempt = start(client, quiz, headers=student).json()
     assert attempt["deadline"] is not None and attempt["deadline"].startswith(closes[:16])
     first = str(attempt["questions"][0]["id"])
     url = f"/api/v1/attempts/{attempt['id']}"

@@ -25,7 +25,7 @@ def test_a_teacher_creates_a_2025_exam_from_the_preset_and_sees_its_page(
     page = client.get(created.headers["location"])
     assert page.status_code == 200
     code = re.search(r'data-testid="quiz-code">(\w+)<', page.text).group(1)
-    assert len(code) == 6 and "/lam-bai/" in page.text
+    assert len(code) == 8 and "/vao-thi/" in page.text
     assert page.text.count('class="card question"') == 22  # the preview, with keys marked
     assert 'class="key"' in page.text and "0 bài đã nộp" in page.text
     assert "Thi thử lần 1" in client.get("/bai-kiem-tra").text

@@ -30,8 +30,8 @@ def body(qtype: str, n: int) -> dict:
 
 
 def fill(services, subject: str, grade: int, counts: dict[str, dict[str, int]], *,
-         topic: str = "", start: int = 0) -> list[int]:  # fmt: skip
-    """``counts``: type -> level -> how many. Returns the new questions' ids."""
+         topic: str = "", start: int = 0, exposure: str = "exam") -> list[int]:  # fmt: skip
+    """``counts``: type -> level -> how many, at one exposure. Returns the new questions' ids."""
     ids, n = [], start
     with services.sessions.begin() as session:
         for qtype, levels in counts.items():
@@ -41,6 +41,7 @@ def fill(services, subject: str, grade: int, counts: dict[str, dict[str, int]], 
                     data = QuestionIn.model_validate({
                         "type": qtype, **body(qtype, n), "subject": subject, "grade": grade,
                         "level": level, "topic": topic, "status": "ready",
+                        "exposure": exposure,
                     })  # fmt: skip
                     ids.append(services.questions.create(session, None, data, audit_it=False).id)
     return ids

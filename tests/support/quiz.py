@@ -24,3 +24,16 @@ def make_quiz(client, headers, **extra):
     response = client.post("/api/v1/quizzes", headers=headers, json=data)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def join(client, quiz, headers):
+    """Join a quiz with its share code, as a student does before anything else."""
+    response = client.post("/api/v1/quizzes/join", headers=headers, json={"code": quiz["code"]})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def start(client, quiz, headers):
+    """Join the quiz and press start: the response of ``POST /quizzes/{id}/attempts``."""
+    join(client, quiz, headers)
+    return client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=headers)
