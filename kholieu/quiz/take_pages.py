@@ -53,7 +53,9 @@ def _start_screen(
     context = {
         "quiz": quiz, "attempts": quizzes.attempts_of(session, user, quiz),
         "attempts_left": left, "state": _state(quiz, left),
-        "questions": len(quiz.versions[0]["items"]) if quiz.versions else None,
+        "questions": sum(
+            sum(row["counts"].values()) for s in quiz.blueprint["sections"] for row in s["rows"]
+        ),
         "closes_at": _local(quiz.closes_at), "opens_at": _local(quiz.opens_at),
         "refused": status_code == 409,
     }  # fmt: skip

@@ -1,4 +1,5 @@
-// Small page behaviours: the phone menu and KaTeX rendering of $…$, \(…\) and \[…\].
+// Small page behaviours: the phone menu, forms that ask first (data-confirm) and KaTeX
+// rendering of $…$, \(…\) and \[…\].
 // window.typesetMath(node) is the one place formulas are typeset; page scripts that add
 // content later call it too.
 window.typesetMath = (node) => {
@@ -13,6 +14,12 @@ window.typesetMath = (node) => {
     throwOnError: false,
   });
 };
+
+// A form whose action cannot be undone says so first: <form data-confirm="…">.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
 
 document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.querySelector(".menu-toggle");

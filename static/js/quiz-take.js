@@ -80,7 +80,12 @@
       saveState.dataset.state = "saved";
       merge(saved.answers || {});
     } catch (error) {
-      if (error.status === 409) { saving = false; return finish(); }  // time is up
+      if (error.status === 409) {  // time is up, or the teacher closed the quiz: submitted
+        saving = false;
+        saveState.textContent = msg.msgTimeup;
+        saveState.dataset.state = "submitted";
+        return finish();
+      }
       if (error.status === 422) { showError(error.message); }
       else {
         pending = { ...batch, ...pending };  // keep them: retried below and on reconnection

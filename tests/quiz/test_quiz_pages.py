@@ -126,3 +126,34 @@ def test_the_blueprint_check_gives_totals_and_the_cells_short(client, services, 
     )
     bad = client.post("/api/v1/blueprints/check", headers=teacher, json={**small, "grade": 0})
     assert bad.status_code == 422 and "grade" in bad.text
+
+
+def test_the_teacher_sees_who_joined_gives_a_new_code_and_closes_the_quiz(
+    client, services, bank, make_user, bearer
+):
+    from tests.support.quiz import make_quiz, start
+
+    teacher, student = make_user("teacher"), make_user("student")
+    quiz, as_student = make_quiz(client, bearer(teacher)), bearer(student)
+    attempt = start(client, quiz, as_student).json()
+    sign_in(client, teacher)
+    page = client.get(f"/bai-kiem-tra/{quiz['id']}")
+    assert 'data-testid="participants"' in page.text and student.username in page.text
+    assert page.text.count("data-confirm=") == 2  # both actions ask first
+    assert quiz["link"] in page.text
+    token = csrf_from(page.text)
+    renewed = client.post(f"/bai-kiem-tra/{quiz['id']}/ma-moi", data={"csrf_token": token},
+                          follow_redirects=False)  # fmt: skip
+    assert renewed.status_code == 303
+    page = client.get(f"/bai-kiem-tra/{quiz['id']}")
+    assert quiz["code"] not in page.text and quiz["link"] not in page.text
+    closed = client.post(f"/bai-kiem-tra/{quiz['id']}/dong", data={"csrf_token": token},
+                         follow_redirects=False)  # fmt: skip
+    assert closed.status_code == 303
+    assert 'data-testid="quiz-closed"' in client.get(f"/bai-kiem-tra/{quiz['id']}").text
+    # the open attempt was submitted with what it had saved, and no new one starts
+    after = client.get(f"/api/v1/attempts/{attempt['id']}", headers=as_student).json()
+    assert after["submitted"] is True
+    other = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=as_student)
+    assert other.status_code == 409
+    assert client.post(f"/bai-kiem-tra/{quiz['id']}/dong").status_code == 403  # no token
