@@ -32,7 +32,7 @@ from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
 from kholieu.bank.models import Exposure, Question, QuestionUse, QuestionVersion
 from kholieu.bank.service import QuestionBank
 from kholieu.db.base import aware, utcnow
-from kholieu.db.locks import hold
+from kholieu.db.locks import held, hold
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, first_problem
 from kholieu.quiz import assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
@@ -250,7 +250,10 @@ class QuizService:
             raise Conflict(f"the quiz opens at {aware(quiz.opens_at).isoformat()}")
         if quiz.closes_at and now >= aware(quiz.closes_at):
             raise Conflict("the quiz is closed")
-        hold(session, User, user.id)
+        with held(session, User, user.id):
+            return self._start_held(session, user, quiz, now)
+
+    def _start_held(self, session: Session, user: User, quiz: Quiz, now: datetime) -> Attempt:
         mine = session.scalars(
             select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
             .order_by(Attempt.number).execution_options(populate_existing=True)
@@ -327,8 +330,7 @@ class QuizService:
         return attempt
 
     def _hold(self, session: Session, attempt: Attempt) -> None:
-        """Hold the attempt's row until the request commits, and read it as last committed:
-        autosave, submit and the deadline's auto-submit of one attempt run one at a time."""
+        """Hold the attempt's row (inside ``held``) and read it as last committed."""
         hold(session, Attempt, attempt.id)
         session.refresh(attempt)
 
@@ -345,13 +347,14 @@ class QuizService:
                                        details={"field": f"answers.{qid}"})  # fmt: skip
             check_answer(item, bodies[item["id"]], answer)
         quiz = self.get(session, attempt.quiz_id)
-        self._hold(session, attempt)
-        if self._grade_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
-            raise Conflict(
-                "the attempt is submitted; answers can no longer change", keeps_changes=True
-            )
-        attempt.answers = {**attempt.answers, **{str(k): v for k, v in answers.items()}}
-        attempt.saved_at = utcnow()
+        with held(session, Attempt, attempt.id):
+            session.refresh(attempt)
+            if self._grade_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
+                raise Conflict(
+                    "the attempt is submitted; answers can no longer change", keeps_changes=True
+                )
+            attempt.answers = {**attempt.answers, **{str(k): v for k, v in answers.items()}}
+            attempt.saved_at = utcnow()
         return attempt
 
     def finish_if_due(self, session: Session, attempt: Attempt, quiz: Quiz) -> bool:
@@ -361,8 +364,9 @@ class QuizService:
         teacher moved the close earlier)."""
         if attempt.submitted_at is not None or not deadline_passed(attempt, quiz):
             return False
-        self._hold(session, attempt)
-        self._grade_if_due(session, attempt, quiz)
+        with held(session, Attempt, attempt.id):
+            session.refresh(attempt)
+            self._grade_if_due(session, attempt, quiz)
         return True
 
     def _grade_if_due(self, session: Session, attempt: Attempt, quiz: Quiz) -> bool:
@@ -375,9 +379,10 @@ class QuizService:
     def submit(self, session: Session, attempt: Attempt) -> Attempt:
         """Grade the attempt with what is stored (at its deadline if that passed)."""
         quiz = self.get(session, attempt.quiz_id)
-        self._hold(session, attempt)
-        if attempt.submitted_at is None and not self._grade_if_due(session, attempt, quiz):
-            self._grade(session, attempt, quiz, at=utcnow())
+        with held(session, Attempt, attempt.id):
+            session.refresh(attempt)
+            if attempt.submitted_at is None and not self._grade_if_due(session, attempt, quiz):
+                self._grade(session, attempt, quiz, at=utcnow())
         return attempt
 
     def _body(self, session: Session, item: dict[str, Any]) -> dict[str, Any]:
