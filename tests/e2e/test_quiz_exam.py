@@ -41,7 +41,9 @@ def token(base: str, username: str) -> str:
         return json.loads(response.read())["access_token"]
 
 
-def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
+def exam_for(live_server, tmp_path, student: str) -> tuple[dict, str]:
+    """The small bank (imported once; a second import skips its duplicates), a student and an
+    exam of BLUEPRINT: (the quiz as its teacher gets it, the teacher's API token)."""
     lines = []
     for n, (qtype, level) in enumerate(
         [("single_choice", "nhan_biet")] * 2 + [("true_false_group", "thong_hieu"),
@@ -52,12 +54,17 @@ def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
     bank = tmp_path / "bank.jsonl"
     bank.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines))
     live_server.kholieu("questions", "import", str(bank), "--status", "ready")
-    live_server.kholieu("users", "create", "hs.an", "--role", "student", "--password-stdin",
+    live_server.kholieu("users", "create", student, "--role", "student", "--password-stdin",
                         stdin=E2E_PASSWORD + "\n")  # fmt: skip
     teacher = token(live_server.base, "co.hoa")
     quiz = api(live_server.base, "/api/v1/quizzes",
                {"title": "Kiểm tra 10 phút", "blueprint": BLUEPRINT, "mode": "exam"},
                teacher)  # fmt: skip
+    return quiz, teacher
+
+
+def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
+    quiz, teacher = exam_for(live_server, tmp_path, "hs.an")
 
     def started() -> list[int]:
         rows = api(live_server.base, f"/api/v1/quizzes/{quiz['id']}/participants", None, teacher)
@@ -127,3 +134,40 @@ def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
     page.get_by_test_id("score").wait_for()
     assert "5.63 / 10" in page.get_by_test_id("score").inner_text()
     context.close()
+
+
+def test_a_phone_and_a_laptop_share_one_attempt_and_the_later_save_wins(
+    live_server, browser, tmp_path
+):
+    quiz, _ = exam_for(live_server, tmp_path, "hs.binh")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
+    pages = []
+    for context in (phone, laptop):
+        page = context.new_page()
+        sign_in(page, live_server.base, "hs.binh")
+        pages.append(page)
+    on_phone, on_laptop = pages
+    on_phone.goto(f"{live_server.base}{quiz['link']}")  # the teacher's link
+    on_phone.get_by_test_id("start").click()
+    questions = on_phone.get_by_test_id("quiz-question")
+    questions.first.wait_for()
+    first = lambda page: page.get_by_test_id("quiz-question").first  # noqa: E731
+    first(on_phone).locator("input[type=radio]").nth(0).check()
+    on_phone.get_by_text("Đã lưu").wait_for()
+
+    on_laptop.goto(f"{live_server.base}/lam-bai/{quiz['id']}")  # joined already: resumes
+    first(on_laptop).wait_for()
+    assert first(on_laptop).locator("input[type=radio]").nth(0).is_checked()
+    first(on_laptop).locator("input[type=radio]").nth(1).check()  # changed on the laptop
+    on_laptop.get_by_text("Đã lưu").wait_for()
+
+    # the phone saves another question and learns the first one changed elsewhere
+    questions.nth(1).locator("input[type=radio]").first.check()
+    state = on_phone.get_by_test_id("save-state")
+    state.filter(has_text="Đã cập nhật từ thiết bị khác").wait_for()
+    assert "Câu 1" in state.inner_text()
+    assert first(on_phone).locator("input[type=radio]").nth(1).is_checked()
+    assert not first(on_phone).locator("input[type=radio]").nth(0).is_checked()
+    phone.close()
+    laptop.close()
