@@ -17,6 +17,13 @@ from kholieu.errors import ValidationFailed, first_problem
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
+# Limits: a real blueprint (the 2025 exam: 3 parts, 28 questions) is far inside them; what is
+# outside costs the server without serving a teacher.
+MAX_TEXT = 64 * 1024  # bytes of YAML or JSON
+MAX_SECTIONS = 20
+MAX_ROWS = 100  # per section
+MAX_QUESTIONS = 300  # in the whole blueprint
+
 
 class Row(BaseModel):
     """One row of the matrix: which questions (a topic, tags, or the whole subject and grade)
@@ -24,10 +31,10 @@ class Row(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    topic: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    requirement: str | None = None  # yêu cầu cần đạt, shown on the matrix
-    counts: dict[str, Annotated[int, Field(ge=0, le=200)]]
+    topic: str | None = Field(default=None, max_length=300)
+    tags: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=20)
+    requirement: str | None = Field(default=None, max_length=2000)  # yêu cầu cần đạt
+    counts: dict[str, Annotated[int, Field(ge=0, le=200)]] = Field(max_length=10)
 
     @field_validator("counts", mode="before")
     @classmethod
@@ -56,7 +63,7 @@ class Section(BaseModel):
     # Short answers: "2025" draws only keys the 2025 answer sheet holds (up to 4 of -, 0–9, ','),
     # "text" any text (quizzes taken on screen only).
     answer_sheet: Literal["2025", "text"] = "2025"
-    rows: list[Row] = Field(min_length=1)
+    rows: list[Row] = Field(min_length=1, max_length=MAX_ROWS)
 
     @property
     def count(self) -> int:
@@ -71,9 +78,9 @@ class Blueprint(BaseModel):
     grade: int = Field(ge=1, le=12)
     duration_min: int = Field(gt=0, le=600)
     versions: int = Field(default=1, ge=1, le=99)
-    codes: list[str] | None = None  # mã đề, one per version
+    codes: list[Annotated[str, Field(min_length=1, max_length=12)]] | None = None  # mã đề
     partial_multiple: bool = False  # multiple_response earns per option instead of all or none
-    sections: list[Section] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1, max_length=MAX_SECTIONS)
 
     @field_validator("subject")
     @classmethod
@@ -87,6 +94,9 @@ class Blueprint(BaseModel):
         codes = self.codes
         if codes is not None and (len(codes) != self.versions or len(set(codes)) != len(codes)):
             raise ValueError(f"codes: give {self.versions} different codes, one per version")
+        total = sum(section.count for section in self.sections)
+        if total > MAX_QUESTIONS:
+            raise ValueError(f"sections: {total} questions, more than {MAX_QUESTIONS} in a test")
         return self
 
     @property
@@ -113,15 +123,49 @@ def parse(data: Any, where: str = "blueprint") -> Blueprint:
         ) from None
 
 
-def load(path: Path) -> Blueprint:
-    """A blueprint from a YAML or JSON file (JSON is YAML)."""
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a blueprint never needs them, and an alias repeated
+    in an alias makes 8 KB of text a million rows."""
+
+    def fetch_alias(self) -> None:
+        raise yaml.MarkedYAMLError(
+            problem="aliases (*name) are not allowed in a blueprint",
+            problem_mark=self.get_mark(),
+        )
+
+    def fetch_anchor(self) -> None:
+        raise yaml.MarkedYAMLError(
+            problem="anchors (&name) are not allowed in a blueprint",
+            problem_mark=self.get_mark(),
+        )
+
+
+def parse_text(
+    text: str, where: str = "blueprint", defaults: dict[str, Any] | None = None
+) -> Blueprint:
+    """A blueprint from YAML or JSON text (JSON is YAML), within ``MAX_TEXT``; ``defaults``
+    fill top-level fields the text leaves out (the form's title)."""
+    if len(text.encode("utf-8")) > MAX_TEXT:
+        raise ValidationFailed(
+            f"{where}: longer than {MAX_TEXT // 1024} KB", details={"field": "blueprint"}
+        )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(text, Loader=_PlainLoader)  # a SafeLoader, stricter
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
-        raise ValidationFailed(f"{path}{line}: not valid YAML or JSON: {exc}") from None
-    return parse(data, str(path))
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ValidationFailed(
+            f"{where}{line}: not valid YAML or JSON: {problem}", details={"field": "blueprint"}
+        ) from None
+    if isinstance(data, dict) and defaults:
+        data = {**defaults, **data}
+    return parse(data, where)
+
+
+def load(path: Path) -> Blueprint:
+    """A blueprint from a YAML or JSON file."""
+    return parse_text(path.read_text(encoding="utf-8"), str(path))
 
 
 # -- presets ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -79,10 +78,8 @@ def create_quiz(
         elif source == "cv7991":
             plan = blueprints.periodic_7991(subject, grade).model_dump(mode="json")
         else:
-            try:
-                plan = yaml.safe_load(blueprint)
-            except yaml.YAMLError as exc:
-                raise ValidationFailed(f"blueprint: not valid YAML or JSON: {exc}") from None
+            given = {"title": title} if title else None
+            plan = blueprints.parse_text(blueprint, defaults=given).model_dump(mode="json")
         data = {"title": title, "blueprint": plan, "mode": mode}
         if minutes:
             data["time_limit_s"] = minutes * 60
