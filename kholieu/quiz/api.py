@@ -6,7 +6,6 @@ never leaves)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from kholieu.accounts.deps import SignedInDep, TeacherDep
 from kholieu.accounts.models import User
 from kholieu.db.base import aware
+from kholieu.files import spreadsheets
 from kholieu.quiz import assembly, schemas
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz import results as quiz_results
@@ -247,9 +247,7 @@ def report(
     name = f"bao-cao-{quiz.id}.{format}"
     if format == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(ITEM_COLUMNS)
-        writer.writerows(rows)
+        spreadsheets.write_csv(out, [ITEM_COLUMNS, *rows])
         data, media = ("\ufeff" + out.getvalue()).encode(), REPORT_TYPES["csv"]
     else:
         from openpyxl import Workbook  # costs a quarter second at start-up; only here
@@ -257,9 +255,8 @@ def report(
         book = Workbook()
         sheet = book.active
         sheet.title = "Phân tích câu hỏi"
-        sheet.append(ITEM_COLUMNS)
-        for row in rows:
-            sheet.append(row)
+        for row in [ITEM_COLUMNS, *rows]:
+            spreadsheets.append_xlsx(sheet, row)
         buffer = io.BytesIO()
         book.save(buffer)
         data = buffer.getvalue()

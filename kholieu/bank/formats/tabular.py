@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from kholieu.bank import richtext
 from kholieu.bank.formats import FormatError, ImageSink, Parsed, name_of
+from kholieu.files import spreadsheets
 from kholieu.files.zipsafe import PackageLimits, PackageRejected, open_checked
 
 OFFICE_LIMITS = PackageLimits(max_total_bytes=256 * 2**20, max_entries=5_000, max_ratio=100)
@@ -73,7 +74,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for row in reader:
-        yield reader.line_num, row
+        yield reader.line_num, [spreadsheets.from_csv(cell) for cell in row]
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -327,7 +328,7 @@ def write_xlsx(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) ->
     sheet = book.create_sheet("Câu hỏi")
     skipped: list[str] = []
     for row in _rows(questions, skipped):
-        sheet.append(row)
+        spreadsheets.append_xlsx(sheet, row)
     book.save(out)
     return skipped
 
@@ -335,7 +336,7 @@ def write_xlsx(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) ->
 def write_csv(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list[str]:
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     skipped: list[str] = []
-    csv.writer(text).writerows(_rows(questions, skipped))
+    spreadsheets.write_csv(text, _rows(questions, skipped))
     text.flush()
     text.detach()
     return skipped

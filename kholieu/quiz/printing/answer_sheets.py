@@ -13,6 +13,7 @@ from typing import Any
 from fpdf import FPDF
 from openpyxl import Workbook
 
+from kholieu.files import spreadsheets
 from kholieu.quiz import grading
 from kholieu.quiz.assembly import Version, key_text, option_letter
 from kholieu.quiz.blueprint import Blueprint
@@ -50,10 +51,9 @@ def _rows(versions: list[Version]):
 
 def keys_csv(versions: list[Version]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["ma_de", "cau", "phan", "dap_an", "diem"])
-    for code, number, item in _rows(versions):
-        writer.writerow([code, number, PARTS[item.type], key_text(item), item.points])
+    rows = [[code, number, PARTS[item.type], key_text(item), item.points]
+            for code, number, item in _rows(versions)]  # fmt: skip
+    spreadsheets.write_csv(out, [["ma_de", "cau", "phan", "dap_an", "diem"], *rows])
     return out.getvalue()
 
 
@@ -65,8 +65,8 @@ def keys_xlsx(versions: list[Version]) -> bytes:
     sheet.append(["Câu", "Phần", *[f"Mã {v.code}" for v in versions]])
     for number in range(len(versions[0].items)):
         first = versions[0].items[number]
-        sheet.append(
-            [number + 1, PARTS[first.type], *[key_text(v.items[number]) for v in versions]]
+        spreadsheets.append_xlsx(
+            sheet, [number + 1, PARTS[first.type], *[key_text(v.items[number]) for v in versions]]
         )
     out = io.BytesIO()
     book.save(out)
