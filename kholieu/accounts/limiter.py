@@ -9,6 +9,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from kholieu.accounts.service import normal_username
 from kholieu.errors import RateLimited
 
 
@@ -19,7 +20,7 @@ class LoginLimiter:
 
     def check(self, client: str, username: str) -> None:
         """Raise RateLimited while either key has used up its failed attempts."""
-        for key in (("ip", client), ("user", username.lower())):
+        for key in (("ip", client), ("user", normal_username(username))):
             if not self._limiter.test(self._rate, "login", *key):
                 reset = self._limiter.get_window_stats(self._rate, "login", *key).reset_time
                 wait = max(1, math.ceil(reset - time.time()))
@@ -29,7 +30,7 @@ class LoginLimiter:
 
     def failed(self, client: str, username: str) -> None:
         self._limiter.hit(self._rate, "login", "ip", client)
-        self._limiter.hit(self._rate, "login", "user", username.lower())
+        self._limiter.hit(self._rate, "login", "user", normal_username(username))
 
     def reset(self) -> None:
         self._limiter.storage.reset()

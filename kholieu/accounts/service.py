@@ -12,13 +12,19 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kholieu.accounts import passwords
 from kholieu.accounts.models import AuthToken, Role, TokenKind, User
 from kholieu.config import Settings
 from kholieu.db.base import aware, utcnow
 from kholieu.errors import Conflict, ValidationFailed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
-MIN_PASSWORD = 8
+
+
+def normal_username(username: str) -> str:
+    """The one form of a username: what is stored, signed in with and counted by the login
+    limiter (counting another form let padded variants guess on with fresh counters)."""
+    return username.strip().lower()
 
 
 def _digest(token: str) -> str:
@@ -37,7 +43,7 @@ class AccountService:
     def create_user(
         self, session: Session, username: str, password: str, role: str, display_name: str = ""
     ) -> User:
-        username = username.strip().lower()
+        username = normal_username(username)
         if not USERNAME.match(username):
             raise ValidationFailed(
                 "username: 2-63 characters from a-z, 0-9, '.', '_', '-', starting with a letter "
@@ -48,10 +54,7 @@ class AccountService:
             raise ValidationFailed(
                 f"role: {role!r} is not one of {', '.join(Role)}", details={"field": "role"}
             )
-        if len(password) < MIN_PASSWORD:
-            raise ValidationFailed(
-                f"password: at least {MIN_PASSWORD} characters", details={"field": "password"}
-            )
+        passwords.check(password, username)
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"username {username!r} is taken", details={"field": "username"})
         user = User(
@@ -65,7 +68,7 @@ class AccountService:
         return user
 
     def authenticate(self, session: Session, username: str, password: str) -> User | None:
-        user = session.scalar(select(User).where(User.username == username.strip().lower()))
+        user = session.scalar(select(User).where(User.username == normal_username(username)))
         if user is None or not user.is_active:
             self.hasher.verify(password, self._dummy_hash)
             return None

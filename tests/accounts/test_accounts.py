@@ -186,3 +186,17 @@ def test_production_hashes_passwords_at_full_cost(tmp_path, monkeypatch):
     monkeypatch.delenv("KHOLIEU_PASSWORD_MEMORY_KIB")
     hashed = AccountService(Settings(data_dir=tmp_path)).hasher.hash("mat-khau-123")
     assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_padded_or_capitalised_usernames_share_one_counter():
+    """Sign-in matches " Co.Lan " as co.lan, so the limiter counts it there too: guessing from
+    ever new addresses with padded names gets no fresh counter."""
+    from kholieu.accounts.limiter import LoginLimiter
+    from kholieu.errors import RateLimited
+
+    limiter = LoginLimiter("memory://", "3/minute")
+    for n, name in enumerate(["co.lan", " co.lan", "CO.LAN\t"]):
+        limiter.check(f"10.0.0.{n}", name)
+        limiter.failed(f"10.0.0.{n}", name)
+    with pytest.raises(RateLimited):
+        limiter.check("10.0.0.99", "  Co.Lan  ")

@@ -64,16 +64,19 @@ def test_users_create_from_stdin(run, services):
 
 
 def test_users_create_reports_bad_input_in_one_line(run):
-    run("users", "create", "hs1", "--role", "student", "--password-stdin", stdin="12345678\n")
-    again = run(
-        "users", "create", "hs1", "--role", "student", "--password-stdin", stdin="12345678\n"
-    )
+    good = "hoa-phuong-do-12\n"
+    run("users", "create", "hs1", "--role", "student", "--password-stdin", stdin=good)
+    again = run("users", "create", "hs1", "--role", "student", "--password-stdin", stdin=good)
     assert again.returncode == 1
     assert again.stderr.strip().splitlines()[-1] == "kholieu: error: username 'hs1' is taken"
-    bad_role = run(
-        "users", "create", "hs2", "--role", "boss", "--password-stdin", stdin="12345678\n"
-    )
+    bad_role = run("users", "create", "hs2", "--role", "boss", "--password-stdin", stdin=good)
     assert bad_role.returncode == 1 and "role: 'boss' is not one of" in bad_role.stderr
+    for weak, why in [("12345678\n", "at least 12 characters"),
+                      ("password1234\n", "too common"), ("!!Password2024\n", "too common"),
+                      ("hs3-hs3-hs3-hs3\n", "must not contain the username")]:  # fmt: skip
+        refused = run("users", "create", "hs3", "--role", "student", "--password-stdin",
+                      stdin=weak)  # fmt: skip
+        assert refused.returncode == 1 and f"password: {why}" in refused.stderr, refused.stderr
 
 
 def test_demo_is_idempotent(run, services):

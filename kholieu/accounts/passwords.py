@@ -1,0 +1,42 @@
+"""What a password must be (OWASP ASVS 4, level 2): at least 12 characters, at most 128 (argon2
+is costly on long input), not one of the 30,000 most common passwords (zxcvbn's list, with
+digits and separators ignored at either end, so "password123!" is refused too) and not the
+username itself."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kholieu.errors import ValidationFailed
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+# Vietnamese ones the English-language list lacks.
+VIETNAMESE = ("matkhau", "matkhau123", "anhyeuem", "emyeuanh", "vietnam", "hanoi", "saigon")
+
+
+@cache
+def _common() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"]) | frozenset(VIETNAMESE)
+
+
+def _core(password: str) -> str:
+    return re.sub(r"^[\W\d_]+|[\W\d_]+$", "", password.casefold()) or password.casefold()
+
+
+def check(password: str, username: str = "") -> None:
+    """Raise ValidationFailed naming the ``password`` field when it is not good enough."""
+    problem = None
+    if len(password) < MIN_LENGTH:
+        problem = f"at least {MIN_LENGTH} characters"
+    elif len(password) > MAX_LENGTH:
+        problem = f"at most {MAX_LENGTH} characters"
+    elif username and username.casefold() in password.casefold():
+        problem = "must not contain the username"
+    elif password.casefold() in _common() or _core(password) in _common():
+        problem = "too common (it is on the list of passwords tried first)"
+    if problem:
+        raise ValidationFailed(f"password: {problem}", details={"field": "password"})
