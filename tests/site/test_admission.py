@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from kholieu.web.middleware import Admission
 
@@ -61,4 +62,7 @@ def test_requests_past_the_limit_wait_and_past_the_queue_are_shed_at_once():
         assert [(await t)[0] for t in (first, second, health)] == [200, 200, 200]
         assert entered == ["/api/v1/a", "/healthz", "/api/v1/b"]
 
-    asyncio.run(scenario())
+    # in a thread of its own: an earlier test in this worker (Playwright) may have left an
+    # event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
