@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Form, Request, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from kholieu.accounts.deps import AccountsDep, LimiterDep, SignedInDep, anyone
+from kholieu.accounts.deps import SESSION_COOKIE, AccountsDep, LimiterDep, SignedInDep, anyone
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.models import TokenKind, User
 from kholieu.accounts.service import AccountService
@@ -22,6 +23,18 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class TokenRow(BaseModel):
+    id: int
+    kind: str = Field(description="session (a browser) or api (a bearer token)")
+    created_at: datetime
+    expires_at: datetime
+    current: bool = Field(description="the one this request was made with")
+
+
+class TokenList(BaseModel):
+    tokens: list[TokenRow]
 
 
 class UserOut(BaseModel):
@@ -67,6 +80,46 @@ def issue_token(
     user = sign_in(accounts, login_limiter, session, request, username, password)
     token = accounts.issue_token(session, user, TokenKind.api)
     return TokenOut(access_token=token, expires_in=settings.api_token_ttl_s)
+
+
+def presented(request: Request) -> str | None:
+    """The token this request carries: the bearer token, else the session cookie."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials:
+        return credentials.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+@router.get("/auth/tokens")
+def my_tokens(
+    request: Request, user: SignedInDep, accounts: AccountsDep, session: SessionDep
+) -> TokenList:
+    """The caller's own live sessions and API tokens (never their secrets)."""
+    mine = presented(request)
+    return TokenList(tokens=[
+        TokenRow(id=t.id, kind=t.kind, created_at=t.created_at, expires_at=t.expires_at,
+                 current=accounts.is_token(t, mine))
+        for t in accounts.tokens_of(session, user)
+    ])  # fmt: skip
+
+
+@router.delete("/auth/tokens/{token_id}", status_code=204)
+def revoke_token(
+    token_id: int, user: SignedInDep, accounts: AccountsDep, session: SessionDep
+) -> Response:
+    """End one of the caller's sessions or tokens (another user's: 404)."""
+    accounts.revoke_own(session, user, token_id)
+    return Response(status_code=204)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(
+    request: Request, user: SignedInDep, accounts: AccountsDep, session: SessionDep
+) -> Response:
+    """End the session or revoke the bearer token this request was made with."""
+    if token := presented(request):
+        accounts.revoke_token(session, token)
+    return Response(status_code=204)
 
 
 @router.get("/auth/me")

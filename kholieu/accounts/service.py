@@ -16,7 +16,7 @@ from kholieu.accounts import passwords
 from kholieu.accounts.models import AuthToken, Role, TokenKind, User
 from kholieu.config import Settings
 from kholieu.db.base import aware, utcnow
-from kholieu.errors import Conflict, ValidationFailed
+from kholieu.errors import Conflict, NotFound, ValidationFailed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 
@@ -111,3 +111,21 @@ class AccountService:
 
     def revoke_token(self, session: Session, token: str) -> None:
         session.execute(delete(AuthToken).where(AuthToken.token_hash == _digest(token)))
+
+    def tokens_of(self, session: Session, user: User) -> list[AuthToken]:
+        """A user's live sessions and API tokens, newest first."""
+        query = select(AuthToken).where(
+            AuthToken.user_id == user.id, AuthToken.expires_at > utcnow()
+        )
+        return list(session.scalars(query.order_by(AuthToken.id.desc())))
+
+    def revoke_own(self, session: Session, user: User, token_id: int) -> None:
+        """End one of the user's own sessions or tokens; another's looks like none (404)."""
+        row = session.get(AuthToken, token_id)
+        if row is None or row.user_id != user.id:
+            raise NotFound(f"no token {token_id} of yours")
+        session.delete(row)
+
+    @staticmethod
+    def is_token(row: AuthToken, token: str | None) -> bool:
+        return token is not None and secrets.compare_digest(row.token_hash, _digest(token))

@@ -200,3 +200,20 @@ def test_padded_or_capitalised_usernames_share_one_counter():
         limiter.failed(f"10.0.0.{n}", name)
     with pytest.raises(RateLimited):
         limiter.check("10.0.0.99", "  Co.Lan  ")
+
+
+def test_a_user_lists_and_revokes_their_own_tokens_and_no_one_elses(client, make_user, bearer):
+    user, other = make_user("teacher"), make_user("student")
+    laptop, phone, theirs = bearer(user), bearer(user), bearer(other)
+    listed = client.get("/api/v1/auth/tokens", headers=laptop).json()["tokens"]
+    assert len(listed) == 2 and [t["current"] for t in listed].count(True) == 1
+    assert "token_hash" not in str(listed) and all(t["kind"] == "api" for t in listed)
+    phone_id = next(t["id"] for t in listed if not t["current"])
+    other_id = client.get("/api/v1/auth/tokens", headers=theirs).json()["tokens"][0]["id"]
+    assert client.delete(f"/api/v1/auth/tokens/{other_id}", headers=laptop).status_code == 404
+    assert client.get("/api/v1/auth/me", headers=theirs).status_code == 200  # untouched
+    assert client.delete(f"/api/v1/auth/tokens/{phone_id}", headers=laptop).status_code == 204
+    assert client.get("/api/v1/auth/me", headers=phone).status_code == 401  # revoked
+    # signing out with a bearer token revokes that token
+    assert client.post("/api/v1/auth/logout", headers=laptop).status_code == 204
+    assert client.get("/api/v1/auth/me", headers=laptop).status_code == 401
