@@ -131,7 +131,7 @@ def list_questions(
     session: SessionDep,
     filters: FiltersDep,
     q: Annotated[str, Query(max_length=300, description="words to search for")] = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> QuestionPage:
     """Newest first; with ``q``, best match first (diacritics optional)."""

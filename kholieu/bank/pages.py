@@ -47,7 +47,7 @@ def bank(
     type: str | None = None,
     status: str | None = None,
     exposure: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     grade_number = int(grade) if grade and grade.isdigit() else None
     filters = Filters(subject or None, grade_number, topic or None, level or None, type or None,

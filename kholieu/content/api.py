@@ -56,7 +56,7 @@ def list_content(
     grade: Annotated[int | None, Query(ge=1, le=12)] = None,
     kind: str | None = None,
     status: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> ContentPage:
     """Items this caller may see (published only, unless an editor), newest first."""

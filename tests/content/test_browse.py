@@ -60,3 +60,11 @@ def test_browse_by_subject_grade_series_chapter(client, services):
     assert "Phân số" in leaf and "Số thập phân" not in leaf and "Nháp" not in leaf
     no_series = client.get("/hoc-lieu?subject=toan&grade=10&textbook_series=").text
     assert "Hàm số" in no_series
+
+
+def test_absurd_page_numbers_are_422_naming_the_parameter(client):
+    for page in ("1e20", str(10**20), "0", "-1"):
+        response = client.get(f"/api/v1/content?page={page}")
+        assert response.status_code == 422, page
+        assert "page" in response.text
+    assert client.get("/api/v1/content?page=100000").status_code == 200  # past the end: empty

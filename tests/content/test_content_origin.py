@@ -199,3 +199,13 @@ def test_ranges_the_file_path_does_not_take_keep_the_origin_s_answers(services, 
     part = origin.get(url, headers={"Range": "bytes=0-3"})
     assert part.status_code == 206 and part.content == whole.content[:4]
     assert part.headers["etag"] == whole.headers["etag"]
+
+
+def test_a_range_of_thousands_of_digits_is_416_not_a_crash(services, origin):
+    _, file = unpacked_lab(services)
+    url = path_of(package_url(services.settings, file.sha256, "sim.js"))
+    size = len(origin.get(url).content)
+    for huge in ("bytes=" + "9" * 5000 + "-", "bytes=0-" + "9" * 5000, "bytes=-" + "9" * 5000):
+        response = origin.get(url, headers={"Range": huge})
+        assert response.status_code == 416, huge[:20]
+        assert response.headers["content-range"] == f"bytes */{size}"

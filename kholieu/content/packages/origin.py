@@ -276,10 +276,15 @@ def _local_file(store, key: str) -> Path | None:
         return None
 
 
+MAX_DIGITS = 18  # a position past any stored file (and within what int() reads)
+
+
 def _byte_range(match: re.Match[str], size: int) -> tuple[int, int | None, int]:
     first, last = match.group(1), match.group(2)
     if not first and not last:
         return 0, None, 200
+    if len(first) > MAX_DIGITS or len(last) > MAX_DIGITS:
+        return 0, None, 416
     if not first:  # the last N bytes
         return max(0, size - int(last)), None, 206
     start = int(first)
