@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # Public URLs. Unset, they are derived from host and ports (the embedded, one-laptop case).
     public_url: str | None = None  # where people open the app, e.g. https://hoclieu.edu.vn
     content_url: str | None = None  # the separate origin for uploaded packages and files
+    # Host names the app answers to (comma-separated); "" = those of the public and content
+    # URLs. Another Host header gets 400, so no link is ever built from a forged one.
+    allowed_hosts: str = ""
     content_port: int = 8001  # the embedded content server's port (0: run none)
     content_link_ttl_s: int = 12 * 3600
     # Proxies whose X-Forwarded-For is believed (the login limiter counts per client address).
@@ -122,6 +125,13 @@ class Settings(BaseSettings):
         if self.public_url:
             return [self.public_url.rstrip("/")]
         return [f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"]
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        if self.allowed_hosts.strip():
+            return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
+        origins = [*self.app_origins, self.content_origin]
+        return sorted({urlsplit(origin).hostname or "" for origin in origins} - {""})
 
     @property
     def content_origin(self) -> str:

@@ -129,6 +129,7 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "log_format": "json",
         "search_url": "null://",
         "rate_limit_url": "memory://",
+        "allowed_hosts": "testserver,127.0.0.1,localhost",  # TestClient's and uvicorn's
     }
     values.update(overrides)
     return load_settings(**values)

@@ -29,7 +29,7 @@ from kholieu.quiz.deps import QuizzesDep
 from kholieu.quiz.models import Quiz
 from kholieu.quiz.service import QuizService
 from kholieu.web import csrf
-from kholieu.web.deps import SessionDep, StoreDep
+from kholieu.web.deps import SessionDep, SettingsDep, StoreDep
 from kholieu.web.errors import PageRefused
 from kholieu.web.templating import render
 
@@ -163,8 +163,9 @@ async def score_scans(
 
 @router.get("/{quiz_id}")
 def quiz_page(
-    request: Request, quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
-) -> Response:
+    request: Request, quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep,
+    settings: SettingsDep,
+) -> Response:  # fmt: skip
     quiz = quizzes.get(session, quiz_id)
     quizzes.require_owner(quiz, user)
     preview = []
@@ -179,7 +180,7 @@ def quiz_page(
                             "statements": body.get("statements") or []})  # fmt: skip
     data = quiz_results.of(quizzes, session, quiz)
     peak = max(data["stats"]["histogram"] or [0]) or 1
-    link = str(request.base_url).rstrip("/") + share_link(quiz)
+    link = settings.app_origins[0] + share_link(quiz)  # never from the request's Host
     closed = quiz.closes_at is not None and aware(quiz.closes_at) <= utcnow()
     return render(request, "quiz/quiz_page.html", {
         "quiz": quiz, "preview": preview, "results": data, "peak": peak, "link": link,

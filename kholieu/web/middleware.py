@@ -10,6 +10,7 @@ import anyio
 import structlog
 from fastapi import FastAPI, Request
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kholieu.web.errors import error_response
@@ -153,3 +154,5 @@ def install(app: FastAPI) -> None:
         csp=app_csp(settings.content_origin, settings.store_origins),
         default_locale=settings.default_locale,
     )
+    # outermost: a request for another host name is refused (400) before anything reads it
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
