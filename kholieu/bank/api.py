@@ -24,7 +24,7 @@ from kholieu.bank.exporter import Filters, export
 from kholieu.bank.formats import WRITERS
 from kholieu.bank.models import Question, QuestionStatus
 from kholieu.bank.policy import visible
-from kholieu.bank.schemas import QuestionIn, first_error
+from kholieu.bank.schemas import MAX_OPTIONS, MAX_PART, MAX_STEM, QuestionIn, first_error
 from kholieu.bank.service import as_native
 from kholieu.search.deps import SearchingDep
 from kholieu.web.deps import QueueDep, SessionDep, SettingsDep, StoreDep
@@ -272,13 +272,16 @@ def preview_question(user: TeacherDep, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rough(data: dict[str, Any]) -> dict[str, Any]:
-    """A preview of invalid input all the same (sanitised), so the teacher sees what they type."""
+    """A preview of invalid input all the same (sanitised, and only as much of it as a question
+    may hold), so the teacher sees what they type."""
 
-    def clean(value: Any) -> str:
-        return richtext.clean(value) if isinstance(value, str) else ""
+    def clean(value: Any, limit: int = MAX_STEM) -> str:
+        return richtext.clean(value[:limit]) if isinstance(value, str) else ""
 
     def many(value: Any) -> list[str]:
-        return [clean(v) for v in value] if isinstance(value, list) else []
+        if not isinstance(value, list):
+            return []
+        return [clean(v, MAX_PART) for v in value[:MAX_OPTIONS]]
 
     return {"stem": clean(data.get("stem")), "options": many(data.get("options")),
             "statements": many(data.get("statements")),

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from kholieu import latex
+
 IMAGE_PREFIX = "/cau-hoi/anh/"
 TAGS = {
     "p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "span", "div", "img", "table",
@@ -38,18 +40,17 @@ def attribute_filter(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
 _BARE_AMP = re.compile(r"&(?!#?\w+;)")
 
 
 def _protect_math(text: str) -> str:
     """Escape ``<``, ``>`` and bare ``&`` inside LaTeX, so ``$a<b$`` is not read as a tag."""
 
-    def escape(match: re.Match[str]) -> str:
-        span = _BARE_AMP.sub("&amp;", match.group(0))
-        return span.replace("<", "&lt;").replace(">", "&gt;")
+    def escape(span: latex.Span) -> str:
+        source = _BARE_AMP.sub("&amp;", span.text(text))
+        return source.replace("<", "&lt;").replace(">", "&gt;")
 
-    return MATH.sub(escape, text)
+    return latex.sub(text, escape)
 
 
 def clean(text: str) -> str:

@@ -134,20 +134,32 @@ class QuestionMeta(BaseModel):
         return value
 
 
+MAX_STEM = 20_000
+MAX_PART = 2_000
+
+
 class QuestionIn(QuestionMeta):
     """A whole question: metadata plus content. Rich-text fields are sanitised on the way in."""
 
     type: QuestionType
-    stem: str = Field(max_length=100_000)
-    options: list[str] | None = Field(default=None, max_length=MAX_OPTIONS)
-    statements: list[str] | None = None
+    # Limits in characters of the stored HTML: a stem with a table and formulas is a few
+    # thousand; an option or a statement a line or two.
+    stem: str = Field(max_length=MAX_STEM)
+    options: list[Annotated[str, Field(max_length=MAX_PART)]] | None = Field(
+        default=None, max_length=MAX_OPTIONS
+    )
+    statements: list[Annotated[str, Field(max_length=MAX_PART)]] | None = Field(
+        default=None, max_length=4
+    )
     answer: Any = None
-    explanation: str = Field(default="", max_length=100_000)
-    weights: list[float] | None = None
-    option_feedback: list[str] | None = None
-    accept: list[Accept] | None = None
+    explanation: str = Field(default="", max_length=MAX_STEM)
+    weights: list[float] | None = Field(default=None, max_length=MAX_OPTIONS)
+    option_feedback: list[Annotated[str, Field(max_length=MAX_PART)]] | None = Field(
+        default=None, max_length=MAX_OPTIONS
+    )
+    accept: list[Accept] | None = Field(default=None, max_length=20)
     tolerance: float | None = Field(default=None, ge=0)
-    pinned: list[int] = Field(default_factory=list)
+    pinned: list[int] = Field(default_factory=list, max_length=MAX_OPTIONS)
 
     @field_validator("stem", "explanation")
     @classmethod

@@ -16,12 +16,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kholieu import latex
+
 # The engines split on anything that is not a letter or a digit (tantivy's "simple" tokenizer;
 # Elasticsearch's standard one after a few separators became spaces). Python's \w also takes
 # "_", which they do not.
 WORD = re.compile(r"[^\W_]+")
 
-MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 # Words a teacher types for what LaTeX writes as a command.
 LATEX_WORDS = {
@@ -71,9 +72,9 @@ def math_words(text: str | None) -> str:
     if not text or ("$" not in text and "\\" not in text):
         return ""
     words = []
-    for match in MATH.finditer(text):
-        source = next(g for g in match.groups() if g)
-        words += [LATEX_WORDS[name] for name in _COMMAND.findall(source) if name in LATEX_WORDS]
+    for span in latex.spans(text):
+        found = _COMMAND.findall(span.source)
+        words += [LATEX_WORDS[name] for name in found if name in LATEX_WORDS]
     return " ".join(words)
 
 

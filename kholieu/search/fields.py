@@ -15,6 +15,7 @@ from typing import Any
 
 import nh3
 
+from kholieu import latex
 from kholieu.search import analysis
 
 
@@ -66,7 +67,8 @@ def _plain(value: Any) -> str:
     """Text without markup: articles and questions hold sanitised HTML."""
     text = str(value)
     if "<" in text or "&" in text:
-        text = analysis.MATH.sub(lambda m: html.escape(html.unescape(m.group(0))), text)
+        source = text
+        text = latex.sub(source, lambda span: html.escape(html.unescape(span.text(source))))
         text = html.unescape(nh3.clean(text.replace("<", " <"), tags=set()))
     return analysis.searchable(text)
 

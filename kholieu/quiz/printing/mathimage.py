@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from PIL import Image
 
+from kholieu import latex
 from kholieu.bank import richtext
 
 DPI = 300
@@ -73,11 +74,11 @@ def segments(rich: str) -> list[Segment]:
         text = text.replace("[hình]", "").rstrip()
     out: list[Segment] = []
     last = 0
-    for match in richtext.MATH.finditer(text):
-        if match.start() > last:
-            out.append(Segment("text", text[last : match.start()]))
-        out.append(Segment("math", next(g for g in match.groups() if g)))
-        last = match.end()
+    for span in latex.spans(text):
+        if span.start > last:
+            out.append(Segment("text", text[last : span.start]))
+        out.append(Segment("math", span.source))
+        last = span.end
     if last < len(text):
         out.append(Segment("text", text[last:]))
     out += [Segment("image", sha) for sha in images]
