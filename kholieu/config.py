@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # Requests using the database at once, and how many more may wait their turn (no thread
     # and no connection while they wait); beyond that a request gets 503 at once.
     requests_in_flight: int = Field(16, ge=1, le=1000)
+    # Request bodies: JSON and forms; a file sent in a form; a part of a resumable upload.
+    max_body_bytes: int = Field(2**20, ge=1024)
+    max_form_upload_bytes: int = Field(110 * 2**20, ge=1024)
+    max_upload_part_bytes: int = Field(64 * 2**20, ge=1024)
     requests_waiting: int = Field(1000, ge=0)
     default_locale: Literal["vi", "en"] = "vi"
 

@@ -16,6 +16,7 @@
     ├── ValidationFailed (422)
     │   └── InvalidKey              an object key that could escape its store
     ├── RangeNotSatisfiable (416)
+    ├── PayloadTooLarge (413)       a request body over its route's limit
     ├── RateLimited (429)
     ├── StorageError (502)          the object store refused for another reason
     └── StoredDataInvalid (500)     a typed JSON column's value does not fit its model (a bug,
@@ -110,6 +111,11 @@ class InvalidKey(ValidationFailed):
 class RangeNotSatisfiable(KholieuError):
     status_code = 416
     code = "range_not_satisfiable"
+
+
+class PayloadTooLarge(KholieuError):
+    status_code = 413
+    code = "payload_too_large"
 
 
 class RateLimited(KholieuError):

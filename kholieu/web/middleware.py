@@ -3,6 +3,7 @@ one structured log line per request."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -13,6 +14,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kholieu.errors import PayloadTooLarge
 from kholieu.web.errors import error_response
 from kholieu.web.i18n import COOKIE, current_locale, pick_locale
 
@@ -142,10 +144,84 @@ class Admission:
 
 
 UNQUEUED = ("/static/", "/healthz", "/readyz")
+UPLOAD_PART = re.compile(r"^/api/v1/uploads/[^/]+/parts/\d+$")
+
+
+class BodyLimit:
+    """Every request body has a limit, by what it is: a part of a resumable upload, a form
+    carrying a file (multipart), or anything else (JSON, plain forms). Over it: 413, from the
+    declared length at once, or as soon as the bytes read pass it (the app is told the client
+    left, so it stores nothing); nothing more is read."""
+
+    def __init__(self, app: ASGIApp, plain: int, form_upload: int, part: int) -> None:
+        self.app, self.plain, self.form_upload, self.part = app, plain, form_upload, part
+
+    def limit_for(self, scope: Scope) -> tuple[int, str]:
+        headers = dict(scope.get("headers") or [])
+        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if UPLOAD_PART.match(scope["path"]):
+            return self.part, "an upload part"
+        if kind == b"multipart/form-data":
+            return self.form_upload, "a form with a file"
+        return self.plain, "a request"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        limit, what = self.limit_for(scope)
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit, what)
+            return
+        seen, cut, started = 0, False, False
+
+        async def counted() -> Message:
+            # past the limit the app is told the client left, and reads nothing more
+            nonlocal seen, cut
+            if cut:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    cut = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if cut:
+                return  # the app's answer to a cut-off body is replaced by the 413
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, sending)
+        except Exception:
+            if not cut:
+                raise
+        if cut and not started:
+            await self._refuse(scope, receive, send, limit, what)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int, what: str) -> None:
+        refusal = PayloadTooLarge(
+            f"{what} may carry at most {limit:,} bytes".replace(",", " "),
+            details={"limit": limit},
+        )
+        response = error_response(
+            Request(scope, receive), 413, refusal.code, refusal.message, refusal.details
+        )
+        await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
     settings = app.state.platform.settings
+    app.add_middleware(
+        BodyLimit, plain=settings.max_body_bytes, form_upload=settings.max_form_upload_bytes,
+        part=settings.max_upload_part_bytes,
+    )  # fmt: skip
     app.add_middleware(
         Admission, in_flight=settings.requests_in_flight, waiting=settings.requests_waiting
     )

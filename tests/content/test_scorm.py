@@ -73,3 +73,18 @@ def test_scorm_pages_get_the_runtime_api_and_html5_pages_do_not(services):
     _, lab_file = published_package(services, lab_zip())
     lab = origin.get(path_of(package_url(services.settings, lab_file.sha256, "index.html")))
     assert SCORM_API not in lab.text
+
+
+def test_a_lesson_cannot_store_more_than_scorm_allows(services, client, make_user, bearer):
+    """20 MiB of suspend_data was stored before; SCORM 2004 allows 64,000 characters."""
+    item_id, _ = published_package(services, scorm_12_zip())
+    student = bearer(make_user("student"))
+    url = f"/api/v1/content/{item_id}/scorm"
+    fits = {"version": "2004", "cmi": {"cmi.suspend_data": "x" * 64_000}}
+    assert client.post(url, json=fits, headers=student).status_code == 200
+    over = {"version": "2004", "cmi": {"cmi.suspend_data": "x" * 64_001}}
+    refused = client.post(url, json=over, headers=student)
+    assert refused.status_code == 422 and "cmi.suspend_data" in refused.text
+    huge = {"version": "2004", "cmi": {f"cmi.interactions.{n}.id": "x" * 4000 for n in range(400)}}
+    too_big = client.post(url, json=huge, headers=student)  # 1.6 MB: over the body limit
+    assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "payload_too_large"

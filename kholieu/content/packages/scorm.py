@@ -3,9 +3,9 @@ shape for both SCORM 1.2 (cmi.core.*) and 2004 (cmi.*)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,9 +17,24 @@ from kholieu.errors import ValidationFailed
 STATUSES_12 = {"passed", "completed", "failed", "incomplete", "browsed", "not attempted"}
 
 
+# The SCORM 2004 (4th edition) sizes: suspend_data 64,000 characters (1.2 allowed 4,096);
+# other values are short (location 1,000, an interaction's response 4,000).
+MAX_SUSPEND_DATA = 64_000
+MAX_VALUE = 4_000
+
+
 class ScormReport(BaseModel):
     version: Literal["1.2", "2004"]
-    cmi: dict[str, str] = Field(max_length=500)
+    cmi: dict[Annotated[str, Field(max_length=255)], str] = Field(max_length=500)
+
+    @field_validator("cmi")
+    @classmethod
+    def _sizes(cls, cmi: dict[str, str]) -> dict[str, str]:
+        for name, value in cmi.items():
+            limit = MAX_SUSPEND_DATA if name.endswith("suspend_data") else MAX_VALUE
+            if len(value) > limit:
+                raise ValueError(f"{name}: at most {limit} characters (SCORM 2004)")
+        return cmi
 
 
 def _number(value: str | None, field: str) -> float | None:
