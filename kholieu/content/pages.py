@@ -13,17 +13,13 @@ from kholieu.config import Settings
 from kholieu.content import catalogue
 from kholieu.content.deps import ContentDep
 from kholieu.content.models import ContentFile
-from kholieu.content.packages.origin import file_url, package_url, video_url
+from kholieu.content.packages.origin import PACKAGE_SANDBOX, file_url, package_url, video_url
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
 from kholieu.video.captions import caption_link
 from kholieu.web.deps import SessionDep, SettingsDep
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-
-# What a sandboxed package may do: run scripts, forms, pop-ups, dialogs, full screen.
-# Never allow-same-origin: the package runs in an opaque origin, without cookies or storage.
-PACKAGE_SANDBOX = "allow-scripts allow-forms allow-popups allow-modals allow-pointer-lock"
 
 
 def viewer(settings: Settings, file: ContentFile | None) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """A hostile lab, opened by a signed-in teacher, runs and loads its own files but cannot read
-cookies, reach the parent page or call the API with the teacher's session."""
+or set cookies, reach the parent page or call the API with the teacher's session — in the
+content page's frame, and opened on its own (its URL is on every public content page)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tests.support.web import sign_in_browser as sign_in
 
 LAB_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Con lắc</title>
 <link rel="stylesheet" href="css/lab.css"></head><body>
-<p id="ran">no</p><p id="cookie">?</p><p id="parent">?</p><p id="api">?</p><p id="own">?</p>
+<p id="ran">no</p><p id="cookie">?</p><p id="set">?</p><p id="parent">?</p><p id="api">?</p><p id="own">?</p>
 <p id="outside">?</p><p id="violations"></p>
 <script src="js/lab.js"></script></body></html>"""
 
@@ -23,6 +24,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 show("ran", "yes");
 try { show("cookie", "read:" + document.cookie); } catch (e) { show("cookie", "blocked"); }
+try { document.cookie = "kholieu_session=attacker; path=/"; show("set", "set"); }
+catch (e) { show("set", "blocked"); }
 try { show("parent", "read:" + window.parent.document.cookie); }
 catch (e) { show("parent", "blocked"); }
 fetch("APP/api/v1/auth/me", { credentials: "include" })
@@ -65,6 +68,7 @@ def test_lab_runs_isolated_from_the_signed_in_user(live_server, browser):
         ("#ran", "yes"),  # the lab's own script ran
         ("#own", "Con lắc đơn"),  # and loaded its own JSON
         ("#cookie", "blocked"),  # but cannot read cookies
+        ("#set", "blocked"),  # nor set one
         ("#parent", "blocked"),  # nor reach into the app's page
         ("#api", "blocked"),  # nor call the API as the teacher
         ("#outside", "blocked"),  # nor reach other hosts
@@ -77,6 +81,17 @@ def test_lab_runs_isolated_from_the_signed_in_user(live_server, browser):
     violations = lab.locator("#violations").inner_text()
     assert f"connect-src {live_server.base}/api/v1/auth/me" in violations
     assert "connect-src https://example.com/track.gif" in violations
+
+    # Opened on its own, the same URL is still sandboxed by the origin's policy: a cookie it
+    # sets would reach the app (cookies ignore ports), so it must not be able to set one.
+    url = page.locator("[data-testid=package-frame]").get_attribute("src")
+    session = next(c["value"] for c in page.context.cookies() if c["name"] == "kholieu_session")
+    page.goto(url)
+    for element in ("#cookie", "#set", "#api"):
+        page.locator(element).wait_for()
+        assert _settled(page.locator(element)) == "blocked", element
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert cookies["kholieu_session"] == session  # untouched: still the teacher's own
     page.close()
 
 

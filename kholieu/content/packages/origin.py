@@ -48,6 +48,22 @@ SCORM_API = "/_kholieu/scorm-api.js"
 MAX_INJECT_BYTES = 5 * 1024 * 1024
 
 
+# What a package may do: run scripts, forms, pop-ups, dialogs, pointer lock. Never
+# allow-same-origin: the package runs in an opaque origin, without cookies or storage. The
+# viewer's iframe has these as its sandbox attribute; a page that can run script is sent them
+# as the policy's sandbox too, so it stays sandboxed when its URL is opened on its own (in the
+# embedded set-up the content port shares the app's cookies, which ignore ports).
+PACKAGE_SANDBOX = "allow-scripts allow-forms allow-popups allow-modals allow-pointer-lock"
+SCRIPTABLE = ("text/html", "application/xhtml+xml", "image/svg+xml", "application/xml",
+              "text/xml")  # fmt: skip
+
+
+def sandboxed(csp: str, media_type: str) -> str:
+    """The policy for a response of ``media_type``: sandboxed when it could run script."""
+    kind = media_type.split(";")[0].strip().lower()
+    return f"{csp}; sandbox {PACKAGE_SANDBOX}" if kind in SCRIPTABLE else csp
+
+
 def content_csp(settings: Settings) -> str:
     ancestors = " ".join(settings.app_origins)
     return (
@@ -211,7 +227,7 @@ def _serve(request: Request, store, key: str, csp: str) -> Response:
         "ETag": etag,
         "Accept-Ranges": "bytes",
         "Cache-Control": cache_control(key),
-        "Content-Security-Policy": csp,
+        "Content-Security-Policy": sandboxed(csp, info.content_type or ""),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         # The sandboxed frame has an opaque origin: its own fetches of JSON and fonts are
@@ -262,7 +278,7 @@ def _with_scorm_api(store, key: str, csp: str) -> Response:
     head = _HEAD.search(html)
     html = html[: head.end()] + tag + html[head.end() :] if head else tag + html
     return Response(html, media_type="text/html; charset=utf-8", headers={
-        "Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": sandboxed(csp, "text/html"), "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-cache", "Referrer-Policy": "no-referrer",
     })  # fmt: skip
 
