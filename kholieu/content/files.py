@@ -103,7 +103,7 @@ def ingest(
             media = probe_video(Path(tmp.name))
         if not store.exists(blob_key(sha256)):
             if source_key is not None:
-                store.copy(source_key, blob_key(sha256))
+                store.copy(source_key, blob_key(sha256), content_type=mime)
             else:
                 tmp.seek(0)
                 stored = store.put(blob_key(sha256), tmp, content_type=mime)

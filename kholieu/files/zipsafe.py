@@ -118,5 +118,10 @@ def _check_name(name: str) -> None:
         raise PackageRejected(f"entry {name} has an absolute path", entry=name)
     if _CONTROL.search(name):
         raise PackageRejected(f"entry {name!r} has control characters in its name", entry=name)
-    if ".." in name.rstrip("/").split("/"):
+    parts = name.rstrip("/").split("/")
+    if ".." in parts:
         raise PackageRejected(f"entry {name} escapes the package", entry=name)
+    if "." in parts or "" in parts:  # a/./b, a//b: not how any tool writes a path
+        raise PackageRejected(
+            f"entry {name} has an empty or '.' part in its path", entry=name
+        )

@@ -56,8 +56,9 @@ class ObjectStore(Protocol):
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]: ...
 
-    def copy(self, source: str, target: str) -> ObjectInfo:
-        """Copy an object within the store; on S3 the bytes never leave the store."""
+    def copy(self, source: str, target: str, *, content_type: str | None = None) -> ObjectInfo:
+        """Copy an object within the store; on S3 the bytes never leave the store. The copy
+        has ``content_type`` if given (an assembled upload has none), else the source's."""
 
     def url(self, key: str, *, expires_s: int, filename: str | None = None) -> str:
         """A URL a browser can GET (presigned on S3, signed app path on local storage)."""

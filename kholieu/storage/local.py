@@ -101,10 +101,10 @@ class LocalStore:
                 if key.startswith(prefix) and not key.startswith("."):
                     yield self.head(key)
 
-    def copy(self, source: str, target: str) -> ObjectInfo:
+    def copy(self, source: str, target: str, *, content_type: str | None = None) -> ObjectInfo:
         info = self.head(source)
         with open(self._path(source), "rb") as fh:
-            return self.put(target, fh, content_type=info.content_type)
+            return self.put(target, fh, content_type=content_type or info.content_type)
 
     # -- download URLs ---------------------------------------------------------------------
     def url(self, key: str, *, expires_s: int, filename: str | None = None) -> str:

@@ -151,13 +151,16 @@ class S3Store:
                         last_modified=item.get("LastModified"),
                     )
 
-    def copy(self, source: str, target: str) -> ObjectInfo:
+    def copy(self, source: str, target: str, *, content_type: str | None = None) -> ObjectInfo:
         """Server-side (UploadPartCopy for large objects): no bytes pass through this process."""
+        extra = {"ContentType": content_type, "MetadataDirective": "REPLACE"} if content_type \
+            else None  # fmt: skip
         with self._errors(source):
             self._client.copy(
                 {"Bucket": self.bucket, "Key": self._k(source)},
                 self.bucket,
                 self._k(target),
+                ExtraArgs=extra,
                 Config=_COPY,
             )
         return self.head(target)

@@ -109,6 +109,7 @@ def test_dropped_upload_resumes_to_identical_bytes(stack, videos):
     assert final["status"] == "done" and final["error"] is None
     sha = hashlib.sha256(data).hexdigest()
     assert b"".join(services.store.get(blob_key(sha))) == data
+    assert services.store.head(blob_key(sha)).content_type == "video/mp4"  # as detected
     assert not services.store.exists(f"incoming/{upload['id']}")
 
 

@@ -12,7 +12,8 @@ from tests.support.web import sign_in_browser as sign_in
 
 LAB_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Con lắc</title>
 <link rel="stylesheet" href="css/lab.css"></head><body>
-<p id="ran">no</p><p id="cookie">?</p><p id="set">?</p><p id="parent">?</p><p id="api">?</p><p id="own">?</p>
+<p id="ran">no</p><p id="cookie">?</p><p id="set">?</p><p id="parent">?</p><p id="api">?</p>
+<p id="own">?</p>
 <p id="outside">?</p><p id="violations"></p>
 <script src="js/lab.js"></script></body></html>"""
 

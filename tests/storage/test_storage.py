@@ -206,3 +206,8 @@ def test_copy_within_the_store(target):
     assert b"".join(target.store.get("blobs/ab/x")) == body
     with pytest.raises(ObjectNotFound):
         target.store.copy("incoming/missing", "blobs/ab/y")
+    # an assembled upload has no type of its own; the copy gets the one the check detected
+    target.store.put("incoming/u", io.BytesIO(body))
+    typed = target.store.copy("incoming/u", "blobs/ab/u", content_type="application/pdf")
+    assert typed.content_type == "application/pdf"
+    assert target.store.head("blobs/ab/u").content_type == "application/pdf"
