@@ -25,7 +25,7 @@ from kholieu.web.deps import SessionDep, service
 AccountsDep = Annotated[AccountService, service("accounts")]
 LimiterDep = Annotated[LoginLimiter, service("login_limiter")]
 
-SESSION_COOKIE = "kholieu_session"
+SESSION_COOKIE = csrf.SESSION_COOKIE
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

@@ -122,6 +122,4 @@ def _check_name(name: str) -> None:
     if ".." in parts:
         raise PackageRejected(f"entry {name} escapes the package", entry=name)
     if "." in parts or "" in parts:  # a/./b, a//b: not how any tool writes a path
-        raise PackageRejected(
-            f"entry {name} has an empty or '.' part in its path", entry=name
-        )
+        raise PackageRejected(f"entry {name} has an empty or '.' part in its path", entry=name)

@@ -2,7 +2,9 @@
 
 A random value lives in an HttpOnly cookie; pages embed its signature (kholieu.signing) in each
 form (and in a meta tag for scripts, sent back as ``X-CSRF-Token``). A forged cross-site request
-carries the cookie but cannot know the signature. Works the same before and after sign-in.
+carries the cookie but cannot know the signature. The signature also covers the session cookie,
+so a token is good for one sign-in only: someone who could plant a CSRF cookie and its token in
+a browser (a page on a sibling host) still has nothing valid once the owner signs in.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from kholieu.signing import sign
 from kholieu.signing import verify as signed
 
 COOKIE = "kholieu_csrf"
+SESSION_COOKIE = "kholieu_session"  # the sign-in's cookie (accounts), which tokens are bound to
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 
@@ -30,7 +33,7 @@ def token(request: Request) -> str:
     if value is None:
         value = secrets.token_urlsafe(24)
         request.state.csrf_new = value
-    return sign(_secret(request), "csrf", value)
+    return sign(_secret(request), "csrf", value, request.cookies.get(SESSION_COOKIE, ""))
 
 
 def set_cookie(request: Request, response: Response) -> None:
@@ -42,7 +45,8 @@ def set_cookie(request: Request, response: Response) -> None:
 
 def verify(request: Request, sent: str | None) -> None:
     value = request.cookies.get(COOKIE)
-    if not value or not sent or not signed(_secret(request), "csrf", sent, value):
+    session = request.cookies.get(SESSION_COOKIE, "")
+    if not value or not sent or not signed(_secret(request), "csrf", sent, value, session):
         raise PermissionDenied("the form's security token is missing or stale; reload the page")
 
 

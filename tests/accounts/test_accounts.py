@@ -217,3 +217,27 @@ def test_a_user_lists_and_revokes_their_own_tokens_and_no_one_elses(client, make
     # signing out with a bearer token revokes that token
     assert client.post("/api/v1/auth/logout", headers=laptop).status_code == 204
     assert client.get("/api/v1/auth/me", headers=laptop).status_code == 401
+
+
+def test_a_planted_csrf_cookie_and_its_token_do_not_work_in_a_signed_in_browser(app, make_user):
+    """An attacker gets a CSRF cookie and its token from their own visit, plants the cookie in a
+    signed-in student's browser (a page on a sibling host can: cookies ignore ports) and
+    forges a form post with the token: refused, the token was not made for that sign-in."""
+    from fastapi.testclient import TestClient
+
+    from tests.support.web import sign_in
+
+    with TestClient(app) as attacker, TestClient(app) as victim:
+        planted_token = csrf_from(attacker.get("/login").text)
+        planted_cookie = attacker.cookies["kholieu_csrf"]
+        sign_in(victim, make_user("student"))
+        for cookie in list(victim.cookies.jar):  # the planted cookie replaces the victim's
+            if cookie.name == "kholieu_csrf":
+                victim.cookies.delete(cookie.name, domain=cookie.domain, path=cookie.path)
+        victim.cookies.set("kholieu_csrf", planted_cookie)
+        forged = victim.post("/ma-de", data={"code": "ABCD2345", "csrf_token": planted_token})
+        assert forged.status_code == 403
+        own = csrf_from(victim.get("/ma-de").text)  # the page's own token still works
+        assert (
+            victim.post("/ma-de", data={"code": "ABCD2345", "csrf_token": own}).status_code == 404
+        )
