@@ -84,7 +84,8 @@ class RequestContext:
 
 class Admission:
     """At most ``in_flight`` requests past this point at once; up to ``waiting`` more wait
-    their turn here, holding no thread and no database connection; beyond that, 503 at once.
+    their turn here, for at most ``patience`` seconds, holding no thread and no database
+    connection; beyond either, 503 with Retry-After at once (the exam page retries it).
 
     Why: a request holds a database connection from its first query until its session ends,
     and needs a worker thread for each step (dependencies, the route, the response check); with
@@ -95,10 +96,11 @@ class Admission:
     has ended by then, and a long download does not keep others out. Static files and the
     health checks do not queue."""
 
-    def __init__(self, app: ASGIApp, in_flight: int, waiting: int) -> None:
+    def __init__(self, app: ASGIApp, in_flight: int, waiting: int, patience: float) -> None:
         self.app = app
         self.in_flight = in_flight
         self.waiting = waiting
+        self.patience = patience
         self.queued = 0
         self.slots: anyio.Semaphore | None = None  # made in the server's event loop
 
@@ -111,12 +113,17 @@ class Admission:
         if self.slots.value == 0 and self.queued >= self.waiting:
             await self._busy(scope, receive, send)
             return
+        held = False
         self.queued += 1
         try:
-            await self.slots.acquire()
+            with anyio.move_on_after(self.patience):
+                await self.slots.acquire()
+                held = True
         finally:
             self.queued -= 1
-        held = True
+        if not held:  # waited its turn too long: the client would rather retry than wait on
+            await self._busy(scope, receive, send)
+            return
 
         def leave() -> None:
             nonlocal held
@@ -223,8 +230,9 @@ def install(app: FastAPI) -> None:
         part=settings.max_upload_part_bytes,
     )  # fmt: skip
     app.add_middleware(
-        Admission, in_flight=settings.requests_in_flight, waiting=settings.requests_waiting
-    )
+        Admission, in_flight=settings.requests_in_flight, waiting=settings.requests_waiting,
+        patience=settings.requests_patience_s,
+    )  # fmt: skip
     app.add_middleware(
         RequestContext,
         csp=app_csp(settings.content_origin, settings.store_origins),

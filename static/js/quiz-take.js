@@ -91,7 +91,7 @@
         pending = { ...batch, ...pending };  // keep them: retried below and on reconnection
         saveState.textContent = msg.msgOffline;
         saveState.dataset.state = "offline";
-        setTimeout(save, 3000);
+        setTimeout(save, 2000 + Math.random() * 2000);  // jitter: not all pages at once
       }
     }
     saving = false;

@@ -43,7 +43,7 @@ def test_requests_past_the_limit_wait_and_past_the_queue_are_shed_at_once():
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def scenario():
-        admission = Admission(slow, in_flight=1, waiting=1)
+        admission = Admission(slow, in_flight=1, waiting=1, patience=600)
         first = asyncio.create_task(call(admission, "/api/v1/a"))
         await asyncio.sleep(0)  # let it in
         while not entered:
@@ -64,5 +64,27 @@ def test_requests_past_the_limit_wait_and_past_the_queue_are_shed_at_once():
 
     # in a thread of its own: an earlier test in this worker (Playwright) may have left an
     # event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+
+
+def test_a_request_that_waited_its_turn_too_long_is_shed():
+    gate = asyncio.Event()
+
+    async def slow(scope, receive, send):
+        await gate.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def scenario():
+        admission = Admission(slow, in_flight=1, waiting=10, patience=0.05)
+        first = asyncio.create_task(call(admission, "/api/v1/a"))
+        while admission.slots is None or admission.slots.value:
+            await asyncio.sleep(0)
+        status, headers, _ = await call(admission, "/api/v1/b")  # the gate is still shut
+        assert status == 503 and headers[b"retry-after"] == b"1"
+        gate.set()
+        assert (await first)[0] == 200
+
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, scenario()).result()
