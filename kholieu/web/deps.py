@@ -50,8 +50,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     limiter = _ending(request)
 
     async def end(step: Callable[[], object]) -> None:
+        """``step``, then the session closes, in one trip to an ending thread."""
         with anyio.CancelScope(shield=True):  # a client that went away still gets a rollback
-            await anyio.to_thread.run_sync(step, limiter=limiter)
+            await anyio.to_thread.run_sync(_then_close, session, step, limiter=limiter)
 
     try:
         yield session
@@ -63,12 +64,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         if getattr(exc, "keeps_changes", False):
             await end(session.commit)
         else:
-            await end(lambda: _discard(session))
+            await end(functools.partial(_discard, session))
         raise
-    else:
-        await end(session.commit)
+    await end(session.commit)
+
+
+def _then_close(session: Session, step: Callable[[], object]) -> None:
+    try:
+        step()
     finally:
-        await end(session.close)
+        session.close()
 
 
 def _redraw(session: Session, refused: PageRefused) -> None:
