@@ -14,6 +14,7 @@ from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.models import TokenKind, User
 from kholieu.accounts.service import AccountService
 from kholieu.errors import NotAuthenticated
+from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -87,7 +88,7 @@ def presented(request: Request) -> str | None:
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials:
         return credentials.strip()
-    return request.cookies.get(SESSION_COOKIE)
+    return request.cookies.get(csrf.cookie_name(request, SESSION_COOKIE))
 
 
 @router.get("/auth/tokens")

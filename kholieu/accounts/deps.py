@@ -38,7 +38,7 @@ def current_user(request: Request, accounts: AccountsDep, session: SessionDep) -
         user = accounts.user_for_token(session, credentials.strip(), TokenKind.api)
         if user is None:
             raise NotAuthenticated("the bearer token is invalid or has expired")
-    elif cookie := request.cookies.get(SESSION_COOKIE):
+    elif cookie := request.cookies.get(csrf.cookie_name(request, SESSION_COOKIE)):
         user = accounts.user_for_token(session, cookie, TokenKind.session)
         if (
             user is not None

@@ -68,22 +68,23 @@ def login(
     token = accounts.issue_token(session, user, TokenKind.session)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE,
+        csrf.cookie_name(request, SESSION_COOKIE),
         token,
         max_age=settings.session_max_age_s,
         httponly=True,
         samesite="lax",
         secure=not settings.is_development,
     )
-    response.delete_cookie(csrf.COOKIE)  # a fresh CSRF value after sign-in
+    # a fresh CSRF value after sign-in
+    response.delete_cookie(csrf.cookie_name(request, csrf.COOKIE), secure=csrf.secure(request))
     return response
 
 
 @router.post("/logout", dependencies=[Depends(csrf.require_form_token)])
 def logout(request: Request, accounts: AccountsDep, session: SessionDep) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
+    name = csrf.cookie_name(request, SESSION_COOKIE)
+    if token := request.cookies.get(name):
         accounts.revoke_token(session, token)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(name, secure=csrf.secure(request))
     return response

@@ -23,29 +23,43 @@ FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 
 
+def secure(request: Request) -> bool:
+    """Cookies are Secure (HTTPS only) outside development."""
+    return not request.app.state.platform.settings.is_development
+
+
+def cookie_name(request: Request, base: str) -> str:
+    """``__Host-`` names over HTTPS: such a cookie can only be set by this exact host, Secure,
+    for the whole site — not by a sibling host or a plain-HTTP page."""
+    return f"__Host-{base}" if secure(request) else base
+
+
 def _secret(request: Request) -> str:
     return request.app.state.platform.settings.secret_key.get_secret_value()
 
 
 def token(request: Request) -> str:
     """The token for this browser's forms; starts a cookie when there is none yet."""
-    value = request.cookies.get(COOKIE) or getattr(request.state, "csrf_new", None)
+    value = request.cookies.get(cookie_name(request, COOKIE)) or getattr(
+        request.state, "csrf_new", None
+    )
     if value is None:
         value = secrets.token_urlsafe(24)
         request.state.csrf_new = value
-    return sign(_secret(request), "csrf", value, request.cookies.get(SESSION_COOKIE, ""))
+    session = request.cookies.get(cookie_name(request, SESSION_COOKIE), "")
+    return sign(_secret(request), "csrf", value, session)
 
 
 def set_cookie(request: Request, response: Response) -> None:
     value = getattr(request.state, "csrf_new", None)
     if value is not None:
-        secure = not request.app.state.platform.settings.is_development
-        response.set_cookie(COOKIE, value, httponly=True, samesite="lax", secure=secure)
+        response.set_cookie(cookie_name(request, COOKIE), value, httponly=True, samesite="lax",
+                            secure=secure(request))  # fmt: skip
 
 
 def verify(request: Request, sent: str | None) -> None:
-    value = request.cookies.get(COOKIE)
-    session = request.cookies.get(SESSION_COOKIE, "")
+    value = request.cookies.get(cookie_name(request, COOKIE))
+    session = request.cookies.get(cookie_name(request, SESSION_COOKIE), "")
     if not value or not sent or not signed(_secret(request), "csrf", sent, value, session):
         raise PermissionDenied("the form's security token is missing or stale; reload the page")
 

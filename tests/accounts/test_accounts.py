@@ -241,3 +241,40 @@ def test_a_planted_csrf_cookie_and_its_token_do_not_work_in_a_signed_in_browser(
         assert (
             victim.post("/ma-de", data={"code": "ABCD2345", "csrf_token": own}).status_code == 404
         )
+
+
+def test_over_https_the_cookies_are_host_only_and_plain_names_are_ignored(
+    tmp_path, database_url, services
+):
+    """In production the session and CSRF cookies are ``__Host-``: only this exact host can set
+    them, so a cookie a sibling host (or the content port) plants under the plain name signs
+    nobody in."""
+    from fastapi.testclient import TestClient
+
+    from kholieu.app import create_app
+    from kholieu.services import build_services
+    from tests.conftest import make_settings
+
+    settings = make_settings(
+        tmp_path, database_url=database_url, env="production", secret_key="k" * 40,
+        public_url="https://hoclieu.edu.vn", allowed_hosts="hoclieu.edu.vn",
+    )  # fmt: skip
+    mine = build_services(settings)
+    with mine.sessions.begin() as session:
+        mine.accounts.create_user(session, "hs.lan", PASSWORD, "student")
+        attacker = mine.accounts.create_user(session, "ke.gian", PASSWORD, "student")
+        planted = mine.accounts.issue_token(session, attacker, TokenKind.session)
+    with TestClient(create_app(settings, mine), base_url="https://hoclieu.edu.vn") as client:
+        page = client.get("/login")
+        assert "__Host-kholieu_csrf" in page.headers["set-cookie"]
+        assert "secure" in page.headers["set-cookie"].lower()
+        signed = client.post("/login", data={"username": "hs.lan", "password": PASSWORD,
+                                             "csrf_token": csrf_from(page.text)},
+                             follow_redirects=False)  # fmt: skip
+        assert signed.status_code == 303
+        assert "__Host-kholieu_session=" in signed.headers["set-cookie"]
+        assert client.get("/api/v1/auth/me").json()["username"] == "hs.lan"
+    with TestClient(create_app(settings, mine), base_url="https://hoclieu.edu.vn") as other:
+        other.cookies.set("kholieu_session", planted)  # the plain name: not read
+        assert other.get("/api/v1/auth/me").status_code == 401
+    mine.close()
