@@ -105,18 +105,12 @@ def start_attempt(
     return quizzes.payload(session, attempt)
 
 
-def _owned(quizzes: QuizService, session: Session, user: User, quiz_id: int):
-    quiz = quizzes.reachable(session, user, quiz_id)
-    quizzes.require_owner(quiz, user)
-    return quiz
-
-
 @router.post("/quizzes/{quiz_id}/close", response_model=schemas.QuizSummary, **SENT)
 def close_quiz(
     quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
     """Close the quiz now: no new attempts; those open are submitted with what they saved."""
-    quiz = quizzes.close(session, user, _owned(quizzes, session, user, quiz_id))
+    quiz = quizzes.close(session, user, quizzes.owned(session, user, quiz_id))
     return quiz_summary(quiz)
 
 
@@ -125,7 +119,7 @@ def new_share(
     quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
     """A new share code and link; the old ones stop working, who joined keeps the quiz."""
-    quiz = quizzes.new_share(session, user, _owned(quizzes, session, user, quiz_id))
+    quiz = quizzes.new_share(session, user, quizzes.owned(session, user, quiz_id))
     return quiz_summary(quiz)
 
 
@@ -134,7 +128,7 @@ def participants(
     quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
     """Who joined the quiz, and how many attempts each started and submitted."""
-    quiz = _owned(quizzes, session, user, quiz_id)
+    quiz = quizzes.owned(session, user, quiz_id)
     return {"participants": quizzes.participants(session, user, quiz)}
 
 
@@ -209,7 +203,7 @@ def results(
     quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
 ) -> dict[str, Any]:
     """For the quiz's teacher: attempts, counted scores, histogram, α and the item table."""
-    quiz = _owned(quizzes, session, user, quiz_id)
+    quiz = quizzes.owned(session, user, quiz_id)
     data = quiz_results.of(quizzes, session, quiz)
     return data
 
@@ -239,7 +233,7 @@ def report(
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
 ) -> Response:
     """The item table as CSV or XLSX (flags say which items to look at)."""
-    quiz = _owned(quizzes, session, user, quiz_id)
+    quiz = quizzes.owned(session, user, quiz_id)
     analysis = quizzes.analysis(session, quiz, quizzes.submitted(session, quiz))
     rows = [[getattr(i, c) if not isinstance(getattr(i, c), list) else
              " ".join(str(v) for v in getattr(i, c)) for c in ITEM_COLUMNS]

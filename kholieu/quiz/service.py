@@ -212,6 +212,13 @@ class QuizService:
             raise NotFound(f"no quiz {quiz_id}")
         return quiz
 
+    def owned(self, session: Session, user: User, quiz_id: int) -> Quiz:
+        """The quiz, for its teacher (or an editor) to manage: 404 to whoever cannot reach it,
+        403 to a student who joined it."""
+        quiz = self.reachable(session, user, quiz_id)
+        self.require_owner(quiz, user)
+        return quiz
+
     def _joined(self, session: Session, quiz: Quiz, user: User) -> bool:
         mine = (QuizAccess.quiz_id == quiz.id) & (QuizAccess.user_id == user.id)
         return session.scalar(select(QuizAccess.id).where(mine)) is not None

@@ -106,8 +106,7 @@ def _versions(quiz: Quiz) -> list[Version]:
 
 
 def _owned_exam(quizzes: QuizService, session: Session, quiz_id: int, user: User) -> Quiz:
-    quiz = quizzes.get(session, quiz_id)
-    quizzes.require_owner(quiz, user)
+    quiz = quizzes.owned(session, user, quiz_id)
     if not quiz.versions:
         raise ValidationFailed("a practice quiz draws per attempt: it has no printed versions")
     return quiz
@@ -166,8 +165,7 @@ def quiz_page(
     request: Request, quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep,
     settings: SettingsDep,
 ) -> Response:  # fmt: skip
-    quiz = quizzes.get(session, quiz_id)
-    quizzes.require_owner(quiz, user)
+    quiz = quizzes.owned(session, user, quiz_id)
     preview = []
     if quiz.versions:
         items = quiz.versions[0]["items"]
@@ -194,12 +192,12 @@ def close_quiz(
     quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
 ) -> Response:
     """ "Đóng bài": no new attempts; open ones are submitted with what they saved."""
-    quizzes.close(session, user, quizzes.get(session, quiz_id))
+    quizzes.close(session, user, quizzes.owned(session, user, quiz_id))
     return RedirectResponse(f"/bai-kiem-tra/{quiz_id}", status_code=303)
 
 
 @router.post("/{quiz_id}/ma-moi", dependencies=[Depends(csrf.require_form_token)])
 def new_share(quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep) -> Response:
     """ "Đổi mã": a new code and link; the old ones stop working."""
-    quizzes.new_share(session, user, quizzes.get(session, quiz_id))
+    quizzes.new_share(session, user, quizzes.owned(session, user, quiz_id))
     return RedirectResponse(f"/bai-kiem-tra/{quiz_id}", status_code=303)

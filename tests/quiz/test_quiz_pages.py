@@ -157,3 +157,18 @@ def test_the_teacher_sees_who_joined_gives_a_new_code_and_closes_the_quiz(
     other = client.post(f"/api/v1/quizzes/{quiz['id']}/attempts", headers=as_student)
     assert other.status_code == 409
     assert client.post(f"/bai-kiem-tra/{quiz['id']}/dong").status_code == 403  # no token
+
+
+def test_another_teachers_quiz_pages_do_not_exist_for_a_teacher(
+    client, services, bank, make_user, bearer
+):
+    from tests.support.quiz import make_quiz
+
+    quiz = make_quiz(client, bearer(make_user("teacher")))
+    sign_in(client, make_user("teacher"))
+    token = csrf_from(client.get("/bai-kiem-tra/moi").text)
+    for path in ("", "/de.zip"):
+        assert client.get(f"/bai-kiem-tra/{quiz['id']}{path}").status_code == 404, path
+    for path in ("/dong", "/ma-moi"):
+        response = client.post(f"/bai-kiem-tra/{quiz['id']}{path}", data={"csrf_token": token})
+        assert response.status_code == 404, path
