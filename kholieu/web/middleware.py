@@ -163,8 +163,7 @@ class BodyLimit:
     def __init__(self, app: ASGIApp, plain: int, form_upload: int, part: int) -> None:
         self.app, self.plain, self.form_upload, self.part = app, plain, form_upload, part
 
-    def limit_for(self, scope: Scope) -> tuple[int, str]:
-        headers = dict(scope.get("headers") or [])
+    def limit_for(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, str]:
         kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if UPLOAD_PART.match(scope["path"]):
             return self.part, "an upload part"
@@ -176,8 +175,9 @@ class BodyLimit:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit, what = self.limit_for(scope)
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        headers = dict(scope.get("headers") or [])
+        limit, what = self.limit_for(scope, headers)
+        declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit, what)
             return
