@@ -89,7 +89,7 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
         content=content,
         uploads=UploadService(settings, store, content, queue),
         questions=questions,
-        importer=QuestionImporter(questions, platform.sessions),
+        importer=QuestionImporter(questions, platform.sessions, settings.data_dir / "tmp"),
         quizzes=QuizService(questions),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, is_in
-from kholieu.bank.formats import READERS
+from kholieu.bank.formats import READERS, too_large
 from kholieu.bank.importer import HIDDEN
 from kholieu.bank.models import ImportStatus, Question, QuestionImport
 from kholieu.bank.policy import visible
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from kholieu.platform import Platform
 
 TASK = "questions.import"
-MAX_IMPORT_BYTES = 100 * 2**20
 _CHUNK_IDS = 500  # ids per visibility query (SQLite's limit on bound parameters)
 
 
@@ -74,12 +73,8 @@ def start(
         size = 0
         while chunk := source.read(CHUNK):
             size += len(chunk)
-            if size > MAX_IMPORT_BYTES:
-                raise ValidationFailed(
-                    f"{filename}: larger than the {MAX_IMPORT_BYTES // 2**20} MiB limit "
-                    "for question files",
-                    details={"field": "file"},
-                )
+            if refused := too_large(Path(filename).name, size):
+                raise ValidationFailed(refused, details={"field": "file"})
             spool.write(chunk)
         if size == 0:
             raise ValidationFailed(f"{filename}: the file is empty", details={"field": "file"})
@@ -179,7 +174,7 @@ def _import(
             actor=actor,
             defaults=options.get("defaults") or {},
             on_duplicate=options.get("on_duplicate", "skip"),
-            progress=lambda done, total: ctx.report(0.05 + 0.95 * done / max(total, 1)),
+            progress=lambda share: ctx.report(0.05 + 0.95 * share),
         )
     return result.as_json()
 

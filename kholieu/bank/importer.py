@@ -14,11 +14,13 @@ the same import are the importer's own and are always named.
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kholieu.accounts.models import User
 from kholieu.audit import log as audit
 from kholieu.bank import dedup
-from kholieu.bank.formats import FormatError, Parsed, reader_for
+from kholieu.bank.formats import FormatError, Parsed, reader_for, too_large
 from kholieu.bank.models import Question
 from kholieu.bank.policy import visible
 from kholieu.bank.schemas import QuestionIn, first_error
@@ -36,7 +38,8 @@ from kholieu.errors import Conflict, KholieuError
 
 BATCH = 500
 OnDuplicate = Literal["skip", "link", "keep"]
-Progress = Callable[[int, int], None]  # (done, total)
+Progress = Callable[[float], None]  # the share of the import done (0–1)
+READING = 0.5  # of the progress: reading the files (the rest is checking and writing)
 # What a report says of a near duplicate the importer may not read (Vietnamese first).
 HIDDEN = "đã có một câu hỏi tương tự trong kho / a similar question exists in the bank"
 
@@ -72,26 +75,12 @@ class _Ready:
 
 
 class QuestionImporter:
-    def __init__(self, bank: QuestionBank, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, bank: QuestionBank, sessions: sessionmaker[Session], spool_dir: Path | None = None
+    ) -> None:
         self.bank = bank
         self.sessions = sessions
-
-    def read(self, path: Path) -> list[Parsed]:
-        """Parse one file; images it holds are stored as they are met (objects before rows)."""
-
-        def sink(data: bytes, name: str) -> str:
-            with self.sessions.begin() as session:
-                return self.bank.store_image(session, data, name)
-
-        try:
-            records = list(reader_for(path)(path, sink))
-        except FormatError as exc:
-            return [Parsed(path.name, None, error=str(exc))]
-        except UnicodeDecodeError as exc:
-            return [
-                Parsed(path.name, None, error=f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-            ]
-        return records or [Parsed(path.name, None, error="no questions found in the file")]
+        self.spool_dir = spool_dir  # where files are read to before importing (None: the OS's)
 
     def run(
         self,
@@ -102,19 +91,75 @@ class QuestionImporter:
         on_duplicate: OnDuplicate = "skip",
         progress: Progress | None = None,
     ) -> ImportReport:
-        records = [record for path in paths for record in self.read(path)]
-        return self.run_records(
-            records, actor=actor, defaults=defaults, on_duplicate=on_duplicate, progress=progress
-        )
+        """Import files: each is read to a spool on disk first, so memory holds one question
+        at a time however large the file, and a file that turns out unreadable part-way is
+        reported whole before anything of it is written. Reading is the first ``READING``
+        of the progress, writing the rest."""
+        paths = list(paths)
+        report = _Throttled(progress)
+        with self._spool_file() as spool:
+            count = 0
+            for index, path in enumerate(paths):
+                count += self._spool(path, spool, lambda share, i=index: report(
+                    READING * (i + share) / len(paths)))  # fmt: skip
+            spool.seek(0)
+            return self.run_records(
+                _unspool(spool, count), total=count, actor=actor, defaults=defaults,
+                on_duplicate=on_duplicate,
+                progress=lambda done, total: report(READING + (1 - READING) * done / total),
+            )  # fmt: skip
+
+    def read(self, path: Path) -> list[Parsed]:
+        """One file's records in memory (small files and tests; ``run`` spools instead)."""
+        with self._spool_file() as spool:
+            count = self._spool(path, spool, lambda share: None)
+            spool.seek(0)
+            return list(_unspool(spool, count))
+
+    def _spool(self, path: Path, spool: BinaryIO, share: Callable[[float], None]) -> int:
+        """Append the file's records to ``spool`` and count them; a file that cannot be read
+        leaves one record that says why, in place of any it yielded before failing. Images it
+        holds are stored as they are met (objects before rows)."""
+        start, count = spool.tell(), 0
+
+        def only(error: str) -> int:
+            spool.seek(start)
+            spool.truncate()
+            pickle.dump(Parsed(path.name, None, error=error), spool, pickle.HIGHEST_PROTOCOL)
+            return 1
+
+        if refused := too_large(path.name, path.stat().st_size):
+            return only(refused)
+        try:
+            for parsed in reader_for(path)(path, self._store_image):
+                pickle.dump(parsed, spool, pickle.HIGHEST_PROTOCOL)
+                count += 1
+                if parsed.share is not None:
+                    share(parsed.share)
+        except FormatError as exc:
+            return only(str(exc))
+        except UnicodeDecodeError as exc:
+            return only(f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return count or only("no questions found in the file")
+
+    def _spool_file(self) -> BinaryIO:
+        if self.spool_dir is not None:
+            self.spool_dir.mkdir(parents=True, exist_ok=True)
+        return tempfile.TemporaryFile(dir=self.spool_dir)
+
+    def _store_image(self, data: bytes, name: str) -> str:
+        with self.sessions.begin() as session:
+            return self.bank.store_image(session, data, name)
 
     def run_records(
         self,
-        records: list[Parsed],
+        records: Iterable[Parsed],
         *,
+        total: int | None = None,
         actor: User | None = None,
         defaults: dict[str, Any] | None = None,
         on_duplicate: OnDuplicate = "skip",
-        progress: Progress | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportReport:
         """Import parsed records as ``actor`` (None: the command line, which sees everything).
 
@@ -124,8 +169,13 @@ class QuestionImporter:
         linked: the row is imported as the actor's own question (which later rows of the file
         then find), since linking would hand out the id of a question they cannot use, and
         skipping would leave them without one; ``skip`` reports it as ``HIDDEN``.
+        ``progress(done, total)`` follows the records (``total``: their count, if not a list).
         """
+        if total is None:
+            records = list(records)
+            total = len(records)
         report = ImportReport()
+        files: set[str] = set()
         with self.sessions() as session:
             if actor is not None:
                 actor = session.merge(actor)
@@ -134,6 +184,7 @@ class QuestionImporter:
             taken: dict[str, Any] = self.bank.external_ids(session)
             batch: list[_Ready] = []
             for done, parsed in enumerate(records, start=1):
+                files.add(parsed.file)
                 ready = self._check(parsed, defaults or {}, report, taken, sight)
                 if ready is not None and self._is_new(ready, index, hidden, on_duplicate, report):
                     batch.append(ready)
@@ -143,14 +194,13 @@ class QuestionImporter:
                     self._write(session, actor, batch, index, report, sight)
                     batch = []
                 if progress:
-                    progress(done, len(records))
+                    progress(done, max(total, 1))
             self._write(session, actor, batch, index, report, sight)
             _resolve(report)
             if report.imported:
-                files = sorted({r.file for r in records})
                 audit.record(
                     session, actor, "questions_imported", "questions",
-                    files=files, imported=report.imported,
+                    files=sorted(files), imported=report.imported,
                     duplicates=len(report.duplicates), rejected=len(report.rejected),
                 )  # fmt: skip
                 session.commit()
@@ -301,3 +351,22 @@ def _resolve(report: ImportReport) -> None:
         if isinstance(dup["question"], _Ready):
             dup["question"] = dup["question"].question_id
     report.ids = [i.question_id if isinstance(i, _Ready) else i for i in report.ids]  # type: ignore[misc]
+
+
+def _unspool(spool: BinaryIO, count: int) -> Iterator[Parsed]:
+    """The records ``_spool`` wrote (the importer's own file: pickle is safe here)."""
+    for _ in range(count):
+        yield pickle.load(spool)
+
+
+class _Throttled:
+    """Progress passed on only when it has moved by a percent: each report is a write."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.last = -1.0
+
+    def __call__(self, share: float) -> None:
+        if self.progress is not None and (share - self.last >= 0.01 or share >= 1.0):
+            self.last = share
+            self.progress(min(share, 1.0))

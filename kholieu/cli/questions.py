@@ -46,25 +46,16 @@ def questions_import(
         )
         raise typer.Exit(2)
     _settings, services = prepare()
-    records = []
-    for path in paths:
-        typer.echo(f"reading {path}", err=True)
-        records.extend(services.importer.read(path))
     defaults = {"subject": subject, "grade": grade, "topic": topic, "status": status}
-    with click.progressbar(
-        length=len(records), label="importing", file=sys.stderr, show_pos=True
-    ) as bar:
+    with click.progressbar(length=100, label="importing", file=sys.stderr) as bar:
         last = [0]
 
-        def progress(done: int, total: int) -> None:
-            bar.update(done - last[0])
-            last[0] = done
+        def progress(share: float) -> None:
+            bar.update(int(share * 100) - last[0])
+            last[0] = int(share * 100)
 
-        report = services.importer.run_records(
-            records,
-            defaults=defaults,
-            on_duplicate=on_duplicate,
-            progress=progress,  # type: ignore[arg-type]
+        report = services.importer.run(
+            paths, defaults=defaults, on_duplicate=on_duplicate, progress=progress
         )
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))

@@ -25,6 +25,7 @@ class Parsed:
     error: str | None = None
     where: str = ""  # a human hint beyond the line: "Câu 12", an item's file name
     extra: dict[str, Any] = field(default_factory=dict)
+    share: float | None = None  # how much of the file had been read, for progress (0–1)
 
     def location(self) -> dict[str, Any]:
         found: dict[str, Any] = {"file": self.file, "line": self.line}
@@ -59,6 +60,31 @@ READERS = {
     ".xlsx": "kholieu.bank.formats.tabular:read",
     ".docx": "kholieu.bank.formats.docx_read:read",
 }
+# The largest file each reader takes. The XML, Word, spreadsheet and JSONL readers stream (one
+# question in memory at a time); GIFT and Aiken are parsed from the whole text, so less.
+MAX_FILE_BYTES = 100 * 2**20
+MAX_WHOLE_TEXT_BYTES = 16 * 2**20
+_READ_WHOLE = (".gift", ".txt")
+
+
+def size_limit(path: Path | str) -> int:
+    """The largest file the reader for ``path``'s suffix takes, in bytes."""
+    whole = Path(path).suffix.lower() in _READ_WHOLE
+    return MAX_WHOLE_TEXT_BYTES if whole else MAX_FILE_BYTES
+
+
+def too_large(name: str, size: int) -> str | None:
+    """Why a file of ``size`` bytes is refused, or None."""
+    limit = size_limit(name)
+    if size <= limit:
+        return None
+    mib, suffix = limit // 2**20, Path(name).suffix
+    return (
+        f"{name}: tệp lớn hơn giới hạn {mib} MiB cho tệp {suffix} / "
+        f"larger than the {mib} MiB limit for {suffix} files"
+    )
+
+
 WRITERS = {
     "jsonl": "kholieu.bank.formats.native:write",
     "gift": "kholieu.bank.formats.gift:write",

@@ -20,19 +20,18 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kholieu.bank.formats import FormatError, ImageSink, Parsed
+from kholieu.bank.formats.docx_package import W, WordPackage, open_package
 from kholieu.bank.formats.omml import M, MathError, to_latex
 from kholieu.bank.formats.tabular import OFFICE_LIMITS
 from kholieu.bank.schemas import level_code
 from kholieu.errors import ValidationFailed
-from kholieu.files.zipsafe import PackageRejected, open_checked
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 MARKS = ("underline", "red", "bold", "highlight")
@@ -148,58 +147,26 @@ def _marks_of(pieces: list[Piece]) -> tuple[set[str], set[str]]:
 
 # -- reading the document ------------------------------------------------------------------------
 def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    with open(path, "rb") as fh:
-        try:
-            open_checked(fh, OFFICE_LIMITS)[0].close()
-        except PackageRejected as exc:
-            raise FormatError(f"{path.name}: {exc.message}") from None
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise FormatError(f"{path.name}: not a readable Word document ({exc})") from None
-    lines = list(_lines(document, images))
-    yield from Layout(path.name, lines).questions()
+    """The document's questions, read as the body streams past (docx_package.py); each record
+    carries how much of the body has been read, for progress."""
+    with open_package(path, OFFICE_LIMITS) as package:
+        for parsed in Layout(path.name, _lines(package, images)).questions():
+            parsed.share = package.share_read()
+            yield parsed
 
 
-def _numbering_formats(document) -> dict[tuple[str, str], str]:
-    try:
-        numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError):
-        return {}
-    abstract = {}
-    for definition in numbering.iter(W + "abstractNum"):
-        levels = {
-            level.get(W + "ilvl"): level.find(W + "numFmt").get(W + "val")
-            for level in definition.iter(W + "lvl")
-            if level.find(W + "numFmt") is not None
-        }
-        abstract[definition.get(W + "abstractNumId")] = levels
-    formats = {}
-    for num in numbering.iter(W + "num"):
-        ref = num.find(W + "abstractNumId")
-        for ilvl, fmt in abstract.get(ref.get(W + "val") if ref is not None else "", {}).items():
-            formats[(num.get(W + "numId"), ilvl)] = fmt
-    return formats
-
-
-def _lines(document, images: ImageSink) -> Iterator[Line]:
-    formats = _numbering_formats(document)
-    body = document.element.body
+def _lines(package: WordPackage, images: ImageSink) -> Iterator[Line]:
     number = 0
-    for block in body.iterchildren():
+    for block in package.blocks():
         if block.tag == W + "p":
             number += 1
-            yield _paragraph(block, number, document, images, formats)
+            yield _paragraph(block, number, package, images)
         elif block.tag == W + "tbl":
             for row in block.iter(W + "tr"):
                 texts, cells, errors = [], [], []
                 for cell in row.iter(W + "tc"):
                     number += 1
-                    parts = [_paragraph(p, number, document, images, formats)
-                             for p in cell.iter(W + "p")]  # fmt: skip
+                    parts = [_paragraph(p, number, package, images) for p in cell.iter(W + "p")]
                     texts.append(" ".join(p.text for p in parts))
                     cells.append("<br>".join(p.html() for p in parts if p.pieces))
                     errors += [e for p in parts for e in p.errors]
@@ -207,20 +174,20 @@ def _lines(document, images: ImageSink) -> Iterator[Line]:
                            cells=cells)  # fmt: skip
 
 
-def _paragraph(p, number: int, document, images: ImageSink, formats) -> Line:
+def _paragraph(p, number: int, package: WordPackage, images: ImageSink) -> Line:
     line = Line(number, [])
     props = p.find(W + "pPr")
     num = props.find(W + "numPr") if props is not None else None
     if num is None and props is not None and (style := props.find(W + "pStyle")) is not None:
-        num = _style_numbering(document, style.get(W + "val"))
+        num = package.style_numbering(style.get(W + "val"))
     if num is not None:
         num_id, ilvl = num.find(W + "numId"), num.find(W + "ilvl")
         key = (num_id.get(W + "val") if num_id is not None else "",
                ilvl.get(W + "val") if ilvl is not None else "0")  # fmt: skip
-        line.numbering = formats.get(key, "decimal")
+        line.numbering = package.formats.get(key, "decimal")
     for node in p.iter():
         if node.tag == W + "r" and _outside_math(node, p):
-            line.pieces.extend(_run(node, document, images, line))
+            line.pieces.extend(_run(node, package, images, line))
         elif node.tag == M + "oMath" and node.getparent().tag != M + "oMathPara":
             try:
                 line.pieces.append(Piece(f"${html.escape(to_latex(node), quote=False)}$", raw=True))
@@ -235,15 +202,6 @@ def _paragraph(p, number: int, document, images: ImageSink, formats) -> Line:
     return line
 
 
-def _style_numbering(document, style_id: str | None):
-    """A list style ("List Number") carries its numbering in the style, not the paragraph."""
-    for style in document.styles.element.iter(W + "style"):
-        if style.get(W + "styleId") == style_id:
-            props = style.find(W + "pPr")
-            return props.find(W + "numPr") if props is not None else None
-    return None
-
-
 def _outside_math(run, paragraph) -> bool:
     parent = run.getparent()
     while parent is not None and parent is not paragraph:
@@ -253,7 +211,7 @@ def _outside_math(run, paragraph) -> bool:
     return True
 
 
-def _run(run, document, images: ImageSink, line: Line) -> Iterator[Piece]:
+def _run(run, package: WordPackage, images: ImageSink, line: Line) -> Iterator[Piece]:
     props = run.find(W + "rPr")
     look = _look(props)
     for child in run:
@@ -265,7 +223,7 @@ def _run(run, document, images: ImageSink, line: Line) -> Iterator[Piece]:
             yield Piece("<br>", raw=True)
         elif child.tag == W + "drawing":
             for blip in child.iter(A + "blip"):
-                yield _image(blip.get(R + "embed"), document, images, line)
+                yield _image(blip.get(R + "embed"), package, images, line)
         elif child.tag == W + "object":
             line.errors.append(_object_error(child))
         elif child.tag == W + "pict":
@@ -280,10 +238,9 @@ def _object_error(obj) -> str:
     return f"an embedded object ({', '.join(progs) or 'unknown'}) could not be read"
 
 
-def _image(rid: str | None, document, images: ImageSink, line: Line) -> Piece:
+def _image(rid: str | None, package: WordPackage, images: ImageSink, line: Line) -> Piece:
     try:
-        part = document.part.related_parts[rid]
-        url = images(part.blob, str(part.partname).rsplit("/", 1)[-1])
+        url = images(*package.image(rid))
     except (KeyError, ValidationFailed) as exc:
         line.errors.append(getattr(exc, "message", None) or f"image {rid} is missing")
         return Piece("")
@@ -346,28 +303,55 @@ class Choice:
         return _join(self.pieces, drop)
 
 
+class _Pending(Exception):
+    """The question's key is not marked: it waits for the answer table at the document's end."""
+
+
+Answers = dict[tuple[str | None, int], Any]
+
+
 class Layout:
-    def __init__(self, name: str, lines: list[Line]) -> None:
+    """Lines grouped into questions as they arrive. A question whose key is marked is ready at
+    once; one that needs a BẢNG ĐÁP ÁN waits for the end, and so (to keep the document's
+    order) does every question after it, kept as its small record, not its lines."""
+
+    def __init__(self, name: str, lines: Iterable[Line]) -> None:
         self.name = name
         self.lines = lines
 
     def questions(self) -> Iterator[Parsed]:
-        blocks, answer_lines = self._blocks()
-        answers = _answer_table(answer_lines)
-        if not blocks:
-            raise FormatError(f"{self.name}: no question found (each starts with 'Câu N:')")
-        for block in blocks:
-            where = block.where
+        held: list[Block | Parsed] = []
+        answer_lines: list[tuple[str | None, Line]] = []
+        any_block = False
+        for block in self._blocks(answer_lines):
+            any_block = True
             try:
-                data = self._question(block, answers)
-            except ValueError as exc:
-                yield Parsed(self.name, block.line, error=f"{where}: {exc}", where=where)
+                parsed = self._parsed(block, None)
+            except _Pending:
+                held.append(block)
+                continue
+            if held:
+                held.append(parsed)
             else:
-                yield Parsed(self.name, block.line, data=data, where=where)
+                yield parsed
+        if not any_block:
+            raise FormatError(f"{self.name}: no question found (each starts with 'Câu N:')")
+        answers = _answer_table(answer_lines)
+        for item in held:
+            yield self._parsed(item, answers) if isinstance(item, Block) else item
 
-    def _blocks(self) -> tuple[list[Block], list[tuple[str | None, Line]]]:
-        blocks: list[Block] = []
-        answers: list[tuple[str | None, Line]] = []
+    def _parsed(self, block: Block, answers: Answers | None) -> Parsed:
+        where = block.where
+        try:
+            data = self._question(block, answers)
+        except ValueError as exc:
+            return Parsed(self.name, block.line, error=f"{where}: {exc}", where=where)
+        return Parsed(self.name, block.line, data=data, where=where)
+
+    def _blocks(self, answers: list[tuple[str | None, Line]]) -> Iterator[Block]:
+        """Each question's lines, yielded once the next question starts; the lines after the
+        BẢNG ĐÁP ÁN heading go to ``answers``."""
+        current: Block | None = None
         section: str | None = None
         heading = ""
         in_answers = False
@@ -388,18 +372,24 @@ class Layout:
             found = _QUESTION.match(text)
             if found:
                 rest = Line(line.number, line.slice(found.end()), line.numbering, line.errors)
-                level = found.group(2)
-                blocks.append(
-                    Block(int(found.group(1)), line.number, section, level, [rest], heading)
+                if current is not None:
+                    yield current
+                current = Block(
+                    int(found.group(1)), line.number, section, found.group(2), [rest], heading
                 )
-            elif line.numbering == "decimal" and not (blocks and _in_explanation(blocks[-1])):
+            elif line.numbering == "decimal" and not (current and _in_explanation(current)):
+                if current is not None:
+                    yield current
                 auto += 1
-                blocks.append(Block(auto, line.number, section, None, [line], heading))
-            elif blocks:
-                blocks[-1].lines.append(line)
-        return blocks, answers
+                current = Block(auto, line.number, section, None, [line], heading)
+            elif current is not None:
+                current.lines.append(line)
+        if current is not None:
+            yield current
 
-    def _question(self, block: Block, answers: dict) -> dict[str, Any]:
+    def _question(self, block: Block, answers: Answers | None) -> dict[str, Any]:
+        """The question's record; ``answers`` is None until the answer table has been read,
+        and a question that needs it then raises ``_Pending``."""
         stem: list[str] = []
         options: list[Choice] = []
         statements: list[Choice] = []
@@ -453,13 +443,20 @@ class Layout:
                 data["level"] = level_code(block.level)
         if explanation:
             data["explanation"] = "<br>".join(explanation)
-        table = answers.get((block.section, block.number)) or answers.get((None, block.number))
+
+        def table() -> Any:
+            if answers is None:
+                raise _Pending
+            return answers.get((block.section, block.number)) or answers.get((None, block.number))
+
         if options:
             data.update(_choices(options, table))
         elif statements:
             data.update(_statements(statements, table))
-        elif key is not None or (table and block.section == "short_answer"):
-            data.update(type="short_answer", answer=key if key is not None else table)
+        elif key is not None:
+            data.update(type="short_answer", answer=key)
+        elif block.section == "short_answer" and (given := table()):
+            data.update(type="short_answer", answer=given)
         elif block.section in ("single_choice", "true_false_group"):
             raise ValueError("no options (A. B. C. D.) or statements (a) b) c) d)) found")
         else:
@@ -526,15 +523,16 @@ def _marked(choices: list[Choice], allow_all: bool) -> tuple[list[int], str | No
     return [], None
 
 
-def _choices(options: list[Choice], table: Any) -> dict[str, Any]:
+def _choices(options: list[Choice], table: Callable[[], Any]) -> dict[str, Any]:
     marked, mark = _marked(options, allow_all=False)
     if not marked:
-        if not isinstance(table, list) or not all(isinstance(i, int) for i in table):
+        given = table()
+        if not isinstance(given, list) or not all(isinstance(i, int) for i in given):
             raise ValueError(
                 "no key: underline, colour or bold the right option's letter, "
                 "or give it in a BẢNG ĐÁP ÁN"
             )
-        marked = table
+        marked = given
     drop = frozenset({mark}) if mark else frozenset()
     texts = [_join(_label_and_text(o)[1], drop) for o in options]
     if any(i >= len(options) for i in marked):
@@ -544,14 +542,15 @@ def _choices(options: list[Choice], table: Any) -> dict[str, Any]:
     return {"type": "multiple_response", "options": texts, "answer": marked}
 
 
-def _statements(statements: list[Choice], table: Any) -> dict[str, Any]:
+def _statements(statements: list[Choice], table: Callable[[], Any]) -> dict[str, Any]:
     marked, mark = _marked(statements, allow_all=True)
     if mark is None:
-        if not (isinstance(table, list) and all(isinstance(v, bool) for v in table)):
+        given = table()
+        if not (isinstance(given, list) and all(isinstance(v, bool) for v in given)):
             raise ValueError(
                 "no key: underline the true statements, or give them in a BẢNG ĐÁP ÁN (ĐSĐĐ)"
             )
-        truths = table
+        truths = given
     else:
         truths = [i in marked for i in range(len(statements))]
     drop = frozenset({mark}) if mark else frozenset()

@@ -27,7 +27,7 @@ from kholieu.bank.schemas import are_equal_shares, equal_shares, number
 from kholieu.errors import ValidationFailed
 
 SUPPORTED = {"multichoice", "truefalse", "shortanswer", "numerical", "essay"}
-_QUESTION = re.compile(r"<question\b")
+_QUESTION = re.compile(rb"<question\b")
 
 
 class Rejected(ValueError):
@@ -35,39 +35,71 @@ class Rejected(ValueError):
 
 
 def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
-    raw = path.read_bytes()
-    try:
-        root = SafeET.fromstring(raw)
-    except DefusedXmlException as exc:
-        raise FormatError(f"{path.name}: refused unsafe XML ({type(exc).__name__})") from None
-    except ET.ParseError as exc:
-        raise FormatError(f"{path.name}: not well-formed XML ({exc})") from None
-    if root.tag != "quiz":
-        raise FormatError(f"{path.name}: not a Moodle XML question file (root <{root.tag}>)")
-    lines = _question_lines(raw.decode("utf-8", errors="replace"))
+    """The file's questions as the XML streams past: each ``<question>`` is read when its
+    end tag arrives and dropped afterwards, so a large export is never in memory whole."""
+    lines = _question_lines(path)
+    size = max(path.stat().st_size, 1)
     category = ""
-    for position, element in enumerate(root.iter("question")):
-        line = lines[position] if position < len(lines) else None
-        kind = element.get("type", "")
-        if kind == "category":
-            category = _text(element.find("category"))
-            continue
-        title = _text(element.find("name"))
-        try:
-            if kind not in SUPPORTED:
-                raise Rejected(f"unsupported Moodle question type {kind!r}")
-            data = _question(element, kind, images)
-        except (Rejected, ValidationFailed) as exc:
-            message = getattr(exc, "message", None) or str(exc)
-            yield Parsed(path.name, line, error=message, where=title)
-            continue
-        if category and topic_of(category):
-            data.setdefault("topic", topic_of(category))
-        yield Parsed(path.name, line, data=data, where=title)
+    with open(path, "rb") as source:
+        for position, element in enumerate(_questions(source, path.name)):
+            line = lines[position] if position < len(lines) else None
+            kind = element.get("type", "")
+            if kind == "category":
+                category = _text(element.find("category"))
+                continue
+            title = _text(element.find("name"))
+            try:
+                if kind not in SUPPORTED:
+                    raise Rejected(f"unsupported Moodle question type {kind!r}")
+                data = _question(element, kind, images)
+            except (Rejected, ValidationFailed) as exc:
+                message = getattr(exc, "message", None) or str(exc)
+                parsed = Parsed(path.name, line, error=message, where=title)
+            else:
+                if category and topic_of(category):
+                    data.setdefault("topic", topic_of(category))
+                parsed = Parsed(path.name, line, data=data, where=title)
+            parsed.share = min(source.tell() / size, 1.0)
+            yield parsed
 
 
-def _question_lines(text: str) -> list[int]:
-    return [text.count("\n", 0, m.start()) + 1 for m in _QUESTION.finditer(text)]
+def _questions(source: IO[bytes], name: str) -> Iterator[ET.Element]:
+    """Each complete ``<question>`` element; those already read are cleared from the tree."""
+    root = None
+    try:
+        for event, element in SafeET.iterparse(source, events=("start", "end")):
+            if root is None:
+                root = element
+                if root.tag != "quiz":
+                    raise FormatError(f"{name}: not a Moodle XML question file (root <{root.tag}>)")
+            elif event == "end" and element.tag == "question":
+                yield element
+                root.clear()
+    except DefusedXmlException as exc:
+        raise FormatError(f"{name}: refused unsafe XML ({type(exc).__name__})") from None
+    except ET.ParseError as exc:
+        raise FormatError(f"{name}: not well-formed XML ({exc})") from None
+
+
+def _question_lines(path: Path) -> list[int]:
+    """The line each ``<question`` tag starts on, scanning the file a chunk at a time."""
+    found, line, pending = [], 1, b""
+    with open(path, "rb") as source:
+        while True:
+            chunk = source.read(2**20)
+            data = pending + chunk
+            cut = len(data) - 16 if chunk else len(data)  # a tag may run into the next chunk
+            last = 0
+            for match in _QUESTION.finditer(data):
+                if match.start() >= cut:
+                    break
+                line += data.count(b"\n", last, match.start())
+                last = match.start()
+                found.append(line)
+            line += data.count(b"\n", last, max(cut, last))
+            pending = data[max(cut, last) :]
+            if not chunk:
+                return found
 
 
 def _text(element: ET.Element | None) -> str:
