@@ -115,10 +115,17 @@ def revoke_token(
 
 @router.post("/auth/logout", status_code=204)
 def logout(
-    request: Request, user: SignedInDep, accounts: AccountsDep, session: SessionDep
+    request: Request,
+    user: SignedInDep,
+    accounts: AccountsDep,
+    session: SessionDep,
+    everywhere: bool = False,
 ) -> Response:
-    """End the session or revoke the bearer token this request was made with."""
-    if token := presented(request):
+    """End the session or revoke the bearer token this request was made with; with
+    ``everywhere=true``, every session and token of the user (a lost phone, a leaked token)."""
+    if everywhere:
+        accounts.revoke_all(session, user)
+    elif token := presented(request):
         accounts.revoke_token(session, token)
     return Response(status_code=204)
 

@@ -112,6 +112,10 @@ class AccountService:
     def revoke_token(self, session: Session, token: str) -> None:
         session.execute(delete(AuthToken).where(AuthToken.token_hash == _digest(token)))
 
+    def revoke_all(self, session: Session, user: User) -> None:
+        """Sign a user out everywhere: every browser session and API token they hold."""
+        session.execute(delete(AuthToken).where(AuthToken.user_id == user.id))
+
     def tokens_of(self, session: Session, user: User) -> list[AuthToken]:
         """A user's live sessions and API tokens, newest first."""
         query = select(AuthToken).where(

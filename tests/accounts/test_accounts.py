@@ -219,6 +219,25 @@ def test_a_user_lists_and_revokes_their_own_tokens_and_no_one_elses(client, make
     assert client.get("/api/v1/auth/me", headers=laptop).status_code == 401
 
 
+def test_signing_out_everywhere_ends_every_session_and_token_of_the_user_only(
+    app, client, make_user, bearer
+):
+    from fastapi.testclient import TestClient
+
+    from tests.support.web import sign_in
+
+    user, other = make_user("student"), make_user("student")
+    first, second, theirs = bearer(user), bearer(user), bearer(other)
+    with TestClient(app) as browser:
+        sign_in(browser, user)
+        assert browser.get("/api/v1/auth/me").status_code == 200
+        done = client.post("/api/v1/auth/logout?everywhere=true", headers=first)
+        assert done.status_code == 204
+        assert browser.get("/api/v1/auth/me").status_code == 401  # the browser's session too
+    assert client.get("/api/v1/auth/me", headers=second).status_code == 401
+    assert client.get("/api/v1/auth/me", headers=theirs).status_code == 200
+
+
 def test_a_planted_csrf_cookie_and_its_token_do_not_work_in_a_signed_in_browser(app, make_user):
     """An attacker gets a CSRF cookie and its token from their own visit, plants the cookie in a
     signed-in student's browser (a page on a sibling host can: cookies ignore ports) and
