@@ -63,7 +63,10 @@ class Settings(BaseSettings):
     max_form_upload_bytes: int = Field(110 * 2**20, ge=1024)
     max_upload_part_bytes: int = Field(64 * 2**20, ge=1024)
     requests_waiting: int = Field(1000, ge=0)
-    requests_patience_s: float = Field(2.0, gt=0)  # the longest a request waits its turn
+    requests_patience_s: float = Field(1.0, gt=0)  # the longest a request waits its turn
+    # Once the oldest waiting request has waited this long the queue is standing (overload)
+    # and the newest is admitted first (web/middleware.py, Turns).
+    requests_lifo_after_s: float = Field(0.1, ge=0)
     default_locale: Literal["vi", "en"] = "vi"
 
     # Jobs: consumer threads inside `kholieu serve` (0 = leave jobs to `kholieu worker`).

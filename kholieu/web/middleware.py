@@ -3,9 +3,11 @@ one structured log line per request."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
+from collections import deque
 
 import anyio
 import structlog
@@ -82,10 +84,54 @@ class RequestContext:
             )  # fmt: skip
 
 
+class Turns:
+    """``size`` places, and a queue of those waiting for one. The queue is served first come,
+    first served while it moves; once its oldest has waited ``lifo_after`` seconds it is a
+    standing queue (overload), and the newest is served first: its client is surely still
+    there and will get its answer in time, while the oldest are the nearest to their
+    deadline anyway (adaptive LIFO, as Facebook's and others' servers do). So after a stall,
+    new requests are served at once instead of behind the backlog."""
+
+    def __init__(self, size: int, lifo_after: float) -> None:
+        self.free = size
+        self.lifo_after = lifo_after
+        self.waiting: deque[tuple[float, asyncio.Future[None]]] = deque()
+
+    async def enter(self, patience: float) -> bool:
+        """Take a place, waiting at most ``patience`` seconds; False if none came."""
+        if self.free > 0 and not self.waiting:
+            self.free -= 1
+            return True
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (time.monotonic(), turn)
+        self.waiting.append(entry)
+        try:
+            with anyio.move_on_after(patience):
+                await asyncio.shield(turn)
+        except BaseException:
+            if turn.done():  # given a place just as the request was cancelled: pass it on
+                self.leave()
+            raise
+        finally:
+            if not turn.done():  # no place came in time: out of the queue
+                self.waiting.remove(entry)
+                turn.cancel()
+        return not turn.cancelled()
+
+    def leave(self) -> None:
+        """Give the place up: to the next in the queue (see above for which), else free it."""
+        if not self.waiting:
+            self.free += 1
+            return
+        standing = time.monotonic() - self.waiting[0][0] >= self.lifo_after
+        _, turn = self.waiting.pop() if standing else self.waiting.popleft()
+        turn.set_result(None)
+
+
 class Admission:
     """At most ``in_flight`` requests past this point at once; up to ``waiting`` more wait
-    their turn here, for at most ``patience`` seconds, holding no thread and no database
-    connection; beyond either, 503 with Retry-After at once (the exam page retries it).
+    their turn here (``Turns``), for at most ``patience`` seconds, holding no thread and no
+    database connection; beyond either, 503 with Retry-After at once (the exam page retries).
 
     Why: a request holds a database connection from its first query until its session ends,
     and needs a worker thread for each step (dependencies, the route, the response check); with
@@ -96,40 +142,35 @@ class Admission:
     has ended by then, and a long download does not keep others out. Static files and the
     health checks do not queue."""
 
-    def __init__(self, app: ASGIApp, in_flight: int, waiting: int, patience: float) -> None:
+    def __init__(
+        self, app: ASGIApp, in_flight: int, waiting: int, patience: float, lifo_after: float
+    ) -> None:
         self.app = app
-        self.in_flight = in_flight
+        self.turns = Turns(in_flight, lifo_after)
         self.waiting = waiting
         self.patience = patience
-        self.queued = 0
-        self.slots: anyio.Semaphore | None = None  # made in the server's event loop
+
+    @property
+    def queued(self) -> int:
+        return len(self.turns.waiting)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(UNQUEUED):
             await self.app(scope, receive, send)
             return
-        if self.slots is None:
-            self.slots = anyio.Semaphore(self.in_flight)
-        if self.slots.value == 0 and self.queued >= self.waiting:
+        if self.turns.free == 0 and self.queued >= self.waiting:
             await self._busy(scope, receive, send)
             return
-        held = False
-        self.queued += 1
-        try:
-            with anyio.move_on_after(self.patience):
-                await self.slots.acquire()
-                held = True
-        finally:
-            self.queued -= 1
-        if not held:  # waited its turn too long: the client would rather retry than wait on
+        if not await self.turns.enter(self.patience):  # the client would rather retry
             await self._busy(scope, receive, send)
             return
+        held = True
 
         def leave() -> None:
             nonlocal held
             if held:
                 held = False
-                self.slots.release()
+                self.turns.leave()
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -231,7 +272,7 @@ def install(app: FastAPI) -> None:
     )  # fmt: skip
     app.add_middleware(
         Admission, in_flight=settings.requests_in_flight, waiting=settings.requests_waiting,
-        patience=settings.requests_patience_s,
+        patience=settings.requests_patience_s, lifo_after=settings.requests_lifo_after_s,
     )  # fmt: skip
     app.add_middleware(
         RequestContext,

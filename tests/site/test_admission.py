@@ -43,7 +43,7 @@ def test_requests_past_the_limit_wait_and_past_the_queue_are_shed_at_once():
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def scenario():
-        admission = Admission(slow, in_flight=1, waiting=1, patience=600)
+        admission = Admission(slow, in_flight=1, waiting=1, patience=600, lifo_after=600)
         first = asyncio.create_task(call(admission, "/api/v1/a"))
         await asyncio.sleep(0)  # let it in
         while not entered:
@@ -77,9 +77,9 @@ def test_a_request_that_waited_its_turn_too_long_is_shed():
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def scenario():
-        admission = Admission(slow, in_flight=1, waiting=10, patience=0.05)
+        admission = Admission(slow, in_flight=1, waiting=10, patience=0.05, lifo_after=600)
         first = asyncio.create_task(call(admission, "/api/v1/a"))
-        while admission.slots is None or admission.slots.value:
+        while admission.turns.free:
             await asyncio.sleep(0)
         status, headers, _ = await call(admission, "/api/v1/b")  # the gate is still shut
         assert status == 503 and headers[b"retry-after"] == b"1"
@@ -88,3 +88,42 @@ def test_a_request_that_waited_its_turn_too_long_is_shed():
 
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, scenario()).result()
+
+
+def order_admitted(lifo_after: float) -> list[str]:
+    """Paths in the order they got in: one place, taken by the first; four more queue."""
+    gates = {name: asyncio.Event() for name in "abcde"}
+    entered: list[str] = []
+
+    async def app(scope, receive, send):
+        entered.append(scope["path"][-1])
+        await gates[scope["path"][-1]].wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def scenario():
+        admission = Admission(app, in_flight=1, waiting=10, patience=600, lifo_after=lifo_after)
+        tasks = []
+        for name in "abcde":
+            tasks.append(asyncio.create_task(call(admission, f"/api/v1/{name}")))
+            while len(entered) + admission.queued < len(tasks):
+                await asyncio.sleep(0)
+        for _ in range(4):  # the one inside finishes; see who is let in next
+            count = len(entered)
+            gates[entered[-1]].set()
+            while len(entered) == count:
+                await asyncio.sleep(0)
+        gates[entered[-1]].set()
+        await asyncio.gather(*tasks)
+        return entered
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
+
+
+def test_a_moving_queue_is_first_come_first_served_and_a_standing_one_newest_first():
+    """After a stall the backlog is old; serving the newest first answers clients that are
+    still there, in time, instead of everyone late (the oldest are refused at their
+    deadline)."""
+    assert order_admitted(lifo_after=600) == list("abcde")
+    assert order_admitted(lifo_after=0) == ["a", "e", "d", "c", "b"]
