@@ -33,7 +33,10 @@ class Quiz(Timestamped, Base):
     mode: Mapped[str] = mapped_column(String(12))
     blueprint: Mapped[dict[str, Any]] = mapped_column(Stored(StoredBlueprint))
     seed: Mapped[int] = mapped_column(Integer)
-    versions: Mapped[list[dict[str, Any]]] = mapped_column(Stored(list[ExamVersion]), default=list)
+    # Deferred: every save and start loads the quiz, only a start (and the teacher) its versions.
+    versions: Mapped[list[dict[str, Any]]] = mapped_column(
+        Stored(list[ExamVersion]), default=list, deferred=True
+    )
     code: Mapped[str] = mapped_column(String(12), unique=True)  # the share code students type
     token: Mapped[str | None] = mapped_column(String(32), unique=True)  # the share link's secret
     time_limit_s: Mapped[int | None] = mapped_column(Integer)

@@ -29,13 +29,14 @@ from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
-from kholieu.bank.models import Exposure, Question, QuestionUse, QuestionVersion
+from kholieu.bank.models import Exposure, Question, QuestionUse
 from kholieu.bank.service import QuestionBank
 from kholieu.db.base import aware, utcnow
 from kholieu.db.locks import held, hold
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, first_problem
 from kholieu.quiz import assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
+from kholieu.quiz.bodies import VersionBodies
 from kholieu.quiz.models import Attempt, Quiz, QuizAccess, QuizMode
 from kholieu.quiz.schemas import QuizSettings
 
@@ -111,6 +112,7 @@ def deadline_passed(attempt: Attempt, quiz: Quiz) -> bool:
 class QuizService:
     def __init__(self, bank: QuestionBank) -> None:
         self.bank = bank
+        self.versions = VersionBodies()
 
     # -- teachers ----------------------------------------------------------------------------
 
@@ -303,10 +305,12 @@ class QuizService:
         return list(session.scalars(query.order_by(Attempt.number)))
 
     def _items(self, session, quiz: Quiz, user: User, number: int, earlier: list[Attempt]):
-        plan = blueprints.Blueprint.model_validate(quiz.blueprint)
+        """An exam's versions were assembled once, with the quiz: a start only picks one.
+        Practice draws anew each time."""
         if quiz.mode == QuizMode.exam:
             version = quiz.versions[(user.id + number) % len(quiz.versions)]
             return version["code"], version["items"]
+        plan = blueprints.Blueprint.model_validate(quiz.blueprint)
         # practice: a new draw of open questions each time, avoiding questions this student
         # has seen while the bank allows, otherwise any draw
         seen = {item["id"] for attempt in earlier for item in attempt.items}
@@ -396,12 +400,10 @@ class QuizService:
         return self.bodies(session, [item])[item["id"]]
 
     def bodies(self, session: Session, items: list[dict[str, Any]]) -> dict[int, dict]:
-        """The question versions the items show, in one query."""
-        wanted = {item["id"]: item["version"] for item in items}
-        rows = session.scalars(
-            select(QuestionVersion).where(QuestionVersion.question_id.in_(wanted))
-        )
-        return {r.question_id: r.body for r in rows if wanted[r.question_id] == r.version}
+        """The question versions the items show, by question id (read once per process:
+        ``VersionBodies``). Read them; never change them."""
+        found = self.versions.get(session, ((item["id"], item["version"]) for item in items))
+        return {question_id: body for (question_id, _), body in found.items()}
 
     def _grade(self, session: Session, attempt: Attempt, quiz: Quiz, at: datetime) -> None:
         partial = bool(quiz.blueprint.get("partial_multiple"))

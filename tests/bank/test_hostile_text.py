@@ -65,3 +65,57 @@ def test_oversized_text_is_refused_by_name(client, teacher, field, value, where)
     shown = [preview["html"]["stem"], preview["html"]["explanation"],
              *preview["html"]["options"], *preview["html"]["statements"]]  # fmt: skip
     assert max(len(text) for text in shown) <= 20_000 * 2  # drawn from what a question holds
+
+
+def test_healthz_answers_while_maximal_previews_run(services, database_url, teacher, tmp_path):
+    """The stall this replaced: one preview held the interpreter for 10–41 s. Now the largest
+    preview a teacher may send (every field at its limit, all unclosed formulas) runs in a
+    `kholieu serve` process, four at a time without pause, while /healthz is asked 20 times.
+    The bound is generous to the machine (a health check is a few ms when idle) and far
+    below the old stall."""
+    import statistics
+    import threading
+    import time
+
+    import httpx2 as httpx
+
+    from tests.support import live
+
+    maximal = {
+        "type": "single_choice", "stem": "\\(" * 10_000, "explanation": "\\(" * 10_000,
+        "options": ["\\(" * 1_000] * 10, "answer": 0,
+    }  # fmt: skip
+    with (
+        live.serve_process(database_url, tmp_path) as base,
+        httpx.Client(base_url=base, timeout=60) as http,
+    ):
+        first = http.post("/api/v1/questions/preview", json=maximal, headers=teacher)
+        assert first.status_code == 200 and first.json()["ok"] is True, first.text
+        stop, done = threading.Event(), []
+
+        def previews() -> None:
+            with httpx.Client(base_url=base, timeout=60) as own:
+                while not stop.is_set():
+                    reply = own.post("/api/v1/questions/preview", json=maximal, headers=teacher)
+                    done.append((time.monotonic(), reply.status_code))
+
+        workers = [threading.Thread(target=previews) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        while len(done) < 4:  # the previews are under way
+            time.sleep(0.01)
+        took = []
+        for _ in range(20):
+            begin = time.monotonic()
+            assert http.get("/healthz").status_code == 200
+            took.append(time.monotonic() - begin)
+            time.sleep(0.05)
+        during = len(done)
+        stop.set()
+        for worker in workers:
+            worker.join(60)
+    assert {status for _, status in done} == {200}
+    assert during >= 8  # previews kept running while health was asked
+    print(f"/healthz during maximal previews: median {statistics.median(took) * 1000:.0f} ms, "
+          f"slowest {max(took) * 1000:.0f} ms; previews {len(done)}")  # fmt: skip
+    assert statistics.median(took) < 0.1 and max(took) < 1.0
