@@ -13,6 +13,10 @@ when that mark singles out some options and not all of them; true statements are
 same way. Word equations become LaTeX (omml.py); a MathType or Equation 3.0 object cannot be
 read openly, so its question is reported rather than imported with a hole. Images are stored
 through the image sink. The line of a question is its paragraph's number in the document.
+
+The body is read as it streams (docx_package.py) and each question is given out once the next
+one starts, so a bank of thousands of questions is never in memory whole; only questions that
+wait for an answer table at the end are kept until it has been read (``Layout``).
 """
 
 from __future__ import annotations
