@@ -88,7 +88,8 @@ class WordPackage:
     # -- the body ------------------------------------------------------------------------------
     def blocks(self) -> Iterator[Any]:
         """The body's paragraphs and tables in order, each complete when yielded and cleared
-        afterwards (with anything before it), so memory holds one block at a time."""
+        afterwards (with anything before it): memory holds what the parser has read ahead (one
+        chunk of XML), not the document."""
         stream = _Counting(self._zip.open(self.main))
         self._progress = stream
         events = etree.iterparse(
