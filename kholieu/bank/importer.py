@@ -109,13 +109,6 @@ class QuestionImporter:
                 progress=lambda done, total: report(READING + (1 - READING) * done / total),
             )  # fmt: skip
 
-    def read(self, path: Path) -> list[Parsed]:
-        """One file's records in memory (small files and tests; ``run`` spools instead)."""
-        with self._spool_file() as spool:
-            count = self._spool(path, spool, lambda share: None)
-            spool.seek(0)
-            return list(_unspool(spool, count))
-
     def _spool(self, path: Path, spool: BinaryIO, share: Callable[[float], None]) -> int:
         """Append the file's records to ``spool`` and count them; a file that cannot be read
         leaves one record that says why, in place of any it yielded before failing. Images it

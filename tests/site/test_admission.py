@@ -32,15 +32,22 @@ def call(app, path: str):
     return run()
 
 
-def test_requests_past_the_limit_wait_and_past_the_queue_are_shed_at_once():
-    gate = asyncio.Event()
-    entered: list[str] = []
+def gated(gate: asyncio.Event, entered: list[str]):
+    """An app that notes each request's path as it enters, and answers once ``gate`` opens."""
 
-    async def slow(scope, receive, send):
+    async def app(scope, receive, send):
         entered.append(scope["path"])
         await gate.wait()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
+
+    return app
+
+
+def test_requests_past_the_limit_wait_and_past_the_queue_are_shed_at_once():
+    gate = asyncio.Event()
+    entered: list[str] = []
+    slow = gated(gate, entered)
 
     async def scenario():
         admission = Admission(slow, in_flight=1, waiting=1, patience=600, lifo_after=600)
@@ -70,11 +77,7 @@ def test_requests_past_the_limit_wait_and_past_the_queue_are_shed_at_once():
 
 def test_a_request_that_waited_its_turn_too_long_is_shed():
     gate = asyncio.Event()
-
-    async def slow(scope, receive, send):
-        await gate.wait()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"ok"})
+    slow = gated(gate, [])
 
     async def scenario():
         admission = Admission(slow, in_flight=1, waiting=10, patience=0.05, lifo_after=600)
