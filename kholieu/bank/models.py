@@ -70,6 +70,8 @@ class Question(Timestamped, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The web import that stored it: a re-run of that import knows its own rows (import_jobs.py).
+    import_id: Mapped[str | None] = mapped_column(String(32), index=True)
     # Running difficulty from graded attempts, for balancing exam versions later.
     times_graded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     facility: Mapped[float | None] = mapped_column()
@@ -141,3 +143,5 @@ class QuestionImport(Timestamped, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When its starter first read the finished report (the sweeper's clock for the kept file).
+    seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

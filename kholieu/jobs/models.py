@@ -29,6 +29,11 @@ class Job(Timestamped, Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.queued, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Runs that met a dependency down (storage, database, search) and were put off: they do
+    # not count against the job's retries (queue.py); ``waiting_since`` is when the outage
+    # the job is waiting out began for it (None once a run gets through).
+    waits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    waiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
     started_by: Mapped[int | None] = mapped_column(
