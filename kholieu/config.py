@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # and the newest is admitted first (web/middleware.py, Turns).
     requests_lifo_after_s: float = Field(0.1, ge=0)
     default_locale: Literal["vi", "en"] = "vi"
+    # /readyz: how long each dependency's check may take before it is reported as timed out.
+    readyz_timeout_s: float = Field(1.5, gt=0, le=30)
 
     # Jobs: consumer threads inside `kholieu serve` (0 = leave jobs to `kholieu worker`).
     in_process_workers: int | None = None

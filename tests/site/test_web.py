@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,7 +192,7 @@ def test_healthz_and_readyz(client):
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "storage", "queue", "search", "ffmpeg"}
     assert body["checks"]["search"]["outbox_pending"] == 0
-    assert body["checks"]["database"]["revision"] == "0012"
+    assert body["checks"]["database"]["revision"] == "0013"
 
 
 def test_readyz_fails_until_migrations_are_applied(client, services):
@@ -202,7 +204,7 @@ def test_readyz_fails_until_migrations_are_applied(client, services):
     try:
         database = client.get("/readyz").json()["checks"]["database"]
         assert database["ok"] is False
-        assert database["error"] == "schema at None, code expects 0012: run migrate"
+        assert database["error"] == "schema at None, code expects 0013: run migrate"
     finally:
         upgrade(services.engine)
 
@@ -217,6 +219,33 @@ def test_readyz_fails_when_a_backend_is_down(client, services):
     assert response.status_code == 503
     search = response.json()["checks"]["search"]
     assert search == {"ok": False, "error": "connection refused by es1:9200", "ms": search["ms"]}
+
+
+def test_readyz_answers_in_time_when_a_dependency_hangs_and_names_it(client, services):
+    """S3 accepting connections and never answering: /readyz still answers within its
+    deadline, says which dependency timed out, and a second call does not start a second
+    hanging check (a load balancer polls every few seconds)."""
+    release, calls = threading.Event(), []
+
+    class Hanging:
+        def ping(self) -> None:
+            calls.append(1)
+            release.wait(30)
+
+    services.platform.store = Hanging()  # type: ignore[assignment]
+    try:
+        for _ in range(2):
+            started = time.monotonic()
+            response = client.get("/readyz")
+            assert time.monotonic() - started < 10  # not the 30 s the check hangs for
+            assert response.status_code == 503
+            checks = response.json()["checks"]
+            assert checks["storage"]["ok"] is False and checks["storage"]["timed_out"] is True
+            assert "storage did not answer within" in checks["storage"]["error"]
+            assert checks["database"]["ok"] is True and checks["queue"]["ok"] is True
+        assert calls == [1]
+    finally:
+        release.set()
 
 
 def test_openapi_docs(client):
