@@ -138,6 +138,17 @@ class StoredDataInvalid(KholieuError):
     code = "stored_data_invalid"
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Whether trying again later may succeed: a dependency (storage, search, the queue, the
+    database) was unavailable or timed out. Everything else is permanent for the same input
+    (a bad file stays bad), and a job meeting it fails instead of waiting."""
+    if isinstance(exc, ServiceUnavailable):
+        return True
+    from kholieu.db.faults import database_fault  # the database layer imports this module
+
+    return database_fault(exc) is not None
+
+
 def field_errors(exc: ValidationError, *, verbatim: bool = False) -> list[tuple[str, str]]:
     """What pydantic found wrong, as (field path, message) pairs: the path dotted
     (``options.2``, "" for the whole object), the message without pydantic's "Value error, "
