@@ -83,6 +83,16 @@ class Settings(BaseSettings):
     # Search-index outbox drainer.
     outbox_interval_s: float = 2.0
     outbox_batch: int = 200
+    # While the engine fails: the first retry after about this long, then jittered waits
+    # growing to at most the maximum, and a ping every probe_s that ends the wait on recovery.
+    outbox_retry_first_s: float = Field(1.0, gt=0)
+    outbox_retry_max_s: float = Field(60.0, gt=0)
+    outbox_probe_s: float = Field(2.0, gt=0)
+    # Elasticsearch client: connecting, then each read of a response; retries go to the next
+    # node on connection errors and 429/502/503/504 (and on timeouts when there are several).
+    search_connect_timeout_s: float = Field(2.0, gt=0)
+    search_timeout_s: float = Field(5.0, gt=0)
+    search_retries: int = Field(2, ge=0)
 
     # Accounts.
     session_max_age_s: int = 14 * 24 * 3600

@@ -15,7 +15,7 @@ from kholieu.config import Settings
 from kholieu.db import make_engine, make_sessionmaker
 from kholieu.jobs.queue import JobQueue
 from kholieu.search.backend import SearchBackend, make_search_backend
-from kholieu.search.outbox import Outbox
+from kholieu.search.outbox import Outbox, outbox_retry
 from kholieu.storage import ObjectStore, make_store
 
 
@@ -39,14 +39,14 @@ def build_platform(settings: Settings, *, search: SearchBackend | None = None) -
     pool = settings.requests_in_flight + settings.workers_in_process + 2
     engine = make_engine(settings.database_url, pool_size=pool)
     sessions = make_sessionmaker(engine)
-    search = search or make_search_backend(settings.search_url)
+    search = search or make_search_backend(settings.search_url, settings)
     platform = Platform(
         settings=settings,
         engine=engine,
         sessions=sessions,
         store=make_store(settings),
         search=search,
-        outbox=Outbox(sessions, search, batch=settings.outbox_batch),
+        outbox=Outbox(sessions, search, batch=settings.outbox_batch, retry=outbox_retry(settings)),
         queue=JobQueue(settings, sessions),
     )
     platform.queue.bind(platform)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from kholieu.errors import ConfigError, SearchUnavailable
 from kholieu.search.query import Hit, Node, Plan, SearchResult
+
+if TYPE_CHECKING:
+    from kholieu.config import Settings
 
 Progress = Callable[[int], None]
 
@@ -76,9 +79,10 @@ class NullSearchBackend:
         pass
 
 
-def make_search_backend(url: str) -> SearchBackend:
+def make_search_backend(url: str, settings: Settings | None = None) -> SearchBackend:
     """``tantivy:///path`` (embedded), ``http(s)://host:9200[,http://host2:9200][?prefix=p]``
-    (Elasticsearch), or ``null://``."""
+    (Elasticsearch, with the client's timeouts and retries from ``settings``), or
+    ``null://``."""
     parts = urlsplit(url)
     if parts.scheme == "null":
         return NullSearchBackend()
@@ -91,5 +95,11 @@ def make_search_backend(url: str) -> SearchBackend:
 
         query = parse_qs(parts.query)
         hosts = url.split("?", 1)[0].split(",")
-        return ElasticBackend(hosts, prefix=query.get("prefix", ["kholieu-"])[0])
+        prefix = query.get("prefix", ["kholieu-"])[0]
+        if settings is None:
+            return ElasticBackend(hosts, prefix=prefix)
+        return ElasticBackend(
+            hosts, prefix=prefix, timeout=settings.search_timeout_s,
+            connect_timeout=settings.search_connect_timeout_s, retries=settings.search_retries,
+        )  # fmt: skip
     raise ConfigError(f"KHOLIEU_SEARCH_URL={url!r}: unknown search backend")

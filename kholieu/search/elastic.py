@@ -14,10 +14,12 @@ embedded backend analyses the same way.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import urllib3
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
@@ -29,6 +31,9 @@ from kholieu.search.backend import IndexMissing
 from kholieu.search.fields import STORED, IndexSchema, schema
 
 FACET_SIZE = 100
+# A rebuild renews its heartbeat this often; one silent for BUILD_STALE_S was killed.
+BUILD_HEARTBEAT_S = 30.0
+BUILD_STALE_S = 600.0
 SEPARATORS = "[_.,:;'’·]"
 SNIPPET_CHARS = 180
 # The standard tokenizer keeps "3,14", "x_1" and "don't" whole, where tantivy's tokenizer and
@@ -65,22 +70,38 @@ def mappings(fields: IndexSchema) -> dict[str, Any]:
     return {"dynamic": "strict", "properties": properties}
 
 
+def _building() -> dict[str, Any]:
+    return {"kholieu_build": {"heartbeat": time.time()}}
+
+
 class ElasticBackend:
+    """``timeout`` bounds each read of a response and ``connect_timeout`` a connection (the
+    client's own timeout is one total per request, so the node pools get both here);
+    ``retries`` are tried on the next node after a connection error or a 429/502/503/504, and
+    after a timeout only when there is another node to try (a hung node asked again only
+    doubles the wait)."""
+
     def __init__(
         self,
         hosts: list[str],
         *,
         prefix: str = "kholieu-",
         timeout: float = 5.0,
+        connect_timeout: float = 2.0,
         retries: int = 2,
         node_class: Any = None,
     ) -> None:
         options: dict[str, Any] = {
-            "request_timeout": timeout, "max_retries": retries, "retry_on_timeout": True,
+            "request_timeout": timeout, "max_retries": retries,
+            "retry_on_timeout": len(hosts) > 1,
         }  # fmt: skip
         if node_class is not None:
             options["node_class"] = node_class
         self.client = Elasticsearch(hosts, **options)
+        for node in self.client.transport.node_pool.all():
+            pool = getattr(node, "pool", None)  # urllib3's pool (the default node class)
+            if pool is not None:
+                pool.timeout = urllib3.Timeout(connect=connect_timeout, read=timeout)
         self.prefix = prefix
 
     def alias(self, index: str) -> str:
@@ -133,28 +154,81 @@ class ElasticBackend:
         self._bulk(index, actions, self.alias(index), ignore=(404,))  # gone already: done
 
     def rebuild(self, index: str, batches: Iterable[list[dict[str, Any]]]) -> int:
+        """Fill a new physical index, then move the alias to it in one call. Until then the
+        new index carries a heartbeat in its mapping's ``_meta``; a rebuild that fails deletes
+        it, and one killed leaves it to the next rebuild, which deletes every index of ours
+        that no alias names and whose heartbeat stopped ``BUILD_STALE_S`` ago."""
         alias = self.alias(index)
+        self._sweep(index)
         physical = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**6:06d}"
         body = {
             "settings": {"analysis": ANALYSIS, "number_of_shards": 1, "refresh_interval": "-1"},
-            "mappings": mappings(schema(index)),
+            "mappings": {**mappings(schema(index)), "_meta": _building()},
         }
         self._call(index, self.client.indices.create, index=physical, **body)
-        actions = ({"_id": d["id"], "_source": d} for batch in batches for d in batch)
-        written = self._bulk(index, actions, physical)
-        self._call(index, self.client.indices.put_settings, index=physical,
-                   settings={"refresh_interval": "1s"})  # fmt: skip
-        self._call(index, self.client.indices.refresh, index=physical)
-        try:  # the physical indices behind the alias today (none on the first build)
-            old = list(self._call(index, self.client.indices.get_alias, name=alias).body)
-        except IndexMissing:
-            old = []
+        try:
+            actions = (
+                {"_id": d["id"], "_source": d}
+                for batch in self._beating(index, physical, batches)
+                for d in batch
+            )
+            written = self._bulk(index, actions, physical)
+            self._call(index, self.client.indices.put_settings, index=physical,
+                       settings={"refresh_interval": "1s"})  # fmt: skip
+            self._call(index, self.client.indices.refresh, index=physical)
+            try:  # the physical indices behind the alias today (none on the first build)
+                old = list(self._call(index, self.client.indices.get_alias, name=alias).body)
+            except IndexMissing:
+                old = []
+        except BaseException:
+            # the alias still names the old index; this one is garbage (if the cluster is
+            # unreachable too, the next rebuild's sweep deletes it)
+            with contextlib.suppress(Exception):
+                self.client.indices.delete(index=physical, ignore_unavailable=True)
+            raise
+        # not undone when it fails: the cluster may have applied it; the sweep checks
         moves: list[dict[str, Any]] = [{"add": {"index": physical, "alias": alias}}]
         moves += [{"remove": {"index": name, "alias": alias}} for name in old]
         self._call(index, self.client.indices.update_aliases, actions=moves)
         for name in old:
             self._call(index, self.client.indices.delete, index=name, ignore_unavailable=True)
         return written
+
+    def _beating(
+        self, index: str, physical: str, batches: Iterable[list[dict[str, Any]]]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The batches, with the build's heartbeat renewed between them."""
+        beat = time.time()
+        for batch in batches:
+            if time.time() - beat >= BUILD_HEARTBEAT_S:
+                self._call(index, self.client.indices.put_mapping, index=physical,
+                           meta=_building())  # fmt: skip
+                beat = time.time()
+            yield batch
+
+    def _sweep(self, index: str) -> None:
+        """Delete the physical indices of ``index`` that failed or were killed mid-build: no
+        alias names them and their heartbeat (or, without one, their creation) is stale.
+        The current index (behind the alias) and builds still beating are left alone."""
+        alias = self.alias(index)
+        try:
+            found = self._call(
+                index, self.client.indices.get, index=f"{alias}-*", expand_wildcards="all",
+                ignore_unavailable=True, allow_no_indices=True,
+            ).body  # fmt: skip
+        except IndexMissing:  # nothing of ours yet
+            return
+        now = time.time()
+        for name, info in found.items():
+            if alias in (info.get("aliases") or {}):
+                continue
+            meta = (info.get("mappings") or {}).get("_meta") or {}
+            beat = (meta.get("kholieu_build") or {}).get("heartbeat")
+            if beat is None:
+                created = (info.get("settings") or {}).get("index", {}).get("creation_date")
+                beat = int(created) / 1000 if created else now
+            if now - float(beat) > BUILD_STALE_S:
+                self._call(index, self.client.indices.delete, index=name, ignore_unavailable=True)
 
     def refresh(self, index: str) -> None:
         self._call(index, self.client.indices.refresh, index=self.alias(index))

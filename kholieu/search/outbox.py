@@ -6,6 +6,8 @@ reads rows in order, loads each document's *current* state from the database thr
 source its index registered, sends upserts and deletes to the backend, and marks the rows done
 only once the backend took them. While the backend is down the rows stay pending, their
 ``attempts`` grow, and the drainer backs off; when it is back, the index catches up.
+``health()`` reads the same rows, so any process (the web app's /readyz) can tell whether the
+drainer, wherever it runs, is writing.
 
 ``rebuild`` (``kholieu reindex``) writes a whole index from the database into a new physical
 index, switches to it atomically, then replays every change recorded since it started (those
@@ -15,11 +17,13 @@ went to the old index). The drainer rebuilds by itself when the engine has lost 
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +33,9 @@ from kholieu.db.base import aware, utcnow
 from kholieu.errors import SearchUnavailable
 from kholieu.search.backend import IndexMissing, SearchBackend
 from kholieu.search.models import OutboxEntry
+
+if TYPE_CHECKING:
+    from kholieu.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +63,92 @@ class Lag:
         return max(0.0, (utcnow() - aware(self.oldest)).total_seconds())
 
 
+@dataclass(frozen=True)
+class Health:
+    """What the outbox table says about the drainer: failing when the oldest pending row's
+    last attempt failed (it is retried first, so a drainer that can write clears it)."""
+
+    pending: int
+    oldest: datetime | None
+    attempts: int  # of the oldest pending row
+    last_error: str | None
+    last_success: datetime | None  # the latest row the backend took (kept for a day)
+
+    @property
+    def failing(self) -> bool:
+        return self.attempts > 0
+
+    @property
+    def lag_s(self) -> float:
+        return Lag(self.pending, self.oldest).seconds
+
+    def report(self) -> dict[str, Any]:
+        success = aware(self.last_success).isoformat() if self.last_success else None
+        report: dict[str, Any] = {
+            "ok": not self.failing, "outbox_pending": self.pending, "lag_s": round(self.lag_s, 1),
+            "last_success": success,
+        }  # fmt: skip
+        if self.failing:
+            report |= {"attempts": self.attempts, "last_error": self.last_error}
+            report["error"] = f"search index not written: {self.last_error}"
+        return report
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How the drainer waits while the backend fails.
+
+    Each wait is drawn with decorrelated jitter, ``uniform(first_s, 3 × previous wait)`` capped
+    at ``max_s``: the first retry comes within seconds, a long outage is retried about once a
+    minute, and drainers in several processes do not retry in step. While waiting, the
+    backend's ``ping`` (cheap: no documents) is tried every ``probe_s``; once a ping that
+    failed answers again, the drainer drains at once instead of sleeping out the wait. A
+    failure ping cannot see (it answers throughout) only ever follows the jittered waits, so a
+    broken document is not retried every few seconds.
+    """
+
+    first_s: float = 1.0
+    max_s: float = 60.0
+    probe_s: float = 2.0
+
+    def next_delay(self, previous: float, rng: random.Random) -> float:
+        high = max(self.first_s, previous * 3)
+        return min(self.max_s, rng.uniform(self.first_s, high))
+
+
+def outbox_retry(settings: Settings) -> Retry:
+    """The drainer's waits as configured (``KHOLIEU_OUTBOX_RETRY_*``, ``…_PROBE_S``)."""
+    first, most = settings.outbox_retry_first_s, settings.outbox_retry_max_s
+    return Retry(first, most, settings.outbox_probe_s)
+
+
+# wait(event, timeout) -> whether the event was set; tests pass one that moves a fake clock.
+Wait = Callable[[threading.Event, float], bool]
+
+
+def _wait(event: threading.Event, timeout: float) -> bool:
+    return event.wait(timeout)
+
+
 class Outbox:
     def __init__(
-        self, sessions: sessionmaker[Session], backend: SearchBackend, *, batch: int = 200
+        self,
+        sessions: sessionmaker[Session],
+        backend: SearchBackend,
+        *,
+        batch: int = 200,
+        retry: Retry | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wait: Wait = _wait,
+        rng: random.Random | None = None,
     ) -> None:
         self.sessions = sessions
         self.backend = backend
         self.batch = batch
+        self.retry = retry or Retry()
+        self._clock = clock
+        self._waiter = wait
+        self._rng = rng or random.Random()
         self._loaders: dict[str, Loader] = {}
         self._listers: dict[str, Lister] = {}
         self._wake = threading.Event()
@@ -93,7 +179,8 @@ class Outbox:
     def drain_once(self) -> int:
         """Send one batch to the backend; return how many rows it cleared (0 when idle).
 
-        Raises SearchUnavailable, after recording the attempt, when the backend is down.
+        Raises SearchUnavailable, after recording the attempt, when the backend is down; any
+        other failure is recorded too (so ``health`` sees it) and raised as it is.
         """
         with self.sessions.begin() as session:
             rows = session.scalars(
@@ -110,7 +197,7 @@ class Outbox:
                 latest[(row.index, row.doc_id)] = row.op
             try:
                 self._send(session, latest)
-            except SearchUnavailable as exc:
+            except Exception as exc:
                 failure = exc
             else:
                 now = utcnow()
@@ -121,7 +208,7 @@ class Outbox:
             session.execute(
                 update(OutboxEntry)
                 .where(OutboxEntry.id.in_([row.id for row in rows]))
-                .values(attempts=OutboxEntry.attempts + 1, last_error=str(failure))
+                .values(attempts=OutboxEntry.attempts + 1, last_error=_describe(failure))
             )
         raise failure
 
@@ -154,6 +241,23 @@ class Outbox:
             ).one()
         return Lag(pending=pending, oldest=oldest)
 
+    def health(self) -> Health:
+        """The drainer's state as the outbox table shows it, whichever process drains."""
+        with self.sessions() as session:
+            pending = OutboxEntry.done_at.is_(None)
+            count, oldest = session.execute(
+                select(func.count(OutboxEntry.id), func.min(OutboxEntry.created_at)).where(pending)
+            ).one()
+            first = session.execute(
+                select(OutboxEntry.attempts, OutboxEntry.last_error)
+                .where(pending)
+                .order_by(OutboxEntry.id)
+                .limit(1)
+            ).first()
+            success = session.scalar(select(func.max(OutboxEntry.done_at)))
+        attempts, error = first if first is not None else (0, None)
+        return Health(count, oldest, attempts or 0, error, success)
+
     def rebuild(self, index: str, progress: Progress | None = None) -> int:
         """Write ``index`` anew from the database, switch to it, replay what changed meanwhile.
         Returns the number of documents written."""
@@ -179,7 +283,7 @@ class Outbox:
                 update(OutboxEntry)
                 .where(OutboxEntry.index == index)
                 .where(OutboxEntry.created_at >= started - REPLAY_MARGIN)
-                .values(done_at=None)
+                .values(done_at=None, attempts=0, last_error=None)  # replayed, not failing
             )
         self.wake()
         return written
@@ -193,21 +297,50 @@ class Outbox:
         with self.sessions.begin() as session:
             session.execute(delete(OutboxEntry).where(OutboxEntry.done_at < now - KEEP_DONE))
 
-    def run_forever(self, stop: threading.Event, interval: float, max_backoff: float = 60) -> None:
-        """The drainer loop for `serve` and `worker`: woken by commits, backs off while down."""
-        delay = interval
+    def run_forever(self, stop: threading.Event, interval: float) -> None:
+        """The drainer loop for `serve` and `worker`: woken by commits, backs off while the
+        backend fails (``Retry``), logging once when it starts failing and once when it
+        recovers, never a traceback per attempt."""
+        delay, failing, since = 0.0, None, 0.0
         while not stop.is_set():
             try:
                 self.drain()
-                delay = interval
-            except SearchUnavailable as exc:
-                log.warning("search backend down, outbox retry in %.0fs: %s", delay, exc)
-                delay = min(delay * 2, max_backoff)
-            except Exception:
-                log.exception("outbox drain failed")
-                delay = min(delay * 2, max_backoff)
-            self._wake.wait(delay)
+            except Exception as exc:
+                delay = self.retry.next_delay(delay, self._rng)
+                state = type(exc).__name__
+                if failing != state:
+                    since = since if failing else self._clock()
+                    if isinstance(exc, SearchUnavailable):
+                        log.warning("search index not written, retrying with backoff: %s", exc)
+                    else:  # unforeseen: the traceback once, then quiet retries
+                        log.exception("outbox drain failed, retrying with backoff")
+                    failing = state
+                self._back_off(stop, delay)
+                continue
+            if failing:
+                took = self._clock() - since
+                log.info("search index written again after %.1f s of failures", took)
+                failing, delay = None, 0.0
+            self._waiter(self._wake, interval)
             self._wake.clear()
+
+    def _back_off(self, stop: threading.Event, delay: float) -> None:
+        """Wait ``delay`` (commits do not cut it short, ``stop`` does), pinging the backend
+        every ``retry.probe_s``: a ping that failed and now answers ends the wait."""
+        deadline, seen_down = self._clock() + delay, False
+        while not stop.is_set():
+            left = deadline - self._clock()
+            if left <= 0:
+                return
+            if self._waiter(stop, min(self.retry.probe_s, left)):
+                return
+            try:
+                self.backend.ping()
+            except Exception:
+                seen_down = True
+            else:
+                if seen_down:
+                    return
 
     def _send(self, session: Session, latest: dict[tuple[str, str], str]) -> None:
         by_index: dict[str, tuple[list[str], list[str]]] = {}
@@ -222,3 +355,10 @@ class Outbox:
                 self.backend.upsert(index, [{**doc, "id": i} for i, doc in docs.items()])
             if deletes or gone:
                 self.backend.delete(index, deletes + gone)
+
+
+def _describe(exc: BaseException) -> str:
+    """An error as the outbox keeps it: our own errors by their message, others by type too."""
+    if isinstance(exc, SearchUnavailable):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}"

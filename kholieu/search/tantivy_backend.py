@@ -1,21 +1,29 @@
 """The embedded search backend: tantivy index files under the data directory.
 
 Layout: ``<root>/<index>/CURRENT`` names the generation in use (``<root>/<index>/<generation>/``
-holds tantivy's files). ``rebuild`` writes a new generation and replaces ``CURRENT`` with an
-atomic rename, so searches never see a half-built index; every process notices the switch on
-its next call. Writers are opened per batch and closed at once: tantivy allows one writer per
-index, and the web app, the worker and ``kholieu reindex`` may all want to write. A writer that
-finds the lock taken reports the search backend as busy, and the outbox retries later.
+holds tantivy's files). ``rebuild`` writes into ``building-<generation>/`` while holding
+``building-<generation>.lock`` (an flock, released by the kernel when the process dies, even by
+kill -9), renames the finished directory to ``<generation>/`` and only then replaces
+``CURRENT`` with an atomic rename, so searches never see a half-built index and a killed
+rebuild leaves the current one as it was. The switch keeps the generation it replaced (open
+readers still use it) and removes the others, and the leftovers of killed builds (an unlocked
+``building-…``); a build whose lock is held is in progress, and is left alone. Every process
+notices the switch on its next call. Writers are opened per batch and closed at once: tantivy
+allows one writer per index, and the web app, the worker and ``kholieu reindex`` may all want
+to write. A writer that finds the lock taken, or a directory it cannot write (read-only, disk
+full), reports the search backend as unavailable, and the outbox retries later.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
+import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -28,11 +36,12 @@ from kholieu.errors import SearchUnavailable
 from kholieu.search import query as q
 from kholieu.search.analysis import shorten
 from kholieu.search.backend import IndexMissing
-from kholieu.search.fields import STORED, IndexSchema, schema
+from kholieu.search.fields import SCHEMAS, STORED, IndexSchema, schema
 
 WRITER_HEAP = 64_000_000
 SNIPPET_CHARS = 180
 FACET_SIZE = 100
+BUILDING = "building-"  # a generation being written; renamed to the bare name when complete
 
 
 def _analyzers() -> dict[str, Any]:
@@ -92,18 +101,29 @@ class TantivyBackend:
         return index
 
     def _switch(self, name: str, generation: str) -> None:
+        """Point ``CURRENT`` at ``generation``; keep the one it replaces, remove the rest."""
+        previous = self._current(name)
         pointer = self.root / name / "CURRENT"
-        tmp = pointer.with_suffix(".tmp")
+        tmp = pointer.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(generation)
         os.replace(tmp, pointer)
-        for old in (self.root / name).iterdir():  # keep the previous one for open readers
-            if old.is_dir() and old.name not in (generation, self._previous(name, generation)):
-                shutil.rmtree(old, ignore_errors=True)
+        self._sweep(name, keep={generation, previous})
 
-    def _previous(self, name: str, generation: str) -> str | None:
-        older = sorted(p.name for p in (self.root / name).iterdir() if p.is_dir())
-        older = [g for g in older if g < generation]
-        return older[-1] if older else None
+    def _sweep(self, name: str, keep: set[str | None]) -> None:
+        """Remove the generations of ``name`` not in ``keep`` and the builds nobody holds
+        (killed mid-build); a build whose lock is held is in progress and stays."""
+        folder = self.root / name
+        for path in list(folder.iterdir()):
+            if path.name.startswith(BUILDING):  # the build's directory or its lock
+                build = folder / path.name.removesuffix(".lock")
+                lock = folder / f"{build.name}.lock"
+                with _held(lock, wait=False) as mine:
+                    if not mine:
+                        continue  # another process is building it
+                    shutil.rmtree(build, ignore_errors=True)
+                    lock.unlink(missing_ok=True)
+            elif path.is_dir() and path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
 
     def _get(self, name: str) -> _Open:
         """The index in use, reopened when another process switched generation or committed.
@@ -135,7 +155,11 @@ class TantivyBackend:
         try:
             return index.writer(WRITER_HEAP, 1)
         except ValueError as exc:
-            raise SearchUnavailable(f"search index busy (another writer holds it): {exc}") from exc
+            if "LockBusy" in str(exc):
+                raise SearchUnavailable(
+                    f"search index busy (another writer holds it): {exc}"
+                ) from exc
+            raise SearchUnavailable(f"search index cannot be written: {exc}") from exc
 
     def _document(self, doc: dict[str, Any], fields: IndexSchema) -> tantivy.Document:
         out = tantivy.Document()
@@ -152,19 +176,25 @@ class TantivyBackend:
         out.add_integer("popularity", int(doc.get("popularity") or 0))
         return out
 
-    def _write(self, index: tantivy.Index, name: str, docs: Iterable[dict[str, Any]], ids=()):
+    def _write(
+        self, index: tantivy.Index, name: str, docs: list[dict[str, Any]], ids: Iterable[str] = ()
+    ) -> None:
+        fields = schema(name)
+        prepared = [(doc["id"], self._document(doc, fields)) for doc in docs]  # our bugs raise
         writer = self._writer(index)
         try:
             for doc_id in ids:
                 writer.delete_documents_by_term("id", doc_id)
-            fields = schema(name)
-            for doc in docs:
-                writer.delete_documents_by_term("id", doc["id"])
-                writer.add_document(self._document(doc, fields))
+            for doc_id, document in prepared:
+                writer.delete_documents_by_term("id", doc_id)
+                writer.add_document(document)
             writer.commit()
             writer.wait_merging_threads()
+        except (OSError, ValueError) as exc:  # tantivy's I/O errors: read-only, disk full…
+            _abandon(writer)
+            raise SearchUnavailable(f"search index {name!r} cannot be written: {exc}") from exc
         except BaseException:
-            writer.rollback()
+            _abandon(writer)
             raise
         index.reload()
 
@@ -176,26 +206,74 @@ class TantivyBackend:
 
     def rebuild(self, index: str, batches: Iterable[list[dict[str, Any]]]) -> int:
         generation = f"{time.time_ns():020d}-{os.getpid()}"  # sorts by age
-        fresh = self._create(index, generation)
-        writer = self._writer(fresh)
-        fields, written = schema(index), 0
-        for batch in batches:
-            for doc in batch:
-                writer.add_document(self._document(doc, fields))
-            written += len(batch)
-        writer.commit()
-        writer.wait_merging_threads()
-        self._switch(index, generation)
+        building = f"{BUILDING}{generation}"
+        folder = self.root / index
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._sweep(index, keep={self._current(index)} | set(self._generations(index)))
+            lock = folder / f"{building}.lock"
+            try:
+                with _held(lock, wait=True):
+                    try:
+                        written = self._build(index, building, batches)
+                    except BaseException:  # a failed build is garbage; CURRENT never named it
+                        shutil.rmtree(folder / building, ignore_errors=True)
+                        raise
+                    os.rename(folder / building, folder / generation)
+            finally:
+                lock.unlink(missing_ok=True)
+            self._switch(index, generation)
+        except OSError as exc:
+            raise SearchUnavailable(f"search index {index!r} cannot be rebuilt: {exc}") from exc
         return written
 
+    def _build(self, index: str, building: str, batches: Iterable[list[dict[str, Any]]]) -> int:
+        """Write every batch into the new directory and commit; tantivy's writer (and its
+        lock) is gone when this returns."""
+        fresh = self._create(index, building)
+        writer = self._writer(fresh)
+        fields, written = schema(index), 0
+        try:
+            for batch in batches:
+                for doc in batch:
+                    writer.add_document(self._document(doc, fields))
+                written += len(batch)
+            writer.commit()
+            writer.wait_merging_threads()
+        except (OSError, ValueError) as exc:
+            _abandon(writer)
+            raise SearchUnavailable(f"search index {index!r} cannot be written: {exc}") from exc
+        except BaseException:
+            _abandon(writer)
+            raise
+        return written
+
+    def _generations(self, name: str) -> list[str]:
+        """The complete generations on disk (not builds), oldest first."""
+        folder = self.root / name
+        return sorted(
+            p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(BUILDING)
+        )
+
     def ping(self) -> None:
+        """Whether writing can succeed where writes go: the root, each index's directory
+        (``CURRENT`` is replaced there) and its current generation (the drainer's commits)."""
+        places = [self.root]
+        for name in SCHEMAS:
+            folder = self.root / name
+            if folder.is_dir():
+                places.append(folder)
+                generation = self._current(name)
+                if generation and (folder / generation).is_dir():
+                    places.append(folder / generation)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            probe = self.root / ".ping"
-            probe.write_text("ok")
-            probe.unlink()
+            for place in places:
+                fd, probe = tempfile.mkstemp(prefix=".ping-", dir=place)
+                os.close(fd)
+                os.unlink(probe)
         except OSError as exc:
-            raise SearchUnavailable(f"search index directory {self.root}: {exc}") from exc
+            raise SearchUnavailable(f"search index directory cannot be written: {exc}") from exc
 
     def refresh(self, index: str) -> None:
         with contextlib.suppress(IndexMissing):
@@ -273,6 +351,42 @@ class TantivyBackend:
                       title=doc.get_first("title") or "", score=float(score), snippet="")
             )  # fmt: skip
         return hits
+
+
+def _abandon(writer: tantivy.IndexWriter) -> None:
+    """Drop what ``writer`` holds and release tantivy's index lock now: the exception being
+    raised keeps the writer alive (its frame), and a live writer keeps the lock, so every
+    later write would find the index "busy"."""
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
+        writer.rollback()
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
+        writer.wait_merging_threads()  # consumes the writer: the lock goes with it
+
+
+@contextlib.contextmanager
+def _held(lock: Path, *, wait: bool) -> Iterator[bool]:
+    """Hold an exclusive flock on ``lock`` (created if missing) for the block; with
+    ``wait=False`` yield False at once when another process holds it. A lock file a sweeper
+    removed while we waited for it is not ours: take the one now at that path."""
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            yield False
+            return
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class _Compiler:

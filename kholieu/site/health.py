@@ -66,9 +66,14 @@ class Readiness:
             return {"revision": revision}
 
         def search() -> dict[str, Any]:
-            platform.search.ping()
-            lag = platform.outbox.lag()
-            return {"outbox_pending": lag.pending, "lag_s": round(lag.seconds, 1)}
+            """Red when the engine does not answer or the drainer cannot write, read from the
+            outbox table: the drainer may run in another process (`kholieu worker`)."""
+            report = platform.outbox.health().report()
+            try:
+                platform.search.ping()
+            except KholieuError as exc:
+                return {**report, "ok": False, "error": exc.message}
+            return report
 
         def video_tools() -> dict[str, Any]:
             settings = platform.settings

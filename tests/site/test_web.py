@@ -218,7 +218,8 @@ def test_readyz_fails_when_a_backend_is_down(client, services):
     response = client.get("/readyz")
     assert response.status_code == 503
     search = response.json()["checks"]["search"]
-    assert search == {"ok": False, "error": "connection refused by es1:9200", "ms": search["ms"]}
+    assert search["ok"] is False and search["error"] == "connection refused by es1:9200"
+    assert search["outbox_pending"] == 0  # what the outbox says is reported beside it
 
 
 def test_readyz_answers_in_time_when_a_dependency_hangs_and_names_it(client, services):
