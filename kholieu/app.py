@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kholieu import __version__
@@ -18,6 +18,7 @@ from kholieu.services import Services, build_services
 from kholieu.web import errors, middleware
 from kholieu.web.i18n import Translator
 from kholieu.web.templating import make_templates
+from kholieu.web.text import refuse_unstorable_text
 
 VENDORED = ("katex/katex.min.js", "swagger-ui/swagger-ui-bundle.js", "hls/hls.min.js")
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served by web/docs.py from static/vendor/, not from a CDN
         redoc_url=None,
+        dependencies=[Depends(refuse_unstorable_text)],  # before every route: web/text.py
     )
     translator = Translator()
     app.state.services = services

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     default_locale: Literal["vi", "en"] = "vi"
     # /readyz: how long each dependency's check may take before it is reported as timed out.
     readyz_timeout_s: float = Field(1.5, gt=0, le=30)
+    # Database time limits (0 = none). PostgreSQL: a statement running, or waiting for a lock,
+    # longer than this is cancelled (the request answers 503); a session idle inside a
+    # transaction this long is ended, releasing its locks. SQLite: how long a write waits for
+    # another's lock before giving up ("database is locked", a 503).
+    database_statement_timeout_s: float = Field(30.0, ge=0)
+    database_idle_in_transaction_timeout_s: float = Field(600.0, ge=0)
+    database_busy_timeout_s: float = Field(30.0, ge=0)
 
     # Jobs: consumer threads inside `kholieu serve` (0 = leave jobs to `kholieu worker`).
     in_process_workers: int | None = None

@@ -37,7 +37,12 @@ def build_platform(settings: Settings, *, search: SearchBackend | None = None) -
     # every request in flight and every job thread holds at most one connection; two more for
     # the search outbox and the health check
     pool = settings.requests_in_flight + settings.workers_in_process + 2
-    engine = make_engine(settings.database_url, pool_size=pool)
+    engine = make_engine(
+        settings.database_url, pool_size=pool,
+        statement_timeout_s=settings.database_statement_timeout_s,
+        idle_in_transaction_timeout_s=settings.database_idle_in_transaction_timeout_s,
+        busy_timeout_s=settings.database_busy_timeout_s,
+    )  # fmt: skip
     sessions = make_sessionmaker(engine)
     search = search or make_search_backend(settings.search_url, settings)
     platform = Platform(

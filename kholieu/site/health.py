@@ -21,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from kholieu.accounts.deps import anyone
-from kholieu.db import check_database
+from kholieu.db.engine import probe_database
 from kholieu.db.migrate import current_revision, head_revision
 from kholieu.errors import DatabaseUnavailable, KholieuError
 from kholieu.platform import Platform
@@ -59,11 +59,13 @@ class Readiness:
         platform = self.platform
 
         def database() -> dict[str, Any]:
-            check_database(platform.engine)
+            # a new connection, and a write that changes nothing: red when the server refuses
+            # connections or is read-only (a failover to a replica), naming which
+            probed = probe_database(platform.engine)
             revision, head = current_revision(platform.engine), head_revision()
             if revision != head:
                 raise DatabaseUnavailable(f"schema at {revision}, code expects {head}: run migrate")
-            return {"revision": revision}
+            return {"revision": revision, **probed}
 
         def search() -> dict[str, Any]:
             """Red when the engine does not answer or the drainer cannot write, read from the

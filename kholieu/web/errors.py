@@ -10,16 +10,20 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kholieu.errors import DatabaseUnavailable, KholieuError, NotAuthenticated, RateLimited
+from kholieu.db.faults import connection_lost, database_fault, refused_text
+from kholieu.errors import KholieuError, NotAuthenticated, RateLimited, ServiceUnavailable
 from kholieu.web.templating import render
 
 log = logging.getLogger(__name__)
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+# Set in a request's scope when its database connection died under it: the read retry
+# (``kholieu.web.middleware.ReadRetry``) may then run a GET or HEAD once more.
+CONNECTION_LOST = "kholieu.connection_lost"
 
 
 class PageRefused(Exception):
@@ -63,6 +67,8 @@ async def handle_kholieu_error(request: Request, exc: KholieuError) -> Response:
     response = error_response(request, exc.status_code, exc.code, exc.message, exc.details)
     if isinstance(exc, RateLimited):
         response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, ServiceUnavailable):
+        response.headers.setdefault("Retry-After", "5")
     if isinstance(exc, NotAuthenticated):
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
@@ -82,29 +88,48 @@ async def handle_http_error(request: Request, exc: StarletteHTTPException) -> Re
     return error_response(request, exc.status_code, code, str(exc.detail))
 
 
-async def handle_busy_database(request: Request, exc: SATimeoutError) -> Response:
-    """Every database connection is in use (an overload): 503 with Retry-After, which the
-    quiz page's autosave and API clients retry, instead of a 500."""
-    log.warning("database connections exhausted on %s %s", request.method, request.url.path)
-    response = error_response(
-        request, 503, "database_busy", "the server is busy; try again in a moment"
-    )
-    response.headers["Retry-After"] = "1"
-    return response
-
-
 async def handle_page_refused(request: Request, exc: PageRefused) -> Response:
     return exc.respond()  # rendered by the session's dependency, after its rollback
 
 
-async def handle_database_gone(request: Request, exc: OperationalError) -> Response:
-    """The database went away mid-request (restarted, network cut): 503, as DatabaseUnavailable
-    is everywhere else, rather than a 500 with SQLAlchemy's text."""
-    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
-    error = DatabaseUnavailable("the database is unavailable; try again in a moment")
-    response = error_response(request, error.status_code, error.code, error.message)
+async def handle_database_error(request: Request, exc: Exception) -> Response:
+    """Whatever the database raised. An outage (refused or dropped connections, a read-only
+    database, a statement timed out, also at the commit in ``get_session``'s ending) is a 503
+    ``database_unavailable`` with Retry-After, and an exhausted pool a 503 ``database_busy``:
+    clients and the exam page retry those. Text the database would not store is a 422 (the
+    request's checks in ``web.text`` should have refused it first). Anything else is the
+    generic 500. The answer never carries SQLAlchemy's text: it holds the statement and its
+    parameters."""
+    fault = database_fault(exc)
+    where = f"{request.method} {request.url.path}"
+    if fault is None:
+        if refused_text(exc):
+            log.warning("text refused by the database on %s: %s", where, _first_line(exc))
+            return error_response(request, 422, "validation_failed", TEXT_REFUSED)
+        return await handle_unexpected(request, exc)
+    if connection_lost(exc):
+        request.scope[CONNECTION_LOST] = True
+    if fault.details and fault.details.get("reason") == "busy":
+        log.warning("database connections exhausted on %s", where)
+        response = error_response(request, 503, "database_busy", fault.message)
+        response.headers["Retry-After"] = "1"
+        return response
+    log.error("database unavailable on %s: %s", where, _first_line(exc))
+    response = error_response(request, fault.status_code, fault.code, fault.message, fault.details)
     response.headers["Retry-After"] = "5"
     return response
+
+
+TEXT_REFUSED = (
+    "văn bản chứa kí tự không lưu được (NUL) / the text holds a character that cannot be "
+    "stored (NUL)"
+)
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own first line (for the log): SQLAlchemy's text adds the statement."""
+    found = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return found[0] if found else type(exc).__name__
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
@@ -116,7 +141,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(KholieuError, handle_kholieu_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, handle_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, handle_http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(SATimeoutError, handle_busy_database)  # type: ignore[arg-type]
-    app.add_exception_handler(OperationalError, handle_database_gone)  # type: ignore[arg-type]
+    app.add_exception_handler(SATimeoutError, handle_database_error)
+    app.add_exception_handler(DBAPIError, handle_database_error)
     app.add_exception_handler(PageRefused, handle_page_refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, handle_unexpected)

@@ -17,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kholieu.errors import PayloadTooLarge
-from kholieu.web.errors import error_response
+from kholieu.web.errors import CONNECTION_LOST, error_response
 from kholieu.web.i18n import COOKIE, current_locale, pick_locale
 
 log = structlog.get_logger("kholieu.request")
@@ -264,8 +264,68 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+class ReadRetry:
+    """A GET or HEAD whose database connection died under it is run once more, on a fresh
+    connection, before its 503 goes out.
+
+    Why: the pool pings a connection when it is checked out, but a backend killed between
+    that ping and the first query (``pg_terminate_backend``, a server restart, a failover)
+    still fails the request; trying again at once almost always succeeds. Only reads are
+    tried again (a write might then be done twice), only when the error handler marked the
+    connection as lost (``web.errors.CONNECTION_LOST``: not a read-only database, a timed-out
+    statement or too many connections, where a second try only adds load), only when no byte
+    of the answer has gone out (the 503 is held back and dropped), and only once: a database
+    that is really down answers 503 at once. The retry runs on a copy of the request's scope
+    as it arrived, with the body messages the first run read replayed. It sits innermost, so
+    the request keeps the place ``Admission`` gave it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        first = _fresh(scope)
+        received: list[Message] = []
+        held = False
+
+        async def recording() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                received.append(message)
+            return message
+
+        async def sending(message: Message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start" and first.get(CONNECTION_LOST):
+                held = True
+            if not held:
+                await send(message)
+
+        await self.app(first, recording, sending)
+        if not held:
+            return
+        log.info("read retried after a lost database connection", path=scope["path"])
+        replay = list(received)
+
+        async def replaying() -> Message:
+            return replay.pop(0) if replay else await receive()
+
+        await self.app(_fresh(scope), replaying, send)
+
+
+def _fresh(scope: Scope) -> Scope:
+    """The scope as it arrived: the app adds to it (route, state, the lost-connection mark)."""
+    fresh = dict(scope)
+    if "state" in scope:
+        fresh["state"] = dict(scope["state"])
+    return fresh
+
+
 def install(app: FastAPI) -> None:
     settings = app.state.platform.settings
+    app.add_middleware(ReadRetry)  # innermost: next to the error handlers
     app.add_middleware(
         BodyLimit, plain=settings.max_body_bytes, form_upload=settings.max_form_upload_bytes,
         part=settings.max_upload_part_bytes,
