@@ -376,3 +376,16 @@ def test_a_failed_elastic_rebuild_leaves_the_alias_and_stale_builds_are_swept(el
         assert names == current | {f"{alias}-building"}
     finally:
         search_engines.drop_indices(backend)
+
+
+def test_the_elasticsearch_client_has_connect_and_read_timeouts(tmp_path):
+    from kholieu.search.backend import make_search_backend
+
+    settings = make_settings(
+        tmp_path, search_connect_timeout_s=1.5, search_timeout_s=7.0, search_retries=4
+    )
+    backend = make_search_backend("http://127.0.0.1:9/", settings)
+    for node in backend.client.transport.node_pool.all():  # type: ignore[attr-defined]
+        assert (node.pool.timeout.connect_timeout, node.pool.timeout.read_timeout) == (1.5, 7.0)
+    assert backend.client._max_retries == 4  # type: ignore[attr-defined]
+    assert backend.client._retry_on_timeout is False  # one node: a timeout is not retried
