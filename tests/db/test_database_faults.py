@@ -493,3 +493,38 @@ def test_nul_that_still_reaches_postgres_is_422_not_500(postgres, app, client):
         assert response.json()["error"]["code"] == "validation_failed"
         no_sql(response)
     assert client.get("/healthz").status_code == 200
+
+
+def test_the_read_retry_runs_a_get_once_more_and_never_a_write(app, client):
+    """The retry on its own (the PostgreSQL tests above kill real backends): a GET whose
+    connection was lost runs again; a second loss, or a write, answers 503."""
+    router = APIRouter()
+    calls: list[str] = []
+
+    def lose(session) -> None:
+        session.execute(text("SELECT 1"))
+        raise OperationalError(
+            "SELECT 1", {}, Exception("server closed the connection"), connection_invalidated=True
+        )
+
+    @router.get("/api/v1/_flaky", dependencies=[Depends(anyone)])
+    def read(session: SessionDep, losses: int = 1) -> dict:
+        calls.append("GET")
+        if calls.count("GET") <= losses:
+            lose(session)
+        return {"runs": len(calls)}
+
+    @router.post("/api/v1/_flaky", dependencies=[Depends(anyone)])
+    def write(session: SessionDep) -> dict:
+        calls.append("POST")
+        lose(session)
+        return {}
+
+    app.include_router(router)
+    assert client.get("/api/v1/_flaky").json() == {"runs": 2}
+    calls.clear()
+    unavailable(client.get("/api/v1/_flaky?losses=2"))
+    assert calls == ["GET", "GET"]  # once more, not twice
+    calls.clear()
+    unavailable(client.post("/api/v1/_flaky"))
+    assert calls == ["POST"]
