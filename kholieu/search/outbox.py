@@ -101,10 +101,13 @@ class Retry:
     Each wait is drawn with decorrelated jitter, ``uniform(first_s, 3 × previous wait)`` capped
     at ``max_s``: the first retry comes within seconds, a long outage is retried about once a
     minute, and drainers in several processes do not retry in step. While waiting, the
-    backend's ``ping`` (cheap: no documents) is tried every ``probe_s``; once a ping that
-    failed answers again, the drainer drains at once instead of sleeping out the wait. A
-    failure ping cannot see (it answers throughout) only ever follows the jittered waits, so a
-    broken document is not retried every few seconds.
+    backend's ``ping`` (cheap: no documents) is tried every ``probe_s``; after a write that
+    failed with the engine unavailable, the first ping that answers ends the wait and the
+    drainer drains at once (it catches up within ``probe_s`` of recovery, not at the end of a
+    minute's wait). When a ping answered and the write still failed, ping cannot see this
+    failure: until a write succeeds, only a ping that failed and then answers ends a wait, so
+    otherwise the drainer follows the jittered waits and a broken document is not retried
+    every few seconds.
     """
 
     first_s: float = 1.0
@@ -302,11 +305,16 @@ class Outbox:
         backend fails (``Retry``), logging once when it starts failing and once when it
         recovers, never a traceback per attempt."""
         delay, failing, since = 0.0, None, 0.0
+        probed = blind = False  # the last wait ended by a ping; ping misses this failure
         while not stop.is_set():
             try:
                 self.drain()
             except Exception as exc:
                 delay = self.retry.next_delay(delay, self._rng)
+                # a ping said the engine was back, yet writing failed: ping cannot see this
+                # failure, so until writing works it ends a wait only after failing itself
+                blind = blind or probed
+                down = isinstance(exc, SearchUnavailable) and not blind
                 state = type(exc).__name__
                 if failing != state:
                     since = since if failing else self._clock()
@@ -315,32 +323,34 @@ class Outbox:
                     else:  # unforeseen: the traceback once, then quiet retries
                         log.exception("outbox drain failed, retrying with backoff")
                     failing = state
-                self._back_off(stop, delay)
+                probed = self._back_off(stop, delay, down=down)
                 continue
             if failing:
                 took = self._clock() - since
                 log.info("search index written again after %.1f s of failures", took)
-                failing, delay = None, 0.0
+                failing, delay, probed, blind = None, 0.0, False, False
             self._waiter(self._wake, interval)
             self._wake.clear()
 
-    def _back_off(self, stop: threading.Event, delay: float) -> None:
+    def _back_off(self, stop: threading.Event, delay: float, *, down: bool) -> bool:
         """Wait ``delay`` (commits do not cut it short, ``stop`` does), pinging the backend
-        every ``retry.probe_s``: a ping that failed and now answers ends the wait."""
-        deadline, seen_down = self._clock() + delay, False
+        every ``retry.probe_s``; once it was down (``down``, or a failed ping), a ping that
+        answers ends the wait. Returns whether a ping ended it."""
+        deadline = self._clock() + delay
         while not stop.is_set():
             left = deadline - self._clock()
             if left <= 0:
-                return
+                return False
             if self._waiter(stop, min(self.retry.probe_s, left)):
-                return
+                return False
             try:
                 self.backend.ping()
             except Exception:
-                seen_down = True
+                down = True
             else:
-                if seen_down:
-                    return
+                if down:
+                    return True
+        return False
 
     def _send(self, session: Session, latest: dict[tuple[str, str], str]) -> None:
         by_index: dict[str, tuple[list[str], list[str]]] = {}
