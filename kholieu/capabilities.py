@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kholieu.search.outbox import Lister, Loader
     from kholieu.search.service import Scope
     from kholieu.services import Services
+    from kholieu.storage.sweep import Holder, Referenced
 
 CAPABILITIES = ("accounts", "audit", "search", "content", "video", "bank", "quiz", "site")
 
@@ -38,9 +39,9 @@ def load_models() -> None:
 
 @dataclass
 class Registry:
-    """What a capability's ``register(registry)`` may add: jobs and search-document loaders.
-    ``services`` gives it the built services to bind into its jobs (a job receives what it
-    uses, never the whole bag)."""
+    """What a capability's ``register(registry)`` may add: jobs, search-document loaders and
+    the object keys it owns (for the sweeper). ``services`` gives it the built services to
+    bind into its jobs (a job receives what it uses, never the whole bag)."""
 
     services: Services
 
@@ -52,6 +53,19 @@ class Registry:
         (the capability's policy: who may find what)."""
         self.services.platform.outbox.register_loader(index, prepared(index, loader), lister)
         self.services.searching.add_scope(index, scope)
+
+    def stored_objects(
+        self, owner: str, prefix: str, referenced: Referenced, *, kind: str = "unreferenced"
+    ) -> None:
+        """Object keys under ``prefix`` are ``owner``'s; ``referenced(session, keys, now)``
+        says which of a batch of them its rows name. The sweeper removes the others once they
+        are older than its grace period; keys under no owner's prefix are never removed."""
+        self.services.platform.sweeper.own(owner, prefix, referenced, kind=kind)
+
+    def held_uploads(self, holder: Holder) -> None:
+        """``holder(session, upload_ids)``: the store's multipart uploads a row still holds
+        open; the sweeper aborts the other old ones."""
+        self.services.platform.sweeper.hold_uploads(holder)
 
 
 def _packages() -> Iterator[ModuleType]:

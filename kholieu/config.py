@@ -123,6 +123,14 @@ class Settings(BaseSettings):
     # How long a presigned/signed download URL stays valid by default.
     url_expiry_s: int = 3600
 
+    # The sweeper (kholieu/gc.py, `kholieu gc`): leftovers older than the grace period go
+    # (temporary files, unreferenced objects, abandoned uploads; younger ones may be in
+    # flight); a failed web import's file goes once its report was read or after the keep
+    # time; background work sweeps every interval, in one process at a time (0 = never).
+    gc_older_than_s: float = Field(24 * 3600, ge=0)
+    gc_failed_import_keep_s: float = Field(7 * 24 * 3600, ge=0)
+    gc_interval_s: float = Field(6 * 3600, ge=0)
+
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:
         data = self.data_dir.resolve()

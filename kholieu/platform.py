@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kholieu.config import Settings
 from kholieu.db import make_engine, make_sessionmaker
+from kholieu.gc import Sweeper
 from kholieu.jobs.queue import JobQueue
 from kholieu.search.backend import SearchBackend, make_search_backend
 from kholieu.search.outbox import Outbox, outbox_retry
@@ -28,6 +29,7 @@ class Platform:
     search: SearchBackend
     outbox: Outbox
     queue: JobQueue
+    sweeper: Sweeper  # capabilities add what they own while registering (kholieu.gc)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -45,14 +47,16 @@ def build_platform(settings: Settings, *, search: SearchBackend | None = None) -
     )  # fmt: skip
     sessions = make_sessionmaker(engine)
     search = search or make_search_backend(settings.search_url, settings)
+    store = make_store(settings)
     platform = Platform(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        store=make_store(settings),
+        store=store,
         search=search,
         outbox=Outbox(sessions, search, batch=settings.outbox_batch, retry=outbox_retry(settings)),
         queue=JobQueue(settings, sessions),
+        sweeper=Sweeper(store, sessions, settings.data_dir / "tmp"),
     )
     platform.queue.bind(platform)
     return platform

@@ -18,9 +18,10 @@ def routers() -> list[APIRouter]:
 
 
 def register(registry: Registry) -> None:
-    from kholieu.bank import import_jobs, policy, service
+    from kholieu.bank import import_jobs, policy, service, sweep
 
     registry.search_index(
         service.INDEX, service.load_documents, service.document_ids, policy.search_scope
     )
     import_jobs.register(registry)
+    sweep.register(registry)

@@ -198,6 +198,7 @@ def import_status(import_id: str, user: TeacherDep, session: SessionDep) -> Impo
     out = ImportOut.model_validate(record)
     out.progress = imports.progress(session, record)
     out.report = imports.shown(session, user, record.report)  # names only what the user may read
+    imports.mark_seen(record, user)
     return out
 
 

@@ -191,3 +191,11 @@ def _finish(platform: Platform, import_id: str, status: ImportStatus, **changes:
 def register(registry: Registry) -> None:
     importer = registry.services.importer
     registry.job(TASK, lambda ctx: run(ctx, importer), retries=0)
+
+
+def mark_seen(record: QuestionImport, viewer: User) -> None:
+    """Note when the import's starter first reads its finished report: from then on a failed
+    import's stored file is the sweeper's (bank/sweep.py), the teacher having been told."""
+    finished = record.status in (ImportStatus.done, ImportStatus.failed)
+    if finished and record.seen_at is None and viewer.id == record.created_by:
+        record.seen_at = utcnow()

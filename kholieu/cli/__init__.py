@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from kholieu.cli import content, demo, questions, quiz, search, server, users
+from kholieu.cli import content, demo, gc, questions, quiz, search, server, users
 from kholieu.errors import KholieuError
 
 app = typer.Typer(
@@ -16,7 +16,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for group in (server, search, demo):
+for group in (server, search, demo, gc):
     app.registered_commands += group.app.registered_commands
 app.add_typer(users.users_app, name="users")
 app.add_typer(content.content_app, name="content")

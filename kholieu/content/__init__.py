@@ -18,9 +18,10 @@ def routers() -> list[APIRouter]:
 
 
 def register(registry: Registry) -> None:
-    from kholieu.content import policy, service, tasks
+    from kholieu.content import policy, service, sweep, tasks
 
     registry.search_index(
         service.INDEX, service.load_documents, service.document_ids, policy.search_scope
     )
     tasks.register(registry)
+    sweep.register(registry)

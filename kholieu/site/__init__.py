@@ -21,3 +21,5 @@ def register(registry: Registry) -> None:
     from kholieu.site import tasks
 
     registry.job("system.check_storage", tasks.check_storage)
+    # A probe deletes its object; one a kill left behind is named by nothing.
+    registry.stored_objects("site", "_probe/", lambda session, keys, now: ())

@@ -9,10 +9,11 @@ client may PUT parts straight to presigned ``part_url``s.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
@@ -38,6 +39,29 @@ class Part:
     number: int
     etag: str
     size: int
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    """A multipart upload started and neither completed nor aborted."""
+
+    key: str
+    upload_id: str
+    started: datetime
+    size: int | None = None  # the parts' bytes, when listing them costs nothing (local)
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Something a store keeps for its own work that a killed process left behind: ``kind`` is
+    "temporary" (a half-written file, metadata without its object), "upload" (a broken upload
+    folder) or "object" (bytes under a key without the metadata that makes them an object:
+    never removed by the store, since a row may name the key; the caller judges it)."""
+
+    kind: str
+    name: str  # where it is, relative to the store's root (for "object", the key)
+    size: int
+    touched: datetime
 
 
 @runtime_checkable
@@ -75,6 +99,15 @@ class ObjectStore(Protocol):
     def complete_upload(self, key: str, upload_id: str, parts: list[Part]) -> ObjectInfo: ...
 
     def abort_upload(self, key: str, upload_id: str) -> None: ...
+
+    def list_uploads(self) -> Iterator[UploadInfo]:
+        """Every multipart upload in progress, so that abandoned ones can be aborted (their
+        parts take space, and on S3 cost money, until then)."""
+
+    def sweep_leftovers(self, before: datetime, *, remove: bool) -> list[Leftover]:
+        """The store's own debris last touched before ``before`` (temporary files of writes
+        that were killed, metadata out of step with its object), removed when ``remove``;
+        "object" leftovers are only reported. A store with no such debris (S3) returns []."""
 
     def ping(self) -> None:
         """Raise StorageUnavailable when the store cannot be reached."""
@@ -153,6 +186,25 @@ def check_key(key: str) -> str:
     if any(s in ("", ".", "..") for s in segments) or segments[0].startswith("."):
         raise InvalidKey(f"object key has an empty, '.', '..' or hidden segment: {key!r}")
     return key
+
+
+def tree_stat(path: Path) -> tuple[datetime, int]:
+    """When a file or folder was last written to (the newest time of anything in it) and how
+    many bytes it holds: a folder a running job still writes into is not stale, whatever its
+    own time says."""
+    stat = path.lstat()
+    newest, size = stat.st_mtime, stat.st_size if path.is_file() else 0
+    if path.is_dir() and not path.is_symlink():
+        for dirpath, dirnames, filenames in os.walk(path):
+            for name in (*dirnames, *filenames):
+                try:
+                    child = os.lstat(os.path.join(dirpath, name))
+                except FileNotFoundError:  # removed while we looked
+                    continue
+                newest = max(newest, child.st_mtime)
+                if name in filenames:
+                    size += child.st_size
+    return datetime.fromtimestamp(newest, UTC), size
 
 
 def check_range(start: int, end: int | None, size: int) -> tuple[int, int]:

@@ -2,7 +2,8 @@
 
 Layout under the root: ``<key>`` (the bytes), ``.meta/<key>.json`` (content type, SHA-256),
 ``.tmp/`` (uploads in flight, renamed into place when whole) and ``.uploads/<id>/`` (parts of a
-multipart upload). Downloads go through the app at ``/objects/<key>`` with an HMAC-signed,
+multipart upload). What a killed process leaves there is removed by ``sweep_leftovers`` (the
+sweeper, ``kholieu gc``). Downloads go through the app at ``/objects/<key>`` with an HMAC-signed,
 expiring query string, so LocalStore URLs behave like S3 presigned URLs.
 """
 
@@ -34,11 +35,14 @@ from kholieu.signing import sign, valid
 from kholieu.storage.base import (
     CHUNK,
     HashingReader,
+    Leftover,
     ObjectInfo,
     ObjectStream,
     Part,
+    UploadInfo,
     check_key,
     check_range,
+    tree_stat,
 )
 
 URL_PREFIX = "/objects/"
@@ -99,7 +103,10 @@ class LocalStore:
             for name in sorted(filenames):
                 key = (Path(dirpath) / name).relative_to(self.root).as_posix()
                 if key.startswith(prefix) and not key.startswith("."):
-                    yield self.head(key)
+                    try:
+                        yield self.head(key)
+                    except ObjectNotFound:  # deleted meanwhile, or bytes without metadata
+                        continue
 
     def copy(self, source: str, target: str, *, content_type: str | None = None) -> ObjectInfo:
         info = self.head(source)
@@ -186,6 +193,66 @@ class LocalStore:
     def abort_upload(self, key: str, upload_id: str) -> None:
         shutil.rmtree(self._upload_folder(key, upload_id), ignore_errors=True)
 
+    def list_uploads(self) -> Iterator[UploadInfo]:
+        for folder in sorted((self.root / ".uploads").iterdir()):
+            try:
+                meta_file = folder / "upload.json"
+                key = json.loads(meta_file.read_text())["key"]
+                started = datetime.fromtimestamp(meta_file.stat().st_mtime, UTC)
+                size = sum(part.stat().st_size for part in folder.glob("*.part"))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # broken or going: sweep_leftovers judges it
+            yield UploadInfo(key=key, upload_id=folder.name, started=started, size=size)
+
+    def sweep_leftovers(self, before: datetime, *, remove: bool) -> list[Leftover]:
+        """Half-written files in ``.tmp/``, upload folders without a readable ``upload.json``
+        and metadata whose object is gone (a kill inside ``delete``), each once untouched since
+        ``before``; ``_publish`` writes the metadata first, so a write in flight never looks
+        like one. Bytes whose metadata is gone are reported as "object", not removed: the
+        caller asks the rows first."""
+        found: list[Leftover] = []
+
+        def take(kind: str, path: Path) -> None:
+            try:
+                touched, size = tree_stat(path)
+            except FileNotFoundError:
+                return
+            if touched >= before:
+                return
+            found.append(Leftover(kind, path.relative_to(self.root).as_posix(), size, touched))
+            if remove and kind != "object":
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+
+        for entry in sorted((self.root / ".tmp").iterdir()):
+            take("temporary", entry)
+        for folder in sorted((self.root / ".uploads").iterdir()):
+            try:
+                json.loads((folder / "upload.json").read_text())["key"]
+                if folder.name.isalnum():
+                    continue
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            take("upload", folder)
+        meta_root = self.root / ".meta"
+        for dirpath, _dirs, filenames in os.walk(meta_root):
+            for name in sorted(filenames):
+                meta = Path(dirpath) / name
+                key = meta.relative_to(meta_root).as_posix().removesuffix(".json")
+                if not (self.root / key).is_file():
+                    take("temporary", meta)
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            if Path(dirpath) == self.root:
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                key = path.relative_to(self.root).as_posix()
+                if not key.startswith(".") and not (meta_root / (key + ".json")).is_file():
+                    take("object", path)
+        return found
+
     def ping(self) -> None:
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"storage directory {self.root} is not writable")
@@ -212,7 +279,8 @@ class LocalStore:
         self, key: str, tmp: Path, sha256: str, content_type: str | None, path: Path
     ) -> ObjectInfo:
         """Move a finished temp file into place, metadata first so a reader never sees bytes
-        without it; a crash in between leaves an orphan the garbage collector removes."""
+        without it; a crash in between leaves metadata without its object, which
+        ``sweep_leftovers`` removes (as it removes the temp files of writes killed earlier)."""
         try:
             meta_path = self._meta_path(key)
             meta_path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import BinaryIO
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -29,9 +30,11 @@ from kholieu.errors import (
 from kholieu.storage.base import (
     MIN_PART_SIZE,
     HashingReader,
+    Leftover,
     ObjectInfo,
     ObjectStream,
     Part,
+    UploadInfo,
     check_key,
 )
 
@@ -236,6 +239,22 @@ class S3Store:
             self._client.abort_multipart_upload(
                 Bucket=self.bucket, Key=self._k(key), UploadId=upload_id
             )
+
+    def list_uploads(self) -> Iterator[UploadInfo]:
+        """Multipart uploads under this store's prefix (S3 keeps their parts, and bills them,
+        until they are completed or aborted)."""
+        paginator = self._client.get_paginator("list_multipart_uploads")
+        with self._errors(self.prefix):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                for item in page.get("Uploads", []):
+                    yield UploadInfo(
+                        key=item["Key"].removeprefix(self.prefix),
+                        upload_id=item["UploadId"],
+                        started=item["Initiated"],
+                    )
+
+    def sweep_leftovers(self, before: datetime, *, remove: bool) -> list[Leftover]:
+        return []  # S3 writes whole objects or nothing; unfinished uploads are list_uploads'
 
     def local_path(self, key: str) -> None:
         return None

@@ -18,6 +18,7 @@ def routers() -> list[APIRouter]:
 
 
 def register(registry: Registry) -> None:
-    from kholieu.video import tasks
+    from kholieu.video import sweep, tasks
 
     tasks.register(registry)
+    sweep.register(registry)

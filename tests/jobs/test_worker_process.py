@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import REDIS_URL, TEST_QUEUE, make_settings
 from tests.support.jobs import wait_for
 from tests.support.ports import free_port
+from tests.support.sweep import assert_swept_clean
 
 QUEUES = ["sqlite", *(["redis"] if REDIS_URL else [])]
 
@@ -52,6 +53,7 @@ def test_job_runs_in_another_process(tmp_path, database_url, services, queue, co
             job = here.queue.enqueue(session, "system.check_storage", {"text": "từ xa"})
         done = wait_for(here, job.id, "succeeded", timeout=60)
         assert done.attempts == 1 and done.progress == 1.0
+        assert_swept_clean(here)
     finally:
         process.send_signal(signal.SIGINT)
         try:

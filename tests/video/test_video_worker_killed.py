@@ -17,6 +17,7 @@ from kholieu.video.transcode import hls_prefix, read_marker
 from tests.conftest import TEST_QUEUE, _empty_tables, make_settings
 from tests.support.jobs import ffmpeg_running as _ffmpeg_running
 from tests.support.jobs import wait_for
+from tests.support.sweep import assert_swept_clean
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -71,6 +72,7 @@ def test_a_killed_worker_job_is_retried_elsewhere_without_duplicates(
         assert stored == [f"{hls_prefix(sha)}/{name}" for name in marker["files"]]
         with here.sessions() as session:
             assert here.content.file(session, item.id).hls is not None
+        assert_swept_clean(here)  # the killed attempt's leftovers go, the ladder stays
     finally:
         for worker in (first, second):
             if worker is not None and worker.poll() is None:
