@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     job_retry_backoff: float = 2.0
     # A running job whose heartbeat is older than this lost its worker and is queued again.
     job_stale_s: float = 60.0
+    # A job meeting a dependency down (storage, search, database) waits it out: tried again
+    # after 1, 2, 4 … s (at most the max delay, with jitter) for as long as the window.
+    job_wait_window_s: float = Field(900.0, ge=0)
+    job_wait_delay_s: float = Field(1.0, gt=0)
+    job_wait_max_delay_s: float = Field(30.0, gt=0)
 
     # Search-index outbox drainer.
     outbox_interval_s: float = 2.0
@@ -119,6 +124,13 @@ class Settings(BaseSettings):
     ffmpeg_path: str = "ffmpeg"
     ffprobe_path: str = "ffprobe"
     video_preset: str = "veryfast"
+
+    # S3: the longest wait to connect and for the next bytes of an answer, and tries per call
+    # (botocore's defaults, 60 s × 5, let a hung endpoint hold a request for minutes). Jobs
+    # wait out longer outages (job_wait_window_s); web requests answer 503.
+    storage_connect_timeout_s: float = Field(3.0, gt=0)
+    storage_read_timeout_s: float = Field(10.0, gt=0)
+    storage_attempts: int = Field(2, ge=1, le=10)
 
     # How long a presigned/signed download URL stays valid by default.
     url_expiry_s: int = 3600

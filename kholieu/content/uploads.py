@@ -21,7 +21,7 @@ from kholieu.accounts.roles import ADMINS, is_in
 from kholieu.config import Settings
 from kholieu.content.models import Upload, UploadStatus
 from kholieu.content.service import ContentService
-from kholieu.errors import Conflict, KholieuError, NotFound, ValidationFailed
+from kholieu.errors import Conflict, KholieuError, NotFound, ValidationFailed, is_transient
 from kholieu.jobs.queue import JobContext, JobQueue
 from kholieu.storage import ObjectStore
 from kholieu.storage.base import MIN_PART_SIZE, Part
@@ -136,14 +136,20 @@ class UploadService:
         )
 
     def finish(self, session: Session, upload: Upload, actor: User | None) -> None:
-        """Check and attach the assembled file (runs in the job); the temporary object goes."""
+        """Check and attach the assembled file (runs in the job); the temporary object goes.
+
+        Only a reason the file itself gives (its type, its package, its video) fails the
+        upload. The store or the database going away meanwhile is raised, so the job waits
+        for them and checks the same file again (kholieu.jobs.queue)."""
         try:
             with self.store.get(upload.key) as stream:
                 self.content.attach(
                     session, actor, upload.item_id, stream, upload.filename, source_key=upload.key
                 )
-        except KholieuError as exc:  # rejected: keep the reason and the file to look at
-            session.rollback()
+        except KholieuError as exc:
+            if is_transient(exc):
+                raise
+            session.rollback()  # rejected: keep the reason and the file to look at
             upload.status, upload.error = UploadStatus.failed, exc.message
             return
         upload.status, upload.error = UploadStatus.done, None

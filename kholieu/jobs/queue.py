@@ -5,20 +5,30 @@ session's commit), so a worker never looks for a row that is not there yet, and 
 request queues nothing. huey retries a failing job with exponential backoff; after the last try
 the row is marked ``failed`` with the error, which its starter reads at ``/api/v1/jobs/{id}``.
 
+A job that meets a dependency down (``kholieu.errors.is_transient``: storage, search, the queue
+or the database unavailable or timed out) is not failed: it is put off and tried again with
+backoff and jitter for as long as ``KHOLIEU_JOB_WAIT_WINDOW_S`` (15 minutes: long enough to ride
+out an S3 or database restart), its row saying what it waits for. The outage's start travels
+with the queued message, so the window holds even while the database itself is away. Waits do
+not use up the job's retries, which are for other errors.
+
 A running job beats a heartbeat on its row. If its worker dies (killed, out of memory, machine
 lost), the heartbeat stops and ``requeue_stale`` hands the job to the queue again, counting the
-attempt; tasks are written so that running twice leaves one result. A job may be cancelled: its
-next progress report raises ``JobCancelled`` and it stops without retrying.
+attempt against the job's own retries (an import has none); tasks are written so that running
+twice leaves one result. A job may be cancelled: its next progress report raises
+``JobCancelled`` and it stops without retrying.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -32,7 +42,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from kholieu.config import Settings
 from kholieu.db import on_commit
 from kholieu.db.base import utcnow
-from kholieu.errors import QueueUnavailable, ValidationFailed
+from kholieu.errors import (
+    DatabaseUnavailable,
+    QueueUnavailable,
+    SearchUnavailable,
+    StorageUnavailable,
+    ValidationFailed,
+    is_transient,
+)
 from kholieu.jobs.models import Job, JobStatus
 
 if TYPE_CHECKING:
@@ -63,6 +80,13 @@ class JobContext:
 
 
 TaskFunction = Callable[[JobContext], None]
+# What a put-off job's row says it waits for (Vietnamese first).
+WAITING_FOR = {
+    StorageUnavailable: "kho lưu trữ / storage",
+    SearchUnavailable: "máy tìm kiếm / search",
+    QueueUnavailable: "hàng đợi việc / the job queue",
+    DatabaseUnavailable: "cơ sở dữ liệu / the database",
+}
 
 
 def make_huey(queue_url: str, name: str) -> Huey:
@@ -79,6 +103,7 @@ class JobQueue:
         self.sessions = sessions
         self.huey = make_huey(settings.queue_url, settings.queue_name)
         self._tasks: dict[str, Any] = {}
+        self._retries: dict[str, int] = {}
         self._platform: Platform | None = None
 
     def bind(self, platform: Platform) -> None:
@@ -98,10 +123,11 @@ class JobQueue:
             retry_backoff=self.settings.job_retry_backoff,
             context=True,
         )
-        def run(job_id: str, task: Any = None) -> None:
-            self._run(fn, job_id, retries_left=task.retries)
+        def run(job_id: str, waiting: list[float] | None = None, task: Any = None) -> None:
+            self._run(name, fn, job_id, retries_left=task.retries, waiting=waiting)
 
         self._tasks[name] = run
+        self._retries[name] = retries
 
     def enqueue(
         self,
@@ -148,13 +174,13 @@ class JobQueue:
         cutoff = utcnow() - timedelta(seconds=self.settings.job_stale_s)
         with self.sessions() as session:
             stale = session.execute(
-                select(Job.id, Job.name, Job.attempts).where(
+                select(Job.id, Job.name, Job.attempts, Job.waits).where(
                     Job.status == JobStatus.running, Job.updated_at < cutoff
                 )
             ).all()
         requeued = []
-        for job_id, name, attempts in stale:
-            final = attempts > self.settings.job_retries or name not in self._tasks
+        for job_id, name, attempts, waits in stale:
+            final = name not in self._tasks or attempts > self._retries[name] + waits
             with self.sessions.begin() as session:
                 claimed = session.execute(
                     update(Job)
@@ -192,16 +218,24 @@ class JobQueue:
         )
 
     # -- running ---------------------------------------------------------------------------
-    def _run(self, fn: TaskFunction, job_id: str, *, retries_left: int) -> None:
-        payload = self._start(job_id)
-        if payload is None:
-            return
-        assert self._platform is not None, "JobQueue.bind(platform) was not called"
-        ctx = JobContext(job_id, payload, self._platform, lambda p: self._progress(job_id, p))
+    def _run(
+        self,
+        name: str,
+        fn: TaskFunction,
+        job_id: str,
+        *,
+        retries_left: int,
+        waiting: list[float] | None,
+    ) -> None:
         stop = threading.Event()
-        beat = threading.Thread(target=self._heartbeat, args=(job_id, stop), daemon=True)
-        beat.start()
         try:
+            payload = self._start(job_id)  # the database may be the dependency that is down
+            if payload is None:
+                return
+            assert self._platform is not None, "JobQueue.bind(platform) was not called"
+            ctx = JobContext(job_id, payload, self._platform, lambda p: self._progress(job_id, p))
+            beat = threading.Thread(target=self._heartbeat, args=(job_id, stop), daemon=True)
+            beat.start()
             fn(ctx)
         except JobCancelled:
             raise CancelExecution(retry=False) from None
@@ -209,6 +243,8 @@ class JobQueue:
             self._finish(job_id, JobStatus.failed, error=str(exc))
             raise CancelExecution(retry=False) from None
         except Exception as exc:
+            if is_transient(exc) and self._put_off(name, job_id, exc, waiting):
+                raise CancelExecution(retry=False) from None
             final = retries_left <= 0
             self._finish(
                 job_id,
@@ -219,7 +255,42 @@ class JobQueue:
             raise
         finally:
             stop.set()
-        self._finish(job_id, JobStatus.succeeded, error=None, progress=1.0)
+        self._finish(job_id, JobStatus.succeeded, error=None, progress=1.0, waiting_since=None)
+
+    def _put_off(self, name: str, job_id: str, exc: Exception, waiting: list[float] | None) -> bool:
+        """Queue the job again later because a dependency is down; False once the outage has
+        lasted longer than the wait window (the job then fails or retries as for any error).
+
+        ``waiting`` is [when the outage began for this job, how many waits so far], carried by
+        the queued message. The delay doubles from ``job_wait_delay_s`` up to
+        ``job_wait_max_delay_s``, drawn between half and all of it ("equal jitter"): jobs that
+        met the same outage do not all come back at the same instant."""
+        settings = self.settings
+        now = time.time()
+        since, waits = (waiting[0], int(waiting[1])) if waiting else (now, 0)
+        if now - since > settings.job_wait_window_s:
+            return False
+        ceiling = min(settings.job_wait_max_delay_s, settings.job_wait_delay_s * 2**waits)
+        delay = random.uniform(ceiling / 2, ceiling)
+        try:
+            self._tasks[name].schedule(args=(job_id, [since, waits + 1]), delay=delay)
+        except Exception as queue_error:  # the queue is down too: let huey's retry have it
+            log.error("job %s could not be put off: %s", job_id, queue_error)
+            return False
+        what = next((v for k, v in WAITING_FOR.items() if isinstance(exc, k)), None)
+        message = getattr(exc, "message", None) or str(exc)
+        if what is None:  # a database error not yet translated
+            what, message = WAITING_FOR[DatabaseUnavailable], type(exc).__name__
+        log.warning("job %s (%s) waits %.1f s for %s: %s", job_id, name, delay, what, message)
+        try:
+            self._finish(
+                job_id, JobStatus.retrying, final=False, waits=Job.waits + 1,
+                waiting_since=datetime.fromtimestamp(since, UTC),
+                error=f"đang chờ {what}: {message}"[:2000],
+            )  # fmt: skip
+        except Exception as db_error:  # the database is the one away: the message says it all
+            log.warning("job %s: could not record the wait: %s", job_id, db_error)
+        return True
 
     def _start(self, job_id: str) -> dict[str, Any] | None:
         """Mark the job running, unless it is gone, cancelled or already finished."""

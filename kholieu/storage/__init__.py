@@ -16,7 +16,12 @@ def make_store(settings: Settings) -> ObjectStore:
     if url.startswith("s3://"):
         from kholieu.storage.s3 import S3Store
 
-        return S3Store.from_url(url)
+        return S3Store.from_url(
+            url,
+            connect_timeout=settings.storage_connect_timeout_s,
+            read_timeout=settings.storage_read_timeout_s,
+            max_attempts=settings.storage_attempts,
+        )
     return LocalStore(Path(unquote(urlsplit(url).path)), settings.secret_key.get_secret_value())
 
 

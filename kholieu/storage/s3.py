@@ -16,7 +16,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, ReadTimeoutError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError,
+    HTTPClientError,
+)
 from urllib3.exceptions import HTTPError, ProtocolError
 
 from kholieu.errors import (
@@ -39,6 +44,7 @@ from kholieu.storage.base import (
 )
 
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+_BUSY = {"SlowDown", "RequestTimeout", "RequestTimeTooSkewed", "ServiceUnavailable"}
 # Bounded memory: at most max_concurrency parts of multipart_chunksize in flight at once.
 _TRANSFER = TransferConfig(
     multipart_threshold=2 * MIN_PART_SIZE,
@@ -46,9 +52,10 @@ _TRANSFER = TransferConfig(
     max_concurrency=2,
     max_io_queue=4,
 )
-# Copies are server-side: one CopyObject up to S3's 5 GB limit, large parts beyond it.
+# Copies are server-side, in parts of 256 MiB beyond that size: each part answers well within
+# the read timeout (one CopyObject of a 2 GB video may not, on a slow MinIO or Ceph).
 _COPY = TransferConfig(
-    multipart_threshold=5 * 1024**3, multipart_chunksize=512 * 1024**2, max_concurrency=4
+    multipart_threshold=256 * 1024**2, multipart_chunksize=256 * 1024**2, max_concurrency=4
 )
 
 
@@ -61,16 +68,20 @@ class S3Store:
         endpoint_url: str | None = None,
         region: str | None = None,
         addressing_style: str = "auto",
-        connect_timeout: float = 5,
-        read_timeout: float = 60,
-        max_attempts: int = 5,
+        connect_timeout: float = 3,
+        read_timeout: float = 10,
+        max_attempts: int = 2,
     ) -> None:
+        """A request to S3 takes at most about ``max_attempts × (connect_timeout +
+        read_timeout)``: an endpoint that accepts connections and never answers costs a web
+        request 26 s by default, not minutes (botocore's own default is 60 s × 5). The read
+        timeout is the longest wait for the next bytes, not for a whole transfer."""
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         config = Config(
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
-            retries={"max_attempts": max_attempts, "mode": "standard"},
+            retries={"total_max_attempts": max_attempts, "mode": "standard"},
             signature_version="s3v4",
             s3={"addressing_style": addressing_style},
         )
@@ -80,7 +91,8 @@ class S3Store:
         )
 
     @classmethod
-    def from_url(cls, url: str) -> S3Store:
+    def from_url(cls, url: str, **timeouts: float) -> S3Store:
+        """``timeouts``: connect_timeout, read_timeout, max_attempts (Settings' storage_*)."""
         parts = urlsplit(url)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         return cls(
@@ -89,6 +101,7 @@ class S3Store:
             endpoint_url=query.get("endpoint_url"),
             region=query.get("region"),
             addressing_style=query.get("addressing_style", "auto"),
+            **timeouts,  # type: ignore[arg-type]
         )
 
     # -- single objects --------------------------------------------------------------------
@@ -289,8 +302,12 @@ class S3Store:
                 raise RangeNotSatisfiable(f"range outside object {key!r}") from None
             if code in ("NoSuchBucket", "AccessDenied", "InvalidAccessKeyId"):
                 raise StorageUnavailable(f"bucket {self.bucket!r}: {message}") from None
+            status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+            if status >= 500 or code in _BUSY:  # S3's own outage, still there after retries
+                raise StorageUnavailable(f"S3 unavailable for {key!r}: {code} {message}") from None
             raise StorageError(f"S3 refused {key!r}: {code} {message}") from None
-        except (ConnectionError, ReadTimeoutError) as exc:
+        except (ConnectionError, HTTPClientError) as exc:
+            # refused, reset, closed before answering, timed out: the endpoint, not the request
             raise StorageUnavailable(f"S3 endpoint unreachable: {exc}") from None
         except BotoCoreError as exc:
             raise StorageError(f"S3 error for {key!r}: {exc}") from None

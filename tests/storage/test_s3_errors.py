@@ -6,6 +6,7 @@ import io
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 from moto import mock_aws
 
 from kholieu.errors import ObjectNotFound, StorageUnavailable, UploadNotFound
@@ -72,3 +73,29 @@ def test_a_download_that_breaks_off_is_storage_unavailable(aws, monkeypatch):
     monkeypatch.setattr(StreamingBody, "read", broken)
     with pytest.raises(StorageUnavailable, match="broke off"):
         stream.read(10)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionClosedError(endpoint_url="http://s3:9000/b/k"),
+        ReadTimeoutError(endpoint_url="http://s3:9000/b/k"),
+        ClientError({"Error": {"Code": "SlowDown", "Message": "Please reduce your request rate"},
+                     "ResponseMetadata": {"HTTPStatusCode": 503}}, "GetObject"),
+        ClientError({"Error": {"Code": "InternalError", "Message": "We encountered an error"},
+                     "ResponseMetadata": {"HTTPStatusCode": 500}}, "GetObject"),
+    ],
+)  # fmt: skip
+def test_an_endpoint_that_drops_or_fails_the_request_is_unavailable_not_a_bad_request(
+    aws, monkeypatch, error
+):
+    """What a restarting S3 answers: a job meeting it waits (transient), rather than marking
+    a good upload rejected (StorageError was taken for a refusal of the file)."""
+    store = S3Store("kholieu-test", region="us-east-1")
+
+    def fail(**_kwargs):
+        raise error
+
+    monkeypatch.setattr(store._client, "get_object", fail)
+    with pytest.raises(StorageUnavailable):
+        store.get("a/b")

@@ -1,0 +1,148 @@
+"""S3 going away while the background jobs use it: a good upload is never rejected for it, a
+transcode waits and finishes by itself, a web request meets a clear 503 within its timeouts.
+
+S3 is moto's server behind ``tests.support.faults.Switch``: the outage starts at a byte count
+(in the middle of the finish job's download), lasts until the job has been put off at least
+twice — the state the test waits for, not a time — and ends when the test says so. The wait
+delays are shortened (0.2–0.5 s) so the test does not sit through minutes of backoff; the
+production defaults are 1 s doubling to 30 s for 15 minutes (README, "Faults").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections.abc import Iterator
+
+import boto3
+import httpx2 as httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from kholieu.app import create_app
+from kholieu.content.files import blob_key
+from kholieu.content.models import ContentFile, Upload, UploadStatus
+from kholieu.jobs.models import Job, JobStatus
+from kholieu.jobs.runner import BackgroundWork
+from kholieu.services import Services, build_services
+from tests.conftest import make_settings
+from tests.content.test_uploads import PART, login, new_item
+from tests.support.content import PDF
+from tests.support.faults import Switch, switch_in_front_of
+from tests.support.storage import REGION
+
+SIZE = 150 * 2**20
+
+
+@pytest.fixture
+def s3_behind_switch(
+    request, tmp_path, database_url, aws_credentials, moto_server
+) -> Iterator[tuple[Services, TestClient, Switch]]:
+    bucket = f"kholieu-test-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", region_name=REGION, endpoint_url=moto_server).create_bucket(Bucket=bucket)
+    with switch_in_front_of(moto_server) as switch:
+        settings = make_settings(
+            tmp_path, database_url=database_url,
+            storage_url=f"s3://{bucket}?endpoint_url={switch.url}&region={REGION}"
+            "&addressing_style=path",
+            storage_read_timeout_s=2, storage_attempts=1,
+            job_wait_delay_s=0.2, job_wait_max_delay_s=0.5,
+        )  # fmt: skip
+        services = build_services(settings)
+        request.getfixturevalue("services")  # empties the tables around the test
+        with TestClient(create_app(settings, services)) as client:
+            yield services, client, switch
+        services.close()
+
+
+def wait_until(check, what, timeout: float = 120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := check():
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what() if callable(what) else what}")
+
+
+def job(services: Services, job_id: str) -> Job:
+    with services.sessions() as session:
+        return session.get(Job, job_id)
+
+
+def test_an_outage_during_the_finish_job_delays_a_good_upload_and_never_rejects_it(
+    s3_behind_switch,
+):
+    services, client, switch = s3_behind_switch
+    headers = login(client, services)
+    item = new_item(client, headers, kind="document")
+    data = PDF[:9] + os.urandom(SIZE) + b"\ntrailer <<>>\n%%EOF\n"
+    upload = client.post(
+        "/api/v1/uploads", json={"item_id": item, "filename": "de-thi.pdf", "size": len(data)},
+        headers=headers,
+    ).json()  # fmt: skip
+    for number, url in enumerate(upload["part_urls"], start=1):
+        part = data[(number - 1) * PART : number * PART]
+        assert httpx.put(url, content=part, timeout=60).status_code == 200
+    done = client.post(f"/api/v1/uploads/{upload['id']}/complete", headers=headers)
+    assert done.status_code == 202
+    job_id = done.json()["job_id"]
+
+    switch.down_after(SIZE // 3)  # S3 goes away a third of the way into the job's download
+    work = BackgroundWork(services.platform, 1)
+    work.start()
+    try:
+        switch.wait_down()
+        waiting = wait_until(
+            lambda: (j := job(services, job_id)).waits >= 2 and j,
+            lambda: f"two waits; the job is {job(services, job_id).__dict__}, the upload "
+            + str(client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()),
+        )
+        assert waiting.status in (JobStatus.retrying, JobStatus.running)
+        assert waiting.error.startswith("đang chờ kho lưu trữ / storage: ")
+        with services.sessions() as session:
+            assert session.get(Upload, upload["id"]).status == UploadStatus.processing
+        shown = client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()
+        assert shown["status"] == "processing" and shown["error"] is None
+
+        switch.set("up")
+        finished = wait_until(
+            lambda: (j := job(services, job_id)).status in (JobStatus.succeeded, JobStatus.failed)
+            and j, "the job to finish",
+        )  # fmt: skip
+    finally:
+        work.stop()
+    assert finished.status == JobStatus.succeeded and finished.waiting_since is None
+    final = client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()
+    assert final["status"] == "done" and final["error"] is None
+    sha = hashlib.sha256(data).hexdigest()
+    stored = hashlib.sha256()
+    for chunk in services.store.get(blob_key(sha)):
+        stored.update(chunk)
+    assert stored.hexdigest() == sha
+    assert not services.store.exists(f"incoming/{upload['id']}")
+    with services.sessions() as session:
+        attached = session.scalar(select(ContentFile).where(ContentFile.item_id == item))
+        assert (attached.sha256, attached.size) == (sha, len(data))
+
+
+def test_a_web_request_meeting_a_hung_s3_answers_503_within_its_timeouts(s3_behind_switch):
+    services, client, switch = s3_behind_switch
+    headers = login(client, services)
+    item = new_item(client, headers, kind="document")
+    switch.set("hang")
+    started = time.monotonic()
+    response = client.post(
+        "/api/v1/uploads", json={"item_id": item, "filename": "a.pdf", "size": 100},
+        headers=headers,
+    )  # fmt: skip
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "storage_unavailable" and "S3 endpoint unreachable" in error["message"]
+    assert time.monotonic() - started < 60  # one try of 2 s; hung for minutes before
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["storage"]["ok"] is False
+    assert ready.json()["checks"]["database"]["ok"] is True
