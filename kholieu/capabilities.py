@@ -20,7 +20,7 @@ from kholieu.search.fields import prepared
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
-    from kholieu.jobs.queue import TaskFunction
+    from kholieu.jobs.queue import FailureHook, TaskFunction
     from kholieu.search.outbox import Lister, Loader
     from kholieu.search.service import Scope
     from kholieu.services import Services
@@ -45,8 +45,15 @@ class Registry:
 
     services: Services
 
-    def job(self, name: str, fn: TaskFunction, *, retries: int | None = None) -> None:
-        self.services.platform.queue.register(name, fn, retries=retries)
+    def job(
+        self,
+        name: str,
+        fn: TaskFunction,
+        *,
+        retries: int | None = None,
+        on_failure: FailureHook | None = None,
+    ) -> None:
+        self.services.platform.queue.register(name, fn, retries=retries, on_failure=on_failure)
 
     def search_index(self, index: str, loader: Loader, lister: Lister, scope: Scope) -> None:
         """An index fed from the database by ``loader``/``lister``, searched within ``scope``

@@ -149,6 +149,21 @@ def is_transient(exc: BaseException) -> bool:
     return database_fault(exc) is not None
 
 
+def public_message(exc: BaseException) -> str:
+    """What a job's or an import's starter may read about ``exc``: the project's own message,
+    the database outage message, never a driver's text (SQL, parameters, connection strings)."""
+    if isinstance(exc, KholieuError):
+        return exc.message
+    from kholieu.db.faults import database_fault
+
+    if (fault := database_fault(exc)) is not None:
+        return fault.message
+    if type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return "lỗi cơ sở dữ liệu / database error"
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
 def field_errors(exc: ValidationError, *, verbatim: bool = False) -> list[tuple[str, str]]:
     """What pydantic found wrong, as (field path, message) pairs: the path dotted
     (``options.2``, "" for the whole object), the message without pydantic's "Value error, "

@@ -1,8 +1,10 @@
 """Imports started from the web page: the file goes to the object store, a job reads it with
 the same importer as the command line, and the report is kept for the page to show.
 
-The job does not retry: a half-finished import that ran again would report its own questions
-as duplicates. A failure is shown on the page with its reason; the teacher uploads again.
+The job does not retry a failure, and a worker that died is not replaced (the import fails,
+with its reason on the page; the teacher uploads again). An outage of the database or the store
+is different: the job waits it out and runs again, and that run counts the questions the
+first one stored (they carry the import's id) as imported, never as duplicates of themselves.
 
 The importer runs as the teacher who uploaded, so the report it keeps names only questions they
 may read (importer.py); ``shown`` checks again as the report is read, for reports kept before
@@ -146,11 +148,7 @@ def run(ctx: JobContext, importer: QuestionImporter) -> None:
             return
         record.status = ImportStatus.running
         filename, options, user_id = record.filename, dict(record.options), record.created_by
-    try:
-        report = _import(ctx, importer, filename, options, user_id)
-    except Exception as exc:
-        _finish(platform, import_id, ImportStatus.failed, error=f"{type(exc).__name__}: {exc}")
-        raise
+    report = _import(ctx, importer, filename, options, user_id)  # a failure: see failed()
     _finish(platform, import_id, ImportStatus.done, report=report)
     platform.store.delete(object_key(import_id))
 
@@ -175,8 +173,19 @@ def _import(
             defaults=options.get("defaults") or {},
             on_duplicate=options.get("on_duplicate", "skip"),
             progress=lambda share: ctx.report(0.05 + 0.95 * share),
+            import_id=ctx.payload["import_id"],
         )
     return result.as_json()
+
+
+def failed(platform: Platform, payload: dict[str, Any], reason: str) -> None:
+    """The job failed for good (kholieu.jobs.queue calls this): the page shows ``reason``,
+    which never carries a driver's text."""
+    with platform.sessions.begin() as session:
+        record = session.get(QuestionImport, payload.get("import_id"))
+        if record is None or record.status == ImportStatus.done:
+            return
+        record.status, record.error, record.finished_at = ImportStatus.failed, reason, utcnow()
 
 
 def _finish(platform: Platform, import_id: str, status: ImportStatus, **changes: Any) -> None:
@@ -190,7 +199,7 @@ def _finish(platform: Platform, import_id: str, status: ImportStatus, **changes:
 
 def register(registry: Registry) -> None:
     importer = registry.services.importer
-    registry.job(TASK, lambda ctx: run(ctx, importer), retries=0)
+    registry.job(TASK, lambda ctx: run(ctx, importer), retries=0, on_failure=failed)
 
 
 def mark_seen(record: QuestionImport, viewer: User) -> None:

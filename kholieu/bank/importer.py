@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,7 +35,7 @@ from kholieu.bank.models import Question
 from kholieu.bank.policy import visible
 from kholieu.bank.schemas import QuestionIn, first_error
 from kholieu.bank.service import QuestionBank
-from kholieu.errors import Conflict, KholieuError
+from kholieu.errors import Conflict, KholieuError, is_transient
 
 BATCH = 500
 OnDuplicate = Literal["skip", "link", "keep"]
@@ -90,6 +91,7 @@ class QuestionImporter:
         defaults: dict[str, Any] | None = None,
         on_duplicate: OnDuplicate = "skip",
         progress: Progress | None = None,
+        import_id: str | None = None,
     ) -> ImportReport:
         """Import files: each is read to a spool on disk first, so memory holds one question
         at a time however large the file, and a file that turns out unreadable part-way is
@@ -105,7 +107,7 @@ class QuestionImporter:
             spool.seek(0)
             return self.run_records(
                 _unspool(spool, count), total=count, actor=actor, defaults=defaults,
-                on_duplicate=on_duplicate,
+                on_duplicate=on_duplicate, import_id=import_id,
                 progress=lambda done, total: report(READING + (1 - READING) * done / total),
             )  # fmt: skip
 
@@ -153,6 +155,7 @@ class QuestionImporter:
         defaults: dict[str, Any] | None = None,
         on_duplicate: OnDuplicate = "skip",
         progress: Callable[[int, int], None] | None = None,
+        import_id: str | None = None,
     ) -> ImportReport:
         """Import parsed records as ``actor`` (None: the command line, which sees everything).
 
@@ -163,6 +166,11 @@ class QuestionImporter:
         then find), since linking would hand out the id of a question they cannot use, and
         skipping would leave them without one; ``skip`` reports it as ``HIDDEN``.
         ``progress(done, total)`` follows the records (``total``: their count, if not a list).
+
+        ``import_id`` (a web import) is written on every question stored, so that a run of the
+        same import interrupted by an outage and run again counts the questions its first run
+        stored as imported, not as duplicates of themselves. A dependency going away (the
+        database, the store) stops the run: it is not a question's fault.
         """
         if total is None:
             records = list(records)
@@ -175,20 +183,25 @@ class QuestionImporter:
             sight = _Sight(session, actor)
             index, hidden = self._indexes(session, sight)
             taken: dict[str, Any] = self.bank.external_ids(session)
+            own = _Own(session, import_id)
             batch: list[_Ready] = []
             for done, parsed in enumerate(records, start=1):
                 files.add(parsed.file)
-                ready = self._check(parsed, defaults or {}, report, taken, sight)
-                if ready is not None and self._is_new(ready, index, hidden, on_duplicate, report):
+                ready = self._check(parsed, defaults or {}, report, taken, sight, own)
+                if ready is not None and ready.question_id is not None:  # stored by a first run
+                    report.imported += 1
+                    report.by_type[ready.data.type.value] += 1
+                    report.ids.append(ready.question_id)
+                elif ready is not None and self._is_new(ready, index, hidden, on_duplicate, report):
                     batch.append(ready)
                     if ready.data.external_id:
                         taken[ready.data.external_id] = ready
                 if len(batch) >= BATCH:
-                    self._write(session, actor, batch, index, report, sight)
+                    self._write(session, actor, batch, index, report, sight, import_id)
                     batch = []
                 if progress:
                     progress(done, max(total, 1))
-            self._write(session, actor, batch, index, report, sight)
+            self._write(session, actor, batch, index, report, sight, import_id)
             _resolve(report)
             if report.imported:
                 audit.record(
@@ -225,6 +238,7 @@ class QuestionImporter:
         report: ImportReport,
         taken: dict[str, Any],
         sight: _Sight,
+        own: _Own,
     ) -> _Ready | None:
         if parsed.error is not None or parsed.data is None:
             report.rejected.append({**parsed.location(), "error": parsed.error or "empty"})
@@ -235,6 +249,9 @@ class QuestionImporter:
         except ValidationError as exc:
             report.rejected.append({**parsed.location(), "error": first_error(exc)})
             return None
+        sig = dedup.signature(data.type.value, data.body())
+        if (stored := own.claim(sig.fingerprint)) is not None:
+            return _Ready(parsed, data, sig, question_id=stored)
         if data.external_id and (holder := taken.get(data.external_id)) is not None:
             if not isinstance(holder, int):
                 where = f"line {holder.parsed.line} of {holder.parsed.file}"
@@ -245,7 +262,7 @@ class QuestionImporter:
             error = f"external_id {data.external_id!r} is already {where}"
             report.rejected.append({**parsed.location(), "error": error})
             return None
-        return _Ready(parsed, data, dedup.signature(data.type.value, data.body()))
+        return _Ready(parsed, data, sig)
 
     @staticmethod
     def _is_new(
@@ -285,22 +302,30 @@ class QuestionImporter:
         index: dedup.DuplicateIndex,
         report: ImportReport,
         sight: _Sight,
+        import_id: str | None = None,
     ) -> None:
         if not batch:
             return
         stored: list[tuple[_Ready, int]] = []
         try:
             rows = self.bank.create_many(session, actor, [(r.data, r.sig) for r in batch])
+            for row in rows:
+                row.import_id = import_id
             session.commit()
             stored = [(ready, row.id) for ready, row in zip(batch, rows, strict=True)]
-        except (SQLAlchemyError, KholieuError):
+        except (SQLAlchemyError, KholieuError) as exc:
             session.rollback()
+            if is_transient(exc):
+                raise
             for ready in batch:  # find the one the database refused; keep the others
                 try:
                     question = self.bank.create(session, actor, ready.data, audit_it=False)
+                    question.import_id = import_id
                     session.commit()
                 except (SQLAlchemyError, KholieuError) as exc:
                     session.rollback()
+                    if is_transient(exc):
+                        raise
                     index.remove(ready)
                     message = getattr(exc, "message", None) or str(exc).splitlines()[0]
                     details = getattr(exc, "details", None) if isinstance(exc, Conflict) else None
@@ -318,6 +343,28 @@ class QuestionImporter:
             report.imported += 1
             report.by_type[ready.data.type.value] += 1
             report.ids.append(question_id)
+
+
+class _Own:
+    """The questions an earlier run of the same web import stored, by fingerprint: met again,
+    each is counted once as imported (a file holding the same question twice still reports
+    the second as a duplicate)."""
+
+    def __init__(self, session: Session, import_id: str | None) -> None:
+        self._ids: dict[str, list[int]] = {}
+        if import_id is None:
+            return
+        query = (
+            select(Question.fingerprint, Question.id)
+            .where(Question.import_id == import_id)
+            .order_by(Question.id)
+        )
+        for fingerprint, question_id in session.execute(query):
+            self._ids.setdefault(fingerprint, []).append(question_id)
+
+    def claim(self, fingerprint: str) -> int | None:
+        ids = self._ids.get(fingerprint)
+        return ids.pop(0) if ids else None
 
 
 class _Sight:

@@ -49,6 +49,7 @@ from kholieu.errors import (
     StorageUnavailable,
     ValidationFailed,
     is_transient,
+    public_message,
 )
 from kholieu.jobs.models import Job, JobStatus
 
@@ -80,6 +81,9 @@ class JobContext:
 
 
 TaskFunction = Callable[[JobContext], None]
+# Told when a job has failed for good (out of retries, past its wait window, or its worker
+# died with no retry left): (platform, payload, reason). Lets a capability settle its own row.
+FailureHook = Callable[["Platform", dict[str, Any], str], None]
 # What a put-off job's row says it waits for (Vietnamese first).
 WAITING_FOR = {
     StorageUnavailable: "kho lưu trữ / storage",
@@ -104,6 +108,7 @@ class JobQueue:
         self.huey = make_huey(settings.queue_url, settings.queue_name)
         self._tasks: dict[str, Any] = {}
         self._retries: dict[str, int] = {}
+        self._on_failure: dict[str, FailureHook] = {}
         self._platform: Platform | None = None
 
     def bind(self, platform: Platform) -> None:
@@ -112,7 +117,14 @@ class JobQueue:
     def job(self, session: Session, job_id: str) -> Job | None:
         return session.get(Job, job_id)
 
-    def register(self, name: str, fn: TaskFunction, *, retries: int | None = None) -> None:
+    def register(
+        self,
+        name: str,
+        fn: TaskFunction,
+        *,
+        retries: int | None = None,
+        on_failure: FailureHook | None = None,
+    ) -> None:
         """Make ``fn`` runnable as job ``name``; every process registers the same tasks."""
         retries = self.settings.job_retries if retries is None else retries
 
@@ -128,6 +140,8 @@ class JobQueue:
 
         self._tasks[name] = run
         self._retries[name] = retries
+        if on_failure is not None:
+            self._on_failure[name] = on_failure
 
     def enqueue(
         self,
@@ -192,7 +206,9 @@ class JobQueue:
                         updated_at=utcnow(), finished_at=utcnow() if final else None,
                     )
                 ).rowcount  # fmt: skip
-            if claimed and not final:
+            if claimed and final:
+                self._failed(name, job_id, f"the worker running attempt {attempts} stopped")
+            elif claimed:
                 log.warning("job %s (%s): its worker stopped; queued again", job_id, name)
                 self._dispatch(name, job_id)
                 requeued.append(job_id)
@@ -241,17 +257,20 @@ class JobQueue:
             raise CancelExecution(retry=False) from None
         except PermanentFailure as exc:
             self._finish(job_id, JobStatus.failed, error=str(exc))
+            self._failed(name, job_id, str(exc))
             raise CancelExecution(retry=False) from None
         except Exception as exc:
             if is_transient(exc) and self._put_off(name, job_id, exc, waiting):
                 raise CancelExecution(retry=False) from None
             final = retries_left <= 0
+            reason = public_message(exc)
+            log.error("job %s (%s) failed: %r", job_id, name, exc)
             self._finish(
-                job_id,
-                JobStatus.failed if final else JobStatus.retrying,
-                error=f"{type(exc).__name__}: {exc}",
+                job_id, JobStatus.failed if final else JobStatus.retrying, error=reason,
                 final=final,
-            )
+            )  # fmt: skip
+            if final:
+                self._failed(name, job_id, reason)
             raise
         finally:
             stop.set()
@@ -268,7 +287,7 @@ class JobQueue:
         settings = self.settings
         now = time.time()
         since, waits = (waiting[0], int(waiting[1])) if waiting else (now, 0)
-        if now - since > settings.job_wait_window_s:
+        if now - since >= settings.job_wait_window_s:  # 0: never wait
             return False
         ceiling = min(settings.job_wait_max_delay_s, settings.job_wait_delay_s * 2**waits)
         delay = random.uniform(ceiling / 2, ceiling)
@@ -291,6 +310,20 @@ class JobQueue:
         except Exception as db_error:  # the database is the one away: the message says it all
             log.warning("job %s: could not record the wait: %s", job_id, db_error)
         return True
+
+    def _failed(self, name: str, job_id: str, reason: str) -> None:
+        """Tell the job's capability it failed for good (its hook settles its own row)."""
+        hook = self._on_failure.get(name)
+        if hook is None:
+            return
+        try:
+            with self.sessions() as session:
+                job = session.get(Job, job_id)
+                payload = dict(job.payload) if job else {}
+            assert self._platform is not None
+            hook(self._platform, payload, reason)
+        except Exception as exc:  # the database may be what failed; the job row says so
+            log.error("job %s (%s): its failure hook failed: %s", job_id, name, exc)
 
     def _start(self, job_id: str) -> dict[str, Any] | None:
         """Mark the job running, unless it is gone, cancelled or already finished."""

@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from kholieu.accounts.deps import anyone
 from kholieu.db.engine import probe_database
 from kholieu.db.migrate import current_revision, head_revision
-from kholieu.errors import DatabaseUnavailable, KholieuError
+from kholieu.errors import DatabaseUnavailable, KholieuError, public_message
 from kholieu.platform import Platform
 from kholieu.video import media
 
@@ -40,10 +40,8 @@ def healthz() -> dict[str, str]:
 def _outcome(fn: Check) -> dict[str, Any]:
     try:
         return {"ok": True, **(fn() or {})}
-    except KholieuError as exc:
-        return {"ok": False, "error": exc.message}
-    except Exception as exc:  # a backend failing in a way its adapter did not foresee
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    except Exception as exc:  # also a backend failing in a way its adapter did not foresee
+        return {"ok": False, "error": public_message(exc)}
 
 
 class Readiness:

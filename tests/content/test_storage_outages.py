@@ -28,11 +28,13 @@ from kholieu.content.models import ContentFile, Upload, UploadStatus
 from kholieu.jobs.models import Job, JobStatus
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.services import Services, build_services
+from kholieu.video.transcode import hls_prefix, read_marker
 from tests.conftest import make_settings
 from tests.content.test_uploads import PART, login, new_item
 from tests.support.content import PDF
 from tests.support.faults import Switch, switch_in_front_of
 from tests.support.storage import REGION
+from tests.video.test_video_pipeline import attach_video, job_of, stored_under
 
 SIZE = 150 * 2**20
 
@@ -97,8 +99,10 @@ def test_an_outage_during_the_finish_job_delays_a_good_upload_and_never_rejects_
         switch.wait_down()
         waiting = wait_until(
             lambda: (j := job(services, job_id)).waits >= 2 and j,
-            lambda: f"two waits; the job is {job(services, job_id).__dict__}, the upload "
-            + str(client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()),
+            lambda: (
+                f"two waits; the job is {job(services, job_id).__dict__}, the upload "
+                + str(client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json())
+            ),
         )
         assert waiting.status in (JobStatus.retrying, JobStatus.running)
         assert waiting.error.startswith("đang chờ kho lưu trữ / storage: ")
@@ -146,3 +150,35 @@ def test_a_web_request_meeting_a_hung_s3_answers_503_within_its_timeouts(s3_behi
     assert ready.status_code == 503
     assert ready.json()["checks"]["storage"]["ok"] is False
     assert ready.json()["checks"]["database"]["ok"] is True
+
+
+def test_a_transcode_meeting_an_outage_finishes_by_itself_once_s3_is_back(s3_behind_switch, videos):
+    """S3 goes away while the ladder's segments are being stored: the job waits (its row says
+    for what) instead of spending its retries, and once S3 is back it completes with exactly
+    the outputs its marker lists — no stray and no missing segment."""
+    services, _client, switch = s3_behind_switch
+    item = attach_video(services, videos["720p"])
+    job_id = job_of(services, item)
+    work = BackgroundWork(services.platform, 1)
+    work.start()
+    try:
+        wait_until(lambda: job(services, job_id).progress >= 0.2, "encoding under way")
+        switch.set("down")
+        waiting = wait_until(lambda: (j := job(services, job_id)).waits >= 2 and j, "two waits")
+        assert waiting.error.startswith("đang chờ kho lưu trữ / storage: ")
+        assert waiting.status in (JobStatus.retrying, JobStatus.running)
+        switch.set("up")
+        finished = wait_until(
+            lambda: (j := job(services, job_id)).status in (JobStatus.succeeded, JobStatus.failed)
+            and j, "the transcode to finish", timeout=300,
+        )  # fmt: skip
+    finally:
+        work.stop()
+    assert finished.status == JobStatus.succeeded, finished.error
+    with services.sessions() as session:
+        file = services.content.file(session, item)
+        assert file.hls is not None
+        marker = read_marker(services.store, file.sha256)
+        stored = stored_under(services.store, file.sha256)
+    assert stored == sorted(f"{hls_prefix(file.sha256)}/{name}" for name in marker["files"])
+    assert any(name.endswith(".ts") for name in marker["files"])
