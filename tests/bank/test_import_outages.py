@@ -59,6 +59,16 @@ def start(client, teacher: dict[str, str], content: bytes) -> dict[str, Any]:
     return started.json()
 
 
+def run_until(services, job_id: str, status: str) -> Job:
+    """Background work runs until the job reaches ``status``."""
+    work = BackgroundWork(services.platform, 1)
+    work.start()
+    try:
+        return wait_for(services, job_id, status, timeout=120)
+    finally:
+        work.stop()
+
+
 def fail_once_at_batch(services, monkeypatch, batch: int, error: Exception) -> list[int]:
     calls: list[int] = []
     real = services.questions.create_many
@@ -79,12 +89,7 @@ def test_an_import_cut_by_a_database_outage_runs_again_and_reports_its_questions
     services.settings.job_wait_delay_s = 0.05
     calls = fail_once_at_batch(services, monkeypatch, 2, dropped_connection())
     record = start(client, teacher, jsonl(COUNT))
-    work = BackgroundWork(services.platform, 1)
-    work.start()
-    try:
-        job = wait_for(services, record["job_id"], "succeeded", timeout=120)
-    finally:
-        work.stop()
+    job = run_until(services, record["job_id"], "succeeded")
     assert job.waits == 1 and job.attempts == 2
     assert len(calls) >= 4  # batch 1, the failed batch 2, then the second run's writes
     body = client.get(f"/api/v1/questions/imports/{record['id']}", headers=teacher).json()
@@ -107,12 +112,7 @@ def test_an_outage_past_the_wait_window_fails_the_import_with_a_message_and_no_s
     services.settings.job_wait_window_s = 0  # the outage outlasts the window at once
     fail_once_at_batch(services, monkeypatch, 1, dropped_connection())
     record = start(client, teacher, jsonl(10))
-    work = BackgroundWork(services.platform, 1)
-    work.start()
-    try:
-        job = wait_for(services, record["job_id"], "failed", timeout=60)
-    finally:
-        work.stop()
+    job = run_until(services, record["job_id"], "failed")
     body = client.get(f"/api/v1/questions/imports/{record['id']}", headers=teacher).json()
     assert body["status"] == "failed"
     for shown in (body["error"], job.error):
