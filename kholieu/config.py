@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     storage_connect_timeout_s: float = Field(3.0, gt=0)
     storage_read_timeout_s: float = Field(10.0, gt=0)
     storage_attempts: int = Field(2, ge=1, le=10)
+    # After a call found S3 unreachable, calls fail at once for this long (0: never).
+    storage_cooloff_s: float = Field(5.0, ge=0)
 
     # How long a presigned/signed download URL stays valid by default.
     url_expiry_s: int = 3600

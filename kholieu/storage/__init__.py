@@ -21,6 +21,7 @@ def make_store(settings: Settings) -> ObjectStore:
             connect_timeout=settings.storage_connect_timeout_s,
             read_timeout=settings.storage_read_timeout_s,
             max_attempts=settings.storage_attempts,
+            cooloff_s=settings.storage_cooloff_s,
         )
     return LocalStore(Path(unquote(urlsplit(url).path)), settings.secret_key.get_secret_value())
 

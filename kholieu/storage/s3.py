@@ -7,6 +7,7 @@ translated here, so nothing above this module sees boto.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -71,12 +72,15 @@ class S3Store:
         connect_timeout: float = 3,
         read_timeout: float = 10,
         max_attempts: int = 2,
+        cooloff_s: float = 5,
     ) -> None:
         """A request to S3 takes at most about ``max_attempts × (connect_timeout +
-        read_timeout)``: an endpoint that accepts connections and never answers costs a web
-        request 26 s by default, not minutes (botocore's own default is 60 s × 5). The read
-        timeout is the longest wait for the next bytes, not for a whole transfer."""
+        read_timeout)``: an endpoint that accepts connections and never answers costs a call
+        26 s by default, not minutes (botocore's own default is 60 s × 5). The read timeout is
+        the longest wait for the next bytes, not for a whole transfer. Once a call found S3
+        unreachable, calls in the next ``cooloff_s`` fail at once (``_Breaker``)."""
         self.bucket = bucket
+        self._breaker = _Breaker(cooloff_s)
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         config = Config(
             connect_timeout=connect_timeout,
@@ -185,7 +189,7 @@ class S3Store:
         params = {"Bucket": self.bucket, "Key": self._k(key)}
         if filename:
             params["ResponseContentDisposition"] = _attachment(filename)
-        with self._errors(key):
+        with self._errors(key, local=True):
             return self._client.generate_presigned_url(
                 "get_object", Params=params, ExpiresIn=expires_s
             )
@@ -206,7 +210,7 @@ class S3Store:
             "UploadId": upload_id,
             "PartNumber": number,
         }
-        with self._errors(key):
+        with self._errors(key, local=True):
             return self._client.generate_presigned_url(
                 "upload_part", Params=params, ExpiresIn=expires_s
             )
@@ -276,8 +280,10 @@ class S3Store:
         raise NotFound("objects are served by the object store itself")
 
     def ping(self) -> None:
+        """Asks S3 even while the breaker is open: /readyz tells the truth, and the first ping
+        that gets through closes the breaker for everyone."""
         try:
-            with self._errors(""):
+            with self._errors("", probe=True):
                 self._client.head_bucket(Bucket=self.bucket)
         except ObjectNotFound:  # HEAD on a bucket answers a bare 404
             raise StorageUnavailable(f"bucket {self.bucket!r} does not exist") from None
@@ -287,11 +293,17 @@ class S3Store:
         return self.prefix + check_key(key)
 
     @contextmanager
-    def _errors(self, key: str, upload_id: str | None = None) -> Iterator[None]:
-        """Translate botocore's errors into the project's own."""
+    def _errors(
+        self, key: str, upload_id: str | None = None, *, probe: bool = False, local: bool = False
+    ) -> Iterator[None]:
+        """Translate botocore's errors into the project's own, and keep the breaker: ``local``
+        calls (presigning) never reach S3, a ``probe`` reaches it whatever the breaker says."""
+        if not (probe or local):
+            self._breaker.check()
         try:
             yield
         except ClientError as exc:
+            self._breaker.passed()  # S3 answered, if only to refuse
             code = str(exc.response.get("Error", {}).get("Code", ""))
             message = exc.response.get("Error", {}).get("Message") or code
             if code in _NOT_FOUND:
@@ -308,9 +320,41 @@ class S3Store:
             raise StorageError(f"S3 refused {key!r}: {code} {message}") from None
         except (ConnectionError, HTTPClientError) as exc:
             # refused, reset, closed before answering, timed out: the endpoint, not the request
+            if not local:
+                self._breaker.tripped(str(exc))
             raise StorageUnavailable(f"S3 endpoint unreachable: {exc}") from None
         except BotoCoreError as exc:
             raise StorageError(f"S3 error for {key!r}: {exc}") from None
+        else:
+            if not local:
+                self._breaker.passed()
+
+
+class _Breaker:
+    """Fail fast while S3 is known to be away. Without it, every web request touching S3
+    during an outage waits its full timeouts (26 s when S3 hangs) holding one of the few
+    admission slots, and a handful of uploads stall the whole app; with it, one call pays
+    the timeouts and the others in the next ``cooloff_s`` answer 503 at once. Jobs meeting
+    it wait as for any outage (kholieu.jobs.queue)."""
+
+    def __init__(self, cooloff_s: float) -> None:
+        self.cooloff_s = cooloff_s
+        self._open_until = 0.0
+        self._reason = ""
+
+    def check(self) -> None:
+        left = self._open_until - time.monotonic()
+        if left > 0:
+            raise StorageUnavailable(
+                f"S3 endpoint unreachable a moment ago ({self._reason}); not trying again for "
+                f"{left:.0f} s"
+            )
+
+    def tripped(self, reason: str) -> None:
+        self._open_until, self._reason = time.monotonic() + self.cooloff_s, reason
+
+    def passed(self) -> None:
+        self._open_until = 0.0
 
 
 class _TranslatedBody:

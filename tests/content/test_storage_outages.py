@@ -146,6 +146,15 @@ def test_a_web_request_meeting_a_hung_s3_answers_503_within_its_timeouts(s3_behi
     error = response.json()["error"]
     assert error["code"] == "storage_unavailable" and "S3 endpoint unreachable" in error["message"]
     assert time.monotonic() - started < 60  # one try of 2 s; hung for minutes before
+    # The next requests do not wait again: S3 was found away a moment ago (the breaker).
+    tried = switch.refused
+    again = client.post(
+        "/api/v1/uploads", json={"item_id": item, "filename": "b.pdf", "size": 100},
+        headers=headers,
+    )  # fmt: skip
+    assert again.status_code == 503 and switch.refused == tried
+    assert "S3 endpoint unreachable a moment ago" in again.json()["error"]["message"]
+    assert again.headers["Retry-After"]
     ready = client.get("/readyz")  # its storage check cannot finish before the 2 s timeout
     assert ready.status_code == 503
     storage = ready.json()["checks"]["storage"]
