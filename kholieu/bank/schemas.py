@@ -24,6 +24,7 @@ from kholieu.bank import richtext
 from kholieu.bank.models import Exposure, QuestionStatus, QuestionType
 from kholieu.curriculum import LEVELS, LICENCES, SUBJECTS
 from kholieu.errors import field_errors
+from kholieu.web.text import problems
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 MAX_OPTIONS = 10
@@ -160,6 +161,15 @@ class QuestionIn(QuestionMeta):
     accept: list[Accept] | None = Field(default=None, max_length=20)
     tolerance: float | None = Field(default=None, ge=0)
     pinned: list[int] = Field(default_factory=list, max_length=MAX_OPTIONS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        """Text no database here stores (NUL, lone surrogates) is refused by name: question
+        files reach this model without passing the web's request check (web/text.py)."""
+        for loc, why in problems(data, ()):
+            raise ValueError(f"{'.'.join(str(part) for part in loc)}: {why}")
+        return data
 
     @field_validator("stem", "explanation")
     @classmethod

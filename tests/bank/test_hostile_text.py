@@ -119,3 +119,25 @@ def test_healthz_answers_while_maximal_previews_run(services, database_url, teac
     print(f"/healthz during maximal previews: median {statistics.median(took) * 1000:.0f} ms, "
           f"slowest {max(took) * 1000:.0f} ms; previews {len(done)}")  # fmt: skip
     assert statistics.median(took) < 0.1 and max(took) < 1.0
+
+
+def test_a_question_file_with_nul_is_refused_by_line_and_field_on_both_databases(
+    services, tmp_path
+):
+    """PostgreSQL cannot store NUL and SQLite would cut the text at it; a question file does
+    not pass the web's request check, so the question model refuses it itself."""
+    import json
+
+    rows = [
+        {"type": "single_choice", "stem": "Câu 1", "options": ["a", "b"], "answer": 0},
+        {"type": "single_choice", "stem": "Câu 2\x00", "options": ["a", "b"], "answer": 0},
+        {"type": "single_choice", "stem": "Câu 3", "options": ["a", "b\x00"], "answer": 1},
+    ]
+    path = tmp_path / "de.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    report = services.importer.run([path])
+    assert report.imported == 1
+    assert [(r["line"], r["error"].split(":")[0]) for r in report.rejected] == [
+        (2, "stem"), (3, "options.1"),
+    ]  # fmt: skip
+    assert all("NUL" in r["error"] for r in report.rejected)
