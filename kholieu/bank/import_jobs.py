@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
@@ -185,6 +186,14 @@ def failed(platform: Platform, payload: dict[str, Any], reason: str) -> None:
         record = session.get(QuestionImport, payload.get("import_id"))
         if record is None or record.status == ImportStatus.done:
             return
+        stored = session.scalar(
+            select(func.count(Question.id)).where(Question.import_id == record.id)
+        )
+        if stored:  # what landed before it stopped stays, and the teacher is told so
+            reason += (
+                f" — {stored} câu hỏi đã được lưu trước khi dừng"
+                f" / {stored} questions were stored before it stopped"
+            )
         record.status, record.error, record.finished_at = ImportStatus.failed, reason, utcnow()
 
 

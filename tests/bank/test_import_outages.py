@@ -110,14 +110,17 @@ def test_an_outage_past_the_wait_window_fails_the_import_with_a_message_and_no_s
     client, services, teacher, monkeypatch
 ):
     services.settings.job_wait_window_s = 0  # the outage outlasts the window at once
-    fail_once_at_batch(services, monkeypatch, 1, dropped_connection())
-    record = start(client, teacher, jsonl(10))
+    fail_once_at_batch(services, monkeypatch, 2, dropped_connection())
+    record = start(client, teacher, jsonl(600))  # the first 500 are stored, then the outage
     job = run_until(services, record["job_id"], "failed")
     body = client.get(f"/api/v1/questions/imports/{record['id']}", headers=teacher).json()
     assert body["status"] == "failed"
     for shown in (body["error"], job.error):
         assert shown.startswith("cơ sở dữ liệu tạm thời không phản hồi")
         assert "INSERT" not in shown and "Câu 501" not in shown and "SQL" not in shown
+    assert body["error"].endswith(
+        "— 500 câu hỏi đã được lưu trước khi dừng / 500 questions were stored before it stopped"
+    )
     jobs = client.get(f"/api/v1/jobs/{record['job_id']}", headers=teacher).json()
     assert "INSERT" not in json.dumps(jobs)
 

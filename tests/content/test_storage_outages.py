@@ -132,6 +132,41 @@ def test_an_outage_during_the_finish_job_delays_a_good_upload_and_never_rejects_
         assert (attached.sha256, attached.size) == (sha, len(data))
 
 
+def test_a_slow_s3_is_not_an_outage(s3_behind_switch):
+    """Answers that come late but keep coming (every chunk held back, the whole download far
+    longer than the read timeout) are waited for: the read timeout is per read, not per
+    transfer, so the job neither waits nor fails."""
+    services, client, switch = s3_behind_switch
+    headers = login(client, services)
+    item = new_item(client, headers, kind="document")
+    data = PDF[:9] + os.urandom(12 * 2**20) + b"\ntrailer <<>>\n%%EOF\n"
+    upload = client.post(
+        "/api/v1/uploads", json={"item_id": item, "filename": "sgk.pdf", "size": len(data)},
+        headers=headers,
+    ).json()  # fmt: skip
+    for number, url in enumerate(upload["part_urls"], start=1):
+        part = data[(number - 1) * PART : number * PART]
+        assert httpx.put(url, content=part, timeout=60).status_code == 200
+    job_id = client.post(f"/api/v1/uploads/{upload['id']}/complete", headers=headers).json()[
+        "job_id"
+    ]
+    switch.set("slow", delay_s=0.03)  # 12 MiB: over 5 s, the read timeout is 2 s
+    work = BackgroundWork(services.platform, 1)
+    work.start()
+    try:
+        finished = wait_until(
+            lambda: (j := job(services, job_id)).status in (JobStatus.succeeded, JobStatus.failed)
+            and j, "the job to finish",
+        )  # fmt: skip
+    finally:
+        work.stop()
+    assert finished.status == JobStatus.succeeded and finished.waits == 0
+    final = client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()
+    assert final["status"] == "done"
+    sha = hashlib.sha256(data).hexdigest()
+    assert services.store.head(blob_key(sha)).size == len(data)
+
+
 def test_a_web_request_meeting_a_hung_s3_answers_503_within_its_timeouts(s3_behind_switch):
     services, client, switch = s3_behind_switch
     headers = login(client, services)

@@ -7,25 +7,30 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Literal
 
-Mode = Literal["up", "down", "hang"]
+Mode = Literal["up", "slow", "down", "hang"]
+FLOWING = ("up", "slow")
 
 
 class Switch:
     """``127.0.0.1:<port>`` forwarding to ``target`` while ``up``.
 
-    ``down``: every connection, open or new, is reset (what a stopped server or a cut network
-    looks like to a client). ``hang``: connections are accepted and never answered (a server
-    whose disk or process froze). ``down_after(n)``: go down once ``n`` more bytes have come
-    back from the target — in the middle of a download.
+    ``slow``: bytes from the target are held ``delay_s`` per chunk of up to 64 KiB (a congested
+    link or a busy disk: answers come, late). ``down``: every connection, open or new, is
+    reset (what a stopped server or a cut network looks like to a client). ``hang``:
+    connections are accepted and never answered (a server whose disk or process froze).
+    ``down_after(n)``: go down once ``n`` more bytes have come back from the target — in the
+    middle of a download.
     """
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.mode: Mode = "up"
+        self.delay_s = 0.0
         self.forwarded = 0  # bytes from the target to clients, in total
         self.refused = 0  # connections reset or left hanging since the last "up"
         self._cut_at: int | None = None
@@ -42,11 +47,11 @@ class Switch:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def set(self, mode: Mode) -> None:
+    def set(self, mode: Mode, *, delay_s: float = 0.0) -> None:
         with self._lock:
-            self.mode = mode
+            self.mode, self.delay_s = mode, delay_s
             self._cut_at = None
-            if mode == "up":
+            if mode in FLOWING:
                 self.refused = 0
                 self._went_down.clear()
             else:
@@ -99,16 +104,18 @@ class Switch:
     def _pump(self, source: socket.socket, sink: socket.socket, from_target: bool) -> None:
         try:
             while chunk := source.recv(65536):
-                if self.mode != "up":
+                if self.mode not in FLOWING:
                     break
                 if from_target:
                     chunk = self._count(chunk)
                     if chunk is None:
                         break
+                    if self.delay_s:
+                        time.sleep(self.delay_s)
                 sink.sendall(chunk)
         except OSError:
             pass
-        if self.mode == "up":
+        if self.mode in FLOWING:
             _shut(sink)
         else:
             _reset(source)
