@@ -56,11 +56,19 @@
     return { upload, key };
   }
 
+  // The server checks the file in a job that survives what this page cannot see: while the
+  // store or the database is away the job waits (its status "retrying", its error saying
+  // what for) and a poll may get a 503. Neither is the upload failing: say so, keep polling.
   async function waitForJob(jobId) {
     for (;;) {
-      const job = await api("GET", `/api/v1/jobs/${jobId}`);
-      say(`${msg.msgChecking} ${Math.round(job.progress * 100)}%…`);
-      if (job.status === "succeeded" || job.status === "failed") return;
+      try {
+        const job = await api("GET", `/api/v1/jobs/${jobId}`);
+        const waiting = job.status === "retrying" && job.error ? ` (${job.error})` : "";
+        say(`${msg.msgChecking} ${Math.round(job.progress * 100)}%…${waiting}`);
+        if (job.status === "succeeded" || job.status === "failed") return;
+      } catch (error) {
+        say(`${msg.msgChecking}… ${msg.msgRetrying}`);
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -92,7 +100,7 @@
       const finished = await api("POST", `/api/v1/uploads/${upload.id}/complete`);
       localStorage.removeItem(key);
       await waitForJob(finished.job_id);
-      const final = await api("GET", `/api/v1/uploads/${upload.id}`);
+      const final = await withRetries(() => api("GET", `/api/v1/uploads/${upload.id}`));
       if (final.status === "done") { say(msg.msgDone); window.location.reload(); }
       else say(`${msg.msgFailed}: ${final.error}`);
     } catch (error) {
