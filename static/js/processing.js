@@ -15,7 +15,10 @@
         if (!job) return;
         const percent = Math.round(job.progress * 100);
         bar.value = percent;
-        status.textContent = `${box.dataset.msgRunning} ${percent}%`;
+        // "retrying" with an error: a failed try, or a wait for storage or the database
+        const why = job.status === "retrying" && job.error
+          ? ` (${box.dataset.msgRetry}: ${job.error})` : "";
+        status.textContent = `${box.dataset.msgRunning} ${percent}%${why}`;
         if (["succeeded", "failed", "cancelled"].includes(job.status)) {
           window.location.reload();
           return;
