@@ -101,7 +101,9 @@ def ingest(
         if kind == Kind.video and probe_video is not None:
             tmp.flush()
             media = probe_video(Path(tmp.name))
-        if not store.exists(blob_key(sha256)):
+        if store.exists(blob_key(sha256)):
+            store.touch(blob_key(sha256))  # named again: not the sweeper's, even if orphaned
+        else:
             if source_key is not None:
                 store.copy(source_key, blob_key(sha256), content_type=mime)
             else:

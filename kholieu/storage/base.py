@@ -78,6 +78,10 @@ class ObjectStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove ``key``; removing a missing key is not an error."""
 
+    def touch(self, key: str) -> None:
+        """Make ``key`` new again (its last-modified time now), bytes unchanged: an object
+        about to be named by a row again is then young, and the sweeper leaves it alone."""
+
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]: ...
 
     def copy(self, source: str, target: str, *, content_type: str | None = None) -> ObjectInfo:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from kholieu.errors import UploadNotFound
+from kholieu.errors import ObjectNotFound, UploadNotFound
 from kholieu.storage.base import ObjectInfo, ObjectStore, UploadInfo
 
 BATCH = 500  # keys per reference query (well under SQLite's limit on bound parameters)
@@ -137,12 +137,12 @@ def sweep_objects(
         batch = batches[family.prefix]
         batch.append(info)
         if len(batch) >= BATCH:
-            _judge(store, sessions, family, batch, report, now)
+            _judge(store, sessions, family, batch, report, now, before)
             batch.clear()
             progress()
     for prefix, batch in batches.items():
         if batch:
-            _judge(store, sessions, by_prefix[prefix], batch, report, now)
+            _judge(store, sessions, by_prefix[prefix], batch, report, now, before)
             progress()
 
 
@@ -153,15 +153,25 @@ def _judge(
     batch: list[ObjectInfo],
     report: SweepReport,
     now: datetime,
+    before: datetime,
 ) -> None:
+    """Remove the objects of ``batch`` no row names. Each is looked at once more just before
+    it goes: one touched since it was listed (``ObjectStore.touch``: an upload of the same
+    bytes is about to name it again) is young now, and stays."""
     with sessions() as session:
         named = set(family.referenced(session, [info.key for info in batch], now))
     for info in batch:
         if info.key in named:
             continue
-        report.kinds[family.kind].add(info.key, info.size)
         if report.applied:
+            try:
+                fresh = store.head(info.key).last_modified
+            except ObjectNotFound:  # bytes without their metadata (local): as listed
+                fresh = info.last_modified
+            if fresh is None or fresh >= before:
+                continue
             store.delete(info.key)
+        report.kinds[family.kind].add(info.key, info.size)
 
 
 def sweep_uploads(

@@ -427,3 +427,60 @@ def test_reading_a_finished_import_marks_it_seen(client, services, make_user, be
     with services.sessions() as session:
         assert session.get(QuestionImport, failed).seen_at is not None
         assert session.get(QuestionImport, queued).seen_at is None  # nothing to read yet
+
+
+def test_an_orphan_named_again_while_it_is_swept_stays(world: World):
+    """An upload of the same bytes as an old orphan blob reuses it (``ingest`` touches it)
+    while the sweeper, having found no row for it, is about to delete it: the sweeper looks
+    at the object once more before deleting, finds it young, and keeps it; the new row then
+    names bytes that are there."""
+    if world.kind != "local":
+        pytest.skip("ages are set with os.utime, which only local storage has")
+    orphan = put(world, blob_key(sha("orphan")), b"orphan bytes")
+    old = time.time() - OLD
+    os.utime(world.root / orphan, (old, old))
+    sweeper = world.services.platform.sweeper
+    family = next(f for f in sweeper.families if orphan.startswith(f.prefix))
+    asked = family.referenced
+
+    def meanwhile(session, keys, now):  # the upload lands between the check and the delete
+        named = asked(session, keys, now)
+        if orphan in keys:
+            world.store.touch(orphan)
+        return named
+
+    sweeper.families[sweeper.families.index(family)] = type(family)(
+        family.owner, family.prefix, meanwhile, family.kind
+    )
+    report = sweeper.sweep(older_than=DAY, apply=True)
+    assert world.store.exists(orphan) and reported(report, family.kind) == set()
+
+
+def test_touch_makes_an_object_new_and_keeps_its_bytes(world: World):
+    key = put(world, blob_key(sha("touched")), b"the same bytes")
+    if world.kind == "local":
+        old = time.time() - OLD
+        os.utime(world.root / key, (old, old))
+    before = world.store.head(key)
+    world.store.touch(key)
+    after = world.store.head(key)
+    assert after.last_modified >= before.last_modified
+    if world.kind == "local":
+        assert after.last_modified - before.last_modified > DAY
+    with world.store.get(key) as stream:
+        assert stream.read() == b"the same bytes"
+    assert after.size == before.size and after.content_type == before.content_type
+
+
+def test_uploading_the_bytes_of_an_old_orphan_makes_it_young(world: World):
+    if world.kind != "local":
+        pytest.skip("ages are set with os.utime, which only local storage has")
+    body = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    orphan = put(world, blob_key(hashlib.sha256(body).hexdigest()), body)
+    old = time.time() - OLD
+    os.utime(world.root / orphan, (old, old))
+    with world.services.sessions.begin() as session:
+        data = ContentIn(kind="document", title="Đề cương", subject="toan", grade=9)
+        item_id = world.services.content.create(session, None, data).id
+        world.services.content.attach(session, None, item_id, io.BytesIO(body), "de.pdf")
+    assert world.store.head(orphan).last_modified > world.now - timedelta(minutes=5)
