@@ -202,12 +202,12 @@ class JobQueue:
                            Job.updated_at < cutoff)
                     .values(
                         status=JobStatus.failed if final else JobStatus.retrying,
-                        error=f"the worker running attempt {attempts} stopped",
+                        error=_stopped(attempts),
                         updated_at=utcnow(), finished_at=utcnow() if final else None,
                     )
                 ).rowcount  # fmt: skip
             if claimed and final:
-                self._failed(name, job_id, f"the worker running attempt {attempts} stopped")
+                self._failed(name, job_id, _stopped(attempts))
             elif claimed:
                 log.warning("job %s (%s): its worker stopped; queued again", job_id, name)
                 self._dispatch(name, job_id)
@@ -381,6 +381,13 @@ class JobQueue:
             for name, value in {**changes, "updated_at": utcnow()}.items():
                 setattr(job, name, value)
             return dict(job.payload)
+
+
+def _stopped(attempt: int) -> str:
+    return (
+        f"tiến trình chạy lần thử {attempt} đã dừng giữa chừng"
+        f" / the worker running attempt {attempt} stopped"
+    )
 
 
 class InProcessConsumer(Consumer):

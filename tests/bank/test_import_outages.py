@@ -142,6 +142,8 @@ def test_an_import_whose_worker_died_fails_instead_of_running_twice(client, serv
     assert services.platform.queue.requeue_stale() == []
     body = client.get(f"/api/v1/questions/imports/{record['id']}", headers=teacher).json()
     assert body["status"] == "failed"
-    assert body["error"] == "the worker running attempt 1 stopped"
+    assert body["error"] == (
+        "tiến trình chạy lần thử 1 đã dừng giữa chừng / the worker running attempt 1 stopped"
+    )
     with services.sessions() as session:
         assert session.get(Job, record["job_id"]).status == JobStatus.failed

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import func, select
 
+from kholieu.errors import StorageUnavailable
 from kholieu.jobs.models import Job
 from kholieu.jobs.queue import JobContext
 from kholieu.jobs.runner import BackgroundWork
@@ -129,3 +130,45 @@ def test_unreachable_queue_marks_the_job_failed_after_commit(tmp_path, database_
         assert row.status == "failed"
         assert row.error.startswith("job queue unreachable: ")
     broken.close()
+
+
+def test_a_job_waits_out_an_outage_without_spending_its_retries(jobs, running):
+    """Four runs meet storage down — more than the job's two retries — and the fifth gets
+    through: the waits are not failures, and the row said what it waited for meanwhile."""
+    jobs.settings.job_wait_delay_s, jobs.settings.job_wait_max_delay_s = 0.05, 0.2
+    seen: list[str | None] = []
+
+    def needs_storage(ctx: JobContext) -> None:
+        with jobs.sessions() as session:
+            seen.append(session.get(Job, ctx.job_id).error)
+        if len(seen) <= 4:
+            raise StorageUnavailable("S3 endpoint unreachable: connection refused")
+
+    jobs.queue.register("test.needs_storage", needs_storage)
+    with jobs.sessions.begin() as session:
+        job = jobs.queue.enqueue(session, "test.needs_storage")
+    running()
+    done = wait_for(jobs, job.id, "succeeded")
+    assert (done.attempts, done.waits, done.error, done.waiting_since) == (5, 4, None, None)
+    assert seen[1:] == ["đang chờ kho lưu trữ / storage: S3 endpoint unreachable: "
+                        "connection refused"] * 4  # fmt: skip
+
+
+def test_put_off_delays_double_with_jitter_up_to_the_ceiling_within_the_window(jobs):
+    jobs.settings.job_wait_delay_s, jobs.settings.job_wait_max_delay_s = 1.0, 30.0
+    jobs.queue.register("test.delays", lambda ctx: None)
+    scheduled: list[tuple[tuple, float]] = []
+    task = jobs.queue._tasks["test.delays"]
+    task.schedule = lambda args, delay: scheduled.append((args, delay))  # type: ignore[method-assign]
+    outage = StorageUnavailable("down")
+    since = time.time()
+    for waits in range(8):
+        assert jobs.queue._put_off("test.delays", "job", outage, [since, waits])
+    ceilings = [min(30.0, 2.0**n) for n in range(8)]
+    for (args, delay), ceiling in zip(scheduled, ceilings, strict=True):
+        assert ceiling / 2 <= delay <= ceiling
+        assert args[1][0] == since  # the outage's start travels with the message
+    assert [args[1][1] for args, _ in scheduled] == list(range(1, 9))
+    late = [since - jobs.settings.job_wait_window_s, 3]
+    assert not jobs.queue._put_off("test.delays", "job", outage, late)  # past the window
+    assert len(scheduled) == 8
