@@ -69,6 +69,32 @@ def wait_until(check, what, timeout: float = 120):
     raise AssertionError(f"gave up waiting for {what() if callable(what) else what}")
 
 
+def pdf_of(size: int) -> bytes:
+    """A PDF's header and trailer around ``size`` random bytes: accepted as a document."""
+    return PDF[:9] + os.urandom(size) + b"\ntrailer <<>>\n%%EOF\n"
+
+
+def upload_whole(client, headers, item: int, name: str, data: bytes) -> tuple[dict, str]:
+    """Every part PUT to its presigned URL, then completed: (the upload, its check job)."""
+    upload = client.post(
+        "/api/v1/uploads", json={"item_id": item, "filename": name, "size": len(data)},
+        headers=headers,
+    ).json()  # fmt: skip
+    for number, url in enumerate(upload["part_urls"], start=1):
+        part = data[(number - 1) * PART : number * PART]
+        assert httpx.put(url, content=part, timeout=60).status_code == 200
+    done = client.post(f"/api/v1/uploads/{upload['id']}/complete", headers=headers)
+    assert done.status_code == 202, done.text
+    return upload, done.json()["job_id"]
+
+
+def finished(services: Services, job_id: str, timeout: float = 120) -> Job:
+    return wait_until(
+        lambda: (j := job(services, job_id)).status in (JobStatus.succeeded, JobStatus.failed)
+        and j, "the job to finish", timeout,
+    )  # fmt: skip
+
+
 def job(services: Services, job_id: str) -> Job:
     with services.sessions() as session:
         return session.get(Job, job_id)
@@ -80,17 +106,8 @@ def test_an_outage_during_the_finish_job_delays_a_good_upload_and_never_rejects_
     services, client, switch = s3_behind_switch
     headers = login(client, services)
     item = new_item(client, headers, kind="document")
-    data = PDF[:9] + os.urandom(SIZE) + b"\ntrailer <<>>\n%%EOF\n"
-    upload = client.post(
-        "/api/v1/uploads", json={"item_id": item, "filename": "de-thi.pdf", "size": len(data)},
-        headers=headers,
-    ).json()  # fmt: skip
-    for number, url in enumerate(upload["part_urls"], start=1):
-        part = data[(number - 1) * PART : number * PART]
-        assert httpx.put(url, content=part, timeout=60).status_code == 200
-    done = client.post(f"/api/v1/uploads/{upload['id']}/complete", headers=headers)
-    assert done.status_code == 202
-    job_id = done.json()["job_id"]
+    data = pdf_of(SIZE)
+    upload, job_id = upload_whole(client, headers, item, "de-thi.pdf", data)
 
     switch.down_after(SIZE // 3)  # S3 goes away a third of the way into the job's download
     work = BackgroundWork(services.platform, 1)
@@ -112,13 +129,10 @@ def test_an_outage_during_the_finish_job_delays_a_good_upload_and_never_rejects_
         assert shown["status"] == "processing" and shown["error"] is None
 
         switch.set("up")
-        finished = wait_until(
-            lambda: (j := job(services, job_id)).status in (JobStatus.succeeded, JobStatus.failed)
-            and j, "the job to finish",
-        )  # fmt: skip
+        done = finished(services, job_id)
     finally:
         work.stop()
-    assert finished.status == JobStatus.succeeded and finished.waiting_since is None
+    assert done.status == JobStatus.succeeded and done.waiting_since is None
     final = client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()
     assert final["status"] == "done" and final["error"] is None
     sha = hashlib.sha256(data).hexdigest()
@@ -139,28 +153,16 @@ def test_a_slow_s3_is_not_an_outage(s3_behind_switch):
     services, client, switch = s3_behind_switch
     headers = login(client, services)
     item = new_item(client, headers, kind="document")
-    data = PDF[:9] + os.urandom(12 * 2**20) + b"\ntrailer <<>>\n%%EOF\n"
-    upload = client.post(
-        "/api/v1/uploads", json={"item_id": item, "filename": "sgk.pdf", "size": len(data)},
-        headers=headers,
-    ).json()  # fmt: skip
-    for number, url in enumerate(upload["part_urls"], start=1):
-        part = data[(number - 1) * PART : number * PART]
-        assert httpx.put(url, content=part, timeout=60).status_code == 200
-    job_id = client.post(f"/api/v1/uploads/{upload['id']}/complete", headers=headers).json()[
-        "job_id"
-    ]
+    data = pdf_of(12 * 2**20)
+    upload, job_id = upload_whole(client, headers, item, "sgk.pdf", data)
     switch.set("slow", delay_s=0.03)  # 12 MiB: over 5 s, the read timeout is 2 s
     work = BackgroundWork(services.platform, 1)
     work.start()
     try:
-        finished = wait_until(
-            lambda: (j := job(services, job_id)).status in (JobStatus.succeeded, JobStatus.failed)
-            and j, "the job to finish",
-        )  # fmt: skip
+        done = finished(services, job_id)
     finally:
         work.stop()
-    assert finished.status == JobStatus.succeeded and finished.waits == 0
+    assert done.status == JobStatus.succeeded and done.waits == 0
     final = client.get(f"/api/v1/uploads/{upload['id']}", headers=headers).json()
     assert final["status"] == "done"
     sha = hashlib.sha256(data).hexdigest()
@@ -214,13 +216,10 @@ def test_a_transcode_meeting_an_outage_finishes_by_itself_once_s3_is_back(s3_beh
         assert waiting.error.startswith("đang chờ kho lưu trữ / storage: ")
         assert waiting.status in (JobStatus.retrying, JobStatus.running)
         switch.set("up")
-        finished = wait_until(
-            lambda: (j := job(services, job_id)).status in (JobStatus.succeeded, JobStatus.failed)
-            and j, "the transcode to finish", timeout=300,
-        )  # fmt: skip
+        done = finished(services, job_id, timeout=300)
     finally:
         work.stop()
-    assert finished.status == JobStatus.succeeded, finished.error
+    assert done.status == JobStatus.succeeded, done.error
     with services.sessions() as session:
         file = services.content.file(session, item)
         assert file.hls is not None
