@@ -43,7 +43,18 @@ _QUESTION = re.compile(
     r"^\s*Câu\s*(?:hỏi\s*)?(\d+)\s*(?:[(\[]\s*(NB|TH|VDC|VD|[\w ]+?)\s*[)\]])?\s*[:.)]?\s*", re.I
 )
 _SECTION = re.compile(r"^\s*PHẦN\s+(I{1,3}V?|IV|[1-4])\b", re.I)
-_OPTION = re.compile(r"(?:^|(?<=\s))([A-H])\s*[.)]\s*")
+_OPTION = re.compile(r"(?:^|(?<=\s))([A-H])\s*[.):]\s*")
+# "A.", "A)", "A:", with or without a space, "*A." when the star marks the key
+_LABEL = r"(\*?)\s*{letter}\s*[.):]\s*"
+# A line that is only keys: "1:D|2:A|3:C", "1D 2A 3C", "1.D, 2.A, 3.C" (three or more)
+_ANSWER_STRING = re.compile(
+    r"^\s*(?:\d{1,3}\s*[-.:)]?\s*(?:[A-H]|[ĐSđs]{4})(?![\w])[\s|,;/.]*){3,}$"
+)
+_LETTER_ENTRY = re.compile(r"(\d{1,3})\s*[-.:)]?\s*([A-H]|[ĐSđs]{4})(?![\w])")
+# "Đáp án: C", "Chọn C", "Chọn đáp án C." — a key said in words, alone or in the explanation
+_SAID_KEY = re.compile(r"(?:Đáp án|ĐA|Chọn(?:\s+đáp án)?)\s*[:.]?\s*([A-H])(?![\w])", re.I)
+_KEY_LINE = re.compile(r"^\s*(?:Đáp án|ĐA|Chọn(?:\s+đáp án)?)\s*[:.]?\s*([A-H])\s*[.]?\s*$", re.I)
+_KEY_ROW_LABEL = re.compile(r"^\s*(Câu(\s*hỏi)?|Đáp án|ĐA|Đ/A|Key)\s*:?\s*$", re.I)
 _STATEMENT = re.compile(r"^\s*([a-d])\s*[).]\s*")
 _KEY = re.compile(r"<\s*Key\s*=\s*([^>]*)>", re.I)
 _EXPLANATION = re.compile(
@@ -106,6 +117,11 @@ class Line:
     errors: list[str] = field(default_factory=list)
     is_table: bool = False
     cells: list[str] = field(default_factory=list)  # a table row's cells, as HTML
+    cell_pieces: list[list[Piece]] = field(default_factory=list)  # and as pieces (their looks)
+
+    @property
+    def cell_texts(self) -> list[str]:
+        return ["".join(p.plain for p in pieces).strip() for pieces in self.cell_pieces]
 
     @property
     def text(self) -> str:
@@ -164,18 +180,41 @@ def _lines(package: WordPackage, images: ImageSink) -> Iterator[Line]:
     for block in package.blocks():
         if block.tag == W + "p":
             number += 1
-            yield _paragraph(block, number, package, images)
+            yield from _soft_lines(_paragraph(block, number, package, images))
         elif block.tag == W + "tbl":
             for row in block.iter(W + "tr"):
-                texts, cells, errors = [], [], []
+                texts, cells, pieces, errors = [], [], [], []
                 for cell in row.iter(W + "tc"):
                     number += 1
                     parts = [_paragraph(p, number, package, images) for p in cell.iter(W + "p")]
                     texts.append(" ".join(p.text for p in parts))
                     cells.append("<br>".join(p.html() for p in parts if p.pieces))
+                    joined: list[Piece] = []
+                    for part in (p for p in parts if p.pieces):
+                        joined += [Piece("<br>", raw=True)] * bool(joined) + part.pieces
+                    pieces.append(joined)
                     errors += [e for p in parts for e in p.errors]
                 yield Line(number, [Piece(" \t ".join(texts))], errors=errors, is_table=True,
-                           cells=cells)  # fmt: skip
+                           cells=cells, cell_pieces=pieces)  # fmt: skip
+
+
+def _soft_lines(line: Line) -> Iterator[Line]:
+    """A paragraph split at its soft line breaks (Shift+Enter), each part a line of its own:
+    many papers write a whole question — "Câu 1: … ↵ A. … ⇥ B. … ↵ C. … ⇥ D. …" — as one
+    paragraph. The parts keep the paragraph's number; only the first its list numbering."""
+    parts: list[list[Piece]] = [[]]
+    for piece in line.pieces:
+        if piece.raw and piece.text == "<br>":
+            parts.append([])
+        else:
+            parts[-1].append(piece)
+    if len(parts) == 1:
+        yield line
+        return
+    for index, pieces in enumerate(parts):
+        first = index == 0
+        yield Line(line.number, pieces, line.numbering if first else None,
+                   line.errors if first else [])  # fmt: skip
 
 
 def _paragraph(p, number: int, package: WordPackage, images: ImageSink) -> Line:
@@ -302,6 +341,7 @@ class Choice:
     pieces: list[Piece]
     line: int
     label: int = 0  # characters of "A. " or "a) " at the start of the pieces
+    starred: bool = False  # "*A." — the star marks the key
 
     def html(self, drop: frozenset[str] = frozenset()) -> str:
         return _join(self.pieces, drop)
@@ -360,7 +400,10 @@ class Layout:
         heading = ""
         in_answers = False
         auto = 0
-        for line in self.lines:
+        for line, is_key in _keys_apart(self.lines):
+            if is_key:  # an answer string or a key table, with or without a heading
+                answers.append((section, line))
+                continue
             text = line.text
             if found := _SECTION.match(text):
                 section = SECTION_TYPES.get(found.group(1).lower())
@@ -404,7 +447,16 @@ class Layout:
             raise ValueError(errors[0])
         explaining = False
         rows: list[list[str]] = []  # a table in the stem or the explanation, row by row
+        said: list[str] = []  # a key said in words: "Đáp án: C", "Chọn C", <Key=C>
+        said_in_explanation: list[str] = []
         for line in [*block.lines, Line(0, [])]:
+            if (
+                line.is_table
+                and not statements
+                and (found_options := _table_options(line, len(options)))
+            ):
+                options.extend(found_options)
+                continue
             if line.is_table and not options and not statements:
                 rows.append(line.cells)
                 continue
@@ -424,8 +476,12 @@ class Layout:
             if explaining:
                 if text.strip():
                     explanation.append(line.html())
+                    said_in_explanation += _SAID_KEY.findall(text)
                 continue
             if not text.strip() and not line.pieces:
+                continue
+            if found := _KEY_LINE.match(text):
+                said.append(found.group(1).upper())
                 continue
             if _starts_options(line, options):
                 options.extend(_split_options(line, len(options)))
@@ -439,6 +495,9 @@ class Layout:
                 statements[-1].pieces += [Piece("<br>", raw=True), *line.pieces]
             elif options:
                 options[-1].pieces += [Piece("<br>", raw=True), *line.pieces]
+            elif not statements and (start := _inline_options(text)) is not None:
+                stem.append(Line(line.number, line.slice(0, start)).html())  # "… A. … B. …"
+                options.extend(_split_options(Line(line.number, line.slice(start)), 0))
             elif text.strip() or line.pieces:
                 stem.append(line.html())
         data: dict[str, Any] = {"stem": "<br>".join(s for s in stem if s)}
@@ -453,8 +512,10 @@ class Layout:
                 raise _Pending
             return answers.get((block.section, block.number)) or answers.get((None, block.number))
 
+        if key is not None and re.fullmatch(r"[A-Ha-h]+", key):
+            said.insert(0, key.upper())
         if options:
-            data.update(_choices(options, table))
+            data.update(_choices(options, table, said or said_in_explanation[:1]))
         elif statements:
             data.update(_statements(statements, table))
         elif key is not None:
@@ -463,11 +524,51 @@ class Layout:
             data.update(type="short_answer", answer=given)
         elif block.section in ("single_choice", "true_false_group"):
             raise ValueError("no options (A. B. C. D.) or statements (a) b) c) d)) found")
+        elif _looks_like_options(data["stem"]):
+            raise ValueError(
+                "có vẻ là câu trắc nghiệm nhưng không tách được các phương án A, B, C, D / "
+                "looks like a choice question, but its options A, B, C, D could not be told apart"
+            )
         else:
             data["type"] = "essay"
         if not data["stem"]:
             raise ValueError("the question has no text before its options")
         return data
+
+
+def _keys_apart(lines: Iterable[Line]) -> Iterator[tuple[Line, bool]]:
+    """Each line, and whether it gives keys rather than content: a line that is only keys
+    ("1:D|2:A|…", "1D 2A …"), or a table row of question numbers followed by a row of as many
+    letters (several such pairs make one key table; a first cell "Câu" / "Đáp án" is a label).
+    A row of numbers is held back one line to see what follows it."""
+    held: Line | None = None
+    for line in lines:
+        if held is not None:
+            keys = _key_cells(line.cell_texts) if line.is_table else []
+            if len(keys) == len(_key_cells(held.cell_texts)) and all(
+                re.fullmatch(r"[A-H]|[ĐSđs]{4}", k) for k in keys
+            ):
+                yield held, True
+                yield line, True
+                held = None
+                continue
+            yield held, False
+            held = None
+        if line.is_table:
+            numbers = _key_cells(line.cell_texts)
+            if len(numbers) >= 2 and all(n.isdigit() for n in numbers):
+                held = line
+                continue
+        yield line, not line.is_table and bool(_ANSWER_STRING.match(line.text))
+    if held is not None:
+        yield held, False
+
+
+def _key_cells(cells: list[str]) -> list[str]:
+    """A key table row's cells without its label cell ("Câu", "Đáp án") and empty cells."""
+    if cells and _KEY_ROW_LABEL.match(cells[0]):
+        cells = cells[1:]
+    return [c for c in cells if c]
 
 
 def _table(rows: list[list[str]]) -> str:
@@ -480,11 +581,11 @@ def _in_explanation(block: Block) -> bool:
 
 
 def _starts_options(line: Line, options: list[Choice]) -> bool:
-    expected = chr(65 + len(options))
     if line.numbering == "upperLetter":
         return True
-    found = re.match(r"^\s*([A-H])\s*[.)]\s*", line.text)
-    return bool(found) and found.group(1) == expected if len(options) < 8 else False
+    if len(options) >= 8:
+        return False
+    return bool(re.match(r"^\s*" + _LABEL.format(letter=chr(65 + len(options))), line.text))
 
 
 def _split_options(line: Line, already: int) -> list[Choice]:
@@ -495,15 +596,36 @@ def _split_options(line: Line, already: int) -> list[Choice]:
     starts = []
     position, letter = 0, already
     while letter < 8:
-        found = re.compile(rf"(?:^|(?<=\s)){chr(65 + letter)}\s*[.)]\s*").search(text, position)
+        label = _LABEL.format(letter=chr(65 + letter))
+        found = re.compile(r"(?:^|(?<=\s))" + label).search(text, position)
         if found is None:
             break
-        starts.append((found.start(), found.end()))
+        starts.append((found.start(), found.end(), bool(found.group(1))))
         position, letter = found.end(), letter + 1
     choices = []
-    for i, (begin, label_end) in enumerate(starts):
+    for i, (begin, label_end, starred) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        choices.append(Choice(line.slice(begin, end), line.number, label_end - begin))
+        choices.append(Choice(line.slice(begin, end), line.number, label_end - begin, starred))
+    return choices
+
+
+def _table_options(line: Line, already: int) -> list[Choice] | None:
+    """Options laid out in a table (2×2, 1×4, 4×1): every filled cell starts with the next
+    letter's label. None when the row is not options."""
+    filled = [(pieces, text) for pieces, text in zip(line.cell_pieces, line.cell_texts,
+                                                     strict=True) if text]  # fmt: skip
+    if not filled:
+        return None
+    choices = []
+    for offset, (pieces, text) in enumerate(filled):
+        label = _LABEL.format(letter=chr(65 + already + offset))
+        found = re.match(r"^\s*" + label, text) if already + offset < 8 else None
+        if found is None:
+            return None
+        cell = Line(line.number, pieces)
+        begin = len(cell.text) - len(cell.text.lstrip())
+        choices.append(Choice(cell.slice(begin), line.number, found.end() - begin,
+                              bool(found.group(1))))  # fmt: skip
     return choices
 
 
@@ -527,8 +649,40 @@ def _marked(choices: list[Choice], allow_all: bool) -> tuple[list[int], str | No
     return [], None
 
 
-def _choices(options: list[Choice], table: Callable[[], Any]) -> dict[str, Any]:
+def _inline_options(text: str) -> int | None:
+    """Where options A, B, C (and on) begin inside a line of the stem ("Thủ đô là A. Hà Nội
+    B. Huế C. …"), or None: at least three labels in order, the first after a space."""
+    starts = []
+    position = 0
+    for letter in "ABC":
+        label = re.compile(r"(?<=\s)" + _LABEL.format(letter=letter))
+        found = label.search(text, position)
+        if found is None:
+            return None
+        starts.append(found.start())
+        position = found.end()
+    return starts[0]
+
+
+def _looks_like_options(stem_html: str) -> bool:
+    """Three or more of the labels A–D in the text: a choice question whose options were not
+    recognised, never to be stored as an essay holding them in its stem."""
+    text = re.sub(r"<[^>]+>", " ", stem_html)
+    labels = re.findall(r"(?:^|(?<=\s))\*?([A-D])\s*[.):]\s*\S", text)
+    return len(set(labels)) >= 3
+
+
+def _choices(
+    options: list[Choice], table: Callable[[], Any], said: list[str] = ()
+) -> dict[str, Any]:
+    """The key, from the first of: stars ("*B."), a key said in words or a <Key=…> tag, the
+    marks (underline, colour, bold, highlight), the answer table."""
+    starred = [i for i, o in enumerate(options) if o.starred]
     marked, mark = _marked(options, allow_all=False)
+    if starred:
+        marked, mark = starred, None
+    elif said:
+        marked, mark = [ord(c) - 65 for c in said[0]], None
     if not marked:
         given = table()
         if not isinstance(given, list) or not all(isinstance(i, int) for i in given):
@@ -566,11 +720,10 @@ def _answer_table(lines: list[tuple[str | None, Line]]) -> dict[tuple[str | None
     """Keys given apart from the questions: "1-A", "1.A", "5:A | 6:B", "3-ĐSĐĐ", "7-1,5", or a
     table with question numbers in one row and keys in the next."""
     found: dict[tuple[str | None, int], Any] = {}
-    rows = [(section, [c.strip() for c in line.text.split("\t")], line) for section, line in lines]
-    for index, (section, cells, line) in enumerate(rows):
+    rows = [(section, _key_cells(_cells(line)), line) for section, line in lines]
+    for index, (section, numbers, line) in enumerate(rows):
         following = rows[index + 1] if index + 1 < len(rows) else (None, [], None)
-        numbers = [c for c in cells if c]
-        keys = [c for c in following[1] if c]
+        keys = following[1]
         if (
             line.is_table
             and numbers
@@ -580,9 +733,16 @@ def _answer_table(lines: list[tuple[str | None, Line]]) -> dict[tuple[str | None
             for n, k in zip(numbers, keys, strict=True):
                 found[(section, int(n))] = _key_value(k)
             continue
-        for match in _ANSWER_ENTRY.finditer(line.text):
+        entries = _LETTER_ENTRY if _ANSWER_STRING.match(line.text) else _ANSWER_ENTRY
+        for match in entries.finditer(line.text):
             found[(section, int(match.group(1)))] = _key_value(match.group(2))
     return found
+
+
+def _cells(line: Line) -> list[str]:
+    if line.is_table and line.cell_pieces:
+        return line.cell_texts
+    return [c.strip() for c in line.text.split("\t")]
 
 
 def _key_value(key: str) -> Any:
