@@ -3,6 +3,9 @@ with their Vietnamese display names."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 SUBJECTS: dict[str, str] = {
     "toan": "Toán",
     "ngu-van": "Ngữ văn",
@@ -56,3 +59,122 @@ LICENCES: dict[str, str] = {
     "CC0-1.0": "CC0 1.0",
     "all-rights-reserved": "Bảo lưu mọi quyền",
 }
+
+# The 2025 national exam's question formats (docs/DESIGN.md "Native question format"), named as
+# teachers name them; the codes are the bank's question types.
+QUESTION_TYPES: dict[str, str] = {
+    "single_choice": "Trắc nghiệm nhiều phương án lựa chọn",
+    "multiple_response": "Nhiều đáp án",
+    "true_false_group": "Đúng/Sai",
+    "short_answer": "Trả lời ngắn",
+    "essay": "Tự luận",
+}
+
+
+# -- names as teachers type them -----------------------------------------------------------------
+# Spreadsheets, Word files and forms say "Sinh học", "sinh hoc", "SINH HỌC", "Lớp 10", "NB":
+# each lookup folds case, tone marks, đ and punctuation away, then tries the code, the display
+# name and the usual short names. README "Question files" lists what is accepted.
+
+
+def fold(text: str) -> str:
+    """``Sinh học`` → ``sinh hoc``; ``Đúng/Sai`` → ``dung sai``; ``ngu-van`` → ``ngu van``."""
+    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[\s_\-:.,;/()*]+", " ", text).split())
+
+
+_SUBJECT_NAMES = {
+    "toan hoc": "toan", "van": "ngu-van", "van hoc": "ngu-van", "anh": "tieng-anh",
+    "anh van": "tieng-anh", "tieng anh": "tieng-anh", "english": "tieng-anh",
+    "vat ly": "vat-li", "ly": "vat-li", "li": "vat-li", "hoa": "hoa-hoc", "sinh": "sinh-hoc",
+    "su": "lich-su", "dia": "dia-li", "dia ly": "dia-li", "lich su va dia ly": "lich-su-dia-li",
+    "lich su dia ly": "lich-su-dia-li", "khtn": "khoa-hoc-tu-nhien", "tnxh": "tu-nhien-xa-hoi",
+    "gdktpl": "gdkt-pl", "gdkt va pl": "gdkt-pl", "kinh te va phap luat": "gdkt-pl",
+    "tin": "tin-hoc", "my thuat": "mi-thuat", "the duc": "gd-the-chat",
+    "giao duc the chat": "gd-the-chat", "gdtc": "gd-the-chat", "gdqp": "gdqp-an",
+    "gdqpan": "gdqp-an", "quoc phong": "gdqp-an", "hdtnhn": "hdtn",
+    "hoat dong trai nghiem": "hdtn", "hoat dong trai nghiem huong nghiep": "hdtn",
+}  # fmt: skip
+SUBJECT_NAMES: dict[str, str] = {
+    **{fold(code): code for code in SUBJECTS},
+    **{fold(name): code for code, name in SUBJECTS.items()},
+    **_SUBJECT_NAMES,
+}
+# Level names with the 2018 curriculum's biết / hiểu / vận dụng, and the exam matrix's 1–4.
+LEVEL_NAMES: dict[str, str] = {
+    **{fold(code): code for code in LEVELS},
+    **{fold(name): code for code, name in LEVELS.items()},
+    "nb": "nhan_biet", "biet": "nhan_biet", "th": "thong_hieu", "hieu": "thong_hieu",
+    "vd": "van_dung", "vdc": "van_dung_cao", "van dung thap": "van_dung",
+    "1": "nhan_biet", "2": "thong_hieu", "3": "van_dung", "4": "van_dung_cao",
+    "muc 1": "nhan_biet", "muc 2": "thong_hieu", "muc 3": "van_dung", "muc 4": "van_dung_cao",
+}  # fmt: skip
+QUESTION_TYPE_NAMES: dict[str, str] = {
+    **{fold(code): code for code in QUESTION_TYPES},
+    **{fold(name): code for code, name in QUESTION_TYPES.items()},
+    "trac nghiem": "single_choice", "tn": "single_choice", "mcq": "single_choice",
+    "mot dap an": "single_choice", "nhieu lua chon": "single_choice",
+    "nhieu phuong an lua chon": "single_choice", "phan i": "single_choice",
+    "nhieu dap an dung": "multiple_response", "chon nhieu": "multiple_response",
+    "dung sai": "true_false_group", "ds": "true_false_group", "true false": "true_false_group",
+    "trac nghiem dung sai": "true_false_group", "phan ii": "true_false_group",
+    "tln": "short_answer", "trac nghiem tra loi ngan": "short_answer",
+    "phan iii": "short_answer", "tl": "essay", "phan iv": "essay",
+}  # fmt: skip
+_GRADE = re.compile(r"(?:lop|khoi|l|grade)? ?(\d{1,2})")
+
+
+def subject_code(value: str | None) -> str | None:
+    """``Sinh học``, ``sinh hoc``, ``sinh-hoc``, ``Sinh`` → ``sinh-hoc``; raises ValueError
+    naming a few choices."""
+    if value is None or not str(value).strip():
+        return None
+    code = SUBJECT_NAMES.get(fold(value))
+    if code is None:
+        raise ValueError(
+            f"{value!r} is not a known subject (a code such as toan, ngu-van, sinh-hoc or a "
+            "name such as Toán, Ngữ văn, Sinh học)"
+        )
+    return code
+
+
+def grade_number(value: str | int | None) -> int | None:
+    """``10``, ``Lớp 10``, ``lop 10``, ``Khối 10``, ``L10`` → 10; raises ValueError."""
+    if value is None or isinstance(value, bool) or not str(value).strip():
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        found = _GRADE.fullmatch(fold(value))
+        number = int(found.group(1)) if found else 0
+    if number not in GRADES:
+        raise ValueError(f"{value!r} is not a grade 1–12 (10, Lớp 10)")
+    return number
+
+
+def level_code(value: str | None) -> str | None:
+    """``nhận biết``, ``NB``, ``biết``… → ``nhan_biet``; raises ValueError naming the choices."""
+    if value is None or not str(value).strip():
+        return None
+    code = LEVEL_NAMES.get(fold(value))
+    if code is None:
+        raise ValueError(
+            f"{value!r} is not a level (nhận biết, thông hiểu, vận dụng, vận dụng cao)"
+        )
+    return code
+
+
+def question_type_code(value: str | None) -> str | None:
+    """``Trắc nghiệm``, ``Đúng/Sai``, ``Trả lời ngắn``, ``Tự luận``, the codes → the type;
+    None when empty (the caller picks its default); raises ValueError naming the choices."""
+    if value is None or not str(value).strip():
+        return None
+    code = QUESTION_TYPE_NAMES.get(fold(value))
+    if code is None:
+        raise ValueError(
+            f"{value!r} is not a question type (trắc nghiệm, nhiều đáp án, đúng/sai, trả lời "
+            "ngắn, tự luận; or single_choice, multiple_response, true_false_group, "
+            "short_answer, essay)"
+        )
+    return code

@@ -7,7 +7,6 @@ held to the same rules and their errors name the same fields.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Annotated, Any
 
 from pydantic import (
@@ -22,7 +21,7 @@ from pydantic import (
 
 from kholieu.bank import richtext
 from kholieu.bank.models import Exposure, QuestionStatus, QuestionType
-from kholieu.curriculum import LEVELS, LICENCES, SUBJECTS
+from kholieu.curriculum import LICENCES, grade_number, level_code, subject_code
 from kholieu.errors import field_errors
 from kholieu.web.text import problems
 
@@ -34,34 +33,6 @@ CONTENT_FIELDS = (
     "stem", "options", "statements", "answer", "explanation", "weights", "option_feedback",
     "accept", "tolerance", "pinned",
 )  # fmt: skip
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
-
-
-# Level names teachers write, folded, with the 2018 curriculum's biết / hiểu / vận dụng.
-LEVEL_ALIASES = {
-    **{code: code for code in LEVELS},
-    **{_fold(name): code for code, name in LEVELS.items()},
-    "nb": "nhan_biet", "biet": "nhan_biet", "th": "thong_hieu", "hieu": "thong_hieu",
-    "vd": "van_dung", "vdc": "van_dung_cao", "van dung thap": "van_dung",
-    "1": "nhan_biet", "2": "thong_hieu", "3": "van_dung", "4": "van_dung_cao",
-}  # fmt: skip
-
-
-def level_code(value: str | None) -> str | None:
-    """``nhận biết``, ``NB``, ``biết``… → ``nhan_biet``; raises ValueError naming the choices."""
-    if value is None or not str(value).strip():
-        return None
-    key = " ".join(_fold(str(value)).replace("_", " ").replace("-", " ").split())
-    code = LEVEL_ALIASES.get(key) or LEVEL_ALIASES.get(key.replace(" ", "_"))
-    if code is None:
-        raise ValueError(
-            f"{value!r} is not a level (nhận biết, thông hiểu, vận dụng, vận dụng cao)"
-        )
-    return code
 
 
 def number(text: str) -> float | None:
@@ -115,12 +86,17 @@ class QuestionMeta(BaseModel):
     license: str = "CC-BY-4.0"
     author: str = Field(default="", max_length=200)
 
-    @field_validator("subject")
+    @field_validator("subject", mode="before")
     @classmethod
-    def _subject(cls, value: str | None) -> str | None:
-        if value is not None and value not in SUBJECTS:
-            raise ValueError(f"{value!r} is not a known subject ({', '.join(SUBJECTS)})")
-        return value
+    def _subject(cls, value: Any) -> str | None:
+        """A code, or a name as teachers write it (``Sinh học``, ``sinh hoc``): curriculum."""
+        return subject_code(value) if isinstance(value, str) else value
+
+    @field_validator("grade", mode="before")
+    @classmethod
+    def _grade(cls, value: Any) -> Any:
+        """``Lớp 10`` as well as ``10``; numbers are checked by the field itself."""
+        return grade_number(value) if isinstance(value, str) else value
 
     @field_validator("level", mode="before")
     @classmethod

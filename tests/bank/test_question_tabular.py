@@ -106,3 +106,101 @@ def test_a_zip_bomb_posing_as_a_workbook_is_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(FormatError, match="not a zip archive"):
         records(path)
+
+
+NAMED = ["Loại", "Câu hỏi", "A", "B", "Đáp án", "Môn", "Lớp", "Mức độ"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "grade", "level", "kind", "expected"),
+    [("Sinh học", "Lớp 10", "Nhận biết", "Trắc nghiệm", ("sinh-hoc", 10, "nhan_biet")),
+     ("sinh hoc", "10", "nhan biet", "trac nghiem", ("sinh-hoc", 10, "nhan_biet")),
+     ("SINH HỌC", "lop 10", "NB", "single_choice", ("sinh-hoc", 10, "nhan_biet")),
+     ("sinh-hoc", "Khối 10", "TH", "", ("sinh-hoc", 10, "thong_hieu")),
+     ("Toán", "10", "Thông hiểu", "TN", ("toan", 10, "thong_hieu")),
+     ("Vật lý", "12", "VD", "Trắc nghiệm nhiều phương án lựa chọn", ("vat-li", 12, "van_dung")),
+     ("Hoá học", "11", "Vận dụng cao", "MCQ", ("hoa-hoc", 11, "van_dung_cao")),
+     ("GDCD", "9", "VDC", "trắc nghiệm", ("gdcd", 9, "van_dung_cao"))],
+)  # fmt: skip
+def test_subjects_grades_levels_and_types_by_their_vietnamese_names(
+    tmp_path, subject, grade, level, kind, expected
+):
+    book = openpyxl.Workbook()
+    book.active.append(NAMED)
+    book.active.append([kind, "Câu hỏi?", "có", "không", "A", subject, grade, level])
+    path = tmp_path / "ten.xlsx"
+    book.save(path)
+    (found,) = records(path)
+    question = QuestionIn.model_validate(found.data)
+    assert (question.subject, question.grade, question.level) == expected
+    assert question.type.value == "single_choice"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("Đúng/Sai", "true_false_group"), ("đúng sai", "true_false_group"), ("ĐS", "true_false_group"),
+     ("Trả lời ngắn", "short_answer"), ("TRA LOI NGAN", "short_answer"), ("Tự luận", "essay"),
+     ("Nhiều đáp án", "multiple_response"), ("multiple_response", "multiple_response")],
+)  # fmt: skip
+def test_question_types_by_their_names(tmp_path, name, code):
+    answers = {"true_false_group": "Đ,S,S,Đ", "short_answer": "1,5", "essay": "",
+               "multiple_response": "A, C"}  # fmt: skip
+    row = [name, "Câu hỏi?", "a", "b", "c", "d", answers[code], "", "Sinh học", "Lớp 11", "", "",
+           ""]  # fmt: skip
+    (found,) = records(sheet(tmp_path, [row]))
+    assert found.error is None and found.data["type"] == code
+    assert QuestionIn.model_validate(found.data).subject == "sinh-hoc"
+
+
+def test_unknown_names_are_refused_on_their_row_with_what_is_accepted(tmp_path):
+    rows = [
+        ["", "Câu?", "a", "b", "", "", "A", "", "Sinh hocc", "10", "", "", ""],
+        ["", "Câu?", "a", "b", "", "", "A", "", "toan", "Lớp 13", "", "", ""],
+        ["", "Câu?", "a", "b", "", "", "A", "", "toan", "10", "khó", "", ""],
+    ]
+    subject, grade, level = records(sheet(tmp_path, rows))
+    assert subject.line == 2 and subject.error.startswith("subject: 'Sinh hocc' is not a known")
+    assert "Sinh học" in subject.error and "sinh-hoc" in subject.error
+    assert grade.line == 3 and grade.error == "grade: 'Lớp 13' is not a grade 1–12 (10, Lớp 10)"
+    assert level.line == 4 and level.error.startswith("level: 'khó' is not a level")
+
+
+def test_a_choice_row_without_options_says_so(tmp_path):
+    rows = [
+        ["", "Câu không có phương án", "", "", "", "", "A", "", "", "", "", "", ""],
+        ["Đúng/Sai", "Nhận định", "", "", "", "", "Đ,S,S,Đ", "", "", "", "", "", ""],
+    ]
+    choice, group = records(sheet(tmp_path, rows))
+    assert choice.error.startswith("options: no options")
+    assert group.error.startswith("statements: no statements")
+
+
+def test_a_csv_cell_over_the_csv_limit_is_a_located_error(tmp_path):
+    path = tmp_path / "dai.csv"
+    long = "x" * 131_073
+    path.write_text(f"câu hỏi,A,B,đáp án\nCâu 1,a,b,A\n\"{long}\",a,b,A\n", encoding="utf-8")
+    with pytest.raises(FormatError) as refused:
+        records(path)
+    assert str(refused.value) == (
+        "dai.csv: line 3: a cell is longer than 131,072 characters, the most a CSV cell may hold"
+    )
+
+
+def _rewritten(source, target, name, change):
+    """The workbook at ``source`` with one zip member's bytes changed, as a damaged copy."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            new.writestr(info, change(data) if info.filename == name else data)
+    return target
+
+
+def test_an_xlsx_whose_sheet_xml_is_broken_is_a_located_error(tmp_path):
+    good = sheet(tmp_path, [ROWS[0]] * 3)
+    cut = _rewritten(good, tmp_path / "hong.xlsx", "xl/worksheets/sheet1.xml",
+                     lambda xml: xml.replace(b"</sheetData>", b"<row r=\"9\"><c></sheetData>"))  # fmt: skip
+    with pytest.raises(FormatError, match=r"^hong\.xlsx: line 5: the sheet's XML is broken"):
+        records(cut)
+    book = _rewritten(good, tmp_path / "so.xlsx", "xl/workbook.xml", lambda xml: xml[:40])
+    with pytest.raises(FormatError, match=r"^so\.xlsx: the workbook's XML is broken"):
+        records(book)

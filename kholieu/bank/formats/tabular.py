@@ -16,12 +16,13 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from kholieu.bank import richtext
 from kholieu.bank.formats import FormatError, ImageSink, Parsed, name_of
+from kholieu.curriculum import fold, grade_number, level_code, question_type_code, subject_code
 from kholieu.files import spreadsheets
 from kholieu.files.zipsafe import PackageLimits, PackageRejected, open_checked
 
@@ -48,12 +49,6 @@ TRUE_WORDS = {"d", "dung", "t", "true", "1", "x", "y"}
 FALSE_WORDS = {"s", "sai", "f", "false", "0", ""}
 
 
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[_\-:.*]+", " ", text).split())
-
-
 _ALIASES = {fold(alias): field for field, names in COLUMNS.items() for alias in names}
 
 
@@ -73,8 +68,23 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # Past a cell over the limit the reader cannot tell where the next row starts: the
+            # file is refused whole, naming the row it stopped at.
+            raise FormatError(f"{path.name}: line {reader.line_num}: {_csv_problem(exc)}") from None
         yield reader.line_num, [spreadsheets.from_csv(cell) for cell in row]
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return f"a cell is longer than {limit:,} characters, the most a CSV cell may hold"
+    return f"not readable as CSV ({exc})"
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -90,10 +100,17 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FormatError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    except SyntaxError as exc:  # xml.etree's ParseError and lxml's XMLSyntaxError alike
+        raise FormatError(f"{path.name}: the workbook's XML is broken ({exc})") from None
+    number = 0
     try:
         sheet = book.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, ["" if v is None else _cell(v) for v in row]
+    except SyntaxError as exc:  # the sheet is read as it streams: rows before it were read
+        raise FormatError(
+            f"{path.name}: line {number + 1}: the sheet's XML is broken ({exc})"
+        ) from None
     finally:
         book.close()
 
@@ -159,18 +176,17 @@ def _record(cells: dict[str, str]) -> dict[str, Any]:
     if "answer1" in cells and "A" not in cells:  # Kahoot: Answer1…4 and Correct (1-based)
         return _kahoot(cells)
     data: dict[str, Any] = {}
-    simple = ("explanation", "topic", "level", "status", "external_id", "source", "author",
-              "title", "subject")  # fmt: skip
+    simple = ("explanation", "topic", "status", "external_id", "source", "author", "title")
     for key in simple:
         if cells.get(key):
             data[key] = cells[key]
-    if cells.get("grade"):
-        if not cells["grade"].isdigit():
-            raise ValueError(f"grade: {cells['grade']!r} is not a grade 1–12")
-        data["grade"] = int(cells["grade"])
+    for key, code_of in (("subject", subject_code), ("grade", grade_number),
+                         ("level", level_code)):  # fmt: skip
+        if cells.get(key):
+            data[key] = _named(key, cells[key], code_of)
     if cells.get("tags"):
         data["tags"] = [t.strip() for t in re.split(r"[,;]", cells["tags"]) if t.strip()]
-    kind = _type(cells)
+    kind = _named("type", cells.get("type", ""), question_type_code) or "single_choice"
     data["type"] = kind
     data["stem"] = _text(cells["stem"])
     if "explanation" in data:
@@ -182,10 +198,16 @@ def _record(cells: dict[str, str]) -> dict[str, Any]:
         if "," in key:
             kind = data["type"] = "multiple_response"
     if kind in ("single_choice", "multiple_response"):
+        if not options:
+            raise ValueError(
+                f"options: no options; a {kind} question needs its options in columns A, B, …"
+            )
         data["options"] = [_text(o) for o in options]
         indexes = _letters(key, len(options))
         data["answer"] = indexes[0] if kind == "single_choice" and len(indexes) == 1 else indexes
     elif kind == "true_false_group":
+        if not options:
+            raise ValueError("statements: no statements; give them in columns A–D")
         data["statements"] = [_text(o) for o in options]
         data["answer"] = _truths(key)
     elif kind == "short_answer":
@@ -193,22 +215,12 @@ def _record(cells: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def _type(cells: dict[str, str]) -> str:
-    given = fold(cells.get("type", ""))
-    aliases = {
-        "": "single_choice", "single choice": "single_choice", "mcq": "single_choice",
-        "trac nghiem": "single_choice", "nhieu lua chon": "single_choice",
-        "multiple response": "multiple_response", "nhieu dap an": "multiple_response",
-        "true false group": "true_false_group", "dung sai": "true_false_group",
-        "short answer": "short_answer", "tra loi ngan": "short_answer",
-        "essay": "essay", "tu luan": "essay",
-    }  # fmt: skip
-    if given not in aliases:
-        raise ValueError(
-            f"type: {cells['type']!r} is not a question type (single_choice, multiple_response, "
-            "true_false_group, short_answer, essay)"
-        )
-    return aliases[given]
+def _named(column: str, value: str, code_of: Callable[[str], Any]) -> Any:
+    """A code or a Vietnamese name (curriculum's lookups), refused with the column's name."""
+    try:
+        return code_of(value)
+    except ValueError as exc:
+        raise ValueError(f"{column}: {exc}") from None
 
 
 def _letters(key: str, count: int) -> list[int]:
