@@ -52,6 +52,8 @@ class ImportReport:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     by_type: Counter[str] = field(default_factory=Counter)
     ids: list[int] = field(default_factory=list)
+    # imported, but the teacher should look: an equation shown as its picture, and the like
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,7 @@ class ImportReport:
             "by_type": dict(self.by_type),
             "duplicate_of": self.duplicates,
             "ids": self.ids,
+            "warnings": self.warnings,
         }
 
 
@@ -188,6 +191,9 @@ class QuestionImporter:
             for done, parsed in enumerate(records, start=1):
                 files.add(parsed.file)
                 ready = self._check(parsed, defaults or {}, report, taken, sight, own)
+                if ready is not None:
+                    report.warnings += [{**parsed.location(), "warning": w}
+                                        for w in parsed.extra.get("warnings") or ()]  # fmt: skip
                 if ready is not None and ready.question_id is not None:  # stored by a first run
                     report.imported += 1
                     report.by_type[ready.data.type.value] += 1

@@ -64,6 +64,9 @@
     report.appendChild(summary);
     const where = (r) => [r.where, r.line ? `${msg.msgLine} ${r.line}` : ""].filter(Boolean).join(" · ") || r.file;
     table(msg.msgRejected, result.rejected, [[msg.msgLine, where], [msg.msgReason, (r) => r.error]]);
+    // Imported, but worth a look (an equation kept as its picture, …): reports kept before
+    // warnings existed have none.
+    table(msg.msgWarnings, result.warnings || [], [[msg.msgLine, where], [msg.msgNote, (r) => r.warning]]);
     // A question the importer may not read comes without id or similarity, only a note.
     const named = (r) => r.question !== null && r.question !== undefined;
     table(msg.msgDuplicates, result.duplicate_of, [

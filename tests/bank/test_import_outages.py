@@ -147,3 +147,23 @@ def test_an_import_whose_worker_died_fails_instead_of_running_twice(client, serv
     )
     with services.sessions() as session:
         assert session.get(Job, record["job_id"]).status == JobStatus.failed
+
+
+def test_a_readers_warnings_reach_the_report_with_where_they_are(services):
+    """A reader that imports a question but wants it looked at (an equation kept as its
+    picture) says so on the record; the report lists it with its file and line. Rejected
+    records' warnings are not listed: the rejection says enough."""
+    from kholieu.bank.formats import Parsed
+
+    good = {"type": "single_choice", "stem": "Câu có công thức", "options": ["1", "2"],
+            "answer": 0}  # fmt: skip
+    records = [
+        Parsed("de.docx", 3, data=good, where="Câu 1",
+               extra={"warnings": ["công thức hiển thị bằng ảnh / equation shown as its picture"]}),
+        Parsed("de.docx", 9, error="no key", where="Câu 2", extra={"warnings": ["ignored"]}),
+    ]  # fmt: skip
+    report = services.importer.run_records(records).as_json()
+    assert report["imported"] == 1
+    assert report["warnings"] == [{"file": "de.docx", "line": 3, "where": "Câu 1",
+                                   "warning": "công thức hiển thị bằng ảnh / equation shown "
+                                              "as its picture"}]  # fmt: skip
