@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kholieu.accounts.models import User
 from kholieu.audit import log as audit
 from kholieu.bank import dedup
-from kholieu.bank.formats import FormatError, Parsed, reader_for, too_large
+from kholieu.bank.formats import FormatError, Parsed, choose, too_large
 from kholieu.bank.models import Question
 from kholieu.bank.policy import visible
 from kholieu.bank.schemas import QuestionIn, first_error
@@ -54,6 +54,8 @@ class ImportReport:
     ids: list[int] = field(default_factory=list)
     # imported, but the teacher should look: an equation shown as its picture, and the like
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    # each file's format and encoding as read: {"de.txt": {"format": "gift", "encoding": …}}
+    formats: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +66,7 @@ class ImportReport:
             "duplicate_of": self.duplicates,
             "ids": self.ids,
             "warnings": self.warnings,
+            "formats": self.formats,
         }
 
 
@@ -102,22 +105,32 @@ class QuestionImporter:
         of the progress, writing the rest."""
         paths = list(paths)
         report = _Throttled(progress)
+        formats: dict[str, dict[str, str | None]] = {}
         with self._spool_file() as spool:
             count = 0
             for index, path in enumerate(paths):
-                count += self._spool(path, spool, lambda share, i=index: report(
+                count += self._spool(path, spool, formats, lambda share, i=index: report(
                     READING * (i + share) / len(paths)))  # fmt: skip
             spool.seek(0)
-            return self.run_records(
+            result = self.run_records(
                 _unspool(spool, count), total=count, actor=actor, defaults=defaults,
                 on_duplicate=on_duplicate, import_id=import_id,
                 progress=lambda done, total: report(READING + (1 - READING) * done / total),
             )  # fmt: skip
+        result.formats = formats
+        return result
 
-    def _spool(self, path: Path, spool: BinaryIO, share: Callable[[float], None]) -> int:
+    def _spool(
+        self,
+        path: Path,
+        spool: BinaryIO,
+        formats: dict[str, dict[str, str | None]],
+        share: Callable[[float], None],
+    ) -> int:
         """Append the file's records to ``spool`` and count them; a file that cannot be read
         leaves one record that says why, in place of any it yielded before failing. Images it
-        holds are stored as they are met (objects before rows)."""
+        holds are stored as they are met (objects before rows). ``formats`` learns the format
+        and encoding the file was read as."""
         start, count = spool.tell(), 0
 
         def only(error: str) -> int:
@@ -129,7 +142,9 @@ class QuestionImporter:
         if refused := too_large(path.name, path.stat().st_size):
             return only(refused)
         try:
-            for parsed in reader_for(path)(path, self._store_image):
+            chosen = choose(path)
+            formats[path.name] = chosen.as_json()
+            for parsed in chosen.reader(path, self._store_image):
                 pickle.dump(parsed, spool, pickle.HIGHEST_PROTOCOL)
                 count += 1
                 if parsed.share is not None:

@@ -31,7 +31,9 @@ def questions_import(
     """Nhập câu hỏi / import questions (.jsonl .gift .txt .xml .zip .csv .xlsx .docx).
 
     Each question is imported whole or reported with its file, line and reason; exit status 1
-    when any was rejected. Progress goes to stderr.
+    when any was rejected. A text file's content decides its format where the extension does
+    not (a .txt is GIFT or Aiken), and its encoding is detected (UTF-8, UTF-16 with a BOM,
+    Windows-1258); the report says which were read. Progress goes to stderr.
     """
     import click
 
@@ -64,6 +66,9 @@ def questions_import(
             f"imported {report.imported}, duplicates {len(report.duplicates)}, "
             f"rejected {len(report.rejected)}"
         )
+        for name, read_as in report.formats.items():
+            encoding = f", {read_as['encoding']}" if read_as["encoding"] else ""
+            typer.echo(f"{name}: {read_as['format']}{encoding}", err=True)
         for dup in report.duplicates:  # the command line sees the whole bank: ids throughout
             same = dup.get("note") or f"question {dup['question']}"
             typer.echo(f"{dup['file']}:{dup['line']}: duplicate of {same}", err=True)

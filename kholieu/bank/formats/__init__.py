@@ -104,13 +104,78 @@ def _load(ref: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
+# What each suffix names, and the reader of each format a file's content can be told by.
+FORMAT_OF = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".gift": "gift", ".txt": "aiken", ".xml": "xml",
+    ".zip": "qti", ".csv": "csv", ".xlsx": "xlsx", ".docx": "docx",
+}  # fmt: skip
+_BY_CONTENT = {
+    "jsonl": "kholieu.bank.formats.native:read",
+    "gift": "kholieu.bank.formats.gift:read",
+    "aiken": "kholieu.bank.formats.aiken:read",
+    "moodle_xml": "kholieu.bank.formats.qti_read:sniff_xml",
+    "qti": "kholieu.bank.formats.qti_read:sniff_xml",
+}
+_BINARY = (".zip", ".xlsx", ".docx")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The format a file is read as, the encoding its text is in (None: not a text file),
+    and the reader."""
+
+    format: str
+    encoding: str | None
+    reader: Reader
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"format": self.format, "encoding": self.encoding}
+
+
+def choose(path: Path) -> Choice:
+    """The reader for ``path``: a text file's content decides where it is unambiguous (a
+    ``.txt`` is GIFT or Aiken; a wrong or missing extension is overruled), else its suffix;
+    ``*.gift.txt`` and ``*.aiken.txt`` are what they say."""
+    from kholieu.bank.formats import decoding, sniffing
+
+    suffix, name = path.suffix.lower(), path.name.lower()
+    if suffix in _BINARY:
+        return Choice(FORMAT_OF[suffix], None, _load(READERS[suffix]))
+    if suffix == ".csv":  # the spreadsheet reader decodes for itself
+        return Choice("csv", sniffing.encoding_name(path), _load(READERS[suffix]))
+    declared = decoding.declared(path)
+    if declared is not None:  # XML that names its encoding: the XML parser reads it
+        head, encoding_name = decoding.ascii_head(path), declared
+    else:
+        try:
+            head, encoding = decoding.head_text(path)
+        except FormatError:
+            if suffix in READERS:
+                raise
+            raise FormatError(_unknown(path)) from None
+        encoding_name = encoding.name
+    fmt = sniffing.by_name(name) or sniffing.by_content(head)
+    if fmt is None and suffix == ".txt":
+        fmt = sniffing.gift_or_aiken(head)
+    if fmt is None and suffix in FORMAT_OF:
+        fmt = FORMAT_OF[suffix]
+    if fmt == "xml":
+        fmt = sniffing.xml_kind(head)
+    if fmt is None or fmt not in _BY_CONTENT:
+        raise FormatError(_unknown(path))
+    return Choice(fmt, encoding_name, _load(_BY_CONTENT[fmt]))
+
+
+def _unknown(path: Path) -> str:
+    known = ", ".join(sorted(READERS))
+    return (
+        f"{path.name}: không nhận ra định dạng tệp câu hỏi (đã biết: {known}) / "
+        f"cannot tell the question file's format (known: {known})"
+    )
+
+
 def reader_for(path: Path) -> Reader:
-    suffix = path.suffix.lower()
-    ref = READERS.get(suffix)
-    if ref is None:
-        known = ", ".join(sorted(READERS))
-        raise FormatError(f"{path.name}: unknown question file type {suffix!r} (known: {known})")
-    return _load(ref)
+    return choose(path).reader
 
 
 def writer_for(fmt: str) -> Callable[..., None]:

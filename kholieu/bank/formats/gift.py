@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from kholieu.bank import richtext
-from kholieu.bank.formats import ImageSink, Parsed, Unrepresentable, name_of
+from kholieu.bank.formats import (
+    MAX_WHOLE_TEXT_BYTES,
+    ImageSink,
+    Parsed,
+    Unrepresentable,
+    decoding,
+    name_of,
+)
 from kholieu.bank.formats.text_formats import FORMATS, to_html
 from kholieu.bank.schemas import are_equal_shares, equal_shares, number
 
@@ -61,13 +68,19 @@ def restore(text: str) -> str:
     return "".join(_RESTORE.get(c, c) for c in text)
 
 
+# How a line inside an answer block starts; after a blank line, anything else is read as the
+# next question (the block left open is an error on its own line).
+_BLOCK_LINE = ("=", "~", "#", "}", "%")
+
+
 def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str], list[str]]]:
-    """(first line number, comment lines just before, question lines); blank lines end a
-    question unless they fall inside an answer block."""
+    """(first line number, comment lines just before, question lines). A blank line ends a
+    question, as in Moodle, except inside an answer block when the next line goes on with it
+    (earlier exports put one before ``####``): an answer block left open never
+    swallows the next question."""
     comments: list[str] = []
     current: list[str] = []
-    start = 0
-    depth = 0
+    start = depth = 0
     for line_number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\n")
         stripped = line.strip()
@@ -76,10 +89,13 @@ def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str], list[str]]]:
             continue
         if depth == 0 and stripped.startswith("//"):
             continue  # a comment line between the lines of a question
-        if not stripped and depth == 0:
+        if not stripped:
+            if depth and _goes_on(lines, line_number):
+                current.append(line)
+                continue
             if current:
                 yield start, comments, current
-            current, comments = [], [] if current else comments
+            current, comments, depth = [], [] if current else comments, 0
             continue
         if not current:
             start = line_number
@@ -90,8 +106,27 @@ def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str], list[str]]]:
         yield start, comments, current
 
 
+def _goes_on(lines: list[str], after: int) -> bool:
+    """Whether the next line that is not blank, after line ``after``, continues a block."""
+    following = (line.strip() for line in lines[after:])
+    return next((line for line in following if line), "").startswith(_BLOCK_LINE)
+
+
+def _unclosed(start: int, block: list[str]) -> int | None:
+    """The line of the ``{`` a block leaves open, or None when every brace is closed."""
+    depth, opened = 0, None
+    for offset, line in enumerate(block):
+        for char in protect(line):
+            if char == "{":
+                opened = start + offset if depth == 0 else opened
+                depth += 1
+            elif char == "}" and depth:
+                depth -= 1
+    return opened if depth else None
+
+
 def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
-    text = path.read_text(encoding="utf-8-sig")
+    text, _encoding = decoding.read_text(path, MAX_WHOLE_TEXT_BYTES)
     yield from parse(text, path.name)
 
 
@@ -102,6 +137,9 @@ def parse(text: str, name: str) -> Iterator[Parsed]:
         joined = "\n".join(block).strip()
         if joined.startswith("$CATEGORY:"):
             category = joined.removeprefix("$CATEGORY:").strip()
+            continue
+        if (opened := _unclosed(start, block)) is not None:
+            yield Parsed(name, opened, error="the answer block '{' is not closed")
             continue
         try:
             data = question(joined, comments)
@@ -271,32 +309,25 @@ def _numeric(spec: str) -> tuple[str, float | None]:
 
 
 def _numerical(body: str) -> dict[str, Any]:
-    body = body.strip()
-    if not body.startswith(("=", "~")):
-        value, feedback = (restore(p) for p in body.partition("#")[::2])
-        answer, tolerance = _numeric(value)
-        data: dict[str, Any] = {"type": "short_answer", "answer": answer}
-        if tolerance:
-            data["tolerance"] = tolerance
-        if feedback.strip():
-            data["accept"] = [
-                {"value": answer, "tolerance": tolerance, "feedback": feedback.strip()}
-            ]
-        return data
+    """As Moodle reads ``{#…}``: what follows the first ``~`` is the feedback for any other
+    answer (not kept: the bank has no field for it, as for a choice block's ``~`` rows); the
+    rest is ``=``-separated answers, each ``%weight%value[:tolerance|..high]#feedback``."""
+    body = body.partition("~")[0]
+    parts = body.split("=")
+    if not parts[0].strip():
+        parts.pop(0)
+    if not parts:
+        raise GiftError("a numerical question needs at least one answer")
     accepted = []
-    for mark, text in _split_answers(body):
+    for text in parts:
         weight, spec, feedback = _weighted(text)
-        if mark == "~":  # "anything else" feedback: shown to a wrong answer, not a key
-            continue
         answer, tolerance = _numeric(spec)
         accepted.append(
             {"value": answer, "tolerance": tolerance, "weight": 100.0 if weight is None else weight,
              "feedback": restore(feedback)}
         )  # fmt: skip
-    if not accepted:
-        raise GiftError("a numerical question needs at least one '=' answer")
     best = max(accepted, key=lambda a: a["weight"])
-    data = {"type": "short_answer", "answer": best["value"]}
+    data: dict[str, Any] = {"type": "short_answer", "answer": best["value"]}
     if best["tolerance"]:
         data["tolerance"] = best["tolerance"]
     accept = [a for a in accepted if a is not best or a["feedback"]]
@@ -354,7 +385,7 @@ def question_text(q: dict[str, Any]) -> str:
     head = f"::{escape(q['title'])}::" if q.get("title") else ""
     block = _block(q)
     if q.get("explanation"):
-        block = block.rstrip("}") + f"\n####{_html(q['explanation'])}\n}}"
+        block = block[:-1].rstrip("\n") + f"\n####{_html(q['explanation'])}\n}}"
     lines.append(f"{head}[html]{_html(q['stem'])}{block}")
     return "\n".join(lines)
 

@@ -20,7 +20,14 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from kholieu.bank import richtext
-from kholieu.bank.formats import FormatError, ImageSink, Parsed, Unrepresentable, name_of
+from kholieu.bank.formats import (
+    FormatError,
+    ImageSink,
+    Parsed,
+    Unrepresentable,
+    decoding,
+    name_of,
+)
 from kholieu.bank.formats.gift import TRUE_FALSE, topic_of
 from kholieu.bank.formats.text_formats import to_html
 from kholieu.bank.schemas import are_equal_shares, equal_shares, number
@@ -40,7 +47,7 @@ def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
     lines = _question_lines(path)
     size = max(path.stat().st_size, 1)
     category = ""
-    with open(path, "rb") as source:
+    with _open(path) as source:
         for position, element in enumerate(_questions(source, path.name)):
             line = lines[position] if position < len(lines) else None
             kind = element.get("type", "")
@@ -61,6 +68,17 @@ def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
                 parsed = Parsed(path.name, line, data=data, where=title)
             parsed.share = min(source.tell() / size, 1.0)
             yield parsed
+
+
+def _open(path: Path) -> IO[bytes]:
+    """The file as the XML parser reads it: as it is when it names its encoding or is UTF-8,
+    else decoded as every text format is (UTF-16, Windows-1258) and given as UTF-8."""
+    if decoding.declared(path) is not None:
+        return open(path, "rb")
+    encoding = decoding.detect(path)
+    if encoding in (decoding.UTF8, decoding.UTF8_BOM):
+        return open(path, "rb")
+    return decoding.Utf8Stream(path, encoding)
 
 
 def _questions(source: IO[bytes], name: str) -> Iterator[ET.Element]:
@@ -84,7 +102,7 @@ def _questions(source: IO[bytes], name: str) -> Iterator[ET.Element]:
 def _question_lines(path: Path) -> list[int]:
     """The line each ``<question`` tag starts on, scanning the file a chunk at a time."""
     found, line, pending = [], 1, b""
-    with open(path, "rb") as source:
+    with _open(path) as source:
         while True:
             chunk = source.read(2**20)
             data = pending + chunk

@@ -21,7 +21,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from kholieu.bank.formats import FormatError, ImageSink, Parsed
+from kholieu.bank.formats import FormatError, ImageSink, Parsed, decoding
 from kholieu.bank.formats.tabular import OFFICE_LIMITS
 from kholieu.bank.schemas import are_equal_shares, number
 from kholieu.content.packages.checks import inspect_package
@@ -84,11 +84,23 @@ def read_item_file(path: Path, images: ImageSink) -> Iterator[Parsed]:
         return target.read_bytes()
 
     try:
-        data = item(parse_xml(path.read_bytes(), path.name), images, resource)
+        data = item(parse_xml(_utf8(path), path.name), images, resource)
     except (ItemError, ValidationFailed, OSError) as exc:
         yield Parsed(path.name, None, error=_message(exc))
     else:
         yield Parsed(path.name, None, data=data)
+
+
+def _utf8(path: Path) -> bytes:
+    """The item's bytes for the XML parser: as they are when the file names its encoding or
+    is UTF-8, else decoded as every text format is (UTF-16, Windows-1258)."""
+    data = path.read_bytes()
+    if decoding.declared(path) is not None:
+        return data
+    encoding = decoding.detect(path)
+    if encoding in (decoding.UTF8, decoding.UTF8_BOM):
+        return data
+    return decoding.as_utf8(data, encoding)
 
 
 def read_package(path: Path, images: ImageSink) -> Iterator[Parsed]:
@@ -353,10 +365,13 @@ def sniff_xml(path: Path, images: ImageSink) -> Iterator[Parsed]:
     """A ``.xml`` file is Moodle XML or a QTI item; the root element says which."""
     from kholieu.bank.formats import moodle_xml
 
-    head = path.read_bytes()[:4096]
-    if re.search(rb"<(\w+:)?(assessmentItem|qti-assessment-item)\b", head):
+    if decoding.declared(path) is not None:
+        head = decoding.ascii_head(path, 4096)
+    else:  # UTF-16 and Windows-1258 too, decoded as every text format is
+        head = decoding.head_text(path, 4096)[0]
+    if re.search(r"<(\w+:)?(assessmentItem|qti-assessment-item)\b", head):
         yield from read_item_file(path, images)
-    elif re.search(rb"<(\w+:)?(assessmentTest|qti-assessment-test)\b", head):
+    elif re.search(r"<(\w+:)?(assessmentTest|qti-assessment-test)\b", head):
         raise FormatError(
             f"{path.name}: a QTI assessment test, which only points at items: import the "
             "content package (.zip) or the item files"
