@@ -2,7 +2,9 @@
 
 Everything that enters the bank goes through ``clean`` (nh3), so no script, event handler or
 foreign image survives: images may only point at the bank's own image route, where they are
-stored after a type check. ``to_text`` gives the plain text used for duplicates and search.
+stored after a type check, and an image pasted from elsewhere is dropped whole (an ``<img>``
+without a source shows nothing and trips every writer that embeds images). ``to_text``
+gives the plain text used for duplicates and search.
 """
 
 from __future__ import annotations
@@ -32,8 +34,14 @@ ATTRIBUTES = {
 _BLOCK = {"p", "br", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "pre", "blockquote"}
 
 
+_BANK_IMAGE = re.compile(re.escape(IMAGE_PREFIX) + r"[0-9a-f]{64}")
+# nh3 writes every attribute quoted, with ``"`` inside a value escaped: a ``src="`` in a tag is
+# the attribute itself, never part of an ``alt``.
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+
+
 def attribute_filter(tag: str, name: str, value: str) -> str | None:
-    if tag == "img" and name == "src" and not value.startswith(IMAGE_PREFIX):
+    if tag == "img" and name == "src" and not _BANK_IMAGE.fullmatch(value):
         return None  # an outside image would leak who reads the question; imports store images
     if tag == "span" and name == "class":
         return value if value in ("u", "math") else None
@@ -58,7 +66,7 @@ def clean(text: str) -> str:
     if not text:
         return ""
     text = _protect_math(unicodedata.normalize("NFC", text))
-    return nh3.clean(
+    cleaned = nh3.clean(
         text,
         tags=TAGS,
         attributes=ATTRIBUTES,
@@ -66,7 +74,15 @@ def clean(text: str) -> str:
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ).strip()
+    )
+    return without_sourceless_images(cleaned).strip()
+
+
+def without_sourceless_images(html: str) -> str:
+    """Sanitised HTML less every ``<img>`` whose source the filter took away."""
+    if "<img" not in html:
+        return html
+    return _IMG.sub(lambda tag: tag.group(0) if ' src="' in tag.group(0) else "", html)
 
 
 def plain(text: str) -> str:

@@ -127,7 +127,7 @@ def test_demo_is_idempotent(run, services):
 
 def test_migrate_reports_the_revision(run):
     result = run("migrate")
-    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0013"
+    assert result.returncode == 0 and result.stdout.strip() == "database at revision 0014"
 
 
 def test_content_import_waits_for_a_video_and_its_captions(run, tmp_path, videos):

@@ -27,12 +27,12 @@ def test_migrations_match_the_models(services):
     with services.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
-    assert current_revision(services.engine) == head_revision() == "0013"
+    assert current_revision(services.engine) == head_revision() == "0014"
 
 
 def test_upgrade_is_idempotent(services):
     upgrade(services.engine)
-    assert current_revision(services.engine) == head_revision() == "0013"
+    assert current_revision(services.engine) == head_revision() == "0014"
 
 
 def test_foreign_keys_are_enforced(services):
@@ -94,3 +94,46 @@ def test_quizzes_made_before_the_exam_security_migration_keep_drawing_as_they_di
     assert len(token) >= 20
     assert json.loads(stored)["data"]["sections"][0]["answer_sheet"] == "text"
     assert (approved, exposure) == (3, "exam")
+
+
+def test_images_left_without_a_source_are_removed_from_stored_questions(services):
+    """0014 removes the ``<img>`` the sanitiser used to leave of a pasted outside image, from
+    questions and their kept versions, on SQLite and PostgreSQL, in batches (more rows than
+    one batch), leaving bank images and rows without images as they were."""
+    from alembic import command
+
+    from kholieu.db.migrate import alembic_config
+
+    bank = '<img src="/cau-hoi/anh/' + "a" * 64 + '" alt="hình">'
+    broken = {"stem": 'Quan sát <img alt="tế bào" width="220"> hình ' + bank,
+              "options": ["<img>", "Nhân <img height=\"9\">"], "answer": 0,
+              "explanation": "Xem <img alt=\"x\">", "option_feedback": ["<img>", ""]}  # fmt: skip
+    plain = {"stem": "Không có hình", "options": ["a", "b"], "answer": 1}
+    command.downgrade(alembic_config(services.engine), "0013")
+    try:
+        with services.engine.begin() as conn:
+            for i in range(1, 603):
+                body = plain if i % 7 == 0 else broken
+                conn.execute(text(
+                    "INSERT INTO questions (id, type, status, title, topic, tags, source,"
+                    " license, author, body, version, fingerprint, sketch, exposure, updated_at,"
+                    " created_at) VALUES (:id, 'single_choice', 'draft', '', '', '[]', '',"
+                    " 'CC-BY-4.0', '', :body, 1, 'f', '[]', 'exam', '2026-12-01', '2026-12-01')"
+                ), {"id": i, "body": json.dumps(body)})  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO question_versions (id, question_id, version, type, body, created_at)"
+                " VALUES (1, 600, 1, 'single_choice', :body, '2026-12-01')"
+            ), {"body": json.dumps(broken)})  # fmt: skip
+    finally:
+        upgrade(services.engine)
+    assert current_revision(services.engine) == "0014"
+    with services.engine.connect() as conn:
+        bodies = [json.loads(b) if isinstance(b, str) else b for b in conn.scalars(text(
+            "SELECT body FROM questions WHERE id IN (1, 7, 600) ORDER BY id"))]  # fmt: skip
+        kept = conn.scalar(text("SELECT body FROM question_versions WHERE id = 1"))
+    kept = json.loads(kept) if isinstance(kept, str) else kept
+    for fixed in (bodies[0], bodies[2], kept):
+        assert fixed["stem"] == "Quan sát  hình " + bank
+        assert fixed["options"] == ["", "Nhân "] and fixed["explanation"] == "Xem "
+        assert fixed["option_feedback"] == ["", ""] and fixed["answer"] == 0
+    assert bodies[1] == plain

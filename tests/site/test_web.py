@@ -192,7 +192,7 @@ def test_healthz_and_readyz(client):
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "storage", "queue", "search", "ffmpeg"}
     assert body["checks"]["search"]["outbox_pending"] == 0
-    assert body["checks"]["database"]["revision"] == "0013"
+    assert body["checks"]["database"]["revision"] == "0014"
 
 
 def test_readyz_fails_until_migrations_are_applied(client, services):
@@ -204,7 +204,7 @@ def test_readyz_fails_until_migrations_are_applied(client, services):
     try:
         database = client.get("/readyz").json()["checks"]["database"]
         assert database["ok"] is False
-        assert database["error"] == "schema at None, code expects 0013: run migrate"
+        assert database["error"] == "schema at None, code expects 0014: run migrate"
     finally:
         upgrade(services.engine)
 

@@ -17,6 +17,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from kholieu.bank import richtext
 from kholieu.bank.formats import Unrepresentable, name_of
+from kholieu.errors import is_transient, public_message
 
 SECTIONS = [
     ("PHẦN I", "Câu trắc nghiệm nhiều phương án lựa chọn", ("single_choice", "multiple_response")),
@@ -45,9 +46,10 @@ class _Runs(HTMLParser):
         elif tag == "br" or (tag in ("p", "div", "li", "tr") and self.started):
             self.paragraph.add_run().add_break()
         elif tag == "img":
-            src = dict(attrs).get("src") or ""
-            sha = src.removeprefix(richtext.IMAGE_PREFIX)
-            self.paragraph.add_run().add_picture(io.BytesIO(self.read_image(sha)), width=Cm(6))
+            shas = richtext.images(dict(attrs).get("src") or "")
+            if not shas:  # no bank image behind it (a pasted outside image): nothing to show
+                return
+            self.paragraph.add_run().add_picture(io.BytesIO(self.read_image(shas[0])), width=Cm(6))
             self.started = True
 
     def handle_endtag(self, tag):
@@ -115,12 +117,16 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
         if not chosen:
             continue
         document.add_paragraph().add_run(f"{part}. {title}").bold = True
+        shelf.put_away()
         entries: list[str] = []
         for q in chosen:
             try:
                 _question(document, q, len(entries) + 1, read_image)
-            except Unrepresentable as exc:
-                skipped.append(f"{name_of(q)}: {exc}")
+            except Exception as exc:
+                if is_transient(exc):  # storage down: the export as a whole is retried
+                    raise
+                shelf.discard()  # what the question had written so far
+                skipped.append(f"{name_of(q)}: {_why(exc)}")
                 continue
             entries.append(_key_entry(len(entries) + 1, q))
             shelf.put_away()
@@ -146,6 +152,12 @@ class _Shelf:
                 self.body.remove(element)
                 self.kept.append(element)
 
+    def discard(self) -> None:
+        """Drop what is in the body since the last ``put_away``: a question left half-written."""
+        for element in list(self.body):
+            if not element.tag.endswith("}sectPr"):
+                self.body.remove(element)
+
     def put_back(self) -> None:
         self.put_away()
         end = self.body[-1] if len(self.body) and self.body[-1].tag.endswith("}sectPr") else None
@@ -154,6 +166,13 @@ class _Shelf:
                 end.addprevious(element)
             else:
                 self.body.append(element)
+
+
+def _why(exc: Exception) -> str:
+    """A writer's note: the reason a question cannot be held, or what broke on it."""
+    if isinstance(exc, Unrepresentable):
+        return str(exc)
+    return f"could not be written ({public_message(exc)})"
 
 
 def _key_entry(number: int, q: dict[str, Any]) -> str:

@@ -9,7 +9,8 @@ Response processing is written out so that any QTI 3 player scores like the 2025
 - choices use ``match_correct``, or ``map_response`` when options carry weights;
 - essays have no key and are scored by hand.
 The explanation goes in a scorer-only rubric block. Per-answer feedback is not written (each
-such question is named in the notes returned).
+such question is named in the notes returned). A question that cannot be written (an image
+gone from storage, HTML that is not well-formed) is left out whole and named in the notes too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import magic
 from kholieu.bank import richtext
 from kholieu.bank.formats import Unrepresentable, name_of
 from kholieu.bank.schemas import number
+from kholieu.errors import is_transient, public_message
 from kholieu.files.mime import IMAGE_EXTENSIONS
 
 NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -42,15 +44,20 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
         for number_, q in enumerate(questions, start=1):
             identifier = f"q{number_:05d}"
             try:
-                files = _images(q, read_image, package, stored)
-                item = _item(q, identifier, files)
-            except Unrepresentable as exc:
-                skipped.append(f"{name_of(q)}: {exc}")
+                files, new = _images(q, read_image, stored)
+                item = _xml(_item(q, identifier, files))
+            except Exception as exc:
+                if is_transient(exc):  # storage down: the export as a whole is retried
+                    raise
+                skipped.append(f"{name_of(q)}: {_why(exc)}")
                 continue
+            for sha, (name, data) in new.items():  # only once the item is whole
+                package.writestr(f"items/{name}", data)
+                stored[sha] = name
             if q.get("option_feedback") or any(a.get("feedback") for a in q.get("accept") or []):
                 skipped.append(f"{name_of(q)}: written without its per-answer feedback")
             href = f"items/{identifier}.xml"
-            package.writestr(href, _xml(item))
+            package.writestr(href, item)
             resources.append((identifier, href, sorted(set(files.values()))))
         package.writestr("imsmanifest.xml", _xml(_manifest(resources), indent=True))
     return skipped
@@ -80,22 +87,31 @@ def _manifest(resources: list[tuple[str, str, list[str]]]) -> ET.Element:
     return manifest
 
 
-def _images(q: dict[str, Any], read_image, package: zipfile.ZipFile, stored) -> dict[str, str]:
-    """sha256 → file name beside the item, for every bank image the question shows."""
+def _images(
+    q: dict[str, Any], read_image, stored: dict[str, str]
+) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
+    """sha256 → file name beside the item, for every bank image the question shows; and the
+    images not in the package yet (sha256 → name and bytes), written once the item is."""
     texts = [q.get("stem", ""), q.get("explanation", ""), *(q.get("options") or []),
              *(q.get("statements") or [])]  # fmt: skip
-    files = {}
+    files: dict[str, str] = {}
+    new: dict[str, tuple[str, bytes]] = {}
     for sha in dict.fromkeys(s for text in texts for s in richtext.images(text)):
         if sha not in stored:
             if read_image is None:
                 raise Unrepresentable("its images cannot be read")
             data = read_image(sha)
-            stored[sha] = (
-                f"images/{sha}.{IMAGE_EXTENSIONS.get(magic.from_buffer(data, mime=True), 'bin')}"
-            )
-            package.writestr(f"items/{stored[sha]}", data)
-        files[sha] = stored[sha]
-    return files
+            kind = IMAGE_EXTENSIONS.get(magic.from_buffer(data, mime=True), "bin")
+            new[sha] = (f"images/{sha}.{kind}", data)
+        files[sha] = stored.get(sha) or new[sha][0]
+    return files, new
+
+
+def _why(exc: Exception) -> str:
+    """A writer's note: the reason a question cannot be held, or what broke on it."""
+    if isinstance(exc, Unrepresentable):
+        return str(exc)
+    return f"could not be written ({public_message(exc)})"
 
 
 def _fragment(parent: ET.Element, html: str, files: dict[str, str]) -> None:

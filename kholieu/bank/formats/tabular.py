@@ -329,8 +329,13 @@ def _rows(questions: Iterable[dict[str, Any]], skipped: list[str]) -> Iterator[l
     for q in questions:
         if reason := _unrepresentable(q):
             skipped.append(f"{name_of(q)}: {reason}")
-        else:
-            yield row_of(q)
+            continue
+        try:
+            row = row_of(q)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:  # a body not as stored
+            skipped.append(f"{name_of(q)}: could not be written ({type(exc).__name__}: {exc})")
+            continue
+        yield row
 
 
 def write_xlsx(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list[str]:
