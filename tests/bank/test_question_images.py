@@ -150,3 +150,42 @@ def test_the_command_line_export_says_which_questions_it_left_out(services, bank
     assert result.returncode == 0, result.stderr
     assert f"note: question #{bank[1]} (mat): its image " in result.stderr
     assert "exported 2 questions" in result.stderr and out.exists()
+
+
+def _qti_package(tmp_path, *, keep_image: bool):
+    """Our own QTI export of one question with an image; without the image (and without its
+    line in the manifest, so the package itself is sound) when ``keep_image`` is false."""
+    from kholieu.bank.formats.qti_write import write
+
+    sha = "b" * 64
+    question = {"type": "single_choice", "stem": f'Hình <img src="/cau-hoi/anh/{sha}">',
+                "options": ["a", "b"], "answer": 0}  # fmt: skip
+    buffer = io.BytesIO()
+    assert write([question], buffer, images=lambda _: _png()) == []
+    path = tmp_path / "goi.zip"
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if not keep_image and info.filename.startswith("items/images/"):
+                continue
+            if not keep_image and info.filename == "imsmanifest.xml":
+                data = data.replace(f'<file href="items/images/{sha}.png" />'.encode(), b"")
+            new.writestr(info, data)
+    return path
+
+
+def test_a_qti_item_whose_image_is_missing_is_named_with_the_image(tmp_path):
+    from kholieu.bank.formats.qti_read import read_item_file, read_package
+
+    stored = []
+    sink = lambda data, name: stored.append(name) or "/cau-hoi/anh/" + "c" * 64  # noqa: E731
+    (whole,) = read_package(_qti_package(tmp_path, keep_image=True), sink)
+    assert whole.error is None and stored == ["images/" + "b" * 64 + ".png"]
+    (found,) = read_package(_qti_package(tmp_path, keep_image=False), sink)
+    image = f"images/{'b' * 64}.png"
+    assert found.error == f"item items/q00001.xml: image '{image}' is not in the package"
+    with zipfile.ZipFile(tmp_path / "goi.zip") as package:
+        (tmp_path / "q00001.xml").write_bytes(package.read("items/q00001.xml"))
+    (alone,) = read_item_file(tmp_path / "q00001.xml", sink)
+    assert alone.error == f"item q00001.xml: image '{image}' is not beside the item file"
+    assert "Errno" not in alone.error

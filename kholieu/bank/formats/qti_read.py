@@ -44,6 +44,10 @@ class ItemError(ValueError):
     pass
 
 
+class MissingImage(ItemError):
+    """An image the item shows is not where its ``src`` says: reported with the item's name."""
+
+
 def local(tag: str) -> str:
     """``{ns}qti-choice-interaction`` → ``choiceInteraction`` (QTI 3 names → QTI 2 names)."""
     name = tag.rsplit("}", 1)[-1]
@@ -81,12 +85,14 @@ def read_item_file(path: Path, images: ImageSink) -> Iterator[Parsed]:
         target = (path.parent / href).resolve()
         if path.parent.resolve() not in target.parents:
             raise ItemError(f"refers to {href}, outside the item's folder")
+        if not target.is_file():
+            raise MissingImage(f"image {href!r} is not beside the item file")
         return target.read_bytes()
 
     try:
         data = item(parse_xml(_utf8(path), path.name), images, resource)
     except (ItemError, ValidationFailed, OSError) as exc:
-        yield Parsed(path.name, None, error=_message(exc))
+        yield Parsed(path.name, None, error=_message(exc, path.name))
     else:
         yield Parsed(path.name, None, data=data)
 
@@ -130,17 +136,19 @@ def _package_item(name, archive, root: str, href: str, names: set[str], images) 
     def resource(relative: str) -> bytes:
         target = posixpath.normpath(posixpath.join(root, folder, relative))
         if target.startswith("../") or target not in names:
-            raise ItemError(f"refers to {relative}, which is not in the package")
+            raise MissingImage(f"image {relative!r} is not in the package")
         return archive.read(target)
 
     try:
         data = item(parse_xml(archive.read(root + href), href), images, resource)
     except (ItemError, ValidationFailed, KeyError) as exc:
-        return Parsed(where, None, error=_message(exc))
+        return Parsed(where, None, error=_message(exc, href))
     return Parsed(where, None, data=data)
 
 
-def _message(exc: Exception) -> str:
+def _message(exc: Exception, item_name: str) -> str:
+    if isinstance(exc, MissingImage):
+        return f"item {item_name}: {exc}"
     return getattr(exc, "message", None) or str(exc)
 
 
@@ -202,7 +210,9 @@ def _serialise(element: ET.Element, images: ImageSink, resource) -> str:
     ):  # fmt: skip
         return tail
     if element.tag == "img":
-        src = element.get("src", "")
+        src = element.get("src", "").strip()
+        if not src:
+            raise MissingImage("an image has no src")
         url = images(resource(src), src)
         return f'<img src="{url}" alt="{html.escape(element.get("alt", ""))}">{tail}'
     if element.tag in ("br", "hr"):
