@@ -54,7 +54,11 @@ class UploadService:
                 f"{filename}: {size} bytes is over the {limit // 2**20} MiB limit",
                 details={"field": "size", "limit_bytes": limit},
             )
-        if size <= 0:
+        if size < 0:
+            raise ValidationFailed(
+                f"{filename}: size must not be negative ({size})", details={"field": "size"}
+            )
+        if size == 0:
             raise ValidationFailed(f"{filename}: the file is empty", details={"field": "size"})
         part_size = max(PART_SIZE, MIN_PART_SIZE, -(-size // MAX_PARTS))
         upload = Upload(

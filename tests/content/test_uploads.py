@@ -186,6 +186,13 @@ def test_limits_and_part_sizes(stack):
         headers=headers,
     )
     assert too_big.status_code == 413 and too_big.json()["error"]["details"]["field"] == "size"
+    for size, said in ((-5, "big.mp4: size must not be negative (-5)"),
+                       (0, "big.mp4: the file is empty")):  # fmt: skip
+        refused = client.post(
+            "/api/v1/uploads", json={"item_id": item, "filename": "big.mp4", "size": size},
+            headers=headers,
+        )  # fmt: skip
+        assert refused.status_code == 422 and refused.json()["error"]["message"] == said
     if not services.settings.storage_url.startswith("file"):
         return  # S3 checks parts sent to it directly; the app checks them at completion
     upload = client.post(
