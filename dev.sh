@@ -35,8 +35,9 @@ python_env() {
 system_packages() {
   # ffmpeg for the video pipeline; libmagic to tell file types by content; fonts with
   # Vietnamese glyphs for PDFs and screenshots.
-  # poppler-utils draws PDF thumbnails.
-  apt_install ffmpeg libmagic1 poppler-utils fonts-dejavu-core fonts-liberation2 "$@"
+  # poppler-utils draws PDF thumbnails; libwmf-bin (with the URW fonts for its text) the WMF
+  # previews of MathType equations that cannot be read.
+  apt_install ffmpeg libmagic1 poppler-utils fonts-dejavu-core fonts-liberation2 libwmf-bin fonts-urw-base35 "$@"
 }
 
 case "${1:-}" in
