@@ -9,7 +9,12 @@ an import adds to the process that runs the job. Goals: JSONL in ≤ 30 s on thi
 machine; DOCX peak RSS ≤ 512 MB (issue 15: 722 MB before the Word body was streamed, at
 79.4 s; 193 MB after, at 81.9 s). Exits 0.
 
-    python bench/import.py [--count 35000] [--formats jsonl,xlsx,docx]
+With ``mathtype`` among the formats (or ``--mathtype`` alone), a Word paper of 50 questions
+holding 350 MathType equations as Word embeds them (the real objects of
+../shared/conformance/mathtype/, each with a preview picture) is imported too, and questions
+and equations per second printed, with how many equations became LaTeX.
+
+    python bench/import.py [--count 35000] [--formats jsonl,xlsx,docx,mathtype]
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ seconds = time.perf_counter() - start
 peak = status("VmHWM:")
 print(json.dumps({"seconds": seconds, "peak_kb": peak, "base_kb": before,
                   "imported": report.imported, "duplicates": len(report.duplicates),
-                  "rejected": len(report.rejected)}))
+                  "rejected": len(report.rejected), "warnings": len(report.warnings)}))
 """
 
 
@@ -68,6 +73,51 @@ def write_files(count: int, folder: Path, formats: list[str]) -> dict[str, Path]
               f"{time.perf_counter() - start:.1f} s", file=sys.stderr)  # fmt: skip
         paths[fmt] = path
     return paths
+
+
+EQUATIONS_PER_QUESTION = 7  # three in the stem, one in each option
+MATHTYPE_QUESTIONS = 50
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "conformance" / "mathtype"
+
+
+def write_mathtype_paper(folder: Path) -> Path:
+    """50 questions of 7 MathType equations each, in the soft-line-break layout of national
+    exam papers, the key in an answer string at the end."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from docx import Document
+
+    from tests.support.docx import add_mathtype
+
+    objects = sorted(SHARED.glob("**/input/**/*.bin"))
+    if not objects:
+        raise SystemExit(f"no MathType objects under {SHARED}")
+    blobs = [path.read_bytes() for path in objects]
+    preview = b"\xd7\xcd\xc6\x9a" + bytes(18)  # a placeholder WMF header: shown only on failure
+    document, used = Document(), 0
+    for number in range(1, MATHTYPE_QUESTIONS + 1):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"Câu {number}:").bold = True
+        paragraph.add_run(" Cho ")
+        for _ in range(3):
+            add_mathtype(paragraph, blobs[used % len(blobs)], preview)
+            used += 1
+            paragraph.add_run(" và ")
+        paragraph.add_run(". Chọn đáp án đúng.")
+        for index in range(4):
+            if index in (0, 2):
+                paragraph.add_run().add_break()
+            else:
+                paragraph.add_run("\t")
+            paragraph.add_run(f"{chr(65 + index)}. ").bold = True
+            add_mathtype(paragraph, blobs[used % len(blobs)], preview)
+            used += 1
+    document.add_paragraph("|".join(f"{n}:{'ABCD'[n % 4]}" for n in range(1, 51)))
+    path = folder / "mathtype.docx"
+    document.save(path)
+    size = path.stat().st_size / 2**20
+    print(f"wrote {path.name}: {MATHTYPE_QUESTIONS} questions, {used} MathType objects "
+          f"({len(blobs)} distinct), {size:.1f} MiB", file=sys.stderr)  # fmt: skip
+    return path
 
 
 def validation_only(count: int) -> float:
@@ -103,9 +153,13 @@ def main() -> None:
     floor = validation_only(args.count)
     print(f"validation + duplicate signatures only: {floor:.1f} s "
           f"({args.count / floor:,.0f} questions/s)")  # fmt: skip
+    formats = args.formats.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        paths = write_files(args.count, folder, args.formats.split(","))
+        if "mathtype" in formats:
+            formats.remove("mathtype")
+            mathtype(folder)
+        paths = write_files(args.count, folder, formats) if formats else {}
         for fmt, path in paths.items():
             data = folder / f"data-{fmt}"
             result = import_once(path, data)
@@ -122,6 +176,19 @@ def main() -> None:
                 f"imported {result['imported']}, "
                 f"duplicates {result['duplicates']}, rejected {result['rejected']}"
             )
+
+
+def mathtype(folder: Path) -> None:
+    result = import_once(write_mathtype_paper(folder), folder / "data-mathtype")
+    equations = MATHTYPE_QUESTIONS * EQUATIONS_PER_QUESTION
+    print(
+        f"mathtype docx: {result['seconds']:.2f} s, "
+        f"{MATHTYPE_QUESTIONS / result['seconds']:,.0f} questions/s, "
+        f"{equations / result['seconds']:,.0f} equations/s; imported {result['imported']}, "
+        f"duplicates {result['duplicates']}, rejected {result['rejected']}, "
+        f"warnings {result.get('warnings', 0)}; "
+        f"peak RSS {result['peak_kb'] / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Word files in the Vietnamese teachers' layout, built as Word writes them: every way of giving
-a key, options on one row, sections, equations (and MathType, which is reported), Word's own
-numbering, images and an answer table; every rejection names the question and why."""
+a key, options on one row, sections, equations (a MathType object without its data is
+reported), Word's own numbering, images and an answer table; every rejection names the question
+and why."""
 
 from __future__ import annotations
 
@@ -134,8 +135,9 @@ def test_word_equations_become_latex_and_mathtype_is_reported(found):
     records, _ = found
     q3 = question(records, "PHẦN I Câu 3")
     assert q3.stem == "Giá trị của $\\frac{1}{2}+x^{2}$"
+    # An object without its data or picture (real ones: tests/bank/test_docx_mathtype.py).
     assert records["PHẦN I Câu 4"].error.startswith(
-        "PHẦN I Câu 4: equation could not be read: a MathType"
+        "PHẦN I Câu 4: equation could not be read: không thấy dữ liệu công thức"
     )
     assert records["PHẦN I Câu 4"].line == 13  # the paragraph where "Câu 4" starts
 

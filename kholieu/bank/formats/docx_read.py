@@ -10,9 +10,10 @@
 
 The key is the option whose letter (or whole text) is underlined, red, bold or highlighted,
 when that mark singles out some options and not all of them; true statements are marked the
-same way. Word equations become LaTeX (omml.py); a MathType or Equation 3.0 object cannot be
-read openly, so its question is reported rather than imported with a hole. Images are stored
-through the image sink. The line of a question is its paragraph's number in the document.
+same way. Word equations become LaTeX (omml.py), and so do MathType and Equation 3.0 objects
+(mathtype/); one that cannot be read is shown as its preview picture, the question imported
+with a warning. Images are stored through the image sink. The line of a question is its
+paragraph's number in the document.
 
 The body is read as it streams (docx_package.py) and each question is given out once the next
 one starts, so a bank of thousands of questions is never in memory whole; only questions that
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kholieu.bank.formats import FormatError, ImageSink, Parsed
+from kholieu.bank.formats import FormatError, ImageSink, Parsed, mathtype
 from kholieu.bank.formats.docx_package import W, WordPackage, open_package
 from kholieu.bank.formats.omml import M, MathError, to_latex
 from kholieu.bank.formats.tabular import OFFICE_LIMITS
@@ -115,6 +116,7 @@ class Line:
     pieces: list[Piece]
     numbering: str | None = None  # Word list format of the paragraph: decimal, upperLetter…
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a look
     is_table: bool = False
     cells: list[str] = field(default_factory=list)  # a table row's cells, as HTML
     cell_pieces: list[list[Piece]] = field(default_factory=list)  # and as pieces (their looks)
@@ -183,7 +185,7 @@ def _lines(package: WordPackage, images: ImageSink) -> Iterator[Line]:
             yield from _soft_lines(_paragraph(block, number, package, images))
         elif block.tag == W + "tbl":
             for row in block.iter(W + "tr"):
-                texts, cells, pieces, errors = [], [], [], []
+                texts, cells, pieces, errors, warnings = [], [], [], [], []
                 for cell in row.iter(W + "tc"):
                     number += 1
                     parts = [_paragraph(p, number, package, images) for p in cell.iter(W + "p")]
@@ -194,8 +196,9 @@ def _lines(package: WordPackage, images: ImageSink) -> Iterator[Line]:
                         joined += [Piece("<br>", raw=True)] * bool(joined) + part.pieces
                     pieces.append(joined)
                     errors += [e for p in parts for e in p.errors]
+                    warnings += [w for p in parts for w in p.warnings]
                 yield Line(number, [Piece(" \t ".join(texts))], errors=errors, is_table=True,
-                           cells=cells, cell_pieces=pieces)  # fmt: skip
+                           cells=cells, cell_pieces=pieces, warnings=warnings)  # fmt: skip
 
 
 def _soft_lines(line: Line) -> Iterator[Line]:
@@ -213,8 +216,10 @@ def _soft_lines(line: Line) -> Iterator[Line]:
         return
     for index, pieces in enumerate(parts):
         first = index == 0
-        yield Line(line.number, pieces, line.numbering if first else None,
-                   line.errors if first else [])  # fmt: skip
+        yield Line(
+            line.number, pieces, line.numbering if first else None,
+            line.errors if first else [], warnings=line.warnings if first else [],
+        )  # fmt: skip
 
 
 def _paragraph(p, number: int, package: WordPackage, images: ImageSink) -> Line:
@@ -268,17 +273,47 @@ def _run(run, package: WordPackage, images: ImageSink, line: Line) -> Iterator[P
             for blip in child.iter(A + "blip"):
                 yield _image(blip.get(R + "embed"), package, images, line)
         elif child.tag == W + "object":
-            line.errors.append(_object_error(child))
+            yield from _embedded(child, package, images, line)
         elif child.tag == W + "pict":
             line.errors.append("a legacy picture or equation object could not be read")
 
 
-def _object_error(obj) -> str:
-    progs = [e.get("ProgID", "") for e in obj.iter() if e.tag.endswith("OLEObject")]
-    if any(p.startswith("Equation") for p in progs):
-        return ("equation could not be read: a MathType / Equation 3.0 object (no open decoder); "
-                "convert it to a Word equation or LaTeX")  # fmt: skip
-    return f"an embedded object ({', '.join(progs) or 'unknown'}) could not be read"
+def _embedded(obj, package: WordPackage, images: ImageSink, line: Line) -> Iterator[Piece]:
+    """An embedded object: a MathType or Equation 3.0 equation becomes LaTeX (mathtype.py);
+    one that cannot is shown as its preview picture, with a warning — the question is
+    imported, never refused for it. Any other object is an error."""
+    ole = next((e for e in obj.iter() if str(e.tag).endswith("OLEObject")), None)
+    prog = ole.get("ProgID", "") if ole is not None else ""
+    if not prog.startswith("Equation"):
+        line.errors.append(f"an embedded object ({prog or 'unknown'}) could not be read")
+        return
+    try:
+        equation = mathtype.from_ole(package.image(ole.get(R + "id"))[0])
+    except KeyError:
+        equation = mathtype.Equation(
+            None, "không thấy dữ liệu công thức / the equation's data is missing"
+        )
+    if equation.latex is not None:
+        yield Piece(f"${html.escape(equation.latex, quote=False)}$", raw=True)
+        return
+    picture = next((e for e in obj.iter() if str(e.tag).endswith("imagedata")), None)
+    try:
+        preview, name = package.image(picture.get(R + "id") if picture is not None else None)
+        png = mathtype.preview_png(preview, _PREVIEW_TYPES.get(name.rsplit(".", 1)[-1].lower(), ""))
+    except KeyError:
+        png = None
+    if png is None:
+        line.errors.append(f"equation could not be read: {equation.warning}")
+        return
+    url = images(png, name.rsplit(".", 1)[0] + ".png")
+    line.warnings.append(
+        f"công thức giữ dạng ảnh, hãy gõ lại / an equation is kept as its picture: "
+        f"{equation.warning}"
+    )
+    yield Piece(f'<img src="{url}" alt="">', raw=True)
+
+
+_PREVIEW_TYPES = {"wmf": "image/x-wmf", "emf": "image/x-emf", "png": "image/png"}
 
 
 def _image(rid: str | None, package: WordPackage, images: ImageSink, line: Line) -> Piece:
@@ -390,7 +425,9 @@ class Layout:
             data = self._question(block, answers)
         except ValueError as exc:
             return Parsed(self.name, block.line, error=f"{where}: {exc}", where=where)
-        return Parsed(self.name, block.line, data=data, where=where)
+        warnings = [w for line in block.lines for w in line.warnings]
+        extra = {"warnings": warnings} if warnings else {}
+        return Parsed(self.name, block.line, data=data, where=where, extra=extra)
 
     def _blocks(self, answers: list[tuple[str | None, Line]]) -> Iterator[Block]:
         """Each question's lines, yielded once the next question starts; the lines after the
@@ -418,7 +455,8 @@ class Layout:
                 continue
             found = _QUESTION.match(text)
             if found:
-                rest = Line(line.number, line.slice(found.end()), line.numbering, line.errors)
+                rest = Line(line.number, line.slice(found.end()), line.numbering, line.errors,
+                            warnings=line.warnings)  # fmt: skip
                 if current is not None:
                     yield current
                 current = Block(
