@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, is_in
-from kholieu.bank.formats import READERS, too_large
+from kholieu.bank.formats import READERS, sniffing, too_large
 from kholieu.bank.importer import HIDDEN
 from kholieu.bank.models import ImportStatus, Question, QuestionImport
 from kholieu.bank.policy import visible
@@ -61,13 +61,7 @@ def start(
     """Keep the upload and queue its import (when ``session`` commits)."""
     if actor.role not in AUTHORS:
         raise PermissionDenied("only teachers and editors may import questions")
-    suffix = Path(filename).suffix.lower()
-    if suffix not in READERS:
-        raise ValidationFailed(
-            f"{filename}: unknown question file type {suffix!r} "
-            f"(known: {', '.join(sorted(READERS))})",
-            details={"field": "file"},
-        )
+    known = Path(filename).suffix.lower() in READERS
     record = QuestionImport(
         id=uuid.uuid4().hex, filename=Path(filename).name[:255], size=0, options=options,
         created_by=actor.id,
@@ -82,6 +76,13 @@ def start(
         if size == 0:
             raise ValidationFailed(f"{filename}: the file is empty", details={"field": "file"})
         spool.seek(0)
+        if not known and _format_shown(spool.read(64 * 2**10)) is None:
+            raise ValidationFailed(
+                f"{filename}: unknown question file type {Path(filename).suffix.lower()!r} "
+                f"(known: {', '.join(sorted(READERS))}), and its content is none of them",
+                details={"field": "file"},
+            )
+        spool.seek(0)
         store.put(object_key(record.id), spool)  # the object before the row that names it
     record.size = size
     session.add(record)
@@ -89,6 +90,15 @@ def start(
     record.job_id = job.id
     session.flush()  # the row's defaults (status, created_at) for the caller's reply
     return record
+
+
+def _format_shown(head: bytes) -> str | None:
+    """The text format the start of a file shows beyond doubt (GIFT, Aiken, JSONL, Moodle XML,
+    QTI), for a file whose name does not say: the job then reads it by content."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return sniffing.by_content(head[2:].decode(codec, "replace"))
+    return sniffing.by_content(head.decode("utf-8-sig", "replace"))
 
 
 def progress(session: Session, record: QuestionImport) -> float:

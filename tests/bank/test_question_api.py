@@ -132,6 +132,27 @@ def test_import_from_upload_to_report(client, people, services):
     assert not list(services.store.list("imports/"))  # the upload is gone once read
 
 
+def test_a_file_whose_name_does_not_say_is_imported_by_its_content(client, people, services):
+    """A GIFT file saved by Notepad as "Unicode" (UTF-16 with BOM) and named without a known
+    extension: the page accepts it because its content shows the format, and the job reads
+    it as GIFT; the report says so."""
+    gift = "::Q1:: 1 + 1 = ? {=2 ~3 ~4}\r\n\r\n::Q2:: 2 + 2 = ? {=4 ~5}\r\n"
+    files = {"file": ("cau-hoi-tuan-1.dat", b"\xff\xfe" + gift.encode("utf-16-le"), "text/plain")}
+    started = client.post("/api/v1/questions/imports", files=files, headers=people["teacher"])
+    assert started.status_code == 202, started.text
+    record = started.json()
+    work = BackgroundWork(services.platform, 1)
+    work.start()
+    try:
+        wait_for(services, record["job_id"], "succeeded")
+    finally:
+        work.stop()
+    body = client.get(f"/api/v1/questions/imports/{record['id']}", headers=people["teacher"])
+    report = body.json()["report"]
+    assert report["imported"] == 2 and report["rejected"] == []
+    assert report["formats"]["cau-hoi-tuan-1.dat"]["format"] == "gift"
+
+
 def test_import_refuses_unknown_types_and_empty_files(client, people):
     exe = {"file": ("virus.exe", b"MZ\x90\x00", "application/octet-stream")}
     response = client.post("/api/v1/questions/imports", files=exe, headers=people["teacher"])
