@@ -88,6 +88,17 @@ def test_csv_saved_by_excel_in_the_vietnamese_code_page(tmp_path):
     assert found.data["options"] == ["Hà Nội", "Huế"]
 
 
+def test_unicode_text_saved_by_excel_utf16_with_tabs(tmp_path):
+    """Excel's "Unicode Text (*.txt)" renamed .csv: UTF-16 LE with a BOM, tabs, CRLF — read
+    like the other text formats, not reported as wrong columns."""
+    text = "câu hỏi\tA\tB\tđáp án\r\nThủ đô của Việt Nam là\tHà Nội\tHuế\tA\r\n"
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    (found,) = records(path)
+    assert found.error is None, found.error
+    assert found.data["options"] == ["Hà Nội", "Huế"] and found.data["answer"] == 0
+
+
 def test_a_sheet_without_a_header_is_refused_with_the_reason(tmp_path):
     path = tmp_path / "no-header.csv"
     path.write_text("1+1=?,2,3,A\n", encoding="utf-8")

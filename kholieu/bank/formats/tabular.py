@@ -14,14 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from kholieu.bank import richtext
-from kholieu.bank.formats import FormatError, ImageSink, Parsed, name_of
+from kholieu.bank.formats import FormatError, ImageSink, Parsed, decoding, name_of
 from kholieu.curriculum import fold, grade_number, level_code, question_type_code, subject_code
 from kholieu.files import spreadsheets
 from kholieu.files.zipsafe import PackageLimits, PackageRejected, open_checked
@@ -59,12 +58,9 @@ def read(path: Path, images: ImageSink) -> Iterator[Parsed]:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # What Excel on a Vietnamese Windows saves as "CSV": tone marks as combining characters.
-        text = unicodedata.normalize("NFC", raw.decode("cp1258"))
+    # The decoding every text format shares: UTF-8 (BOM or not), UTF-16 with a BOM (Excel's
+    # "Unicode Text"), Windows-1258 as Excel on a Vietnamese Windows saves "CSV".
+    text = decoding.decode(path.read_bytes(), decoding.detect(path))
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
