@@ -148,11 +148,11 @@ def test_keys_by_star_tag_said_line_and_explanation(tmp_path):
     add(d, "Đáp án: B")
     add(d, ("Câu 4:", BOLD), " Chọn đúng")
     add(d, "A. một\tB. hai\tC. ba\tD. bốn")
-    add(d, ("Lời giải:", BOLD), " Ta có 1 + 0 = 1. Chọn A.")
+    add(d, ("Lời giải:", BOLD), " Đáp án B sai vì 1 + 1 = 2; 1 + 0 = 1, chọn a.")
     found = records(tmp_path, d)
     assert [choice(found, f"Câu {n}").answer for n in (1, 2, 3, 4)] == [2, 3, 1, 0]
     assert choice(found, "Câu 1").options[2] == "ba"
-    assert "Chọn A" in choice(found, "Câu 4").explanation
+    assert "chọn a" in choice(found, "Câu 4").explanation
     assert "Đáp án" not in choice(found, "Câu 3").options[3]
 
 

@@ -44,7 +44,6 @@ _QUESTION = re.compile(
     r"^\s*Câu\s*(?:hỏi\s*)?(\d+)\s*(?:[(\[]\s*(NB|TH|VDC|VD|[\w ]+?)\s*[)\]])?\s*[:.)]?\s*", re.I
 )
 _SECTION = re.compile(r"^\s*PHẦN\s+(I{1,3}V?|IV|[1-4])\b", re.I)
-_OPTION = re.compile(r"(?:^|(?<=\s))([A-H])\s*[.):]\s*")
 # "A.", "A)", "A:", with or without a space, "*A." when the star marks the key
 _LABEL = r"(\*?)\s*{letter}\s*[.):]\s*"
 # A line that is only keys: "1:D|2:A|3:C", "1D 2A 3C", "1.D, 2.A, 3.C" (three or more)
@@ -514,7 +513,7 @@ class Layout:
             if explaining:
                 if text.strip():
                     explanation.append(line.html())
-                    said_in_explanation += _SAID_KEY.findall(text)
+                    said_in_explanation += [k.upper() for k in _SAID_KEY.findall(text)]
                 continue
             if not text.strip() and not line.pieces:
                 continue
@@ -553,7 +552,8 @@ class Layout:
         if key is not None and re.fullmatch(r"[A-Ha-h]+", key):
             said.insert(0, key.upper())
         if options:
-            data.update(_choices(options, table, said or said_in_explanation[:1]))
+            # an explanation ends with its conclusion: "… nên B sai. Chọn C."
+            data.update(_choices(options, table, said or said_in_explanation[-1:]))
         elif statements:
             data.update(_statements(statements, table))
         elif key is not None:
