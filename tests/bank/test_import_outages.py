@@ -18,8 +18,7 @@ from sqlalchemy.exc import OperationalError
 from kholieu.bank.models import ImportStatus, Question, QuestionImport
 from kholieu.db.base import utcnow
 from kholieu.jobs.models import Job, JobStatus
-from kholieu.jobs.runner import BackgroundWork
-from tests.support.jobs import wait_for
+from tests.support.jobs import run_until
 
 COUNT = 1_200  # three batches of the importer's 500
 
@@ -57,16 +56,6 @@ def start(client, teacher: dict[str, str], content: bytes) -> dict[str, Any]:
     )
     assert started.status_code == 202, started.text
     return started.json()
-
-
-def run_until(services, job_id: str, status: str) -> Job:
-    """Background work runs until the job reaches ``status``."""
-    work = BackgroundWork(services.platform, 1)
-    work.start()
-    try:
-        return wait_for(services, job_id, status, timeout=120)
-    finally:
-        work.stop()
 
 
 def fail_once_at_batch(services, monkeypatch, batch: int, error: Exception) -> list[int]:

@@ -9,8 +9,7 @@ import json
 import pytest
 from PIL import Image
 
-from kholieu.jobs.runner import BackgroundWork
-from tests.support.jobs import wait_for
+from tests.support.jobs import run_until
 
 SINGLE = {"type": "single_choice", "stem": "Giá trị của $\\sin 30^\\circ$ là",
           "options": ["$\\frac12$", "1", "0"], "answer": 0, "subject": "toan", "grade": 10,
@@ -111,12 +110,7 @@ def test_import_from_upload_to_report(client, people, services):
     )
     assert started.status_code == 202, started.text
     record = started.json()
-    work = BackgroundWork(services.platform, 1)
-    work.start()
-    try:
-        wait_for(services, record["job_id"], "succeeded")
-    finally:
-        work.stop()
+    run_until(services, record["job_id"])
     status = client.get(f"/api/v1/questions/imports/{record['id']}", headers=people["teacher"])
     body = status.json()
     assert body["status"] == "done" and body["progress"] == 1.0
@@ -141,12 +135,7 @@ def test_a_file_whose_name_does_not_say_is_imported_by_its_content(client, peopl
     started = client.post("/api/v1/questions/imports", files=files, headers=people["teacher"])
     assert started.status_code == 202, started.text
     record = started.json()
-    work = BackgroundWork(services.platform, 1)
-    work.start()
-    try:
-        wait_for(services, record["job_id"], "succeeded")
-    finally:
-        work.stop()
+    run_until(services, record["job_id"])
     body = client.get(f"/api/v1/questions/imports/{record['id']}", headers=people["teacher"])
     report = body.json()["report"]
     assert report["imported"] == 2 and report["rejected"] == []

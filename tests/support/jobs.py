@@ -19,6 +19,18 @@ def wait_for(jobs, job_id: str, status: str, timeout: float = 30) -> Job:
     raise AssertionError(f"job {job_id} did not reach {status!r} (last: {job and job.status})")
 
 
+def run_until(services, job_id: str, status: str = "succeeded", timeout: float = 120) -> Job:
+    """Background work (one job thread) runs until job ``job_id`` reaches ``status``."""
+    from kholieu.jobs.runner import BackgroundWork
+
+    work = BackgroundWork(services.platform, 1)
+    work.start()
+    try:
+        return wait_for(services, job_id, status, timeout=timeout)
+    finally:
+        work.stop()
+
+
 def ffmpeg_running(data_dir: Path) -> bool:
     """Whether an ffmpeg writing under this test's data directory is still alive."""
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):

@@ -29,7 +29,7 @@ from kholieu.video.media import BadVideo
 from kholieu.video.transcode import hls_prefix, marker_key, read_marker
 from tests.conftest import _empty_tables, make_settings
 from tests.support.jobs import ffmpeg_running as _ffmpeg_running
-from tests.support.jobs import wait_for
+from tests.support.jobs import run_until, wait_for
 from tests.support.storage import REGION
 
 LADDER = ["240p", "360p", "480p", "720p", "audio"]
@@ -73,12 +73,7 @@ def job_of(services: Services, item_id: int) -> str:
 
 
 def run_job(services: Services, job_id: str, status: str = "succeeded") -> Job:
-    work = BackgroundWork(services.platform, 1)
-    work.start()
-    try:
-        return wait_for(services, job_id, status, timeout=120)
-    finally:
-        work.stop()
+    return run_until(services, job_id, status)
 
 
 def read(store: ObjectStore, key: str) -> bytes:
