@@ -29,11 +29,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kholieu.accounts.models import User
 from kholieu.audit import log as audit
-from kholieu.bank import dedup
+from kholieu.bank import dedup, richtext
 from kholieu.bank.formats import FormatError, Parsed, choose, too_large
-from kholieu.bank.models import Question
+from kholieu.bank.models import Question, QuestionStatus
 from kholieu.bank.policy import visible
-from kholieu.bank.schemas import QuestionIn, first_error
+from kholieu.bank.schemas import NO_KEY_TAG, QuestionIn, first_error, lacks_key
 from kholieu.bank.service import QuestionBank
 from kholieu.errors import Conflict, KholieuError, is_transient
 
@@ -43,6 +43,11 @@ Progress = Callable[[float], None]  # the share of the import done (0–1)
 READING = 0.5  # of the progress: reading the files (the rest is checking and writing)
 # What a report says of a near duplicate the importer may not read (Vietnamese first).
 HIDDEN = "đã có một câu hỏi tương tự trong kho / a similar question exists in the bank"
+NO_KEY = (
+    f"chưa có đáp án: đã lưu ở dạng nháp với từ khoá “{NO_KEY_TAG}”, hãy chọn đáp án trong "
+    f"trình soạn câu hỏi / no key: stored as a draft tagged “{NO_KEY_TAG}”; choose its key "
+    "in the question editor"
+)
 
 
 @dataclass
@@ -56,6 +61,13 @@ class ImportReport:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     # each file's format and encoding as read: {"de.txt": {"format": "gift", "encoding": …}}
     formats: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    no_key: int = 0  # of the imported, drafts waiting for their key (tagged NO_KEY_TAG)
+
+    def stored(self, data: QuestionIn, question_id: int) -> None:
+        self.imported += 1
+        self.by_type[data.type.value] += 1
+        self.ids.append(question_id)
+        self.no_key += data.keyless
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +79,7 @@ class ImportReport:
             "ids": self.ids,
             "warnings": self.warnings,
             "formats": self.formats,
+            "no_key": self.no_key,
         }
 
 
@@ -210,9 +223,7 @@ class QuestionImporter:
                     report.warnings += [{**parsed.location(), "warning": w}
                                         for w in parsed.extra.get("warnings") or ()]  # fmt: skip
                 if ready is not None and ready.question_id is not None:  # stored by a first run
-                    report.imported += 1
-                    report.by_type[ready.data.type.value] += 1
-                    report.ids.append(ready.question_id)
+                    report.stored(ready.data, ready.question_id)
                 elif ready is not None and self._is_new(ready, index, hidden, on_duplicate, report):
                     batch.append(ready)
                     if ready.data.external_id:
@@ -265,11 +276,16 @@ class QuestionImporter:
             report.rejected.append({**parsed.location(), "error": parsed.error or "empty"})
             return None
         merged = {**{k: v for k, v in defaults.items() if v not in (None, "")}, **parsed.data}
+        if lacks_key(merged.get("type", ""), merged.get("answer")):
+            merged["status"] = QuestionStatus.draft  # waits for its key, whatever was asked
         try:
             data = QuestionIn.model_validate(merged)
         except ValidationError as exc:
             report.rejected.append({**parsed.location(), "error": first_error(exc)})
             return None
+        if data.keyless:
+            parsed.extra.setdefault("warnings", []).insert(0, NO_KEY)
+        parsed.extra.setdefault("warnings", []).extend(_empty_looking(data))
         sig = dedup.signature(data.type.value, data.body())
         if (stored := own.claim(sig.fingerprint)) is not None:
             return _Ready(parsed, data, sig, question_id=stored)
@@ -361,9 +377,7 @@ class QuestionImporter:
         for ready, question_id in stored:
             index.rename(ready, question_id)
             ready.question_id = question_id
-            report.imported += 1
-            report.by_type[ready.data.type.value] += 1
-            report.ids.append(question_id)
+            report.stored(ready.data, question_id)
 
 
 class _Own:
@@ -404,6 +418,21 @@ class _Sight:
             query = self.query.with_only_columns(Question.id).where(Question.id == question_id)
             self._seen[question_id] = self.session.scalar(query) is not None
         return self._seen[question_id]
+
+
+_FILLER = set(" \t\u00a0.…-–—_")
+
+
+def _empty_looking(data: QuestionIn) -> list[str]:
+    """Options or statements holding only dots, dashes or the like ("A. …"): imported, since
+    a file may mean them, but the teacher should look."""
+    parts = [(chr(65 + i), o) for i, o in enumerate(data.options or [])]
+    parts += [("abcd"[i], s) for i, s in enumerate(data.statements or [])]
+    return [
+        f"phương án {label} trông như để trống / option {label} looks empty"
+        for label, html in parts
+        if "<img" not in html and set(richtext.to_text(html)) <= _FILLER
+    ]
 
 
 def _resolve(report: ImportReport) -> None:

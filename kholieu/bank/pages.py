@@ -17,6 +17,7 @@ from kholieu.bank.deps import BankDep
 from kholieu.bank.exporter import Filters
 from kholieu.bank.formats import READERS
 from kholieu.bank.models import Exposure, QuestionStatus, QuestionType
+from kholieu.bank.schemas import NO_KEY_TAG, lacks_key
 from kholieu.bank.service import as_native, image_key
 from kholieu.curriculum import LEVELS, SUBJECTS
 from kholieu.search.deps import SearchingDep
@@ -30,6 +31,7 @@ CHOICES = {
     "types": [t.value for t in QuestionType], "statuses": [s.value for s in QuestionStatus],
     "exposures": [e.value for e in Exposure],
     "formats": sorted(EXPORT_SUFFIX), "accept": ",".join(sorted(READERS)),
+    "no_key_tag": NO_KEY_TAG,
 }  # fmt: skip
 
 
@@ -47,11 +49,12 @@ def bank(
     type: str | None = None,
     status: str | None = None,
     exposure: str | None = None,
+    tag: Annotated[str | None, Query(max_length=60)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     grade_number = int(grade) if grade and grade.isdigit() else None
     filters = Filters(subject or None, grade_number, topic or None, level or None, type or None,
-                      status or None, exposure=exposure or None)  # fmt: skip
+                      status or None, tag or None, exposure or None)  # fmt: skip
     if q.strip():  # the question search teachers use when building tests
         found = page_of(listing.search(searching, session, user, q, filters, page, PAGE_SIZE))
     else:
@@ -60,6 +63,7 @@ def bank(
     context = {
         **CHOICES, "found": found, "chosen": chosen, "page": page,
         "pages": max(1, -(-found.total // PAGE_SIZE)), "rich": safe,
+        "lacks_key": lacks_key,
     }  # fmt: skip
     return render(request, "quiz/bank.html", context)
 

@@ -33,6 +33,11 @@ CONTENT_FIELDS = (
     "stem", "options", "statements", "answer", "explanation", "weights", "option_feedback",
     "accept", "tolerance", "pinned",
 )  # fmt: skip
+# The tag the bank keeps on a question waiting for its key (an imported one whose file gave
+# none): the teacher finds them all in the bank's tag filter, and adding the key removes it.
+NO_KEY_TAG = "chưa có đáp án"
+# Only these may wait for a key: quizzes draw neither, and approving one needs the key.
+KEYLESS_STATUSES = (QuestionStatus.draft, QuestionStatus.retired)
 
 
 def number(text: str) -> float | None:
@@ -161,6 +166,10 @@ class QuestionIn(QuestionMeta):
     def _by_type(self) -> QuestionIn:
         if not richtext.to_text(self.stem) and "<img" not in self.stem:
             raise ValueError("stem: the question has no text")
+        if self.keyless:
+            self._waits_for_key()
+            self._unused()
+            return self
         check = {
             QuestionType.single_choice: self._single,
             QuestionType.multiple_response: self._multiple,
@@ -208,13 +217,16 @@ class QuestionIn(QuestionMeta):
             raise ValueError("answer: an option is listed twice")
         self.answer = sorted(picked)
 
-    def _statements(self) -> None:
+    def _statement_texts(self) -> None:
         statements = self.statements or []
         if len(statements) != 4:
             raise ValueError(f"statements: exactly 4 statements a–d, not {len(statements)}")
         for i, statement in enumerate(statements):
             if not richtext.to_text(statement):
                 raise ValueError(f"statements.{i}: statement {'abcd'[i]} is empty")
+
+    def _statements(self) -> None:
+        self._statement_texts()
         answer = self.answer
         if (
             not isinstance(answer, list)
@@ -239,6 +251,24 @@ class QuestionIn(QuestionMeta):
             raise ValueError("answer: an essay is graded by hand and has no key")
         self.answer = None
 
+    def _waits_for_key(self) -> None:
+        """A draft without its key: everything but the key is checked as usual."""
+        if self.status not in KEYLESS_STATUSES:
+            raise ValueError(
+                f"answer: a {self.status.value} question needs its key; only a draft may be "
+                "saved without one"
+            )
+        self.answer = None
+        if self.type == QuestionType.true_false_group:
+            self._statement_texts()
+        elif self.type == QuestionType.short_answer:
+            if self.tolerance is not None:
+                raise ValueError("tolerance: a question without its key has no tolerance")
+        else:
+            self._choices()
+            if self.weights is not None:
+                raise ValueError("weights: a question without its key has no weights")
+
     def _unused(self) -> None:
         allowed = {
             QuestionType.single_choice: {"options", "weights", "option_feedback", "pinned"},
@@ -252,6 +282,11 @@ class QuestionIn(QuestionMeta):
                 raise ValueError(f"{name}: not used by a {self.type.value} question")
 
     # -- views -------------------------------------------------------------------------------
+    @property
+    def keyless(self) -> bool:
+        """Whether the question waits for its key (an essay has none to wait for)."""
+        return lacks_key(self.type, self.answer)
+
     def body(self) -> dict[str, Any]:
         """The content part, as stored in ``Question.body`` (unset extras left out)."""
         data = self.model_dump(include=set(CONTENT_FIELDS), exclude_none=True)
@@ -259,8 +294,8 @@ class QuestionIn(QuestionMeta):
             data.pop("pinned", None)
         if not data.get("explanation"):
             data.pop("explanation", None)
-        if self.type == QuestionType.essay:
-            data["answer"] = None
+        if self.type == QuestionType.essay or self.keyless:
+            data["answer"] = None  # stored as null: no key, or none yet
         return data
 
     def meta(self) -> dict[str, Any]:
@@ -270,6 +305,15 @@ class QuestionIn(QuestionMeta):
     def fits_2025(self) -> bool:
         """Whether a short answer can be written on the 2025 answer sheet."""
         return self.type != QuestionType.short_answer or fits_2025_sheet(self.answer)
+
+
+def lacks_key(kind: str, answer: Any) -> bool:
+    """Whether a question of this type has no key where it needs one."""
+    if kind == QuestionType.essay:
+        return False
+    if isinstance(answer, str):
+        return not answer.strip()
+    return answer is None or answer == []
 
 
 def fits_2025_sheet(answer: Any) -> bool:

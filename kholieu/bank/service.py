@@ -33,7 +33,7 @@ from kholieu.bank.models import (
     QuestionVersion,
 )
 from kholieu.bank.policy import visible
-from kholieu.bank.schemas import QuestionIn
+from kholieu.bank.schemas import KEYLESS_STATUSES, NO_KEY_TAG, QuestionIn, lacks_key
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.files.mime import IMAGE_EXTENSIONS
@@ -55,6 +55,9 @@ def fill(question: Question, data: QuestionIn, sig: dedup.Signature | None = Non
     """Copy validated data onto a row, with its duplicate-detection signature."""
     for field, value in data.meta().items():
         setattr(question, field, value)
+    question.tags = [t for t in question.tags if t != NO_KEY_TAG] + (
+        [NO_KEY_TAG] if data.keyless else []
+    )
     question.type = data.type.value
     question.body = data.body()
     sig = sig or dedup.signature(question.type, question.body)
@@ -217,6 +220,12 @@ class QuestionBank:
                 "status: 'changed' is set by an edit, not chosen", details={"field": "status"}
             )
         question = self.get(session, actor, question_id, system=actor is None)
+        if status not in KEYLESS_STATUSES and lacks_key(question.type, question.body.get("answer")):
+            raise ValidationFailed(
+                "câu hỏi chưa có đáp án: hãy chọn đáp án trước khi duyệt / "
+                "the question has no key yet: choose its key before approving it",
+                details={"field": "answer"},
+            )
         question.status = status.value
         _approve_if_ready(question)
         question.updated_at = utcnow()

@@ -10,6 +10,7 @@
   const statusBox = form.querySelector("[data-testid=editor-status]");
   const optionRows = form.querySelector(".option-rows");
   const statementRows = form.querySelector(".statement-rows");
+  const noKey = form.querySelector("[data-testid=editor-no-key]");
   const field = (name) => form.elements.namedItem(name);
   // Textareas hold text with line breaks; the bank holds HTML with <br>.
   const toText = (html) => (html || "").replace(/<br\s*\/?>/g, "\n");
@@ -35,13 +36,14 @@
     row.className = "option-row";
     const label = "abcd"[index];
     row.innerHTML = `<span></span><textarea rows="2" name="statement"></textarea>
-      <select name="truth"><option value="true"></option><option value="false"></option></select>`;
+      <select name="truth"><option value=""></option><option value="true"></option><option value="false"></option></select>`;
     row.querySelector("span").textContent = `${label})`;
     row.querySelector("textarea").value = toText(text);
     row.querySelector("textarea").setAttribute("aria-label", `${msg.msgStatement} ${label}`);
-    const [yes, no] = row.querySelectorAll("option");
-    yes.textContent = msg.msgTrue; no.textContent = msg.msgFalse;
-    row.querySelector("select").value = truth ? "true" : "false";
+    const [unset, yes, no] = row.querySelectorAll("option");
+    unset.textContent = "—"; yes.textContent = msg.msgTrue; no.textContent = msg.msgFalse;
+    // null: a draft still waiting for its key (imported without one) shows no choice made
+    row.querySelector("select").value = truth === null ? "" : String(truth);
     statementRows.appendChild(row);
   }
 
@@ -52,11 +54,11 @@
     for (const name of ["subject", "grade", "level", "topic"]) field(name).value = q[name] ?? "";
     field("tags").value = (q.tags || []).join(", ");
     field("exposure").value = q.exposure || "exam";
-    const keys = q.type === "multiple_response" ? q.answer : [q.answer];
+    const keys = q.type === "multiple_response" ? q.answer || [] : [q.answer];
     (q.options || ["", "", "", ""]).forEach((o, i) => optionRow(o, keys.includes(i)));
     (q.statements || ["", "", "", ""]).forEach((s, i) =>
-      statementRow(s, Array.isArray(q.answer) ? q.answer[i] === true : false, i));
-    if (q.type === "short_answer") field("answer_text").value = q.answer;
+      statementRow(s, Array.isArray(q.answer) ? q.answer[i] === true : null, i));
+    if (q.type === "short_answer") field("answer_text").value = q.answer ?? "";
   }
 
   function collect() {
@@ -76,7 +78,8 @@
     } else if (type === "true_false_group") {
       const rows = [...statementRows.children];
       q.statements = rows.map((r) => toHtml(r.querySelector("textarea").value));
-      q.answer = rows.map((r) => r.querySelector("select").value === "true");
+      const truths = rows.map((r) => r.querySelector("select").value);
+      q.answer = truths.includes("") ? null : truths.map((t) => t === "true");
     } else if (type === "short_answer") {
       q.answer = field("answer_text").value;
     }
@@ -126,6 +129,11 @@
     window.typesetMath(preview);
   }
 
+  // As the bank says (schemas.lacks_key): such a question saves only as a draft.
+  const lacksKey = (q) => q.type !== "essay" &&
+    (q.answer === null || q.answer === undefined || (Array.isArray(q.answer) && !q.answer.length) ||
+     (typeof q.answer === "string" && !q.answer.trim()));
+
   let timer = null;
   function refresh() {
     clearTimeout(timer);
@@ -133,6 +141,7 @@
       const { body } = await api("POST", "/api/v1/questions/preview", collect());
       render(body.html);
       say(body.ok ? null : body.error);
+      noKey.hidden = !lacksKey(collect());
     }, 250);
   }
 

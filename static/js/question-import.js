@@ -62,6 +62,20 @@
     summary.dataset.testid = "import-summary";
     summary.textContent = `${msg.msgImported}: ${result.imported} · ${msg.msgDuplicates}: ${result.duplicates} · ${msg.msgRejected}: ${result.rejected.length}`;
     report.appendChild(summary);
+    const types = JSON.parse(msg.types);
+    const byType = document.createElement("p");
+    byType.dataset.testid = "import-by-type";
+    byType.textContent = Object.entries(result.by_type || {}).map(([t, n]) => `${types[t] || t}: ${n}`).join(" · ");
+    report.appendChild(byType);
+    if (result.no_key) {  // drafts waiting for their key: one click to the list of them
+      const line = document.createElement("p");
+      const link = document.createElement("a");
+      link.dataset.testid = "import-no-key";
+      link.href = msg.noKeyUrl;
+      link.textContent = `${result.no_key} ${msg.msgNoKey}`;
+      line.appendChild(link);
+      report.appendChild(line);
+    }
     const where = (r) => [r.where, r.line ? `${msg.msgLine} ${r.line}` : ""].filter(Boolean).join(" · ") || r.file;
     table(msg.msgRejected, result.rejected, [[msg.msgLine, where], [msg.msgReason, (r) => r.error]]);
     // Imported, but worth a look (an equation kept as its picture, …): reports kept before

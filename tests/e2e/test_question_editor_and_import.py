@@ -24,10 +24,11 @@ def test_editor_preview_then_import_a_word_test(live_server, browser, tmp_path):
         options.nth(i).fill(text)
     page.locator("[data-testid=preview] .katex").nth(3).wait_for()  # typeset by KaTeX
     assert "x" in page.inner_text("[data-testid=preview] .stem .katex")
-    page.locator("[data-testid=editor-error]").wait_for()  # no key chosen yet
-    assert "answer" in page.inner_text("[data-testid=editor-error]")
+    page.locator("[data-testid=editor-no-key]").wait_for()  # no key chosen yet: a draft only
+    assert "nháp" in page.inner_text("[data-testid=editor-no-key]")
     page.locator("input[name=key]").first.check()
-    page.locator("[data-testid=editor-error]").wait_for(state="hidden")
+    page.locator("[data-testid=editor-no-key]").wait_for(state="hidden")
+    assert page.locator("[data-testid=editor-error]").is_hidden()
     page.select_option("select[name=subject]", "toan")
     page.click("#question-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/cau-hoi/\d+$"))
@@ -46,10 +47,28 @@ def test_editor_preview_then_import_a_word_test(live_server, browser, tmp_path):
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("[data-testid=import-summary]", timeout=30_000)
     summary = page.inner_text("[data-testid=import-summary]")
-    assert summary == "Đã nhập: 1 · Trùng với câu đã có: 0 · Bị từ chối: 1"
+    assert summary == "Đã nhập: 2 · Trùng với câu đã có: 0 · Bị từ chối: 0"
+    assert page.inner_text("[data-testid=import-by-type]") == "Nhiều lựa chọn: 2"
     report = page.inner_text("[data-testid=import-report]")
-    assert "Câu 2 · Dòng 3" in report and "no key" in report
+    assert "Câu 2 · Dòng 3" in report and "chưa có đáp án" in report
     assert page.get_attribute("[data-testid=import-progress]", "value") == "100"
+
+    # The question without a key came in as a draft: the teacher finds it and sets the key.
+    page.click("[data-testid=import-no-key]")
+    cards = page.locator("[data-testid=question-card]")
+    assert cards.count() == 1 and "Câu này chưa có đáp án" in cards.first.inner_text()
+    assert cards.first.locator("[data-testid=no-key]").is_visible()
+    cards.first.locator("a", has_text="Xem và sửa").click()
+    page.locator("[data-testid=editor-no-key]").wait_for()
+    page.locator("input[name=key]").nth(1).check()
+    page.locator("[data-testid=editor-no-key]").wait_for(state="hidden")
+    page.click("#question-form button[type=submit]")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=editor-status]').textContent.length > 0"
+    )
+    page.goto(live_server.base + "/cau-hoi")
+    page.click("[data-testid=keyless-filter]")
+    assert page.locator("[data-testid=question-card]").count() == 0
     page.goto(live_server.base + "/cau-hoi?grade=10")
     assert "Hà Nội" in page.inner_text("ol.questions")
     context.close()

@@ -40,7 +40,26 @@ class Unrepresentable(ValueError):
 
 def name_of(question: dict[str, Any]) -> str:
     """How a writer's note names a question: its external id, else the start of its stem."""
-    return question.get("external_id") or question["stem"][:40]
+    return question.get("external_id") or str(question.get("stem") or "")[:40]
+
+
+def left_out(question: dict[str, Any], exc: Exception) -> str:
+    """A writer's note on a question it leaves out: why the format cannot hold it, or what
+    broke on it (a body not as the bank stores it), never the end of the export."""
+    from kholieu.errors import public_message
+
+    if isinstance(exc, Unrepresentable):
+        return f"{name_of(question)}: {exc}"
+    return f"{name_of(question)}: could not be written ({public_message(exc)})"
+
+
+def require_key(question: dict[str, Any]) -> None:
+    """Formats that cannot say "no key yet" (GIFT, Aiken, Moodle, QTI) leave such a draft out:
+    written with no right answer, it would come back as a question nobody can get right."""
+    from kholieu.bank.schemas import lacks_key
+
+    if lacks_key(question.get("type", ""), question.get("answer")):
+        raise Unrepresentable("chưa có đáp án / it has no key yet")
 
 
 class FormatError(Exception):

@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from kholieu.bank import richtext
-from kholieu.bank.formats import MAX_WHOLE_TEXT_BYTES, ImageSink, Parsed, decoding, name_of
+from kholieu.bank.formats import (
+    MAX_WHOLE_TEXT_BYTES,
+    ImageSink,
+    Parsed,
+    Unrepresentable,
+    decoding,
+    left_out,
+    require_key,
+)
 
 # As Moodle's qformat_aiken reads them: ``A)``/``A.`` with or without a space after.
 _OPTION = re.compile(r"^([A-Z])[.)][ \t]*(.*)$")
@@ -111,14 +119,21 @@ def _question(name: str, block: _Block, number: int, key: str) -> Parsed:
 def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list[str]:
     skipped = []
     for q in questions:
-        if q["type"] != "single_choice" or q.get("weights") or len(q["options"]) > 26:
-            skipped.append(f"{name_of(q)}: Aiken holds single choice only")
-            continue
-        lines = [" ".join(richtext.to_text(q["stem"]).split())]
-        lines += [
-            f"{chr(65 + i)}) {' '.join(richtext.to_text(o).split())}"
-            for i, o in enumerate(q["options"])
-        ]
-        lines.append(f"ANSWER: {chr(65 + q['answer'])}")
-        out.write(("\n".join(lines) + "\n\n").encode())
+        try:
+            out.write(_block_of(q).encode())
+        except (KeyError, IndexError, TypeError, ValueError) as exc:  # Unrepresentable too
+            skipped.append(left_out(q, exc))
     return skipped
+
+
+def _block_of(q: dict[str, Any]) -> str:
+    if q["type"] != "single_choice" or q.get("weights") or len(q["options"]) > 26:
+        raise Unrepresentable("Aiken holds single choice only")
+    require_key(q)
+    lines = [" ".join(richtext.to_text(q["stem"]).split())]
+    lines += [
+        f"{chr(65 + i)}) {' '.join(richtext.to_text(o).split())}"
+        for i, o in enumerate(q["options"])
+    ]
+    lines.append(f"ANSWER: {chr(65 + q['answer'])}")
+    return "\n".join(lines) + "\n\n"

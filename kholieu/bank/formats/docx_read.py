@@ -558,8 +558,8 @@ class Layout:
             data.update(_statements(statements, table))
         elif key is not None:
             data.update(type="short_answer", answer=key)
-        elif block.section == "short_answer" and (given := table()):
-            data.update(type="short_answer", answer=given)
+        elif block.section == "short_answer":
+            data.update(type="short_answer", answer=table() or None)
         elif block.section in ("single_choice", "true_false_group"):
             raise ValueError("no options (A. B. C. D.) or statements (a) b) c) d)) found")
         elif _looks_like_options(data["stem"]):
@@ -723,14 +723,12 @@ def _choices(
         marked, mark = [ord(c) - 65 for c in said[0]], None
     if not marked:
         given = table()
-        if not isinstance(given, list) or not all(isinstance(i, int) for i in given):
-            raise ValueError(
-                "no key: underline, colour or bold the right option's letter, "
-                "or give it in a BẢNG ĐÁP ÁN"
-            )
-        marked = given
+        if isinstance(given, list) and all(isinstance(i, int) for i in given):
+            marked = given
     drop = frozenset({mark}) if mark else frozenset()
     texts = [_join(_label_and_text(o)[1], drop) for o in options]
+    if not marked:  # no key anywhere: the importer keeps it as a draft waiting for one
+        return {"type": "single_choice", "options": texts, "answer": None}
     if any(i >= len(options) for i in marked):
         raise ValueError(f"the key names option {chr(65 + max(marked))}, which does not exist")
     if len(marked) == 1:
@@ -742,11 +740,8 @@ def _statements(statements: list[Choice], table: Callable[[], Any]) -> dict[str,
     marked, mark = _marked(statements, allow_all=True)
     if mark is None:
         given = table()
-        if not (isinstance(given, list) and all(isinstance(v, bool) for v in given)):
-            raise ValueError(
-                "no key: underline the true statements, or give them in a BẢNG ĐÁP ÁN (ĐSĐĐ)"
-            )
-        truths = given
+        keyed = isinstance(given, list) and all(isinstance(v, bool) for v in given)
+        truths = given if keyed else None  # None: a draft waiting for its key
     else:
         truths = [i in marked for i in range(len(statements))]
     drop = frozenset({mark}) if mark else frozenset()

@@ -16,8 +16,9 @@ from docx import Document
 from docx.shared import Cm, Pt, RGBColor
 
 from kholieu.bank import richtext
-from kholieu.bank.formats import Unrepresentable, name_of
-from kholieu.errors import is_transient, public_message
+from kholieu.bank.formats import Unrepresentable, left_out
+from kholieu.bank.schemas import lacks_key
+from kholieu.errors import is_transient
 
 SECTIONS = [
     ("PHẦN I", "Câu trắc nghiệm nhiều phương án lựa chọn", ("single_choice", "multiple_response")),
@@ -126,7 +127,7 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
                 if is_transient(exc):  # storage down: the export as a whole is retried
                     raise
                 shelf.discard()  # what the question had written so far
-                skipped.append(f"{name_of(q)}: {_why(exc)}")
+                skipped.append(left_out(q, exc))
                 continue
             entries.append(_key_entry(len(entries) + 1, q))
             shelf.put_away()
@@ -168,14 +169,11 @@ class _Shelf:
                 self.body.append(element)
 
 
-def _why(exc: Exception) -> str:
-    """A writer's note: the reason a question cannot be held, or what broke on it."""
-    if isinstance(exc, Unrepresentable):
-        return str(exc)
-    return f"could not be written ({public_message(exc)})"
-
-
 def _key_entry(number: int, q: dict[str, Any]) -> str:
+    """The question's entry in the key table; none for a draft waiting for its key, which the
+    document then shows unmarked, as it came (read again, it is such a draft again)."""
+    if lacks_key(q["type"], q.get("answer")):
+        return ""
     if q["type"] == "single_choice":
         return f"{number}-{chr(65 + q['answer'])}"
     if q["type"] == "multiple_response":
@@ -219,7 +217,7 @@ def _question(document, q: dict[str, Any], number: int, read_image) -> None:
     head.add_run(" ")
     _rich_blocks(document, head, q["stem"], read_image)
     if q["type"] in ("single_choice", "multiple_response"):
-        keys = {q["answer"]} if q["type"] == "single_choice" else set(q["answer"])
+        keys = {q["answer"]} if q["type"] == "single_choice" else set(q["answer"] or ())
         for i, option in enumerate(q["options"]):
             line = document.add_paragraph()
             label = line.add_run(f"{chr(65 + i)}.")
@@ -231,11 +229,11 @@ def _question(document, q: dict[str, Any], number: int, read_image) -> None:
         for i, statement in enumerate(q["statements"]):
             line = document.add_paragraph()
             label = line.add_run(f"{'abcd'[i]})")
-            if q["answer"][i]:
+            if q["answer"] and q["answer"][i]:
                 label.underline, label.font.color.rgb = True, RED
             line.add_run(" ")
             _rich(line, statement, read_image)
-    elif q["type"] == "short_answer":
+    elif q["type"] == "short_answer" and q.get("answer"):
         document.add_paragraph(f"<Key={q['answer']}>")
     if q.get("explanation"):
         line = document.add_paragraph()

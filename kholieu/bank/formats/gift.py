@@ -25,7 +25,8 @@ from kholieu.bank.formats import (
     Parsed,
     Unrepresentable,
     decoding,
-    name_of,
+    left_out,
+    require_key,
 )
 from kholieu.bank.formats.text_formats import FORMATS, to_html
 from kholieu.bank.schemas import are_equal_shares, equal_shares, number
@@ -364,9 +365,10 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **_: Any) -> list
     topic, skipped = "", []
     for q in questions:
         try:
+            require_key(q)
             text = question_text(q)
-        except Unrepresentable as exc:
-            skipped.append(f"{name_of(q)}: {exc}")
+        except (KeyError, IndexError, TypeError, ValueError) as exc:  # Unrepresentable too
+            skipped.append(left_out(q, exc))
             continue
         if q.get("topic", "") != topic:
             topic = q.get("topic", "")

@@ -26,7 +26,8 @@ from kholieu.bank.formats import (
     Parsed,
     Unrepresentable,
     decoding,
-    name_of,
+    left_out,
+    require_key,
 )
 from kholieu.bank.formats.gift import TRUE_FALSE, topic_of
 from kholieu.bank.formats.text_formats import to_html
@@ -257,9 +258,10 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
     skipped, topic = [], None
     for q in questions:
         try:
+            require_key(q)
             element = _element(q, read_image)
-        except Unrepresentable as exc:
-            skipped.append(f"{name_of(q)}: {exc}")
+        except (KeyError, IndexError, TypeError, ValueError) as exc:  # Unrepresentable too
+            skipped.append(left_out(q, exc))
             continue
         if q.get("topic", "") != topic:
             topic = q.get("topic", "")

@@ -24,9 +24,9 @@ from typing import IO, Any
 import magic
 
 from kholieu.bank import richtext
-from kholieu.bank.formats import Unrepresentable, name_of
+from kholieu.bank.formats import Unrepresentable, left_out, name_of, require_key
 from kholieu.bank.schemas import number
-from kholieu.errors import is_transient, public_message
+from kholieu.errors import is_transient
 from kholieu.files.mime import IMAGE_EXTENSIONS
 
 NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -44,12 +44,13 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
         for number_, q in enumerate(questions, start=1):
             identifier = f"q{number_:05d}"
             try:
+                require_key(q)
                 files, new = _images(q, read_image, stored)
                 item = _xml(_item(q, identifier, files))
             except Exception as exc:
                 if is_transient(exc):  # storage down: the export as a whole is retried
                     raise
-                skipped.append(f"{name_of(q)}: {_why(exc)}")
+                skipped.append(left_out(q, exc))
                 continue
             for sha, (name, data) in new.items():  # only once the item is whole
                 package.writestr(f"items/{name}", data)
@@ -105,13 +106,6 @@ def _images(
             new[sha] = (f"images/{sha}.{kind}", data)
         files[sha] = stored.get(sha) or new[sha][0]
     return files, new
-
-
-def _why(exc: Exception) -> str:
-    """A writer's note: the reason a question cannot be held, or what broke on it."""
-    if isinstance(exc, Unrepresentable):
-        return str(exc)
-    return f"could not be written ({public_message(exc)})"
 
 
 def _fragment(parent: ET.Element, html: str, files: dict[str, str]) -> None:

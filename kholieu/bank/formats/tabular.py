@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from kholieu.bank import richtext
-from kholieu.bank.formats import FormatError, ImageSink, Parsed, decoding, name_of
+from kholieu.bank.formats import FormatError, ImageSink, Parsed, decoding, left_out, name_of
+from kholieu.bank.schemas import lacks_key
 from kholieu.curriculum import fold, grade_number, level_code, question_type_code, subject_code
 from kholieu.files import spreadsheets
 from kholieu.files.zipsafe import PackageLimits, PackageRejected, open_checked
@@ -199,15 +200,16 @@ def _record(cells: dict[str, str]) -> dict[str, Any]:
                 f"options: no options; a {kind} question needs its options in columns A, B, …"
             )
         data["options"] = [_text(o) for o in options]
-        indexes = _letters(key, len(options))
-        data["answer"] = indexes[0] if kind == "single_choice" and len(indexes) == 1 else indexes
+        indexes = _letters(key, len(options)) if key.strip() else None  # None: waits for a key
+        single = kind == "single_choice" and indexes is not None and len(indexes) == 1
+        data["answer"] = indexes[0] if single else indexes
     elif kind == "true_false_group":
         if not options:
             raise ValueError("statements: no statements; give them in columns A–D")
         data["statements"] = [_text(o) for o in options]
-        data["answer"] = _truths(key)
+        data["answer"] = _truths(key) if key.strip() else None
     elif kind == "short_answer":
-        data["answer"] = key
+        data["answer"] = key or None
     return data
 
 
@@ -290,7 +292,9 @@ def row_of(q: dict[str, Any]) -> list[Any]:
     if len(items) > 6:
         items = items[:6]
     cells = [_cell_text(x) for x in items] + [""] * (6 - len(items))
-    if q["type"] == "single_choice":
+    if lacks_key(q["type"], q.get("answer")):
+        key = ""  # an empty key cell: read again, the row is a draft waiting for its key
+    elif q["type"] == "single_choice":
         key = LETTERS[q["answer"]]
     elif q["type"] == "multiple_response":
         key = ",".join(LETTERS[i] for i in q["answer"])
@@ -329,7 +333,7 @@ def _rows(questions: Iterable[dict[str, Any]], skipped: list[str]) -> Iterator[l
         try:
             row = row_of(q)
         except (KeyError, IndexError, TypeError, ValueError) as exc:  # a body not as stored
-            skipped.append(f"{name_of(q)}: could not be written ({type(exc).__name__}: {exc})")
+            skipped.append(left_out(q, exc))
             continue
         yield row
 
