@@ -44,8 +44,8 @@ READING = 0.5  # of the progress: reading the files (the rest is checking and wr
 # What a report says of a near duplicate the importer may not read (Vietnamese first).
 HIDDEN = "đã có một câu hỏi tương tự trong kho / a similar question exists in the bank"
 NO_KEY = (
-    f"chưa có đáp án: đã lưu ở dạng nháp với từ khoá “{NO_KEY_TAG}”, hãy chọn đáp án trong "
-    f"trình soạn câu hỏi / no key: stored as a draft tagged “{NO_KEY_TAG}”; choose its key "
+    f"chưa có đáp án: đã lưu ở dạng nháp với thẻ “{NO_KEY_TAG}”, hãy chọn đáp án trong trình "
+    f"soạn câu hỏi / no key: stored as a draft tagged “{NO_KEY_TAG}”; choose its key "
     "in the question editor"
 )
 

@@ -62,10 +62,12 @@ def questions_import(
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.by_type.items()))
         typer.echo(
-            f"imported {report.imported}, duplicates {len(report.duplicates)}, "
-            f"rejected {len(report.rejected)}"
-        )
+            f"imported {report.imported}" + (f" ({kinds})" if kinds else "")
+            + f", duplicates {len(report.duplicates)}, rejected {len(report.rejected)}"
+            + (f", without a key (drafts) {report.no_key}" if report.no_key else "")
+        )  # fmt: skip
         for name, read_as in report.formats.items():
             encoding = f", {read_as['encoding']}" if read_as["encoding"] else ""
             typer.echo(f"{name}: {read_as['format']}{encoding}", err=True)
@@ -74,6 +76,8 @@ def questions_import(
             typer.echo(f"{dup['file']}:{dup['line']}: duplicate of {same}", err=True)
         for rejected in report.rejected:
             typer.echo(f"{rejected['file']}:{rejected['line']}: {rejected['error']}", err=True)
+        for warned in report.warnings:
+            typer.echo(f"{warned['file']}:{warned['line']}: warning: {warned['warning']}", err=True)
     if report.rejected:
         raise typer.Exit(1)
 

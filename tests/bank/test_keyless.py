@@ -219,3 +219,19 @@ def test_a_body_not_as_the_bank_stores_it_is_named_and_the_rest_written(fmt):
     notes = writer_for(fmt)([broken, fine], out, images=lambda sha: b"")  # its stem is gone
     assert notes == ["hong: could not be written (KeyError: 'stem')"]
     assert out.getvalue()
+
+
+def test_the_command_line_counts_the_drafts_and_prints_each_warning(tmp_path, settings):
+    from tests.conftest import run_kholieu
+
+    env = {"KHOLIEU_DATA_DIR": str(tmp_path), "KHOLIEU_DATABASE_URL": settings.database_url}
+    path = paper_without_keys(tmp_path / "de.docx")
+    result = run_kholieu("questions", "import", str(path), "--status", "ready", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "imported 4 (short_answer 1, single_choice 2, true_false_group 1), duplicates 0, "
+        "rejected 0, without a key (drafts) 3"
+    )
+    warned = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert len(warned) == 3 and all(line.startswith("de.docx:") for line in warned)
+    assert all("chưa có đáp án" in line and "no key" in line for line in warned)
