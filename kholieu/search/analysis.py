@@ -90,30 +90,6 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-_DELIMITER = re.compile(r"\$\$|\$|\\\(|\\\)|\\\[|\\\]")
-_CLOSES = {"\\(": "\\)", "\\[": "\\]", "$": "$", "$$": "$$"}
-
-
-def whole_formulas(fragment: str) -> str:
-    """A snippet without the formula its edges cut in half: KaTeX renders only whole ones,
-    and half a formula shows as raw LaTeX."""
-    start, opened = 0, None  # opened: (delimiter, position)
-    for match in _DELIMITER.finditer(fragment):
-        mark = match.group(0)
-        if opened is None:
-            if mark in ("\\)", "\\]"):  # closes a formula that began before the fragment
-                start = match.end()
-            else:
-                opened = (mark, match.start())
-        elif mark == _CLOSES[opened[0]]:
-            opened = None
-    if opened is not None:
-        fragment = fragment[: opened[1]].rstrip() + " …"
-    if start:
-        fragment = "… " + fragment[start:].lstrip()
-    return fragment
-
-
 def tokens(text: str) -> list[str]:
     """Query tokens, as the engines' exact fields hold them (lowercased, diacritics kept)."""
     return WORD.findall(searchable(text).lower())

@@ -27,6 +27,7 @@ from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
 from kholieu.errors import SearchUnavailable
 from kholieu.search import query as q
+from kholieu.search import snippets
 from kholieu.search.backend import IndexMissing
 from kholieu.search.fields import STORED, IndexSchema, schema
 
@@ -35,7 +36,6 @@ FACET_SIZE = 100
 BUILD_HEARTBEAT_S = 30.0
 BUILD_STALE_S = 600.0
 SEPARATORS = "[_.,:;'’·]"
-SNIPPET_CHARS = 180
 # The standard tokenizer keeps "3,14", "x_1" and "don't" whole, where tantivy's tokenizer and
 # our query parser split them: those separators become spaces first. (A pattern tokenizer on
 # \p{L}\p{N} would say the same more directly, but the emulator used in tests does not apply
@@ -253,7 +253,7 @@ class ElasticBackend:
         request: dict[str, Any] = {
             "query": compiler.combine(plan.query, [plan.scope]),
             "from_": plan.offset, "size": plan.limit, "track_total_hits": True,
-            "source": list(STORED),
+            "source": [*STORED, *plan.index.snippet_fields],  # snippets are built from the text
         }  # fmt: skip
         if plan.filters:
             request["post_filter"] = compiler.combine(None, list(plan.filters.values()))
@@ -270,19 +270,11 @@ class ElasticBackend:
         if plan.sort != "relevance":
             key = "updated_at" if plan.sort == "newest" else "popularity"
             request["sort"] = [{key: {"order": "desc", "missing": "_last"}}, "_score"]
-        if plan.highlight:
-            first, *others = plan.index.snippet_fields
-            fields = {f"{first}.f": {"no_match_size": SNIPPET_CHARS}}  # the start, unmatched
-            request["highlight"] = {
-                "fields": fields | {f"{f}.f": {} for f in others},
-                "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-                "fragment_size": SNIPPET_CHARS, "number_of_fragments": 1,
-            }  # fmt: skip
         try:
             found = self._call(name, self.client.search, index=self.alias(name), **request)
         except IndexMissing:
             return q.SearchResult(0, [], {facet: {} for facet in plan.facets})
-        hits = [self._hit(plan.index, h) for h in found["hits"]["hits"]]
+        hits = [self._hit(h, plan) for h in found["hits"]["hits"]]
         aggs = found.get("aggregations", {})
         facets = {
             facet: {
@@ -293,12 +285,15 @@ class ElasticBackend:
         }
         return q.SearchResult(total=found["hits"]["total"]["value"], hits=hits, facets=facets)
 
-    def _hit(self, fields: IndexSchema, hit: dict[str, Any]) -> q.Hit:
+    def _hit(self, hit: dict[str, Any], plan: q.Plan | None = None) -> q.Hit:
+        """A hit; with ``plan``, its snippet, built from the stored text as the embedded
+        backend builds it (``kholieu.search.snippets``), not by Elasticsearch's highlighter,
+        which chooses other fragments, cuts formulas and marks the digits a number word finds."""
         source = hit.get("_source", {})
-        highlight = hit.get("highlight", {})
-        fragments = [highlight[f"{f}.f"][0] for f in fields.snippet_fields if f"{f}.f" in highlight]
-        marked = [f for f in fragments if "<mark>" in f]
-        snippet = (marked or fragments or [""])[0]
+        snippet = ""
+        if plan is not None:
+            texts = (_first(source, name) for name in plan.index.snippet_fields)
+            snippet = snippets.build(texts, plan.marks if plan.highlight else ())
         return q.Hit(
             id=hit["_id"], kind=_first(source, "kind"), title=_first(source, "title"),
             score=float(hit.get("_score") or 0.0), snippet=snippet,
@@ -314,7 +309,7 @@ class ElasticBackend:
             )  # fmt: skip
         except IndexMissing:
             return []
-        return [self._hit(schema(index), h) for h in found["hits"]["hits"]]
+        return [self._hit(h) for h in found["hits"]["hits"]]
 
 
 def _first(source: dict[str, Any], name: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kholieu.search import analysis
+from kholieu.search import analysis, snippets
 from kholieu.search.fields import IndexSchema, schema
 
 EXACT_BOOST = 1.5  # a word as typed, on top of its folded match
@@ -118,6 +118,7 @@ class Plan:
     offset: int
     limit: int
     highlight: bool  # mark the query's words in snippets
+    marks: frozenset[str] = frozenset()  # the folded words snippets mark (snippets.marks)
 
 
 @dataclass
@@ -126,7 +127,7 @@ class Hit:
     kind: str
     title: str
     score: float
-    snippet: str  # HTML: escaped text with <mark> around matched words
+    snippet: str  # HTML: escaped text, <mark> around matched words, formulas whole (snippets)
     subject: str = ""
     grade: str = ""
 
@@ -230,6 +231,7 @@ def plan(request: SearchRequest, scope: Node | None, *, fuzzy: bool = False) -> 
         offset=(page - 1) * size,
         limit=size,
         highlight=request.highlight,
+        marks=snippets.marks(request.text),
     )
 
 

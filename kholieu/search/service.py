@@ -48,8 +48,6 @@ class SearchService:
             if fuzzy.total:
                 fuzzy.fuzzy = True
                 result = fuzzy
-        for hit in result.hits:
-            hit.snippet = analysis.whole_formulas(hit.snippet)
         return result
 
     def suggest(

@@ -26,7 +26,6 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +33,11 @@ import tantivy
 
 from kholieu.errors import SearchUnavailable
 from kholieu.search import query as q
-from kholieu.search.analysis import shorten
+from kholieu.search import snippets
 from kholieu.search.backend import IndexMissing
 from kholieu.search.fields import SCHEMAS, STORED, IndexSchema, schema
 
 WRITER_HEAP = 64_000_000
-SNIPPET_CHARS = 180
 FACET_SIZE = 100
 BUILDING = "building-"  # a generation being written; renamed to the bare name when complete
 
@@ -300,7 +298,6 @@ class TantivyBackend:
         else:
             by = "updated_at" if plan.sort == "newest" else "popularity"
             found = searcher.search(full, plan.limit, offset=plan.offset, order_by_field=by)
-        snippets = _Snippets(searcher, opened.schema, plan, full)
         hits = []
         for key, address in found.hits:
             doc = searcher.doc(address)
@@ -309,7 +306,7 @@ class TantivyBackend:
                     id=doc.get_first("id"), kind=doc.get_first("kind") or "",
                     title=doc.get_first("title") or "",
                     score=float(key) if plan.sort == "relevance" else 0.0,
-                    snippet=snippets.of(doc), subject=doc.get_first("subject") or "",
+                    snippet=_snippet(doc, plan), subject=doc.get_first("subject") or "",
                     grade=doc.get_first("grade") or "",
                 )
             )  # fmt: skip
@@ -448,30 +445,9 @@ class _Compiler:
         raise TypeError(f"cannot compile {node!r}")
 
 
-class _Snippets:
-    """The best fragment of each hit, with the query's words marked (folded, so an
-    accent-free query still marks the accented text)."""
-
-    def __init__(self, searcher, tv_schema, plan: q.Plan, query: tantivy.Query) -> None:
-        self.fields = plan.index.snippet_fields
-        self.generators = {}
-        if plan.highlight and plan.query is not None:
-            for name in self.fields:
-                generator = tantivy.SnippetGenerator.create(searcher, query, tv_schema, f"{name}_f")
-                generator.set_max_num_chars(SNIPPET_CHARS)
-                self.generators[name] = generator
-
-    def of(self, doc: tantivy.Document) -> str:
-        first = ""
-        for name in self.fields:
-            text = doc.get_first(name) or ""
-            if not text:
-                continue
-            first = first or text
-            generator = self.generators.get(name)
-            if generator is None:
-                continue
-            snippet = generator.snippet_from_doc(tantivy.Document(**{f"{name}_f": text}))
-            if snippet.highlighted():
-                return snippet.to_html().replace("<b>", "<mark>").replace("</b>", "</mark>")
-        return escape(shorten(first, SNIPPET_CHARS), quote=False)
+def _snippet(doc: tantivy.Document, plan: q.Plan) -> str:
+    """The hit's snippet from its stored snippet fields, as the Elasticsearch backend builds
+    it (``kholieu.search.snippets``): tantivy's generator marks every term the query matched,
+    the digits a number word also finds included, and cuts formulas."""
+    texts = (doc.get_first(name) or "" for name in plan.index.snippet_fields)
+    return snippets.build(texts, plan.marks if plan.highlight else ())

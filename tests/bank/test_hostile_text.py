@@ -18,7 +18,7 @@ SCRIPT = textwrap.dedent(r"""
     from kholieu import latex
     from kholieu.bank import richtext
     from kholieu.quiz.printing import mathimage
-    from kholieu.search import analysis, fields
+    from kholieu.search import analysis, fields, snippets
     hostile = ["\\(" * 500_000, "\\[" * 500_000, "$" * 1_000_000, "$$a" * 333_333,
                "\\(" * 250_000 + "$" * 500_000, "x\\(y" * 250_000]
     started = time.perf_counter()
@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(r"""
         list(latex.spans(text))
         richtext.clean(text)
         analysis.math_words(text)
-        analysis.whole_formulas(text)
+        snippets.build([text], snippets.marks("a y x 2"))
         mathimage.segments(text)
         fields._plain("<p>" + text + "</p>")
     print(f"{time.perf_counter() - started:.2f}")

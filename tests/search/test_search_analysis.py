@@ -95,14 +95,3 @@ def test_several_words_add_phrase_clauses_in_both_number_spellings():
 @pytest.mark.parametrize(("count", "needed"), [(1, 1), (2, 2), (3, 2), (4, 3), (8, 6)])
 def test_longer_queries_may_miss_one_word_in_four(count, needed):
     assert q.required(count) == needed
-
-
-@pytest.mark.parametrize(
-    ("fragment", "shown"),
-    [(r"nghiệm <mark>phân</mark> biệt \[x_{1,2} = \frac{-b", "nghiệm <mark>phân</mark> biệt …"),
-     (r"4ac\). Nếu \(\Delta > 0\) thì", r"… . Nếu \(\Delta > 0\) thì"),
-     ("có dạng $ax^2$ với $a", "có dạng $ax^2$ với …"),
-     ("không có công thức", "không có công thức")],
-)  # fmt: skip
-def test_snippets_never_show_half_a_formula(fragment, shown):
-    assert analysis.whole_formulas(fragment) == shown

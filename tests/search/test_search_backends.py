@@ -4,6 +4,8 @@ membership and order, never raw scores."""
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from typing import Any
 
@@ -250,3 +252,62 @@ def test_a_cluster_lost_during_a_rebuild_is_search_unavailable(elastic_url, monk
     finally:
         monkeypatch.undo()
         search_engines.drop_indices(backend)
+
+
+QUADRATIC = r"\(ax^2 + bx + c = 0\)"
+FORMULAS = [
+    {"id": 21, "title": "Công thức nghiệm", "kind": "lecture", "subject": "toan", "grade": 9,
+     "body": f"Giải phương trình bậc hai {QUADRATIC} bằng công thức nghiệm; khi biệt thức "
+             "dương, phương trình có 2 nghiệm phân biệt."},
+    {"id": 22, "title": "Tam thức", "kind": "lecture", "subject": "toan", "grade": 10,
+     "body": "Mở đầu bài học. " * 10 + r"Ta có \(x^2 - 5x + 6 = 0\) nên tam thức có hai "
+             "nghiệm. " + "Luyện tập thêm. " * 12},
+    {"id": 23, "title": "Lớp 10", "kind": "lecture", "subject": "toan", "grade": 10,
+     "summary": r"Ôn tập lớp 10: \(x_1 + x_2 = -\frac{b}{a}\) và 10 bài tập."},
+]  # fmt: skip
+MATH_SPAN = re.compile(r'<span class="math">(.*?)</span>')
+
+
+def test_a_formula_in_a_snippet_is_whole_unmarked_and_hai_marks_no_digit(search_backend):
+    load(search_backend, FORMULAS)
+    snippet = find(search_backend, "phương trình bậc hai").hits[0].snippet
+    assert MATH_SPAN.findall(snippet) == [html.escape(QUADRATIC, quote=False)]
+    assert "<mark>bậc</mark> <mark>hai</mark>" in snippet and "<mark>2</mark>" not in snippet
+    assert "\\(" not in MATH_SPAN.sub("", snippet)
+
+
+def test_the_number_typed_is_marked_where_it_stands_alone(search_backend):
+    load(search_backend, FORMULAS)
+    snippet = {h.id: h.snippet for h in find(search_backend, "2").hits}["21"]
+    assert snippet.count("<mark>2</mark>") == 1 and "có <mark>2</mark> nghiệm" in snippet
+    assert MATH_SPAN.findall(snippet) == [html.escape(QUADRATIC, quote=False)]
+    snippet = {h.id: h.snippet for h in find(search_backend, "lớp 10").hits}["23"]
+    assert "<mark>lớp</mark> <mark>10</mark>:" in snippet and "và <mark>10</mark> bài" in snippet
+    assert "<mark>" not in "".join(MATH_SPAN.findall(snippet))
+
+
+def test_a_formula_the_snippet_window_would_cut_is_left_out(search_backend):
+    load(search_backend, FORMULAS)
+    snippet = find(search_backend, "mở đầu bài học").hits[0].snippet
+    assert snippet.endswith("Ta có …") and "\\(" not in snippet and "x^2" not in snippet
+
+
+def test_both_backends_give_the_same_snippets(tmp_path, elastic_url):
+    from kholieu.search.tantivy_backend import TantivyBackend
+    from tests.support import search_engines
+
+    tantivy, elastic = (
+        TantivyBackend(tmp_path / "index"),
+        search_engines.elastic_backend(elastic_url),
+    )
+    try:
+        for backend in (tantivy, elastic):
+            load(backend, LESSONS + FORMULAS)
+        for text in ["phương trình bậc hai", "2", "hai", "lớp 10", "mở đầu", "ban do", "", "x"]:
+            found = [
+                {h.id: h.snippet for h in find(b, text, size=50).hits} for b in (tantivy, elastic)
+            ]
+            assert found[0] == found[1], text
+            assert found[0] or text == "x"
+    finally:
+        search_engines.drop_indices(elastic)
