@@ -69,3 +69,34 @@ def test_phone_search_with_suggestions_facets_and_questions(live_server, browser
     page.get_by_test_id("search-hit").first.wait_for()
     assert "Nghiệm của phương trình" in page.get_by_test_id("search-hit").first.inner_text()
     context.close()
+
+
+def test_a_snippet_formula_is_typeset_on_a_phone_and_shows_no_latex(live_server, browser, tmp_path):
+    """Issue 18, item 3: the formulas of a snippet are whole, so KaTeX typesets them (the
+    display one inline, in the line of text), and "hai" marks the word, not the formula's 2."""
+    lesson = {
+        "title": "Hằng đẳng thức đáng nhớ", "kind": "lecture", "subject": "toan", "grade": 8,
+        "status": "published",
+        "body": r"Bình phương của tổng hai số: \((a+b)^2 = a^2 + 2ab + b^2\). Hiệu hai bình "
+                r"phương: \[a^2 - b^2 = (a-b)(a+b)\] với mọi số thực a, b.",
+    }  # fmt: skip
+    manifest = tmp_path / "identities.jsonl"
+    manifest.write_text(json.dumps(lesson))
+    live_server.kholieu("content", "import", str(manifest), "--json")
+    live_server.kholieu("reindex", "--index", "content")  # indexed now, not when drained
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server.base + "/tim-kiem?q=t%E1%BB%95ng+hai+s%E1%BB%91")
+    snippet = page.locator(".snippet", has_text="Bình phương")
+    snippet.locator(".katex").first.wait_for()
+    assert snippet.locator(".katex").count() == 2
+    shown = snippet.inner_text()
+    assert "\\" not in shown and "$" not in shown, shown
+    assert snippet.locator(".katex mark").count() == 0
+    assert sorted(set(snippet.locator("mark").all_inner_texts())) == ["hai", "số", "tổng"]
+    shape = snippet.locator(".katex-display").evaluate("e => getComputedStyle(e).display")
+    assert shape == "inline", "the display formula breaks the snippet's line"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the results page scrolls sideways on a phone ({width}px)"
+    context.close()
