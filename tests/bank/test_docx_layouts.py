@@ -7,17 +7,10 @@ from __future__ import annotations
 
 from docx import Document
 
-from kholieu.bank.formats.docx_read import read
 from kholieu.bank.schemas import QuestionIn
-from tests.support.docx import add
+from tests.support.docx import add, records
 
 BOLD, UNDERLINE, RED = {"bold": True}, {"underline": True}, {"red": True}
-
-
-def records(tmp_path, document) -> dict[str, object]:
-    path = tmp_path / "de-thi.docx"
-    document.save(path)
-    return {r.where: r for r in read(path, lambda data, name: f"/anh/{name}")}
 
 
 def choice(found, where: str) -> QuestionIn:

@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
 from docx.shared import RGBColor
 
+from kholieu.bank.formats.docx_read import read
+
 RED = RGBColor(0xFF, 0x00, 0x00)
+MATHTYPE_OBJECTS = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared" / "conformance" / "mathtype" / "mathtype_to_mathml" / "input"
+)  # fmt: skip
+OMML = (
+    '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
+    "<m:f><m:num><m:r><m:t>{top}</m:t></m:r></m:num>"
+    "<m:den><m:r><m:t>{bottom}</m:t></m:r></m:den></m:f></m:oMath>"
+)
+
+
+def records(tmp_path, document) -> dict[str, object]:
+    """The records read from the document saved as a .docx, by where they are (``Câu 3``)."""
+    path = tmp_path / "de-thi.docx"
+    document.save(path)
+
+    def sink(data: bytes, name: str) -> str:
+        return f"/cau-hoi/anh/{hashlib.sha256(data).hexdigest()}"
+
+    return {r.where: r for r in read(path, sink)}
 
 
 def add(document, *parts):
@@ -52,3 +81,48 @@ def add_mathtype(paragraph, ole: bytes, preview: bytes, *, prog_id: str = "Equat
         f'ObjectID="_17{count:08d}" r:id="{ole_id}"/></w:object></w:r>'
     ))  # fmt: skip
     return paragraph
+
+
+def add_fraction(paragraph, top: str, bottom: str):
+    """A Word equation (OMML) holding the fraction top/bottom, at the paragraph's end."""
+    from docx.oxml import parse_xml
+
+    paragraph._p.append(parse_xml(OMML.format(top=top, bottom=bottom)))
+    return paragraph
+
+
+def add_picture(paragraph, shade: int = 0):
+    """A 1×1 PNG of its own colour (so each is a different image), as an inline drawing."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    png = (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00" + bytes([shade, 0, 0]))) + chunk(b"IEND", b"")
+    )  # fmt: skip
+    paragraph.add_run().add_picture(io.BytesIO(png))
+    return paragraph
+
+
+def tiny_wmf() -> bytes:
+    """A real placeable WMF (a rectangle), as MathType's previews are: libwmf draws it."""
+    head = struct.pack("<IHhhhhHI", 0x9AC6CDD7, 0, 0, 0, 200, 100, 1440, 0)
+    checksum = 0
+    for word in struct.unpack("<10H", head):
+        checksum ^= word
+    body = (
+        struct.pack("<IHhh", 5, 0x020B, 0, 0) + struct.pack("<IHhh", 5, 0x020C, 100, 200)
+        + struct.pack("<IHhhhh", 7, 0x041B, 90, 190, 10, 10) + struct.pack("<IH", 3, 0)
+    )  # fmt: skip
+    header = struct.pack("<HHHIHIH", 1, 9, 0x0300, (18 + len(body)) // 2, 0, 7, 0)
+    return head + struct.pack("<H", checksum) + header + body
+
+
+def mathtype_objects(count: int) -> list[bytes]:
+    """Real MathType OLE objects from ../shared/conformance (the test is skipped without)."""
+    found = sorted(MATHTYPE_OBJECTS.glob("*.bin"))
+    if len(found) < count:
+        pytest.skip(f"MathType objects not found at {MATHTYPE_OBJECTS}")
+    return [path.read_bytes() for path in found[:count]]

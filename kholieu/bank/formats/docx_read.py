@@ -156,14 +156,18 @@ def _join(pieces: list[Piece], drop: frozenset[str] = frozenset()) -> str:
 
 
 def _marks_of(pieces: list[Piece]) -> tuple[set[str], set[str]]:
-    """(marks on the label's letter, marks on every visible character of the text)."""
+    """(marks on the label's letter, marks on every visible character of the text). A formula
+    or a picture carries no mark, so an option that is only one is marked by nothing: Toán
+    papers mark the key on the letter of options that are all formulas."""
     visible = [p for p in pieces if p.raw or p.text.strip()]
     letter = visible[0].marks() if visible else set()
+    text = [p for p in visible if not p.raw]
+    if not text:
+        return letter, set()
     whole = set(MARKS)
-    for piece in visible:
-        if not piece.raw:
-            whole &= piece.marks()
-    return letter, whole if visible else set()
+    for piece in text:
+        whole &= piece.marks()
+    return letter, whole
 
 
 # -- reading the document ------------------------------------------------------------------------
