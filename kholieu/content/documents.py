@@ -1,5 +1,6 @@
-"""Documents: the text of a PDF for search (pypdf), and a first-page thumbnail when poppler's
-``pdftoppm`` is installed (cheap; skipped otherwise)."""
+"""Documents: their text for search (PDF by pypdf, Word and PowerPoint by ``office``), and a
+PDF's first-page thumbnail when poppler's ``pdftoppm`` is installed (cheap; skipped
+otherwise)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,24 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from kholieu.content.files import OOXML_SLIDES, OOXML_TEXT, PDF
+from kholieu.content.office import docx_text, pptx_text
+from kholieu.files.zipsafe import PackageLimits
+
 log = logging.getLogger(__name__)
 MAX_TEXT = 2_000_000  # characters kept for search from one document
 THUMBNAIL_WIDTH = 480
+DOCUMENTS = {PDF, OOXML_TEXT, OOXML_SLIDES}  # the types whose text is extracted
+
+
+def document_text(path: Path, mime: str, limits: PackageLimits) -> str | None:
+    """The text of a document of type ``mime`` (one of DOCUMENTS); None when it cannot be
+    read. ``limits`` are the zip checks Word and PowerPoint files pass first."""
+    if mime == OOXML_TEXT:
+        return docx_text(path, limits, MAX_TEXT)
+    if mime == OOXML_SLIDES:
+        return pptx_text(path, limits, MAX_TEXT)
+    return pdf_text(path)
 
 
 def pdf_text(path: Path) -> str | None:

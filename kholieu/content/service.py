@@ -18,7 +18,8 @@ from kholieu.accounts.models import User
 from kholieu.audit import log as audit
 from kholieu.config import Settings
 from kholieu.content import policy
-from kholieu.content.files import PDF, ingest
+from kholieu.content.documents import DOCUMENTS
+from kholieu.content.files import ingest
 from kholieu.content.models import (
     ContentFile,
     ContentItem,
@@ -291,7 +292,7 @@ class ContentService:
     def _task(file: ContentFile) -> str | None:
         if file.package is not None:
             return "content.unpack_package"
-        if file.mime == PDF:
+        if file.mime in DOCUMENTS:
             return "content.extract_document"
         if file.media is not None:
             return "content.transcode_video"
