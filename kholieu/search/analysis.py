@@ -51,6 +51,18 @@ for _n, _w in enumerate(_NUMBER_WORDS):
 
 _GRADE = re.compile(r"\blop\s*(1[0-2]|[1-9])\b")
 
+# Words that carry a question's grammar, not its topic ("Hiện tượng *nào được* ứng dụng *để*
+# luyện nhôm?"): a query need not contain its documents' function words, so they neither
+# count toward the words a match needs nor weigh as much. Kept small on purpose: only words
+# that are grammar in nearly every sentence; "không" (also zero, and "air") is not one.
+FUNCTION_WORDS = frozenset((
+    "là", "của", "được", "nào", "gì", "bao", "nhiêu", "trong", "và", "có", "các", "những",
+    "một", "cho", "với", "để", "thì", "mà", "này", "đó", "ấy", "khi", "ai", "sao", "tại", "vì",
+    "như", "thế", "bị", "ở", "từ", "đến", "về", "ra", "lại", "đã", "sẽ", "đang", "cũng",
+    "rằng", "nên", "hay", "hoặc", "nếu", "nhưng", "theo", "bởi", "vào", "lên", "trên", "dưới",
+    "đâu", "mấy", "người", "việc", "cái", "chiếc", "sự",
+))  # fmt: skip
+
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
@@ -61,6 +73,14 @@ def fold(text: str) -> str:
     return "".join(
         "d" if char == "đ" else unicodedata.normalize("NFD", char)[0] for char in nfc(text).lower()
     )
+
+
+def is_function_word(word: str) -> bool:
+    """Whether a query word (lowercase, as typed) is grammar rather than topic: its exact form
+    when typed with diacritics, any function word's folded form when typed without."""
+    if word in FUNCTION_WORDS:
+        return True
+    return word == fold(word) and word in _FOLDED_FUNCTION
 
 
 def math_words(text: str | None) -> str:
@@ -88,6 +108,11 @@ def shorten(text: str, limit: int) -> str:
     """Text on one line, cut at a word boundary: titles and snippets in result lists."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# Typed without diacritics, a word is read as a function word when one of them folds to it
+# ("la" may be "là" or "lá": it weighs less, and the other words decide).
+_FOLDED_FUNCTION = frozenset(fold(word) for word in FUNCTION_WORDS)
 
 
 def tokens(text: str) -> list[str]:

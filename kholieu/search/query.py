@@ -4,8 +4,10 @@
 ``Phrase``, ``Fuzzy``, ``DisMax``, ``Bool``); each backend compiles that tree into its own
 query objects. Ranking rules therefore live here once:
 
-- every query word must match (folded, so ``phan so`` finds ``phân số``), allowing one word
-  in four (at least one) to be missing in queries of three words or more;
+- query words match folded (``phan so`` finds ``phân số``); function words (``là``, ``của``,
+  ``nào``: ``analysis.FUNCTION_WORDS``) weigh a quarter and are never required;
+- a keyword query needs all its topic words (all but one of three or four); a question of
+  five or more needs a third of them (``required``), and BM25 ranks the rest;
 - a word that matches as typed, diacritics included, scores above a folded-only match;
 - the words as a phrase score above the same words scattered;
 - "lớp N" in the query boosts grade N; digits and number words are interchangeable.
@@ -13,6 +15,7 @@ query objects. Ranking rules therefore live here once:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,6 +23,10 @@ from kholieu.search import analysis, snippets
 from kholieu.search.fields import IndexSchema, schema
 
 EXACT_BOOST = 1.5  # a word as typed, on top of its folded match
+FUNCTION_WEIGHT = 0.25  # a function word ("là", "của", "nào") against a topic word
+FUNCTION_WORDS_APART = True  # function words neither count toward a match nor weigh fully
+LONG_QUERY = 5  # from this many topic words on, a query is a question, not keywords
+LONG_SHARE = 1 / 3  # ... and a match needs this share of them (at least three)
 PHRASE_BOOST = 2.0  # the query words together, in order
 GRADE_BOOST = 1000.0  # "lớp 11" puts grade 11 first, and still shows the rest after it
 MAX_SIZE = 50
@@ -152,7 +159,7 @@ class SearchResult:
         }  # fmt: skip
 
 
-def _word_clause(fields: IndexSchema, word: str) -> Node:
+def _word_clause(fields: IndexSchema, word: str, scale: float = 1.0) -> Node:
     """One query word, in any text field, folded or as typed. A word typed with its
     diacritics scores higher where the text has the same ones; a word typed without any says
     nothing about them, so it only matches folded."""
@@ -160,9 +167,9 @@ def _word_clause(fields: IndexSchema, word: str) -> Node:
     for alt in analysis.alternatives(word):
         folded = analysis.fold(alt)
         for name, weight in fields.text.items():
-            clauses.append(Term(name, folded, folded=True, boost=weight))
+            clauses.append(Term(name, folded, folded=True, boost=weight * scale))
             if folded != alt:
-                clauses.append(Term(name, alt, folded=False, boost=weight * EXACT_BOOST))
+                clauses.append(Term(name, alt, folded=False, boost=weight * scale * EXACT_BOOST))
     return DisMax(tuple(clauses))
 
 
@@ -173,9 +180,14 @@ def _phrasings(words: list[str]) -> list[tuple[str, ...]]:
 
 
 def required(count: int) -> int:
-    """How many of ``count`` words must match: both of two; of more, all but one in four
-    (at least one may be missing: "tính số mol" finds "Mol và tính toán")."""
-    return count if count <= 2 else count - max(1, count // 4)
+    """How many of ``count`` topic words must match. Keywords stay strict: both of two, all
+    but one of three or four ("tính số mol" finds "Mol và tính toán"). A longer query is a
+    question, whose answer often shares only some of its words: a third of them."""
+    if count <= 2:
+        return count
+    if count < LONG_QUERY:
+        return count - 1
+    return max(LONG_QUERY - 2, math.ceil(count * LONG_SHARE))
 
 
 def text_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | None:
@@ -192,9 +204,13 @@ def text_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | None
                 should.append(Phrase(name, phrase, folded=False, boost=weight * PHRASE_BOOST))
     if parsed.grade:
         should.append(Const(Keyword("grade", (parsed.grade,)), GRADE_BOOST))
+    apart = FUNCTION_WORDS_APART and not all(analysis.is_function_word(w) for w in words)
+    topic = [w for w in words if not (apart and analysis.is_function_word(w))]
+    grammar = [w for w in words if w not in topic]
     match = Bool(
-        should=tuple(_word_clause(fields, w) for w in words), min_should=required(len(words))
+        should=tuple(_word_clause(fields, w) for w in topic), min_should=required(len(topic))
     )
+    should += [_word_clause(fields, w, FUNCTION_WEIGHT) for w in grammar]
     return Bool(must=(match,), should=tuple(should))
 
 
