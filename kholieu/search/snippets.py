@@ -28,9 +28,13 @@ def marks(text: str) -> frozenset[str]:
     """The folded words a query marks in snippets: the words typed, "lớp" and "10" of
     "lớp 10" included, and for a number typed in digits its spellings in letters ("2" marks
     "hai" and "II"). A word does not mark the digits it also finds: "hai" finds ``x^2``, but
-    the ``2`` of a formula or of a number was not what the teacher typed."""
+    the ``2`` of a formula or of a number was not what the teacher typed. Function words
+    ("là", "của", "nào") are not marked unless the query holds nothing else: marked in every
+    line, they would hide the words the ranking went by."""
     out: set[str] = set()
-    for word in analysis.tokens(text):
+    words = analysis.tokens(text)
+    topic = [w for w in words if not analysis.is_function_word(w)] or words
+    for word in topic:
         out.add(analysis.fold(word))
         if word.isdigit():
             out.update(analysis.fold(alt) for alt in analysis.alternatives(word) if alt.isalpha())

@@ -41,6 +41,9 @@ def test_what_a_query_marks_is_what_was_typed_and_the_letters_of_a_typed_number(
     assert snippets.marks("bậc 2") == {"bac", "2", "hai", "ii"}
     assert snippets.marks("lớp 10") == {"lop", "10", "muoi"}
     assert snippets.marks("") == frozenset()
+    # a question's function words are not marked; a query of nothing else marks them
+    assert snippets.marks("Nhôm được điều chế thế nào?") == {"nhom", "dieu", "che"}
+    assert snippets.marks("là gì") == {"la", "gi"}
 
 
 def test_a_formula_is_whole_and_unmarked_and_hai_does_not_mark_its_digits():
