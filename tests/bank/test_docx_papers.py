@@ -93,3 +93,152 @@ def test_formula_options_without_marks_take_the_answer_string(tmp_path):
     add(d, "1:D|2:A|3:B")
     found = records(tmp_path, d)
     assert [choice(found, f"Câu {n}").answer for n in (1, 2, 3)] == [3, 0, 1]
+
+
+def chemistry_paper(document, keys: str = "CAAAB"):
+    """The 2021 Hóa paper's shape: a header table, Câu 41–45 with bold letters on one row,
+    then "HẾT" and the proctoring footer."""
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).text = "BỘ GIÁO DỤC VÀ ĐÀO TẠO"
+    header.cell(0, 1).text = "KỲ THI TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG NĂM 2021"
+    header.cell(1, 0).text = "ĐỀ THI CHÍNH THỨC"
+    header.cell(1, 1).text = "Môn thi thành phần: HÓA HỌC"
+    add(document, "Cho biết nguyên tử khối: H = 1; C = 12; O = 16; Na = 23.")
+    for index in range(len(keys)):
+        add(document, (f"Câu {41 + index}:", BOLD), f" Câu hỏi số {41 + index}")
+        parts = [(f"{'ABCD'[k]}.", BOLD) for k in range(4)]
+        add(document, parts[0], " một\t", parts[1], " hai\t", parts[2], " ba\t", parts[3], " bốn")
+    add(document, "------ HẾT ------")
+    add(document, "Thí sinh không được sử dụng tài liệu. Cán bộ coi thi không giải thích gì thêm.")
+
+
+def key_row_table(document, keys: str, first: int = 41):
+    table = document.add_table(rows=2, cols=len(keys) + 1)
+    for column, (number, key) in enumerate([("Câu", "Đáp án")] + [
+        (str(first + i), k) for i, k in enumerate(keys)
+    ]):  # fmt: skip
+        table.cell(0, column).text, table.cell(1, column).text = number, key
+    return table
+
+
+def test_footers_and_key_headings_after_the_last_question_are_no_option(tmp_path):
+    for heading in (
+        "BẢNG ĐÁP ÁN ĐỀ 201",
+        "ĐÁP ÁN VÀ HƯỚNG DẪN GIẢI CHI TIẾT",
+        "Đáp án - Mã đề 201",
+    ):
+        d = Document()
+        chemistry_paper(d)
+        add(d, (heading, BOLD))
+        key_row_table(d, "CAAAB")
+        found = records(tmp_path, d)
+        assert set(found) == {f"Câu {n}" for n in range(41, 46)}, heading
+        last = choice(found, "Câu 45")
+        assert last.options == ["một", "hai", "ba", "bốn"], heading
+        assert [choice(found, f"Câu {n}").answer for n in range(41, 46)] == [2, 0, 0, 0, 1]
+
+
+def test_worked_solutions_after_the_paper_neither_repeat_nor_rekey_it(tmp_path):
+    d = Document()
+    chemistry_paper(d)
+    add(d, ("HƯỚNG DẪN GIẢI CHI TIẾT", BOLD))
+    key_row_table(d, "CAAAB")
+    add(d, ("Câu 41:", BOLD), " Kim loại kiềm là K. Chọn C.")
+    add(d, ("Câu 42:", BOLD), " Khối lượng 42: 2,24 gam, tức 43-B. Chọn B.")
+    found = records(tmp_path, d)
+    assert set(found) == {f"Câu {n}" for n in range(41, 46)}
+    assert [choice(found, f"Câu {n}").answer for n in range(41, 46)] == [2, 0, 0, 0, 1]
+
+
+def test_a_stem_line_about_the_key_and_a_bare_explanation_heading(tmp_path):
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Cho hàm số y = x² − 1.")
+    add(d, "Đáp án nào sau đây đúng?")
+    add(d, "A. một\tB. hai\t", ("C.", {"underline": True}), " ba\tD. bốn")
+    add(d, ("Lời giải", BOLD))
+    add(d, "Vì y(0) = −1 nên chọn C.")
+    add(d, ("Câu 2:", BOLD), " Chọn đúng")
+    add(d, "A. một\tB. hai\tC. ba\tD. bốn")
+    add(d, ("Hướng dẫn giải", BOLD))
+    add(d, "Chọn D.")
+    found = records(tmp_path, d)
+    first = choice(found, "Câu 1")
+    assert "Đáp án nào sau đây đúng?" in first.stem and first.answer == 2
+    assert first.options[3] == "bốn" and "y(0)" in first.explanation
+    second = choice(found, "Câu 2")
+    assert second.answer == 3 and second.options[3] == "bốn"
+
+
+def five_questions(document):
+    for index in range(5):
+        add(document, (f"Câu {41 + index}:", BOLD), f" Câu hỏi {41 + index}")
+        add(document, "A. 1\tB. 2\tC. 3\tD. 4")
+
+
+def keyed(found) -> list[int | None]:
+    assert set(found) == {f"Câu {n}" for n in range(41, 46)}, list(found)
+    answers = [choice(found, f"Câu {n}").answer for n in range(41, 46)]
+    assert all(choice(found, f"Câu {n}").options == ["1", "2", "3", "4"] for n in range(41, 46))
+    return answers
+
+
+def test_key_tables_and_strings_written_every_way(tmp_path):
+    def vertical(d, heading: bool, labelled: bool, prefix: str = ""):
+        if heading:
+            add(d, ("BẢNG ĐÁP ÁN", BOLD))
+        table = d.add_table(rows=5 + labelled, cols=2)
+        if labelled:
+            table.cell(0, 0).text, table.cell(0, 1).text = "Câu", "Đáp án"
+        for i, key in enumerate("CAAAB"):
+            table.cell(i + labelled, 0).text = f"{prefix}{41 + i}"
+            table.cell(i + labelled, 1).text = key
+
+    def cells(d):
+        table = d.add_table(rows=1, cols=5)
+        for c, key in enumerate("CAAAB"):
+            table.cell(0, c).text = f"{41 + c}.{key}"
+
+    def over(d, top: str, bottom: str):
+        table = d.add_table(rows=2, cols=5)
+        for c, key in enumerate("CAAAB"):
+            table.cell(0, c).text = top.format(41 + c)
+            table.cell(1, c).text = bottom.format(key)
+
+    layouts = {
+        "vertical with heading": lambda d: vertical(d, True, True),
+        "vertical, no heading": lambda d: vertical(d, False, True),
+        "rows Câu 41 | C": lambda d: vertical(d, False, False, "Câu "),
+        "cells 41.C, no heading": cells,
+        "short last line": lambda d: (add(d, "41.C 42.A 43.A"), add(d, "44.A 45.B")),
+        "header Câu 41 over letters": lambda d: over(d, "Câu {}", "{}"),
+        "letters with a dot": lambda d: over(d, "{}", "{}."),
+        "said with dashes": lambda d: add(d, "Đáp án: 41C - 42A - 43A - 44A - 45B"),
+    }
+    for name, write in layouts.items():
+        d = Document()
+        five_questions(d)
+        write(d)
+        assert keyed(records(tmp_path, d)) == [2, 0, 0, 0, 1], name
+
+
+def test_a_two_column_table_in_a_stem_stays_content(tmp_path):
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Cho bảng:")
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "1", "A"
+    add(d, "A. một\tB. hai\t", ("C.", {"underline": True}), " ba\tD. bốn")
+    question = choice(records(tmp_path, d), "Câu 1")
+    assert "<table>" in question.stem and question.answer == 2
+
+
+def test_a_table_of_numbers_at_the_end_of_the_document_is_kept(tmp_path):
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Chọn đúng")
+    add(d, "A. một\tB. hai\t", ("C.", {"underline": True}), " ba\tD. bốn")
+    add(d, ("Câu 2:", BOLD), " Cho bảng số liệu:")
+    table = d.add_table(rows=1, cols=3)
+    for c in range(3):
+        table.cell(0, c).text = str(c + 1)
+    found = records(tmp_path, d)
+    assert choice(found, "Câu 1").answer == 2
+    assert "<table>" in found["Câu 2"].data["stem"]

@@ -46,11 +46,19 @@ _QUESTION = re.compile(
 _SECTION = re.compile(r"^\s*PHẦN\s+(I{1,3}V?|IV|[1-4])\b", re.I)
 # "A.", "A)", "A:", with or without a space, "*A." when the star marks the key
 _LABEL = r"(\*?)\s*{letter}\s*[.):]\s*"
-# A line that is only keys: "1:D|2:A|3:C", "1D 2A 3C", "1.D, 2.A, 3.C" (three or more)
-_ANSWER_STRING = re.compile(
-    r"^\s*(?:\d{1,3}\s*[-.:)]?\s*(?:[A-H]|[ĐSđs]{4})(?![\w])[\s|,;/.]*){3,}$"
-)
+# A line that is only keys: "1:D|2:A|3:C", "1D 2A 3C", "1.D, 2.A, 3.C", "Đáp án: 41C - 42A - …"
+# (three or more; a shorter line right after one ends it: "44.A 45.B")
+_ENTRY = r"(?:(?i:Câu)\s*)?\d{1,3}\s*[-.:)]?\s*(?:[A-H]|[ĐSđs]{4})(?![\w])[\s|,;/.\-–]*"
+_KEYS_LABEL = r"(?:(?i:Đáp án|ĐA|Đ/A|Key)\s*[:.]?\s*)?"
+_ANSWER_STRING = re.compile(rf"^\s*{_KEYS_LABEL}(?:{_ENTRY}){{3,}}$")
+_ANSWER_TAIL = re.compile(rf"^\s*{_KEYS_LABEL}(?:{_ENTRY}){{1,2}}$")
 _LETTER_ENTRY = re.compile(r"(\d{1,3})\s*[-.:)]?\s*([A-H]|[ĐSđs]{4})(?![\w])")
+# Cells of key tables: "41" or "Câu 41" over "C" or "C."; "41.C" in one cell
+_NUMBER_CELL = re.compile(r"^(?:(?i:Câu)\s*)?(\d{1,3})\s*[.:]?$")
+_LETTER_CELL = re.compile(r"^(?:[A-H]|[ĐSđs]{4})\s*\.?$")
+_ENTRY_CELL = re.compile(r"^\d{1,3}\s*[-.:)]?\s*(?:[A-H]|[ĐSđs]{4})\s*\.?$")
+# Words a line of keys may hold besides its entries: "Câu 1. A  Câu 2. B", "Đáp án: 1-A"
+_KEY_WORDS = re.compile(r"(?i:Câu(?:\s*hỏi)?|BẢNG|Đáp án|ĐA|Đ/A|Key|Mã đề|Đề)")
 # "Đáp án: C", "Chọn C", "Chọn đáp án C." — a key said in words, alone or in the explanation
 _SAID_KEY = re.compile(r"(?:Đáp án|ĐA|Chọn(?:\s+đáp án)?)\s*[:.]?\s*([A-H])(?![\w])", re.I)
 _KEY_LINE = re.compile(r"^\s*(?:Đáp án|ĐA|Chọn(?:\s+đáp án)?)\s*[:.]?\s*([A-H])\s*[.]?\s*$", re.I)
@@ -58,9 +66,25 @@ _KEY_ROW_LABEL = re.compile(r"^\s*(Câu(\s*hỏi)?|Đáp án|ĐA|Đ/A|Key)\s*:?\
 _STATEMENT = re.compile(r"^\s*([a-d])\s*[).]\s*")
 _KEY = re.compile(r"<\s*Key\s*=\s*([^>]*)>", re.I)
 _EXPLANATION = re.compile(
-    r"^\s*(Lời giải|Hướng dẫn giải|Hướng dẫn|Giải|HDG|Đáp án chi tiết)\s*[:.]\s*", re.I
+    r"^\s*(Lời giải chi tiết|Lời giải|Hướng dẫn giải chi tiết|Hướng dẫn giải|Hướng dẫn|Giải|HDG"
+    r"|Đáp án chi tiết)\s*(?:[:.]\s*|$)",
+    re.I,
 )
-_ANSWERS = re.compile(r"^\s*(BẢNG ĐÁP ÁN|ĐÁP ÁN)\s*:?\s*$", re.I)
+# The heading of the keys after the paper: "BẢNG ĐÁP ÁN", "ĐÁP ÁN ĐỀ 201", "Đáp án và hướng dẫn
+# giải" — never a key said in words ("Đáp án: C") nor a stem's line ("Đáp án nào sau đây …")
+_ANSWERS = re.compile(
+    r"^\W*(?:BẢNG\s+ĐÁP\s+ÁN|ĐÁP\s+ÁN)(?:\s*[:.]?\s*$|\s+(?:ĐỀ|MÃ|VÀ|CHI\s+TIẾT|MÔN|THAM\s+KHẢO"
+    r"|CHÍNH\s+THỨC|KỲ|KÌ|TRẮC\s+NGHIỆM|PHẦN|\d)\b|\s*[-–(])",
+    re.I,
+)
+# The heading of worked solutions after the paper; "Hướng dẫn giải:" with a colon under a
+# question starts its explanation instead, and so does this heading before the paper's end
+_SOLUTIONS = re.compile(r"^\W*(?:HƯỚNG\s+DẪN\s+GIẢI|LỜI\s+GIẢI\s+CHI\s+TIẾT)\b(?!\s*:)", re.I)
+# The end of the paper: "------ HẾT ------" and the proctoring footer under it
+_END = re.compile(
+    r"^\W*(?:HẾT\W*$|Thí sinh không được sử dụng tài liệu|Cán bộ coi thi không giải thích)",
+    re.I,
+)
 _ANSWER_ENTRY = re.compile(
     r"(\d+)\s*[-.:)]\s*([A-H]{1,8}(?![\w])|[ĐSđs]{4}(?![\w])|-?\d+(?:,\d+)?(?![\w]))"
 )
@@ -439,6 +463,7 @@ class Layout:
         section: str | None = None
         heading = ""
         in_answers = False
+        ended = False  # "HẾT" or the proctoring footer has been read
         auto = 0
         for line, is_key in _keys_apart(self.lines):
             if is_key:  # an answer string or a key table, with or without a heading
@@ -450,8 +475,17 @@ class Layout:
                 heading = f"PHẦN {found.group(1).upper()}"
                 auto = 0
                 continue
-            if _ANSWERS.match(text):
-                in_answers = True
+            if _ANSWERS.match(text) or (ended and _SOLUTIONS.match(text)):
+                in_answers = True  # the question before it ends: the heading is no option
+                if current is not None:
+                    yield current
+                    current = None
+                continue
+            if _END.match(text):
+                ended = True
+                if current is not None:
+                    yield current
+                    current = None
                 continue
             if in_answers:
                 answers.append((section, line))
@@ -579,31 +613,76 @@ class Layout:
 
 
 def _keys_apart(lines: Iterable[Line]) -> Iterator[tuple[Line, bool]]:
-    """Each line, and whether it gives keys rather than content: a line that is only keys
-    ("1:D|2:A|…", "1D 2A …"), or a table row of question numbers followed by a row of as many
-    letters (several such pairs make one key table; a first cell "Câu" / "Đáp án" is a label).
-    A row of numbers is held back one line to see what follows it."""
+    """Each line, and whether it gives keys rather than content (with or without a heading):
+    a line that is only keys ("1:D|2:A|…", "1D 2A …", and a shorter line right after one), a
+    table row of entries ("41.C" | "42.A" …), a table row of question numbers followed by a
+    row of as many letters (several such pairs make one key table; a first cell "Câu" /
+    "Đáp án" is a label), or a vertical table ("Câu | Đáp án" over "41 | C" rows). A row of
+    numbers or labels is held back one line to see what follows it."""
     held: Line | None = None
+    keyed = False  # the line before gave keys: a short last line or a pair row goes on
     for line in lines:
         if held is not None:
-            keys = _key_cells(line.cell_texts) if line.is_table else []
-            if len(keys) == len(_key_cells(held.cell_texts)) and all(
-                re.fullmatch(r"[A-H]|[ĐSđs]{4}", k) for k in keys
-            ):
+            if _keys_under(held, line):
                 yield held, True
                 yield line, True
-                held = None
+                held, keyed = None, True
                 continue
             yield held, False
             held = None
-        if line.is_table:
-            numbers = _key_cells(line.cell_texts)
-            if len(numbers) >= 2 and all(n.isdigit() for n in numbers):
-                held = line
-                continue
-        yield line, not line.is_table and bool(_ANSWER_STRING.match(line.text))
+        verdict = _key_line(line, keyed)
+        if verdict is None:
+            held = line
+            continue
+        keyed = verdict
+        yield line, verdict
     if held is not None:
         yield held, False
+
+
+def _key_line(line: Line, keyed: bool) -> bool | None:
+    """Whether the line gives keys; None for a table row that does if the next row does."""
+    if not line.is_table:
+        tail = keyed and _ANSWER_TAIL.match(line.text)
+        return bool(_ANSWER_STRING.match(line.text) or tail)
+    cells = [c for c in line.cell_texts if c]
+    if cells and all(_ENTRY_CELL.match(c) for c in cells) and (len(cells) >= 2 or keyed):
+        return True
+    pairs = _pairs(cells, _LETTER_CELL)
+    if pairs and (len(pairs) >= 2 or keyed or re.match(r"(?i:Câu)", cells[0])):
+        return True
+    numbers = _key_cells(line.cell_texts)
+    if len(numbers) >= 2 and all(_NUMBER_CELL.match(n) for n in numbers):
+        return None
+    if len(cells) >= 2 and all(_KEY_ROW_LABEL.match(c) for c in cells):
+        return None
+    return False
+
+
+def _keys_under(held: Line, line: Line) -> bool:
+    """Whether ``line`` makes the held row keys: letters under its numbers, or the first pair
+    row under a "Câu | Đáp án" label row."""
+    if not line.is_table:
+        return False
+    numbers = _key_cells(held.cell_texts)
+    if all(_NUMBER_CELL.match(n) for n in numbers):
+        keys = _key_cells(line.cell_texts)
+        return len(keys) == len(numbers) and all(_LETTER_CELL.match(k) for k in keys)
+    return bool(_pairs([c for c in line.cell_texts if c], _LETTER_CELL))
+
+
+def _pairs(cells: list[str], key: re.Pattern[str]) -> list[tuple[int, str]]:
+    """A vertical key table's row read as (question, key) pairs: "41 | C" or "Câu 41 | C",
+    several pairs side by side ("41 | C | 51 | B"); [] when the row is not one."""
+    if not cells or len(cells) % 2:
+        return []
+    pairs = []
+    for number, value in zip(cells[::2], cells[1::2], strict=True):
+        found = _NUMBER_CELL.match(number)
+        if found is None or not key.match(value):
+            return []
+        pairs.append((int(found.group(1)), value))
+    return pairs
 
 
 def _key_cells(cells: list[str]) -> list[str]:
@@ -754,26 +833,55 @@ def _statements(statements: list[Choice], table: Callable[[], Any]) -> dict[str,
 
 
 def _answer_table(lines: list[tuple[str | None, Line]]) -> dict[tuple[str | None, int], Any]:
-    """Keys given apart from the questions: "1-A", "1.A", "5:A | 6:B", "3-ĐSĐĐ", "7-1,5", or a
-    table with question numbers in one row and keys in the next."""
+    """Keys given apart from the questions: "1-A", "1.A", "5:A | 6:B", "3-ĐSĐĐ", "7-1,5", a
+    table with question numbers in one row and keys in the next, or a vertical one ("41 | C").
+    The first key given for a question holds: worked solutions after the table ("Câu 42: …
+    tỉ lệ 42: 2 …") never change it, and their "Chọn C." counts only where the table has no
+    key. Other prose lines give nothing."""
     found: dict[tuple[str | None, int], Any] = {}
+    said: dict[tuple[str | None, int], str] = {}
+    solving: tuple[str | None, int] | None = None  # the worked solution being read
     rows = [(section, _key_cells(_cells(line)), line) for section, line in lines]
     for index, (section, numbers, line) in enumerate(rows):
         following = rows[index + 1] if index + 1 < len(rows) else (None, [], None)
         keys = following[1]
-        if (
-            line.is_table
-            and numbers
-            and all(c.isdigit() for c in numbers)
-            and len(keys) == len(numbers)
-        ):
-            for n, k in zip(numbers, keys, strict=True):
-                found[(section, int(n))] = _key_value(k)
+        if line.is_table:
+            if (
+                numbers
+                and all(_NUMBER_CELL.match(c) for c in numbers)
+                and len(keys) == len(numbers)
+            ):
+                for n, k in zip(numbers, keys, strict=True):
+                    number = int(_NUMBER_CELL.match(n).group(1))
+                    found.setdefault((section, number), _key_value(k))
+                continue
+            if pairs := _pairs([c for c in line.cell_texts if c], re.compile(r".")):
+                for number, k in pairs:
+                    found.setdefault((section, number), _key_value(k))
+                continue
+        text = line.text
+        if not line.is_table and (question := _QUESTION.match(text)):
+            solving = (section, int(question.group(1)))
+        if solving is not None and (chosen := _SAID_KEY.findall(text)):
+            said[solving] = chosen[-1].upper()
+        if _ANSWER_STRING.match(text) or _ANSWER_TAIL.match(text):
+            entries = _LETTER_ENTRY
+        elif _only_keys(text):
+            entries = _ANSWER_ENTRY
+        else:
             continue
-        entries = _LETTER_ENTRY if _ANSWER_STRING.match(line.text) else _ANSWER_ENTRY
-        for match in entries.finditer(line.text):
-            found[(section, int(match.group(1)))] = _key_value(match.group(2))
+        for match in entries.finditer(text):
+            found.setdefault((section, int(match.group(1))), _key_value(match.group(2)))
+    for question, key in said.items():
+        found.setdefault(question, _key_value(key))
     return found
+
+
+def _only_keys(text: str) -> bool:
+    """Whether a line under the key heading holds keys only ("1-A  2.B  5:A | 6:B"), not the
+    prose of a worked solution."""
+    rest = _KEY_WORDS.sub(" ", _ANSWER_ENTRY.sub(" ", text))
+    return not re.search(r"[^\W\d_]", rest)
 
 
 def _cells(line: Line) -> list[str]:
@@ -784,6 +892,7 @@ def _cells(line: Line) -> list[str]:
 
 def _key_value(key: str) -> Any:
     key = key.strip()
+    key = re.sub(r"^([A-H]+|[ĐSđs]{4})\s*\.$", r"\1", key)  # "C." in a key table's cell
     if re.fullmatch(r"[A-H]+", key):
         return [ord(c) - 65 for c in key]
     if re.fullmatch(r"[ĐSđs]{4}", key):
