@@ -13,8 +13,10 @@ from tests.support.docx import (
     add,
     add_fraction,
     add_mathtype,
+    add_numbered,
     add_picture,
     mathtype_objects,
+    question_list,
     records,
     tiny_wmf,
 )
@@ -242,3 +244,18 @@ def test_a_table_of_numbers_at_the_end_of_the_document_is_kept(tmp_path):
     found = records(tmp_path, d)
     assert choice(found, "Câu 1").answer == 2
     assert "<table>" in found["Câu 2"].data["stem"]
+
+
+def test_word_numbering_counts_from_the_lists_start(tmp_path):
+    """ "Câu %1:" starting at 41 (w:start), and a list restarted at 41 (startOverride): the
+    questions are Câu 41… as the paper shows them, so the key string finds them."""
+    for starts in ({"start": 41}, {"restart": 41}):
+        d = Document()
+        listed = question_list(d, 90, **starts)
+        for index in range(4):
+            add_numbered(d, f"Chất số {index} là gì?", listed)
+            add(d, "A. a\tB. b\tC. c\tD. d")
+        add(d, "41:B|42:C|43:D|44:A")
+        found = records(tmp_path, d)
+        assert set(found) == {f"Câu {n}" for n in range(41, 45)}, starts
+        assert [choice(found, f"Câu {n}").answer for n in range(41, 45)] == [1, 2, 3, 0]

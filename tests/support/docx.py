@@ -126,3 +126,41 @@ def mathtype_objects(count: int) -> list[bytes]:
     if len(found) < count:
         pytest.skip(f"MathType objects not found at {MATHTYPE_OBJECTS}")
     return [path.read_bytes() for path in found[:count]]
+
+
+def question_list(document, num_id: int, *, start: int = 1, restart: int | None = None) -> int:
+    """A Word list numbering paragraphs "Câu %1:" (bold), counting from ``start``, as a
+    numbering definition (w:abstractNum) and its instance (w:num); ``restart`` adds Word's
+    "Restart at …" (lvlOverride/startOverride) to the instance. Returns its numId."""
+    from docx.oxml import parse_xml
+
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {namespace} w:abstractNumId="{num_id}">'
+        '<w:multiLevelType w:val="hybridMultilevel"/><w:lvl w:ilvl="0">'
+        f'<w:start w:val="{start}"/><w:numFmt w:val="decimal"/><w:lvlText w:val="Câu %1:"/>'
+        '<w:lvlJc w:val="left"/><w:rPr><w:b/></w:rPr></w:lvl></w:abstractNum>'
+    ))  # fmt: skip
+    override = (
+        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{restart}"/></w:lvlOverride>'
+        if restart is not None
+        else ""
+    )
+    numbering.append(parse_xml(
+        f'<w:num {namespace} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/>'
+        f"{override}</w:num>"
+    ))  # fmt: skip
+    return num_id
+
+
+def add_numbered(document, text: str, num_id: int):
+    """A paragraph in the list ``num_id`` (its number is Word's, not in the text)."""
+    from docx.oxml import parse_xml
+
+    paragraph = document.add_paragraph(text)
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f'<w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+    ))  # fmt: skip
+    return paragraph

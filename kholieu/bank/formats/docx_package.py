@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from lxml import etree
 
@@ -68,7 +68,7 @@ class WordPackage:
             self._rels = {rid: name for rid, name, _ in relations}
             self._kinds = {name: kind for _, name, kind in relations if name in self._names}
             self._styles = self._style_numbering()
-            self.formats = self._numbering_formats()
+            self.formats, self.starts = self._numbering_formats()
         except BaseException:
             self.close()
             raise
@@ -190,27 +190,55 @@ class WordPackage:
                 found[style.get(W + "styleId", "")] = numbering
         return found
 
-    def _numbering_formats(self) -> dict[tuple[str, str], str]:
-        """(numId, level) → the list's number format: decimal, upperLetter, lowerLetter…"""
+    def _numbering_formats(self) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], Any]]:
+        """(numId, level) → the list's number format (decimal, upperLetter, lowerLetter…), and
+        → ``ListStart``: where its count starts ("Câu %1:" from 41 on a paper's second part)."""
         name = self._part_of_kind("numbering")
         if name is None:
-            return {}
+            return {}, {}
         numbering = self._xml(name)
-        abstract = {}
+        abstract: dict[str | None, dict[str | None, tuple[str | None, int]]] = {}
         for definition in numbering.iter(W + "abstractNum"):
-            levels = {
-                level.get(W + "ilvl"): level.find(W + "numFmt").get(W + "val")
+            abstract[definition.get(W + "abstractNumId")] = {
+                level.get(W + "ilvl"): (_val(level.find(W + "numFmt")),
+                                        _number(level.find(W + "start"), 1))
                 for level in definition.iter(W + "lvl")
-                if level.find(W + "numFmt") is not None
-            }
-            abstract[definition.get(W + "abstractNumId")] = levels
-        formats = {}
+            }  # fmt: skip
+        formats, starts = {}, {}
         for num in numbering.iter(W + "num"):
-            ref = num.find(W + "abstractNumId")
-            levels = abstract.get(ref.get(W + "val") if ref is not None else "", {})
-            for ilvl, fmt in levels.items():
-                formats[(num.get(W + "numId"), ilvl)] = fmt
-        return formats
+            ref = _val(num.find(W + "abstractNumId")) or ""
+            overrides = {
+                o.get(W + "ilvl"): _number(o.find(W + "startOverride"), None)
+                for o in num.iter(W + "lvlOverride")
+            }
+            for ilvl, (fmt, start) in abstract.get(ref, {}).items():
+                key = (num.get(W + "numId"), ilvl)
+                if fmt is not None:
+                    formats[key] = fmt
+                restart = overrides.get(ilvl)
+                starts[key] = ListStart((ref, ilvl), restart or start, restart is not None, key)
+        return formats, starts
+
+
+class ListStart(NamedTuple):
+    """Where a list level counts from. Lists that share a definition share one count, as Word
+    numbers them, unless one restarts it (``startOverride``, Word's "Restart at …")."""
+
+    counter: tuple[str, str | None]
+    start: int
+    restarts: bool
+    instance: tuple[str | None, str | None] = (None, None)  # (numId, level): restarts once
+
+
+def _val(element: Any) -> str | None:
+    return element.get(W + "val") if element is not None else None
+
+
+def _number(element: Any, default: int | None) -> int | None:
+    try:
+        return int(_val(element) or "")
+    except ValueError:
+        return default
 
 
 def open_package(path: Path, limits: PackageLimits) -> WordPackage:

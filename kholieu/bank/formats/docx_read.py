@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kholieu.bank.formats import FormatError, ImageSink, Parsed, mathtype
-from kholieu.bank.formats.docx_package import W, WordPackage, open_package
+from kholieu.bank.formats.docx_package import ListStart, W, WordPackage, open_package
 from kholieu.bank.formats.omml import M, MathError, to_latex
 from kholieu.bank.formats.tabular import OFFICE_LIMITS
 from kholieu.bank.schemas import level_code
@@ -143,6 +143,7 @@ class Line:
     is_table: bool = False
     cells: list[str] = field(default_factory=list)  # a table row's cells, as HTML
     cell_pieces: list[list[Piece]] = field(default_factory=list)  # and as pieces (their looks)
+    list_start: ListStart | None = None  # where the paragraph's Word list starts counting
 
     @property
     def cell_texts(self) -> list[str]:
@@ -246,6 +247,7 @@ def _soft_lines(line: Line) -> Iterator[Line]:
         yield Line(
             line.number, pieces, line.numbering if first else None,
             line.errors if first else [], warnings=line.warnings if first else [],
+            list_start=line.list_start if first else None,
         )  # fmt: skip
 
 
@@ -260,6 +262,7 @@ def _paragraph(p, number: int, package: WordPackage, images: ImageSink) -> Line:
         key = (num_id.get(W + "val") if num_id is not None else "",
                ilvl.get(W + "val") if ilvl is not None else "0")  # fmt: skip
         line.numbering = package.formats.get(key, "decimal")
+        line.list_start = package.starts.get(key)
     for node in p.iter():
         if node.tag == W + "r" and _outside_math(node, p):
             line.pieces.extend(_run(node, package, images, line))
@@ -464,7 +467,8 @@ class Layout:
         heading = ""
         in_answers = False
         ended = False  # "HẾT" or the proctoring footer has been read
-        auto = 0
+        counts: dict[Any, int] = {}  # Word lists' counts, by the definition they share
+        restarted: set[Any] = set()
         for line, is_key in _keys_apart(self.lines):
             if is_key:  # an answer string or a key table, with or without a heading
                 answers.append((section, line))
@@ -473,7 +477,8 @@ class Layout:
             if found := _SECTION.match(text):
                 section = SECTION_TYPES.get(found.group(1).lower())
                 heading = f"PHẦN {found.group(1).upper()}"
-                auto = 0
+                counts.clear()
+                restarted.clear()
                 continue
             if _ANSWERS.match(text) or (ended and _SOLUTIONS.match(text)):
                 in_answers = True  # the question before it ends: the heading is no option
@@ -502,8 +507,8 @@ class Layout:
             elif line.numbering == "decimal" and not (current and _in_explanation(current)):
                 if current is not None:
                     yield current
-                auto += 1
-                current = Block(auto, line.number, section, None, [line], heading)
+                number = _count(line.list_start, counts, restarted)
+                current = Block(number, line.number, section, None, [line], heading)
             elif current is not None:
                 current.lines.append(line)
         if current is not None:
@@ -610,6 +615,18 @@ class Layout:
         if not data["stem"]:
             raise ValueError("the question has no text before its options")
         return data
+
+
+def _count(start: ListStart | None, counts: dict[Any, int], restarted: set[Any]) -> int:
+    """The number Word shows on an automatically numbered question: its list's count, from
+    the list's start ("Câu %1:" starting at 41), restarted where the list says so."""
+    if start is None:
+        start = ListStart(("", None), 1, False)
+    if start.restarts and start.instance not in restarted:
+        restarted.add(start.instance)
+        counts.pop(start.counter, None)
+    counts[start.counter] = counts.get(start.counter, start.start - 1) + 1
+    return counts[start.counter]
 
 
 def _keys_apart(lines: Iterable[Line]) -> Iterator[tuple[Line, bool]]:
