@@ -21,7 +21,7 @@ from tests.support.docx import (
     tiny_wmf,
 )
 
-BOLD = {"bold": True}
+BOLD, RED_LOOK = {"bold": True}, {"red": True}
 
 
 def choice(found, where: str) -> QuestionIn:
@@ -259,3 +259,43 @@ def test_word_numbering_counts_from_the_lists_start(tmp_path):
         found = records(tmp_path, d)
         assert set(found) == {f"Câu {n}" for n in range(41, 45)}, starts
         assert [choice(found, f"Câu {n}").answer for n in range(41, 45)] == [1, 2, 3, 0]
+
+
+def test_stray_formatting_yields_to_the_key_table(tmp_path):
+    """Bold on three letters of four, white shading pasted from the web, a formula set in
+    bold: none of them is the key when the paper's key string gives one; an underlined
+    letter still is, and a bold key with no table still counts."""
+    from docx.oxml import parse_xml
+
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Kim loại nào dẫn điện tốt nhất?")
+    add(d, ("A.", BOLD), " Fe\t", ("B.", BOLD), " Cu\t", ("C.", BOLD), " Ag\t", "D. Al")
+    add(d, ("Câu 2:", BOLD), " Kim loại nào nhẹ nhất?")
+    paragraph = d.add_paragraph()
+    for index, metal in enumerate(["Fe", "Cu", "Ag", "Al"]):
+        if index:
+            paragraph.add_run("\t")
+        run = paragraph.add_run(f"{'ABCD'[index]}. {metal}")
+        run.bold = True
+        if index < 2:
+            run._r.get_or_add_rPr().append(parse_xml(
+                '<w:shd xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                'w:val="clear" w:color="auto" w:fill="FFFFFF"/>'
+            ))  # fmt: skip
+    add(d, ("Câu 3:", BOLD), " Chất nào là bazơ?")
+    add(d, "A. HCl\tB. NaCl\tC. ", ("H2SO4", BOLD), "\tD. NaOH")
+    add(d, ("Câu 4:", BOLD), " Gạch chân là đáp án")
+    add(d, "A. 1\tB. 2\t", ("C.", {"underline": True}), " 3\tD. 4")
+    add(d, "1:B|2:C|3:D|4:C")
+    found = records(tmp_path, d)
+    assert [choice(found, f"Câu {n}").answer for n in range(1, 5)] == [1, 2, 3, 2]
+    assert choice(found, "Câu 2").options == ["Fe", "Cu", "Ag", "Al"]
+    assert choice(found, "Câu 3").options[2] == "<b>H2SO4</b>"
+
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Chỉ đáp án in đậm, không có bảng đáp án")
+    add(d, "A. 1\t", ("B.", BOLD), " 2\tC. 3\tD. 4")
+    add(d, ("Câu 2:", BOLD), " Hai phương án đỏ: nhiều đáp án")
+    add(d, ("A.", RED_LOOK), " 1\tB. 2\t", ("C.", RED_LOOK), " 3\tD. 4")
+    found = records(tmp_path, d)
+    assert choice(found, "Câu 1").answer == 1 and choice(found, "Câu 2").answer == [0, 2]

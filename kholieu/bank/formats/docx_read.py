@@ -370,10 +370,21 @@ def _look(props) -> dict[str, Any]:
         "underline": on("u"),
         "bold": on("b"),
         "italic": on("i"),
-        "highlight": on("highlight") or (props.find(W + "shd") is not None and on("shd")),
+        "highlight": on("highlight") or _shaded(props.find(W + "shd")),
         "red": _is_red(colour),
         "script": vert.get(W + "val", "") if vert is not None else "",
     }
+
+
+def _shaded(shading) -> bool:
+    """Whether a run's shading shows: text pasted from the web carries ``w:shd`` with a white
+    or automatic fill, which is no highlight; a coloured fill (or a solid pattern) is."""
+    if shading is None or shading.get(W + "val", "") in ("nil", "none"):
+        return False
+    blank = ("", "AUTO", "FFFFFF")
+    if shading.get(W + "val") == "solid":
+        return (shading.get(W + "color") or "").upper() not in blank
+    return (shading.get(W + "fill") or "").upper() not in blank
 
 
 def _is_red(colour: str) -> bool:
@@ -814,18 +825,21 @@ def _choices(
     options: list[Choice], table: Callable[[], Any], said: list[str] = ()
 ) -> dict[str, Any]:
     """The key, from the first of: stars ("*B."), a key said in words or a <Key=…> tag, the
-    marks (underline, colour, bold, highlight), the answer table."""
+    marks (underline, colour, bold, highlight), the answer table. Marks that may be stray —
+    bold (a formula set in bold, a letter left unbolded) or several options marked alike —
+    yield to the answer table's key when it has one, so such a question waits for the table
+    (the rest still stream)."""
     starred = [i for i, o in enumerate(options) if o.starred]
     marked, mark = _marked(options, allow_all=False)
     if starred:
         marked, mark = starred, None
     elif said:
         marked, mark = [ord(c) - 65 for c in said[0]], None
+    elif marked and (mark == "bold" or len(marked) > 1) and (given := _letters(table())):
+        marked, mark = given, None
     if not marked:
-        given = table()
-        if isinstance(given, list) and all(isinstance(i, int) for i in given):
-            marked = given
-    drop = frozenset({mark}) if mark else frozenset()
+        marked = _letters(table()) or []
+    drop = frozenset({mark} if mark else ()) | _shared_marks(options)
     texts = [_join(_label_and_text(o)[1], drop) for o in options]
     if not marked:  # no key anywhere: the importer keeps it as a draft waiting for one
         return {"type": "single_choice", "options": texts, "answer": None}
@@ -834,6 +848,21 @@ def _choices(
     if len(marked) == 1:
         return {"type": "single_choice", "options": texts, "answer": marked[0]}
     return {"type": "multiple_response", "options": texts, "answer": marked}
+
+
+def _letters(given: Any) -> list[int] | None:
+    """The answer table's key for a choice question (option indexes), or None."""
+    if isinstance(given, list) and given and all(isinstance(i, int) for i in given):
+        return given
+    return None
+
+
+def _shared_marks(options: list[Choice]) -> frozenset[str]:
+    """Marks covering the whole text of every option: the paper's style, not emphasis."""
+    shared = set(MARKS)
+    for option in options:
+        shared &= _marks_of(_label_and_text(option)[1])[1]
+    return frozenset(shared)
 
 
 def _statements(statements: list[Choice], table: Callable[[], Any]) -> dict[str, Any]:
