@@ -299,3 +299,154 @@ def test_stray_formatting_yields_to_the_key_table(tmp_path):
     add(d, ("A.", RED_LOOK), " 1\tB. 2\t", ("C.", RED_LOOK), " 3\tD. 4")
     found = records(tmp_path, d)
     assert choice(found, "Câu 1").answer == 1 and choice(found, "Câu 2").answer == [0, 2]
+
+
+NAMESPACES = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+)
+
+
+def xml(text: str):
+    from docx.oxml import parse_xml
+
+    return parse_xml(text.replace("{ns}", NAMESPACES))
+
+
+def raw_paragraph(text: str, bold: str = "") -> str:
+    prefix = f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{bold}</w:t></w:r>'
+    return f'<w:p>{prefix if bold else ""}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def test_count_the_true_statements_keeps_them_in_the_stem(tmp_path):
+    d = Document()
+    add(d, ("Câu 72:", BOLD), " Cho các phát biểu sau:")
+    statements = ["Glucozơ có phản ứng tráng bạc.", "Tinh bột thuộc loại polisaccarit.",
+                  "Xenlulozơ tan tốt trong nước.", "Saccarozơ bị thủy phân trong axit.",
+                  "Fructozơ là đồng phân của glucozơ."]  # fmt: skip
+    for letter, text in zip("abcde", statements, strict=True):
+        add(d, f"{letter}) {text}")
+    add(d, "Số phát biểu đúng là")
+    add(d, "A. 5.\tB. 2.\tC. 3.\tD. 4.")
+    add(d, "70:A|71:B|72:D")
+    question = choice(records(tmp_path, d), "Câu 72")
+    assert question.answer == 3 and question.options == ["5.", "2.", "3.", "4."]
+    lines = question.stem.split("<br>")
+    assert lines[0] == "Cho các phát biểu sau:" and lines[-1] == "Số phát biểu đúng là"
+    expected = [f"{letter}) {text}" for letter, text in zip("abcde", statements, strict=True)]
+    assert lines[1:-1] == expected
+
+
+def test_decomposed_unicode_from_unikey_is_read(tmp_path):
+    import unicodedata
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Chữ dựng sẵn")
+    add(d, "A. một\tB. hai\tC. ba\tD. bốn")
+    add(d, (nfd("Câu 2:"), BOLD), nfd(" Chữ tổ hợp"))
+    add(d, nfd("A. một\tB. hai\tC. ba\tD. bốn"))
+    add(d, "1:A|2:C|3:B")
+    found = records(tmp_path, d)
+    second = choice(found, "Câu 2")
+    assert second.answer == 2 and second.stem == "Chữ tổ hợp" and second.options[3] == "bốn"
+    assert choice(found, "Câu 1").options[3] == "bốn"
+
+
+def test_questions_inside_content_controls_and_custom_xml(tmp_path):
+    d = Document()
+    body = d.element.body
+    add(d, ("Câu 1:", BOLD), " Câu bình thường")
+    add(d, "A. 1\tB. 2\t", ("C.", {"underline": True}), " 3\tD. 4")
+    options = "A. 1   B. 2   C. 3   D. 4"
+    body.insert(len(body) - 1, xml(
+        '<w:sdt {ns}><w:sdtPr><w:alias w:val="Câu hỏi"/></w:sdtPr><w:sdtContent>'
+        f'{raw_paragraph(" Trong điều khiển nội dung", "Câu 2:")}{raw_paragraph(options)}'
+        "</w:sdtContent></w:sdt>"
+    ))  # fmt: skip
+    body.insert(len(body) - 1, xml(
+        '<w:customXml {ns} w:element="question">'
+        f'{raw_paragraph(" Trong custom XML", "Câu 3:")}{raw_paragraph(options)}</w:customXml>'
+    ))  # fmt: skip
+    add(d, ("Câu 4:", BOLD), " Câu sau")
+    add(d, options)
+    add(d, "1:C|2:D|3:A|4:B")
+    found = records(tmp_path, d)
+    assert set(found) == {f"Câu {n}" for n in range(1, 5)}
+    assert [choice(found, f"Câu {n}").answer for n in range(1, 5)] == [2, 3, 0, 1]
+    assert choice(found, "Câu 2").options == ["1", "2", "3", "4"]
+
+
+def test_text_boxes_are_read_once_and_legacy_pictures_are_stored(tmp_path):
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    options = "A. 1\tB. 2\tC. 3\tD. 4"
+    box = f"<w:txbxContent>{raw_paragraph(options)}</w:txbxContent>"
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Phương án trong hộp văn bản VML")
+    d.add_paragraph()._p.append(xml(
+        f'<w:r {{ns}}><w:pict><v:shape id="tb1"><v:textbox>{box}</v:textbox></v:shape></w:pict>'
+        "</w:r>"
+    ))  # fmt: skip
+    add(d, ("Câu 2:", BOLD), " Phương án trong hộp văn bản Word 2010+")
+    d.add_paragraph()._p.append(xml(
+        '<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:inline>'
+        '<wp:extent cx="5000000" cy="300000"/><wp:docPr id="5" name="Text Box 5"/><a:graphic>'
+        '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:txbx>{box}</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic>'
+        '</wp:inline></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape id="tb2"><v:textbox>'
+        f"{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    ))  # fmt: skip
+    add(d, ("Câu 3:", BOLD), " Hình cũ từ tệp .doc:")
+    png_source = Document()
+    add_picture(png_source.add_paragraph(), 200)
+    png = next(p.blob for p in png_source.part.package.iter_parts() if "media" in p.partname)
+    picture = Part(PackURI("/word/media/legacy1.png"), "image/png", png, d.part.package)
+    rid = d.part.relate_to(picture, RELATIONSHIP_TYPE.IMAGE)
+    d.add_paragraph()._p.append(xml(
+        f'<w:r {{ns}}><w:pict><v:shape id="pic1" type="#_x0000_t75"><v:imagedata r:id="{rid}" '
+        'o:title=""/></v:shape></w:pict></w:r>'
+    ))  # fmt: skip
+    add(d, options)
+    add(d, "1:A|2:B|3:C")
+    found = records(tmp_path, d)
+    assert [choice(found, f"Câu {n}").answer for n in (1, 2, 3)] == [0, 1, 2]
+    assert all(choice(found, f"Câu {n}").options == ["1", "2", "3", "4"] for n in (1, 2, 3))
+    assert "<img" in choice(found, "Câu 3").stem
+
+
+def test_symbol_font_characters_become_the_characters_they_show(tmp_path):
+    def sym(paragraph, code: str, font: str = "Symbol"):
+        paragraph._p.append(xml(f'<w:r {{ns}}><w:sym w:font="{font}" w:char="{code}"/></w:r>'))
+
+    d = Document()
+    stem = d.add_paragraph()
+    stem.add_run("Câu 1:").bold = True
+    stem.add_run(" Điện trở R = 50 ")
+    sym(stem, "F057")
+    stem.add_run(", bước sóng ")
+    sym(stem, "F06C")
+    stem.add_run(" = 0,5 m")
+    sym(stem, "F0FC", font="Wingdings")  # a private-use glyph: no character to keep
+    sym(stem, "2211", font="Cambria Math")
+    row = d.add_paragraph()
+    for index, value in enumerate(["100", "50", "25", "200"]):
+        if index:
+            row.add_run("\t")
+        row.add_run(f"{'ABCD'[index]}. {value}")
+        sym(row, "F070")
+        row.add_run(" rad/s.")
+    add(d, "1:A|2:B|3:C")
+    question = choice(records(tmp_path, d), "Câu 1")
+    assert question.stem == "Điện trở R = 50 Ω, bước sóng λ = 0,5 m∑"
+    assert question.options == ["100π rad/s.", "50π rad/s.", "25π rad/s.", "200π rad/s."]

@@ -99,8 +99,8 @@ class WordPackage:
         try:
             for _, element in events:
                 parent = element.getparent()
-                if parent is None or parent.tag != W + "body":
-                    continue  # a paragraph inside a table: read with its table
+                if not _in_body(parent):
+                    continue  # a paragraph inside a table or a text box: read with it
                 yield element
                 element.clear(keep_tail=False)
                 while element.getprevious() is not None:
@@ -228,6 +228,18 @@ class ListStart(NamedTuple):
     start: int
     restarts: bool
     instance: tuple[str | None, str | None] = (None, None)  # (numId, level): restarts once
+
+
+_CONTAINERS = (W + "sdt", W + "sdtContent", W + "customXml")
+
+
+def _in_body(parent: Any) -> bool:
+    """Whether a paragraph or table with this parent is one of the body's own: directly, or
+    inside content controls (``w:sdt``, from templates and exam-making add-ins) or custom
+    XML around paragraphs, which show their content as if it stood in the body."""
+    while parent is not None and parent.tag in _CONTAINERS:
+        parent = parent.getparent()
+    return parent is not None and parent.tag == W + "body"
 
 
 def _val(element: Any) -> str | None:

@@ -9,8 +9,10 @@
     BẢNG ĐÁP ÁN  1-A 2.B 5:A | 6:B     keys in a table or as text, instead of marks
 
 The key is the option whose letter (or whole text) is underlined, red, bold or highlighted,
-when that mark singles out some options and not all of them; true statements are marked the
-same way. Word equations become LaTeX (omml.py), and so do MathType and Equation 3.0 objects
+when that mark singles out some options and not all of them (a formula or picture carries no
+mark; bold, or a mark on several options, yields to the answer table's key); true statements
+are marked the same way. "HẾT", the proctoring footer and the key's heading end the last
+question. Word equations become LaTeX (omml.py), and so do MathType and Equation 3.0 objects
 (mathtype/); one that cannot be read is shown as its preview picture, the question imported
 with a warning. Images are stored through the image sink. The line of a question is its
 paragraph's number in the document.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +35,7 @@ from typing import Any
 
 from kholieu.bank.formats import FormatError, ImageSink, Parsed, mathtype
 from kholieu.bank.formats.docx_package import ListStart, W, WordPackage, open_package
+from kholieu.bank.formats.mathtype.charset import symbol_font
 from kholieu.bank.formats.omml import M, MathError, to_latex
 from kholieu.bank.formats.tabular import OFFICE_LIMITS
 from kholieu.bank.schemas import level_code
@@ -264,7 +268,11 @@ def _paragraph(p, number: int, package: WordPackage, images: ImageSink) -> Line:
         line.numbering = package.formats.get(key, "decimal")
         line.list_start = package.starts.get(key)
     for node in p.iter():
-        if node.tag == W + "r" and _outside_math(node, p):
+        if node is p or (node.tag in _READ and not _read_here(node, p)):
+            continue
+        if node.tag == W + "p":  # a text box's paragraph: a line of its own
+            line.pieces.append(Piece("<br>", raw=True))
+        elif node.tag == W + "r":
             line.pieces.extend(_run(node, package, images, line))
         elif node.tag == M + "oMath" and node.getparent().tag != M + "oMathPara":
             try:
@@ -280,10 +288,17 @@ def _paragraph(p, number: int, package: WordPackage, images: ImageSink) -> Line:
     return line
 
 
-def _outside_math(run, paragraph) -> bool:
-    parent = run.getparent()
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_READ = (W + "p", W + "r", M + "oMath", M + "oMathPara")
+
+
+def _read_here(node, paragraph) -> bool:
+    """Whether a node of the paragraph is read where it stands: not a run inside an equation
+    (the equation reads it), and nothing in an ``mc:Fallback`` — Word 2010+ writes a text box
+    twice (the shape, then a VML copy for older readers): the shape is read, once."""
+    parent = node.getparent()
     while parent is not None and parent is not paragraph:
-        if parent.tag.startswith(M):
+        if parent.tag == _MC + "Fallback" or (node.tag == W + "r" and parent.tag.startswith(M)):
             return False
         parent = parent.getparent()
     return True
@@ -292,9 +307,13 @@ def _outside_math(run, paragraph) -> bool:
 def _run(run, package: WordPackage, images: ImageSink, line: Line) -> Iterator[Piece]:
     props = run.find(W + "rPr")
     look = _look(props)
+    symbol = _font(props) == "Symbol"
     for child in run:
         if child.tag == W + "t":
-            yield Piece(child.text or "", **look)
+            text = unicodedata.normalize("NFC", child.text or "")  # Unikey's "tổ hợp": NFD
+            yield Piece(_from_symbol_font(text) if symbol else text, **look)
+        elif child.tag == W + "sym":
+            yield Piece(_symbol(child), **look)
         elif child.tag == W + "tab":
             yield Piece("\t", **look)
         elif child.tag in (W + "br", W + "cr"):
@@ -305,7 +324,44 @@ def _run(run, package: WordPackage, images: ImageSink, line: Line) -> Iterator[P
         elif child.tag == W + "object":
             yield from _embedded(child, package, images, line)
         elif child.tag == W + "pict":
-            line.errors.append("a legacy picture or equation object could not be read")
+            yield from _legacy_picture(child, package, images, line)
+
+
+def _legacy_picture(pict, package: WordPackage, images: ImageSink, line: Line) -> Iterator[Piece]:
+    """VML (documents converted from .doc): a picture (``v:imagedata``) is stored like any
+    image; a text box's paragraphs are read as lines where they stand (``_paragraph``)."""
+    picture = next((e for e in pict.iter() if str(e.tag).endswith("}imagedata")), None)
+    if picture is not None:
+        yield _image(picture.get(R + "id"), package, images, line)
+    elif next(pict.iter(W + "txbxContent"), None) is None:
+        line.errors.append(
+            "không đọc được hình hoặc công thức kiểu cũ / "
+            "a legacy picture or equation object could not be read"
+        )
+
+
+def _font(props) -> str:
+    fonts = props.find(W + "rFonts") if props is not None else None
+    return (fonts.get(W + "ascii") or fonts.get(W + "hAnsi") or "") if fonts is not None else ""
+
+
+def _symbol(sym) -> str:
+    """A character inserted with Insert > Symbol (``w:sym``): the Symbol font's private-use
+    positions (F057 is Ω, F070 π) become the characters they show; another font's character
+    is kept when it is plain Unicode, dropped when it is a private-use glyph (Wingdings…)."""
+    try:
+        code = int(sym.get(W + "char") or "", 16)
+    except ValueError:
+        return ""
+    font = sym.get(W + "font") or ""
+    if font == "Symbol":
+        return symbol_font(code - 0xF000 if code >= 0xF000 else code) or ""
+    return "" if 0xE000 <= code <= 0xF8FF else chr(code)
+
+
+def _from_symbol_font(text: str) -> str:
+    """Text typed in the Symbol font ("W" shows Ω): the characters it shows."""
+    return "".join(symbol_font(ord(c) % 0xF000 if ord(c) >= 0xF000 else ord(c)) or c for c in text)
 
 
 def _embedded(obj, package: WordPackage, images: ImageSink, line: Line) -> Iterator[Piece]:
@@ -541,11 +597,8 @@ class Layout:
         said: list[str] = []  # a key said in words: "Đáp án: C", "Chọn C", <Key=C>
         said_in_explanation: list[str] = []
         for line in [*block.lines, Line(0, [])]:
-            if (
-                line.is_table
-                and not statements
-                and (found_options := _table_options(line, len(options)))
-            ):
+            if line.is_table and (found_options := _table_options(line, len(options))):
+                stem.extend(_into_stem(statements))
                 options.extend(found_options)
                 continue
             if line.is_table and not options and not statements:
@@ -575,6 +628,7 @@ class Layout:
                 said.append(found.group(1).upper())
                 continue
             if _starts_options(line, options):
+                stem.extend(_into_stem(statements))  # "Cho các phát biểu sau: a) … e) …"
                 options.extend(_split_options(line, len(options)))
             elif not options and (_STATEMENT.match(text) or line.numbering == "lowerLetter"):
                 found = _STATEMENT.match(text)
@@ -638,6 +692,15 @@ def _count(start: ListStart | None, counts: dict[Any, int], restarted: set[Any])
         counts.pop(start.counter, None)
     counts[start.counter] = counts.get(start.counter, start.start - 1) + 1
     return counts[start.counter]
+
+
+def _into_stem(statements: list[Choice]) -> list[str]:
+    """Lines "a) …" read as statements, given back to the stem (and the list emptied) once
+    options follow: a choice question counting true statements ("Cho các phát biểu sau: a) …
+    e) … Số phát biểu đúng là A. 2 B. 3 …") keeps them, in order, with its closing line."""
+    lines = [("" if s.label else f"{chr(97 + i)}) ") + s.html() for i, s in enumerate(statements)]
+    statements.clear()
+    return lines
 
 
 def _keys_apart(lines: Iterable[Line]) -> Iterator[tuple[Line, bool]]:
