@@ -450,3 +450,64 @@ def test_symbol_font_characters_become_the_characters_they_show(tmp_path):
     question = choice(records(tmp_path, d), "Câu 1")
     assert question.stem == "Điện trở R = 50 Ω, bước sóng λ = 0,5 m∑"
     assert question.options == ["100π rad/s.", "50π rad/s.", "25π rad/s.", "200π rad/s."]
+
+
+def test_letters_inside_option_and_stem_text_are_no_labels(tmp_path):
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Hình chiếu của điểm A lên mặt phẳng (P) là")
+    add(d, "A. điểm B.\tB. điểm C.\tC. điểm D.\tD. điểm A.")
+    add(d, ("Câu 2:", BOLD), " Chất X là A. Cho A tác dụng với B. Sản phẩm là C. Chất C là")
+    add(d, "A. NaCl.\tB. KCl.\tC. HCl.\tD. NaOH.")
+    add(d, ("Câu 3:", BOLD), " Vitamin nào tan trong nước?")
+    add(d, "A. Vitamin C.\tB. Vitamin A.\tC. Vitamin D.\tD. Vitamin E.")
+    add(d, ("Câu 4:", BOLD), " Vitamin nào tan trong dầu?")
+    for text in ("A. Vitamin C.", "B. Vitamin B.", "C. Vitamin D.", "D. Vitamin E."):
+        add(d, text)
+    add(d, ("Câu 5:", BOLD), " Hai dòng, cách một dấu cách")
+    add(d, "A. 1\tB. 2 C. 3\tD. 4")
+    add(d, "1:C|2:D|3:A|4:C|5:B")
+    found = records(tmp_path, d)
+    assert [choice(found, f"Câu {n}").answer for n in range(1, 6)] == [2, 3, 0, 2, 1]
+    assert choice(found, "Câu 1").options == ["điểm B.", "điểm C.", "điểm D.", "điểm A."]
+    second = choice(found, "Câu 2")
+    assert second.stem.endswith("Chất C là") and second.options[3] == "NaOH."
+    vitamins = ["Vitamin C.", "Vitamin A.", "Vitamin D.", "Vitamin E."]
+    assert choice(found, "Câu 3").options == vitamins
+    assert choice(found, "Câu 4").options == [
+        "Vitamin C.",
+        "Vitamin B.",
+        "Vitamin D.",
+        "Vitamin E.",
+    ]
+    assert choice(found, "Câu 5").options == ["1", "2", "3", "4"]
+
+
+def test_a_full_width_colon_and_a_topic_code_stay_out_of_the_stem(tmp_path):
+    d = Document()
+    add(d, ("Câu 1：", BOLD), " Dấu hai chấm toàn độ rộng")
+    add(d, "A. 1\tB. 2\tC. 3\tD. 4")
+    add(d, ("Câu 2 [2D1-1.1-1]:", BOLD), " Mã chủ đề")
+    add(d, "A. 1\tB. 2\tC. 3\tD. 4")
+    add(d, ("Câu 3 (TH):", BOLD), " Mức độ")
+    add(d, "A. 1\tB. 2\tC. 3\tD. 4")
+    add(d, "1:A|2:B|3:C")
+    found = records(tmp_path, d)
+    assert [choice(found, f"Câu {n}").stem for n in (1, 2, 3)] == [
+        "Dấu hai chấm toàn độ rộng", "Mã chủ đề", "Mức độ"
+    ]  # fmt: skip
+    assert choice(found, "Câu 3").level == "thong_hieu"
+
+
+def test_the_papers_key_string_wins_over_a_stem_table_of_numbers_over_letters(tmp_path):
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Cho bảng số liệu:")
+    table = d.add_table(rows=2, cols=2)
+    for column, (top, bottom) in enumerate([("1", "A"), ("2", "B")]):
+        table.cell(0, column).text, table.cell(1, column).text = top, bottom
+    add(d, "Chọn khẳng định đúng.")
+    add(d, "A. a\tB. b\tC. c\tD. d")
+    add(d, ("Câu 2:", BOLD), " Chọn đúng")
+    add(d, "A. a\tB. b\tC. c\tD. d")
+    add(d, "1:C|2:D|3:A")
+    found = records(tmp_path, d)
+    assert [choice(found, f"Câu {n}").answer for n in (1, 2)] == [2, 3]

@@ -45,8 +45,9 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 MARKS = ("underline", "red", "bold", "highlight")
 _QUESTION = re.compile(
-    r"^\s*Câu\s*(?:hỏi\s*)?(\d+)\s*(?:[(\[]\s*(NB|TH|VDC|VD|[\w ]+?)\s*[)\]])?\s*[:.)]?\s*", re.I
-)
+    r"^\s*Câu\s*(?:hỏi\s*)?(\d+)\s*(?:[(\[]\s*(NB|TH|VDC|VD|[\w .\-]+?)\s*[)\]])?\s*[:.)：]?\s*",
+    re.I,
+)  # a topic code in the brackets ("Câu 12 [2D1-1.1-1]:") is no level: it is dropped
 _SECTION = re.compile(r"^\s*PHẦN\s+(I{1,3}V?|IV|[1-4])\b", re.I)
 # "A.", "A)", "A:", with or without a space, "*A." when the star marks the key
 _LABEL = r"(\*?)\s*{letter}\s*[.):]\s*"
@@ -596,7 +597,7 @@ class Layout:
         rows: list[list[str]] = []  # a table in the stem or the explanation, row by row
         said: list[str] = []  # a key said in words: "Đáp án: C", "Chọn C", <Key=C>
         said_in_explanation: list[str] = []
-        for line in [*block.lines, Line(0, [])]:
+        for index, line in enumerate([*block.lines, Line(0, [])]):
             if line.is_table and (found_options := _table_options(line, len(options))):
                 stem.extend(_into_stem(statements))
                 options.extend(found_options)
@@ -640,7 +641,11 @@ class Layout:
                 statements[-1].pieces += [Piece("<br>", raw=True), *line.pieces]
             elif options:
                 options[-1].pieces += [Piece("<br>", raw=True), *line.pieces]
-            elif not statements and (start := _inline_options(text)) is not None:
+            elif (
+                not statements
+                and (start := _inline_options(text)) is not None
+                and not any(_starts_options(later, []) for later in block.lines[index + 1 :])
+            ):  # "Chất X là A. Cho A tác dụng với B. …" with the options on the next lines
                 stem.append(Line(line.number, line.slice(0, start)).html())  # "… A. … B. …"
                 options.extend(_split_options(Line(line.number, line.slice(start)), 0))
             elif text.strip() or line.pieces:
@@ -805,20 +810,33 @@ def _split_options(line: Line, already: int) -> list[Choice]:
     text = line.text
     if line.numbering == "upperLetter" and not re.match(r"^\s*[A-H]\s*[.)]", text):
         return [Choice(line.pieces, line.number)]
-    starts = []
-    position, letter = 0, already
-    while letter < 8:
-        label = _LABEL.format(letter=chr(65 + letter))
-        found = re.compile(r"(?:^|(?<=\s))" + label).search(text, position)
-        if found is None:
-            break
-        starts.append((found.start(), found.end(), bool(found.group(1))))
-        position, letter = found.end(), letter + 1
+    # labels set out with tabs (or wide spaces) first: "A. điểm B. ⇥ B. điểm C. ⇥ …" has a
+    # "B." in option A's text; labels after any space when that finds more
+    tabbed = _labels(text, already, r"(?:^|(?<=\t)|(?<=\s\s))")
+    spaced = _labels(text, already, r"(?:^|(?<=\s))")
+    starts = tabbed if len(tabbed) >= max(2, len(spaced)) else spaced
     choices = []
     for i, (begin, label_end, starred) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
         choices.append(Choice(line.slice(begin, end), line.number, label_end - begin, starred))
     return choices
+
+
+def _labels(text: str, already: int, before: str) -> list[tuple[int, int, bool]]:
+    """(start, end, starred) of the labels of the next options in order, each where
+    ``before`` allows one (after a tab; after any space)."""
+    starts = []
+    position, letter = 0, already
+    while letter < 8:
+        label = _LABEL.format(letter=chr(65 + letter))
+        found = re.compile(before + label).search(text, position)
+        if found is None:
+            break
+        starts.append((found.start(), found.end(), bool(found.group(1))))
+        position, letter = found.end(), letter + 1
+    while len(starts) > 1 and not text[starts[-1][1] :].strip():
+        starts.pop()  # "A. điểm B." or "D. Vitamin E.": a letter ending the text is no label
+    return starts
 
 
 def _table_options(line: Line, already: int) -> list[Choice] | None:
@@ -944,9 +962,10 @@ def _statements(statements: list[Choice], table: Callable[[], Any]) -> dict[str,
 def _answer_table(lines: list[tuple[str | None, Line]]) -> dict[tuple[str | None, int], Any]:
     """Keys given apart from the questions: "1-A", "1.A", "5:A | 6:B", "3-ĐSĐĐ", "7-1,5", a
     table with question numbers in one row and keys in the next, or a vertical one ("41 | C").
-    The first key given for a question holds: worked solutions after the table ("Câu 42: …
-    tỉ lệ 42: 2 …") never change it, and their "Chọn C." counts only where the table has no
-    key. Other prose lines give nothing."""
+    A later key for a question replaces an earlier one (a table of numbers over letters in a
+    stem looks like keys; the paper's own key comes last), but prose gives none: worked
+    solutions after the table ("Câu 42: … tỉ lệ 42: 2 …") never change it, and their
+    "Chọn C." counts only where no key is given."""
     found: dict[tuple[str | None, int], Any] = {}
     said: dict[tuple[str | None, int], str] = {}
     solving: tuple[str | None, int] | None = None  # the worked solution being read
@@ -962,11 +981,11 @@ def _answer_table(lines: list[tuple[str | None, Line]]) -> dict[tuple[str | None
             ):
                 for n, k in zip(numbers, keys, strict=True):
                     number = int(_NUMBER_CELL.match(n).group(1))
-                    found.setdefault((section, number), _key_value(k))
+                    found[(section, number)] = _key_value(k)
                 continue
             if pairs := _pairs([c for c in line.cell_texts if c], re.compile(r".")):
                 for number, k in pairs:
-                    found.setdefault((section, number), _key_value(k))
+                    found[(section, number)] = _key_value(k)
                 continue
         text = line.text
         if not line.is_table and (question := _QUESTION.match(text)):
@@ -980,7 +999,7 @@ def _answer_table(lines: list[tuple[str | None, Line]]) -> dict[tuple[str | None
         else:
             continue
         for match in entries.finditer(text):
-            found.setdefault((section, int(match.group(1))), _key_value(match.group(2)))
+            found[(section, int(match.group(1)))] = _key_value(match.group(2))
     for question, key in said.items():
         found.setdefault(question, _key_value(key))
     return found
