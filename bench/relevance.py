@@ -126,6 +126,7 @@ RULES = [
     ("a third of a long query", "LONG_QUERY", 10**6),
     ("the as-typed boost", "EXACT_BOOST", 0.0),
     ("the phrase boost", "PHRASE_BOOST", 0.0),
+    ("word segmentation", "COMPOUND_BOOST", 0.0),
     ("the grade boost", "GRADE_BOOST", 0.0),
 ]
 

@@ -13,6 +13,7 @@ words a teacher types for what formulas write as LaTeX commands (``\\sqrt{x}`` �
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -113,6 +114,32 @@ def shorten(text: str, limit: int) -> str:
 # Typed without diacritics, a word is read as a function word when one of them folds to it
 # ("la" may be "là" or "lá": it weighs less, and the other words decide).
 _FOLDED_FUNCTION = frozenset(fold(word) for word in FUNCTION_WORDS)
+
+
+# Word segmentation reads at most this much of a text: pyvi segments about 20,000 syllables a
+# second here, so a 2,000,000-character PDF would take 20 s, 50,000 characters half a second;
+# a document's first pages already hold most of its compound words.
+SEGMENTED_CHARS = 50_000
+_SEGMENTER = threading.Lock()  # pyvi's one CRF tagger is not known to be thread-safe
+
+
+def compounds(text: str) -> str:
+    """The words of more than one syllable in ``text`` as pyvi segments Vietnamese
+    (``quang hợp`` → ``quanghợp``), one token each, for the field indexed beside the
+    syllables: a query's adjacent syllables then score as the word they make, not only as
+    syllables that may stand anywhere."""
+    if not text:
+        return ""
+    from pyvi import ViTokenizer  # loads its model (~1 s) on first use
+
+    with _SEGMENTER:
+        segmented = ViTokenizer.tokenize(nfc(text[:SEGMENTED_CHARS]))
+    words = []
+    for token in segmented.split():
+        syllables = token.split("_")
+        if len(syllables) > 1 and all(WORD.fullmatch(s) for s in syllables):
+            words.append("".join(syllables).lower())
+    return " ".join(words)
 
 
 def tokens(text: str) -> list[str]:

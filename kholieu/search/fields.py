@@ -31,19 +31,25 @@ class IndexSchema:
     phrase_fields: tuple[str, ...] = ("title",)
 
 
+# The compound words of every other text field (``analysis.compounds``), matched by a query's
+# adjacent syllables joined; never by a single query word.
+COMPOUNDS = "words"
 CONTENT = IndexSchema(
     name="content",
-    text={"title": 4.0, "summary": 2.0, "tags": 2.0, "chapter": 1.5, "body": 1.0, "math": 1.0},
+    text={
+        "title": 4.0, "summary": 2.0, "tags": 2.0, "chapter": 1.5, "body": 1.0, "math": 1.0,
+        COMPOUNDS: 1.0,
+    },
     keywords=("kind", "subject", "grade", "series", "license", "status", "owner"),
     facets=("subject", "grade", "kind", "series"),
     snippet_fields=("body", "summary"),
     phrase_fields=("title", "summary"),
-)
+)  # fmt: skip
 QUESTIONS = IndexSchema(
     name="questions",
     text={
         "title": 3.0, "stem": 3.0, "topic": 2.0, "tags": 2.0, "options": 1.5,
-        "statements": 1.5, "explanation": 1.0, "math": 1.0,
+        "statements": 1.5, "explanation": 1.0, "math": 1.0, COMPOUNDS: 1.0,
     },
     keywords=("kind", "subject", "grade", "level", "status", "exposure", "owner"),
     facets=("subject", "grade", "kind", "level"),
@@ -92,6 +98,8 @@ def prepare(index: str, doc: dict[str, Any]) -> dict[str, Any]:
     for name in fields.text:
         out[name] = _text(doc.get(name))
     out["math"] = " ".join(filter(None, (analysis.math_words(out[n]) for n in fields.text)))
+    words = [out[n] for n in fields.text if n not in ("math", COMPOUNDS)]
+    out[COMPOUNDS] = analysis.compounds("\n".join(filter(None, words)))
     for name in fields.keywords:
         out[name] = _keywords(doc.get(name))
     out["updated_at"] = doc.get("updated_at")

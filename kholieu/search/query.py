@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kholieu.search import analysis, snippets
-from kholieu.search.fields import IndexSchema, schema
+from kholieu.search.fields import COMPOUNDS, IndexSchema, schema
 
 EXACT_BOOST = 1.5  # a word as typed, on top of its folded match
 FUNCTION_WEIGHT = 0.25  # a function word ("là", "của", "nào") against a topic word
@@ -28,6 +28,7 @@ FUNCTION_WORDS_APART = True  # function words neither count toward a match nor w
 LONG_QUERY = 5  # from this many topic words on, a query is a question, not keywords
 LONG_SHARE = 1 / 3  # ... and a match needs this share of them (at least three)
 PHRASE_BOOST = 2.0  # the query words together, in order
+COMPOUND_BOOST = 0.5  # adjacent query syllables that make a word of the text ("quang hợp")
 GRADE_BOOST = 1000.0  # "lớp 11" puts grade 11 first, and still shows the rest after it
 MAX_SIZE = 50
 
@@ -167,6 +168,8 @@ def _word_clause(fields: IndexSchema, word: str, scale: float = 1.0) -> Node:
     for alt in analysis.alternatives(word):
         folded = analysis.fold(alt)
         for name, weight in fields.text.items():
+            if name == COMPOUNDS:
+                continue
             clauses.append(Term(name, folded, folded=True, boost=weight * scale))
             if folded != alt:
                 clauses.append(Term(name, alt, folded=False, boost=weight * scale * EXACT_BOOST))
@@ -177,6 +180,23 @@ def _phrasings(words: list[str]) -> list[tuple[str, ...]]:
     """The words as typed and, when some are numbers, with the other way of writing them."""
     swapped = tuple((*analysis.alternatives(w), w)[1] for w in words)
     return [tuple(words)] if swapped == tuple(words) else [tuple(words), swapped]
+
+
+def _compound_clauses(words: list[str]) -> list[Node]:
+    """Two or three adjacent query syllables joined, as the compounds field holds the words
+    of the text (folded: ``quang hop`` finds ``quang hợp`` as a word too); not those made of
+    function words only ("bao nhiêu", "tại sao")."""
+    clauses: list[Node] = []
+    if not COMPOUND_BOOST:
+        return clauses
+    for size in (2, 3):
+        for start in range(len(words) - size + 1):
+            part = words[start : start + size]
+            if all(analysis.is_function_word(w) for w in part):
+                continue
+            joined = "".join(analysis.fold(w) for w in part)
+            clauses.append(Term(COMPOUNDS, joined, folded=True, boost=COMPOUND_BOOST))
+    return clauses
 
 
 def required(count: int) -> int:
@@ -211,6 +231,7 @@ def text_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | None
         should=tuple(_word_clause(fields, w) for w in topic), min_should=required(len(topic))
     )
     should += [_word_clause(fields, w, FUNCTION_WEIGHT) for w in grammar]
+    should += _compound_clauses(words)
     return Bool(must=(match,), should=tuple(should))
 
 
@@ -221,7 +242,11 @@ def fuzzy_query(fields: IndexSchema, parsed: analysis.ParsedQuery) -> Node | Non
     clauses = []
     for word in parsed.folded:
         distance = 0 if len(word) < 4 else 1 if len(word) < 8 else 2
-        options = tuple(Fuzzy(name, word, distance, weight) for name, weight in fields.text.items())
+        options = tuple(
+            Fuzzy(name, word, distance, weight)
+            for name, weight in fields.text.items()
+            if name != COMPOUNDS
+        )
         clauses.append(DisMax(options))
     return Bool(should=tuple(clauses), min_should=required(len(clauses)))
 

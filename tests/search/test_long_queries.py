@@ -71,3 +71,35 @@ def test_how_many_topic_words_a_match_needs(count, needed):
 )  # fmt: skip
 def test_function_words_by_their_exact_form_or_typed_without_diacritics(word, grammar):
     assert analysis.is_function_word(word) is grammar
+
+
+def test_word_segmentation_finds_the_compound_words_of_a_text():
+    words = analysis.compounds("Quá trình quang hợp diễn ra ở lá cây nhờ diệp lục.").split()
+    assert {"quátrình", "quanghợp", "diệplục"} <= set(words)
+    assert analysis.compounds("") == ""
+
+
+def test_adjacent_query_syllables_ask_for_the_word_they_make():
+    plan = q.text_query(schema("content"), analysis.parse("Quang hợp là gì?"))
+    terms = {n.value for n in _all(plan) if isinstance(n, q.Term) and n.field == "words"}
+    assert "quanghop" in terms and "quanghople" not in terms
+    assert "lagi" not in terms  # function words only: no word of the text to ask for
+
+
+def _all(node):
+    yield node
+    for child in (
+        getattr(node, "must", ()) + getattr(node, "should", ()) + getattr(node, "clauses", ())
+    ):
+        yield from _all(child)
+
+
+def test_a_compound_word_ranks_above_its_syllables_standing_apart(search_backend):
+    load(search_backend, [
+        {"id": "tach", "title": "Dụng cụ thí nghiệm",
+         "body": "Kính quang học phù hợp cho phòng thí nghiệm."},
+        {"id": "tu", "title": "Dụng cụ thí nghiệm",
+         "body": "Lá cây thực hiện quang hợp nhờ diệp lục."},
+    ])  # fmt: skip
+    for typed in ("quang hợp", "quang hop"):
+        assert ids(find(search_backend, typed)) == ["tu", "tach"]
