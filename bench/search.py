@@ -200,8 +200,9 @@ def main() -> None:
     try:
         token = teacher_token(work, port)
         wrk(port, token, 4, 3, work)  # warm up both workers
+        by_connections = {}
         for connections in (1, 32):
-            r = wrk(port, token, connections, args.seconds, work)
+            r = by_connections[connections] = wrk(port, token, connections, args.seconds, work)
             print(f"GET /api/v1/search, {connections:>2} connection(s), 2 workers: "
                   f"p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, {r['rps']:.0f} requests/s, "
                   f"{r['errors']} errors of {r['requests']}")  # fmt: skip
@@ -211,6 +212,10 @@ def main() -> None:
         print(f"the same server answering GET /healthz (no search, no database), 32 conn.: "
               f"p50 {floor['p50']:.2f} ms, p95 {floor['p95']:.2f} ms, "
               f"{floor['rps']:.0f} requests/s (the web stack's ceiling here)")  # fmt: skip
+        share = by_connections[32]["rps"] / floor["rps"]
+        overhead = by_connections[1]["p50"] / raw_p50
+        print(f"searches/s at 32 connections over /healthz's: {share:.2f} (goal ≥ 0.25); "
+              f"one-connection overhead {overhead:.1f}× (goal ≤ 2×)")  # fmt: skip
     finally:
         server.terminate()
         server.wait(20)
