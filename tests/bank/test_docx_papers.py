@@ -19,6 +19,7 @@ from tests.support.docx import (
     question_list,
     records,
     tiny_wmf,
+    write,
 )
 
 BOLD, RED_LOOK = {"bold": True}, {"red": True}
@@ -216,10 +217,10 @@ def test_key_tables_and_strings_written_every_way(tmp_path):
         "letters with a dot": lambda d: over(d, "{}", "{}."),
         "said with dashes": lambda d: add(d, "Đáp án: 41C - 42A - 43A - 44A - 45B"),
     }
-    for name, write in layouts.items():
+    for name, keys in layouts.items():
         d = Document()
         five_questions(d)
-        write(d)
+        keys(d)
         assert keyed(records(tmp_path, d)) == [2, 0, 0, 0, 1], name
 
 
@@ -511,3 +512,61 @@ def test_the_papers_key_string_wins_over_a_stem_table_of_numbers_over_letters(tm
     add(d, "1:C|2:D|3:A")
     found = records(tmp_path, d)
     assert [choice(found, f"Câu {n}").answer for n in (1, 2)] == [2, 3]
+
+
+def letter_cells(table, row: int, options: list[tuple[str, str]], *, key=None, mark="underline"):
+    """Options in a table row with each letter in a cell of its own, bold, before its text's
+    cell ("A. | 3 | B. | 4"); the key's letter ``key`` underlined or red."""
+    for column, (letter, text) in enumerate(options):
+        look = {"bold": True, mark: letter == key}
+        write(table.cell(row, 2 * column).paragraphs[0], (f"{letter}.", look))
+        write(table.cell(row, 2 * column + 1).paragraphs[0], text)
+
+
+def test_options_in_a_table_with_each_letter_in_a_cell_of_its_own(tmp_path):
+    d = Document()
+    add(d, ("Câu 1:", BOLD), " Bảng 1×8, khoá ở chuỗi đáp án")
+    table = d.add_table(rows=1, cols=8)
+    for column, text in enumerate(["A.", "3", "B.", "4", "C.", "5", "D.", "6"]):
+        table.cell(0, column).text = text
+    add(d, ("Câu 2:", BOLD), " Bảng 2×4, chữ cái in đậm, đáp án gạch chân")
+    table = d.add_table(rows=2, cols=4)
+    letter_cells(table, 0, [("A", "Sắt"), ("B", "Bạc")], key="D")
+    letter_cells(table, 1, [("C", "Nhôm"), ("D", "Đồng")], key="D")
+    add(d, ("Câu 3:", BOLD), " Bảng 1×8, chữ cái đáp án màu đỏ")
+    table = d.add_table(rows=1, cols=8)
+    letter_cells(table, 0, [("A", "J"), ("B", "W"), ("C", "N"), ("D", "Pa")], key="B", mark="red")
+    add(d, ("Câu 4:", BOLD), " Bảng 4×2, phương án là hình, chữ cái đáp án gạch chân")
+    table = d.add_table(rows=4, cols=2)
+    for row in range(4):
+        look = {"bold": True, "underline": row == 2}
+        write(table.cell(row, 0).paragraphs[0], ("ABCD"[row] + ".", look))
+        add_picture(table.cell(row, 1).paragraphs[0], 40 * row)
+    add(d, "1:C|2:A|3:A|4:A")  # the marks win over the string where they single one out
+    found = records(tmp_path, d)
+    assert [choice(found, f"Câu {n}").answer for n in range(1, 5)] == [2, 3, 1, 2]
+    assert choice(found, "Câu 1").options == ["3", "4", "5", "6"]
+    assert choice(found, "Câu 2").options == ["Sắt", "Bạc", "Nhôm", "Đồng"]
+    assert choice(found, "Câu 3").options == ["J", "W", "N", "Pa"]
+    assert all(o.startswith("<img") for o in choice(found, "Câu 4").options)
+    assert all("<table>" not in choice(found, f"Câu {n}").stem for n in range(1, 5))
+
+
+def test_a_question_laid_out_in_a_table_keeps_its_keys_mark(tmp_path):
+    d = Document()
+    for number, level, key in ((1, "", "D"), (2, " (NB)", "B")):
+        table = d.add_table(rows=1, cols=2)
+        write(table.cell(0, 0).paragraphs[0], (f"Câu {number}{level}:", BOLD))
+        cell = table.cell(0, 1)
+        write(cell.paragraphs[0], "Câu hỏi trong bảng bố cục")
+        if number == 1:  # the options on one line, tabbed, the key's letter underlined
+            add(cell, "A. 1\tB. 2\tC. 3\t", ("D.", {"underline": True}), " 4")
+        else:  # each option a paragraph of the cell, the key's letter red
+            for letter, text in zip("ABCD", ["Sắt", "Bạc", "Nhôm", "Đồng"], strict=True):
+                add(cell, (f"{letter}.", {"bold": True, "red": letter == key}), f" {text}")
+    found = records(tmp_path, d)
+    first, second = choice(found, "Câu 1"), choice(found, "Câu 2")
+    assert first.stem == second.stem == "Câu hỏi trong bảng bố cục"
+    assert first.options == ["1", "2", "3", "4"] and first.answer == 3
+    assert second.options == ["Sắt", "Bạc", "Nhôm", "Đồng"] and second.answer == 1
+    assert second.level == "nhan_biet"

@@ -37,8 +37,14 @@ def records(tmp_path, document) -> dict[str, object]:
 
 
 def add(document, *parts):
-    """A paragraph from (text, {underline, bold, red}) parts."""
-    paragraph = document.add_paragraph()
+    """A paragraph from (text, {underline, bold, red}) parts (``document`` may be a table's
+    cell: a paragraph after the ones it has)."""
+    return write(document.add_paragraph(), *parts)
+
+
+def write(paragraph, *parts):
+    """(text, {underline, bold, red}) parts as runs at the end of ``paragraph`` — a table
+    cell's first paragraph, which Word always makes."""
     for part in parts:
         text, look = (part, {}) if isinstance(part, str) else part
         run = paragraph.add_run(text)

@@ -565,12 +565,20 @@ class Layout:
                 continue
             found = _QUESTION.match(text)
             if found:
-                rest = Line(line.number, line.slice(found.end()), line.numbering, line.errors,
-                            warnings=line.warnings)  # fmt: skip
+                rest = [Line(line.number, line.slice(found.end()), line.numbering, line.errors,
+                             warnings=line.warnings)]  # fmt: skip
+                row = _row_paragraph(line) if line.is_table else None
+                if row is not None and (in_cells := _QUESTION.match(row.text)):
+                    # a question laid out in a table ("Câu 3:" | its stem and options): the
+                    # cells' paragraphs are its lines, with their looks (the key's mark)
+                    found = in_cells
+                    cells = Line(row.number, row.slice(found.end()), errors=row.errors,
+                                 warnings=row.warnings)  # fmt: skip
+                    rest = list(_soft_lines(cells))
                 if current is not None:
                     yield current
                 current = Block(
-                    int(found.group(1)), line.number, section, found.group(2), [rest], heading
+                    int(found.group(1)), line.number, section, found.group(2), rest, heading
                 )
             elif line.numbering == "decimal" and not (current and _in_explanation(current)):
                 if current is not None:
@@ -685,6 +693,16 @@ class Layout:
         if not data["stem"]:
             raise ValueError("the question has no text before its options")
         return data
+
+
+def _row_paragraph(line: Line) -> Line:
+    """A table row as one paragraph of its pieces: each filled cell, and each paragraph in
+    it, after a soft line break (``_soft_lines`` makes them lines)."""
+    pieces: list[Piece] = []
+    for cell, text in zip(line.cell_pieces, line.cell_texts, strict=True):
+        if text:
+            pieces += [Piece("<br>", raw=True)] * bool(pieces) + cell
+    return Line(line.number, pieces, errors=line.errors, warnings=line.warnings)
 
 
 def _count(start: ListStart | None, counts: dict[Any, int], restarted: set[Any]) -> int:
@@ -841,21 +859,30 @@ def _labels(text: str, already: int, before: str) -> list[tuple[int, int, bool]]
 
 def _table_options(line: Line, already: int) -> list[Choice] | None:
     """Options laid out in a table (2×2, 1×4, 4×1): every filled cell starts with the next
-    letter's label. None when the row is not options."""
-    filled = [(pieces, text) for pieces, text in zip(line.cell_pieces, line.cell_texts,
-                                                     strict=True) if text]  # fmt: skip
+    letter's label, or is that label alone with the option's text in the next filled cell
+    ("A. | 3 | B. | 4"; the label cell's marks tell the key, as a label's do). None when the
+    row is not options."""
+    filled = [Line(line.number, pieces) for pieces, text in zip(line.cell_pieces,
+              line.cell_texts, strict=True) if text]  # fmt: skip
     if not filled:
         return None
-    choices = []
-    for offset, (pieces, text) in enumerate(filled):
-        label = _LABEL.format(letter=chr(65 + already + offset))
-        found = re.match(r"^\s*" + label, text) if already + offset < 8 else None
+    choices: list[Choice] = []
+    index = 0
+    while index < len(filled):
+        cell, letter = filled[index], already + len(choices)
+        text = cell.text.lstrip()
+        found = re.match(_LABEL.format(letter=chr(65 + letter)), text) if letter < 8 else None
         if found is None:
             return None
-        cell = Line(line.number, pieces)
-        begin = len(cell.text) - len(cell.text.lstrip())
-        choices.append(Choice(cell.slice(begin), line.number, found.end() - begin,
-                              bool(found.group(1))))  # fmt: skip
+        pieces = cell.slice(len(cell.text) - len(text))
+        index += 1
+        if not text[found.end() :].strip():  # the label alone: its text is the next cell
+            nxt = _LABEL.format(letter=chr(66 + letter))
+            if index == len(filled) or re.match(r"^\s*" + nxt, filled[index].text):
+                return None
+            pieces = [*pieces, Piece(" "), *filled[index].pieces]
+            index += 1
+        choices.append(Choice(pieces, line.number, found.end(), bool(found.group(1))))
     return choices
 
 
