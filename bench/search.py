@@ -106,7 +106,7 @@ def paths() -> list[tuple[str, bool]]:
 
 def raw_engine(backend: TantivyBackend, rounds: int) -> list[float]:
     """The same searches straight on the engine (plans built, no HTTP, no auth, no JSON)."""
-    from kholieu.search.service import scope
+    from kholieu.content import policy
 
     plans = []
     for path, teacher in paths():
@@ -116,7 +116,9 @@ def raw_engine(backend: TantivyBackend, rounds: int) -> list[float]:
         request = q.SearchRequest(index=index, text=text, sort=sort,  # type: ignore[arg-type]
                                   filters={k: [v] for k, v in params.items()})  # fmt: skip
         visible = (
-            q.Bool(should=(q.Keyword("status", ("ready",)),)) if teacher else scope(index, None)
+            q.Bool(should=(q.Keyword("status", ("ready",)),))
+            if teacher
+            else policy.search_scope(None)
         )
         plans.append(q.plan(request, visible))
     timings = []

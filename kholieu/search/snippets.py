@@ -12,6 +12,7 @@ A snippet is HTML: the document's text escaped, ``<mark>`` and the formulas' spa
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ def marks(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Piece:
     """A word of prose or a whole formula: where a snippet may start or end."""
 
@@ -51,25 +52,34 @@ class _Piece:
     mark: str | None = None  # the folded word, when the query marks it
 
 
+@functools.lru_cache(maxsize=65_536)
 def _fold(word: str) -> str:
+    """Cached: a result page folds the same few thousand words again and again."""
     return word.lower() if word.isascii() else analysis.fold(word)
 
 
 def _words(text: str, start: int, end: int, marked: Collection[str]) -> list[_Piece]:
+    if not marked:
+        return [_Piece(m.start(), m.end()) for m in analysis.WORD.finditer(text, start, end)]
     pieces = []
     for match in analysis.WORD.finditer(text, start, end):
-        folded = _fold(match.group(0)) if marked else ""
+        folded = _fold(match.group(0))
         pieces.append(_Piece(match.start(), match.end(), mark=folded if folded in marked else None))
     return pieces
 
 
-def _pieces(text: str, marked: Collection[str]) -> list[_Piece]:
+def _pieces(text: str, marked: Collection[str], upto: int | None = None) -> list[_Piece]:
+    """The words and formulas of ``text``; with ``upto``, only those starting before it (an
+    unmarked snippet is the text's start: the rest of a long body need not be read)."""
     pieces, last = [], 0
+    end = len(text) if upto is None else min(len(text), upto)
     for span in latex.spans(text):
+        if span.start >= end:
+            break
         pieces += _words(text, last, span.start, marked)
         pieces.append(_Piece(span.start, span.end, formula=True))
         last = span.end
-    return pieces + _words(text, last, len(text), marked)
+    return pieces + _words(text, last, max(last, end), marked)
 
 
 def _window(pieces: list[_Piece], size: int) -> tuple[int, int, int]:
@@ -147,6 +157,8 @@ def build(texts: Iterable[str], marked: Collection[str], size: int = SIZE) -> st
         text = " ".join(text.split())
         if not text:
             continue
+        if not marked:  # nothing to mark: the start of the first text
+            return _snippet(text, _pieces(text, marked, upto=3 * size), size)[0]
         snippet, found = _snippet(text, _pieces(text, marked), size)
         if found:
             return snippet
