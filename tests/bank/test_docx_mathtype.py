@@ -5,42 +5,12 @@ one with neither is reported on its question."""
 
 from __future__ import annotations
 
-import struct
-from pathlib import Path
-
-import pytest
 from docx import Document
 
 from kholieu.bank.formats.docx_read import read
 from kholieu.bank.formats.mathtype import from_ole
 from kholieu.bank.schemas import QuestionIn
-from tests.support.docx import add_mathtype
-
-OBJECTS = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared" / "conformance" / "mathtype" / "mathtype_to_mathml" / "input"
-)  # fmt: skip
-
-
-def tiny_wmf() -> bytes:
-    """A real placeable WMF (a rectangle), as MathType's previews are: libwmf draws it."""
-    head = struct.pack("<IHhhhhHI", 0x9AC6CDD7, 0, 0, 0, 200, 100, 1440, 0)
-    checksum = 0
-    for word in struct.unpack("<10H", head):
-        checksum ^= word
-    records = (
-        struct.pack("<IHhh", 5, 0x020B, 0, 0) + struct.pack("<IHhh", 5, 0x020C, 100, 200)
-        + struct.pack("<IHhhhh", 7, 0x041B, 90, 190, 10, 10) + struct.pack("<IH", 3, 0)
-    )  # fmt: skip
-    header = struct.pack("<HHHIHIH", 1, 9, 0x0300, (18 + len(records)) // 2, 0, 7, 0)
-    return head + struct.pack("<H", checksum) + header + records
-
-
-def objects(count: int) -> list[bytes]:
-    found = sorted(OBJECTS.glob("*.bin"))
-    if not found:
-        pytest.skip(f"MathType objects not found at {OBJECTS}")
-    return [path.read_bytes() for path in found[:count]]
+from tests.support.docx import add_mathtype, mathtype_objects, tiny_wmf
 
 
 def read_paper(tmp_path, document):
@@ -56,7 +26,7 @@ def read_paper(tmp_path, document):
 
 
 def test_mathtype_in_the_stem_and_options_becomes_latex(tmp_path):
-    blobs = objects(5)
+    blobs = mathtype_objects(5)
     d = Document()
     paragraph = d.add_paragraph()
     paragraph.add_run("Câu 1:").bold = True
