@@ -63,9 +63,7 @@ def test_editor_preview_then_import_a_word_test(live_server, browser, tmp_path):
     page.locator("input[name=key]").nth(1).check()
     page.locator("[data-testid=editor-no-key]").wait_for(state="hidden")
     page.click("#question-form button[type=submit]")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=editor-status]').textContent.length > 0"
-    )
+    page.locator("[data-testid=editor-status]", has_text="Đã lưu").wait_for()
     page.goto(live_server.base + "/cau-hoi")
     page.click("[data-testid=keyless-filter]")
     assert page.locator("[data-testid=question-card]").count() == 0
