@@ -80,15 +80,27 @@ class TantivyBackend:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._open: dict[str, _Open] = {}
+        self._pointers: dict[str, tuple[tuple[int, int, int], str | None]] = {}
         self._lock = threading.Lock()
 
     # -- files -------------------------------------------------------------------------------
 
     def _current(self, name: str) -> str | None:
+        """The generation ``CURRENT`` names, read again only when the file changed (every
+        search asks; a switch replaces the file, so its inode changes)."""
+        pointer = os.path.join(self.root, name, "CURRENT")
         try:
-            return (self.root / name / "CURRENT").read_text().strip() or None
+            stat = os.stat(pointer)
+            key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            known = self._pointers.get(name)
+            if known is not None and known[0] == key:
+                return known[1]
+            with open(pointer, encoding="utf-8") as file:
+                generation = file.read().strip() or None
         except FileNotFoundError:
             return None
+        self._pointers[name] = (key, generation)
+        return generation
 
     def _create(self, name: str, generation: str) -> tantivy.Index:
         path = self.root / name / generation
@@ -129,9 +141,9 @@ class TantivyBackend:
         schema(name)  # unknown names fail here, with the list of indices
         with self._lock:
             generation = self._current(name)
-            meta = self.root / name / str(generation) / "meta.json"
+            meta = os.path.join(self.root, name, str(generation), "meta.json")
             try:
-                mtime = meta.stat().st_mtime_ns
+                mtime = os.stat(meta).st_mtime_ns
             except FileNotFoundError:
                 raise IndexMissing(f"search index {name!r} is not built", index=name) from None
             opened = self._open.get(name)

@@ -25,7 +25,7 @@ from kholieu.content.schemas import ContentIn, ContentPatch
 from kholieu.errors import SearchUnavailable
 from kholieu.search.fields import prepare
 from kholieu.search.outbox import Outbox, Retry
-from kholieu.search.query import SearchRequest
+from kholieu.search.query import SearchRequest, plan
 from kholieu.search.tantivy_backend import BUILDING, TantivyBackend
 from kholieu.services import build_services
 from tests.conftest import _empty_tables, make_settings, run_kholieu
@@ -389,3 +389,20 @@ def test_the_elasticsearch_client_has_connect_and_read_timeouts(tmp_path):
         assert (node.pool.timeout.connect_timeout, node.pool.timeout.read_timeout) == (1.5, 7.0)
     assert backend.client._max_retries == 4  # type: ignore[attr-defined]
     assert backend.client._retry_on_timeout is False  # one node: a timeout is not retried
+
+
+def test_a_reader_notices_every_switch_another_process_makes(tmp_path):
+    """A backend remembers the generation ``CURRENT`` names (every search asks) and reads
+    the file again only when it changed: each rebuild by another process (another object
+    here, with its own memory) is seen at the next search, a quick second one as well."""
+    reader, writer = TantivyBackend(tmp_path / "index"), TantivyBackend(tmp_path / "index")
+
+    def found() -> set[str]:
+        request = SearchRequest(text="bài", facets=False)
+        return {hit.title for hit in reader.search(plan(request, None)).hits}
+
+    writer.rebuild("content", [[prepare("content", {"id": 1, "title": "Bài một"})]])
+    assert found() == {"Bài một"}
+    for n, title in enumerate(("Bài hai", "Bài ba", "Bài bốn"), start=2):
+        writer.rebuild("content", [[prepare("content", {"id": n, "title": title})]])
+        assert found() == {title}

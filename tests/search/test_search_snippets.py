@@ -108,6 +108,16 @@ def test_the_window_holds_the_most_different_query_words():
     assert len(shown(snippet)) <= snippets.SIZE
 
 
+def test_a_word_is_marked_in_any_case_and_accents_far_into_a_long_text():
+    text = "Mở đầu. " * 2_000 + "ĐỊNH LUẬT ÔM cho đoạn mạch, Đường đi dài. " + "Hết. " * 500
+    snippet = snippets.build([text], snippets.marks("dinh luat om duong"))
+    assert marked(snippet) == ["ĐỊNH", "LUẬT", "ÔM", "Đường"]
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert len(shown(snippet)) <= snippets.SIZE
+    # a word that only contains a marked word is not marked ("ôm" is not in "ômega")
+    assert marked(snippets.build(["ômega và ôm"], {"om"})) == ["ôm"]
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_no_snippet_ever_holds_half_a_formula_or_a_mark_inside_one(seed):
     """Random texts of words, numbers and formulas of every delimiter, cut at random query
@@ -117,7 +127,7 @@ def test_no_snippet_ever_holds_half_a_formula_or_a_mark_inside_one(seed):
     shapes = ["${}$", "$${}$$", "\\({}\\)", "\\[{}\\]"]
     for _ in range(150):
         parts = []
-        for _ in range(rng.randrange(5, 80)):
+        for _ in range(rng.randrange(5, 300)):  # long texts: regions cut
             if rng.random() < 0.2:
                 inner = " ".join(rng.choice(["x^2", "2x", "\\frac{1}{2}", "hai", "a < b"])
                                  for _ in range(rng.randrange(1, 12)))  # fmt: skip
