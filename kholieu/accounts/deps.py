@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.models import Role, TokenKind, User
@@ -29,17 +30,21 @@ SESSION_COOKIE = csrf.SESSION_COOKIE
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def current_user(request: Request, accounts: AccountsDep, session: SessionDep) -> User | None:
+async def current_user(request: Request, accounts: AccountsDep, session: SessionDep) -> User | None:
+    """Who sent the request. Async, so that a visitor (no token, no cookie) costs no trip to a
+    worker thread; only a token to look up goes to one, with the request's session."""
     if hasattr(request.state, "user"):
         return request.state.user
     user = None
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials:
-        user = accounts.user_for_token(session, credentials.strip(), TokenKind.api)
+        user = await run_in_threadpool(
+            accounts.user_for_token, session, credentials.strip(), TokenKind.api
+        )
         if user is None:
             raise NotAuthenticated("the bearer token is invalid or has expired")
     elif cookie := request.cookies.get(csrf.cookie_name(request, SESSION_COOKIE)):
-        user = accounts.user_for_token(session, cookie, TokenKind.session)
+        user = await run_in_threadpool(accounts.user_for_token, session, cookie, TokenKind.session)
         if (
             user is not None
             and request.method not in SAFE_METHODS
@@ -57,7 +62,7 @@ class Access:
         self.roles = roles
         self.anonymous = anonymous
 
-    def __call__(self, user: Annotated[User | None, Depends(current_user)]) -> User | None:
+    async def __call__(self, user: Annotated[User | None, Depends(current_user)]) -> User | None:
         if user is None:
             if self.anonymous:
                 return None

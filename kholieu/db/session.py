@@ -26,3 +26,15 @@ def _run_after_commit(session: Session) -> None:
 def _forget_on_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the outermost transaction rolled back
         session.info.pop(_KEY, None)
+
+
+def untouched(session: Session) -> bool:
+    """Whether ending ``session`` does no I/O: no transaction begun (no connection taken),
+    nothing to flush and no callback waiting for a commit."""
+    return not (
+        session.in_transaction()
+        or session.new
+        or session.dirty
+        or session.deleted
+        or session.info.get(_KEY)
+    )

@@ -22,8 +22,8 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from kholieu import latex
 from kholieu.search import analysis
@@ -84,9 +84,9 @@ def _finder(marked: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])")
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    """A word of prose or a whole formula: where a snippet may start or end."""
+class _Piece(NamedTuple):
+    """A word of prose or a whole formula: where a snippet may start or end. A tuple: a
+    result page makes thousands, and a frozen dataclass costs several times more to build."""
 
     start: int
     end: int
@@ -133,25 +133,22 @@ class _Text:
                 position = (len(text) if forward else 0) if space < 0 else space + (not forward)
         return max(0, min(position, len(text)))
 
-    def pieces(self, start: int, end: int, marked: Collection[str]) -> list[_Piece]:
-        """The words and formulas between ``start`` and ``end`` (edges, see ``edge``)."""
+    def pieces(self, start: int, end: int, marks_at: dict[int, str]) -> list[_Piece]:
+        """The words and formulas between ``start`` and ``end`` (edges, see ``edge``), each
+        word marked when a hit starts there (``marks_at``: hit start → its folded word)."""
         pieces, last = [], start
         first = bisect.bisect_left(self._starts, start)
         for span in self.formulas[first:]:
             if span.start >= end:
                 break
-            pieces += self._words(last, span.start, marked)
+            pieces += self._words(last, span.start, marks_at)
             pieces.append(_Piece(span.start, span.end, formula=True))
             last = span.end
-        return pieces + self._words(last, max(last, end), marked)
+        return pieces + self._words(last, max(last, end), marks_at)
 
-    def _words(self, start: int, end: int, marked: Collection[str]) -> list[_Piece]:
-        pieces = []
-        for match in analysis.WORD.finditer(self.text, start, end):
-            folded = match.group(0).translate(_FOLD)
-            mark = folded if folded in marked else None
-            pieces.append(_Piece(match.start(), match.end(), mark=mark))
-        return pieces
+    def _words(self, start: int, end: int, marks_at: dict[int, str]) -> list[_Piece]:
+        spans = (match.span() for match in analysis.WORD.finditer(self.text, start, end))
+        return [_Piece(a, b, False, marks_at.get(a)) for a, b in spans]
 
 
 def _best_hit(hits: list[_Piece], size: int) -> _Piece:
@@ -231,12 +228,12 @@ def _html(text: str, pieces: list[_Piece], start: int, end: int) -> str:
 
 
 def _snippet(
-    source: _Text, region: tuple[int, int], marked: Collection[str], size: int
+    source: _Text, region: tuple[int, int], marks_at: dict[int, str], size: int
 ) -> tuple[str, int]:
     """The snippet of one text from the pieces of ``region``, and how many different query
     words it marks."""
     text = source.text
-    pieces = source.pieces(*region, marked)
+    pieces = source.pieces(*region, marks_at)
     if not pieces:  # no word, no formula: punctuation only
         return escape(text[:size], quote=False), 0
     i, j, found = _window(pieces, size)
@@ -264,14 +261,15 @@ def _marked(source: _Text, marked: frozenset[str], size: int) -> str | None:
     end = source.edge(anchor + size, forward=True)
     if end == len(source.text):  # the window may then start earlier (``_snippet``)
         start = source.edge(anchor - LEAD - size, forward=False)
-    return _snippet(source, (start, end), marked, size)[0]
+    marks_at = {hit.start: hit.mark for hit in hits if start <= hit.start < end}
+    return _snippet(source, (start, end), marks_at, size)[0]
 
 
 def _start(source: _Text, size: int) -> str:
     """The start of the text: the words and formulas of its first ``size`` characters, or
     of more when it opens with a formula too long to show."""
     for reach in (size, 3 * size, len(source.text)):
-        snippet = _snippet(source, (0, source.edge(reach, forward=True)), (), size)[0]
+        snippet = _snippet(source, (0, source.edge(reach, forward=True)), {}, size)[0]
         if snippet:
             return snippet
     return ""

@@ -20,6 +20,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from kholieu.config import Settings
+from kholieu.db.session import untouched
 from kholieu.jobs.queue import JobQueue
 from kholieu.platform import Platform
 from kholieu.search.outbox import Outbox
@@ -27,7 +28,7 @@ from kholieu.storage import ObjectStore
 from kholieu.web.errors import PageRefused
 
 
-def get_platform(request: Request) -> Platform:
+async def get_platform(request: Request) -> Platform:
     return request.app.state.platform
 
 
@@ -49,8 +50,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     session = request.app.state.platform.sessions()  # no connection until the first query
     limiter = _ending(request)
 
-    async def end(step: Callable[[], object]) -> None:
-        """``step``, then the session closes, in one trip to an ending thread."""
+    async def end(step: Callable[[], object], *, draws: bool = False) -> None:
+        """``step``, then the session closes, in one trip to an ending thread; here at once
+        when the request never used the database (a visitor's search, /healthz) and the
+        step draws no page (which reads it)."""
+        if not draws and untouched(session):
+            _then_close(session, step)
+            return
         with anyio.CancelScope(shield=True):  # a client that went away still gets a rollback
             await anyio.to_thread.run_sync(_then_close, session, step, limiter=limiter)
 
@@ -58,7 +64,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
     except PageRefused as refused:
         # the page is drawn from what is stored, the session still open
-        await end(functools.partial(_redraw, session, refused))
+        await end(functools.partial(_redraw, session, refused), draws=True)
         raise
     except BaseException as exc:
         if getattr(exc, "keeps_changes", False):
@@ -91,26 +97,26 @@ def _discard(session: Session) -> None:
 def service(name: str) -> Any:
     """``Depends`` on one of the services the app factory built, by its name there."""
 
-    def get(request: Request) -> Any:
+    async def get(request: Request) -> Any:  # async: no trip to a worker thread for a getattr
         return getattr(request.app.state.services, name)
 
     get.__name__ = f"get_{name}"
     return Depends(get)
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.platform.settings
 
 
-def _store(request: Request) -> ObjectStore:
+async def _store(request: Request) -> ObjectStore:
     return request.app.state.platform.store
 
 
-def _queue(request: Request) -> JobQueue:
+async def _queue(request: Request) -> JobQueue:
     return request.app.state.platform.queue
 
 
-def _outbox(request: Request) -> Outbox:
+async def _outbox(request: Request) -> Outbox:
     return request.app.state.platform.outbox
 
 

@@ -12,6 +12,7 @@ from kholieu.accounts.models import User
 from kholieu.db import make_engine, on_commit
 from kholieu.db.base import Base
 from kholieu.db.migrate import current_revision, head_revision, upgrade
+from kholieu.db.session import untouched
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
@@ -61,6 +62,21 @@ def test_on_commit_runs_after_commit_only(services):
         assert calls == []
         session.commit()
     assert calls == ["committed"]
+
+
+def test_a_session_is_untouched_until_it_reads_writes_or_waits_for_a_commit(services):
+    """A request whose session is untouched ends without a trip to an ending thread
+    (web/deps.py): anything that would make its ending do I/O counts as a touch."""
+    with services.sessions() as session:
+        assert untouched(session)
+        session.execute(text("SELECT 1"))
+        assert not untouched(session)  # a transaction holds a connection
+    with services.sessions() as session:
+        session.add(User(username="a3", role="student", password_hash="x"))
+        assert not untouched(session)  # a flush is due
+    with services.sessions() as session:
+        on_commit(session, lambda: None)
+        assert not untouched(session)  # a callback waits for the commit
 
 
 def test_quizzes_made_before_the_exam_security_migration_keep_drawing_as_they_did(tmp_path):
