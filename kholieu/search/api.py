@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from kholieu.accounts.deps import AnyoneDep
 from kholieu.errors import NotAuthenticated, ValidationFailed
@@ -50,14 +51,14 @@ async def search(
     sort: Annotated[str, Query(description=" | ".join(SORTS))] = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 10,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Results as ``{"total", "hits": [{"id", "kind", "title", "score", "snippet", …}],
     "facets": {name: {value: count}}, "fuzzy"}``; each facet's counts ignore its own filter."""
     _who_may(user, index)
     values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series}
     request = request_of(q, index, sort, page, size, values)
     result = await run_in_threadpool(searching.search, user, request)
-    return result.as_json()
+    return JSONResponse(result.as_json())  # plain JSON already: no encoder walks it again
 
 
 @router.get("/suggest")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -30,6 +31,7 @@ from kholieu.search import analysis
 
 SIZE = 180  # characters of text shown, at most
 LEAD = 40  # characters shown before the first marked word, when the text starts earlier
+HITS = 1_000  # a snippet is the best place among this many first marked words of a text
 
 
 def marks(text: str) -> frozenset[str]:
@@ -110,12 +112,12 @@ class _Text:
         return None
 
     def hits(self, marked: frozenset[str]) -> list[_Piece]:
-        """The marked words in the prose (never inside a formula)."""
+        """The first ``HITS`` marked words in the prose (never inside a formula)."""
         found = _finder(marked).finditer(self.text)
+        prose = (m for m in found if self.formula_at(m.start()) is None)
         return [
             _Piece(m.start(), m.end(), mark=m.group(0).translate(_FOLD))
-            for m in found
-            if self.formula_at(m.start()) is None
+            for m in itertools.islice(prose, HITS)
         ]
 
     def edge(self, position: int, forward: bool) -> int:

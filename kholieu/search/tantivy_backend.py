@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,10 @@ from kholieu.search.fields import SCHEMAS, STORED, IndexSchema, schema
 
 WRITER_HEAP = 64_000_000
 FACET_SIZE = 100
+# Facet counts kept per index commit, by plan: the browse pages ask the same few again and
+# again, and counting reads every match (as long as the search itself). Like Elasticsearch's
+# request cache, a commit starts an empty one, so counts are never older than the hits.
+FACET_CACHE = 1_024
 BUILDING = "building-"  # a generation being written; renamed to the bare name when complete
 
 
@@ -74,6 +78,7 @@ class _Open:
     index: tantivy.Index
     schema: tantivy.Schema
     meta_mtime: float
+    facets: dict[tuple, dict[str, dict[str, int]]] = field(default_factory=dict)  # this commit's
 
 
 class TantivyBackend:
@@ -157,6 +162,7 @@ class TantivyBackend:
             elif opened.meta_mtime != mtime:
                 opened.index.reload()
                 opened.meta_mtime = mtime
+                opened.facets = {}  # after the reload: a search holding the old one may fill it
             return opened
 
     # -- writing -----------------------------------------------------------------------------
@@ -302,6 +308,7 @@ class TantivyBackend:
             opened = self._get(plan.index.name)
         except IndexMissing:
             return q.SearchResult(0, [], {facet: {} for facet in plan.facets})
+        cache = opened.facets  # taken before the searcher: a newer commit's counts never land in it
         searcher = opened.index.searcher()
         compiler = _Compiler(opened.schema, plan.index)
         full = compiler.combine(plan.query, [plan.scope, *plan.filters.values()])
@@ -323,8 +330,25 @@ class TantivyBackend:
                 )
             )  # fmt: skip
         return q.SearchResult(
-            total=found.count, hits=hits, facets=self._facets(searcher, compiler, plan)
+            total=found.count,
+            hits=hits,
+            facets=self._cached_facets(cache, searcher, compiler, plan),
         )
+
+    def _cached_facets(
+        self, cache: dict, searcher, compiler: _Compiler, plan: q.Plan
+    ) -> dict[str, dict[str, int]]:
+        """``_facets``, from this commit's cache when the same plan was counted already."""
+        if not plan.facets or not FACET_CACHE:
+            return self._facets(searcher, compiler, plan)
+        key = (plan.query, plan.scope, tuple(sorted(plan.filters.items())), plan.facets)
+        counts = cache.get(key)
+        if counts is None:
+            counts = self._facets(searcher, compiler, plan)
+            if len(cache) >= FACET_CACHE:
+                cache.pop(next(iter(cache), None), None)  # the oldest
+            cache[key] = counts
+        return {facet: dict(values) for facet, values in counts.items()}
 
     def _facets(self, searcher, compiler: _Compiler, plan: q.Plan) -> dict[str, dict[str, int]]:
         """Each facet counts under every filter but its own, so a teacher who picked

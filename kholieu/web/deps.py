@@ -55,7 +55,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         when the request never used the database (a visitor's search, /healthz) and the
         step draws no page (which reads it)."""
         if not draws and untouched(session):
-            _then_close(session, step)
+            session.close()  # nothing to commit or roll back
             return
         with anyio.CancelScope(shield=True):  # a client that went away still gets a rollback
             await anyio.to_thread.run_sync(_then_close, session, step, limiter=limiter)

@@ -406,3 +406,30 @@ def test_a_reader_notices_every_switch_another_process_makes(tmp_path):
     for n, title in enumerate(("Bài hai", "Bài ba", "Bài bốn"), start=2):
         writer.rebuild("content", [[prepare("content", {"id": n, "title": title})]])
         assert found() == {title}
+
+
+def test_facet_counts_are_never_older_than_the_index_they_count(tmp_path):
+    """Facet counts are kept per commit (``FACET_CACHE``): the same search after a write,
+    by this backend or by another process's, counts what is there now."""
+    reader, writer = TantivyBackend(tmp_path / "index"), TantivyBackend(tmp_path / "index")
+
+    def lesson(n: int, subject: str) -> dict[str, Any]:
+        return prepare("content", {"id": n, "title": f"Bài {n}", "subject": subject})
+
+    def subjects() -> dict[str, int]:
+        result = reader.search(plan(SearchRequest(text="bài"), None))
+        return result.facets["subject"]
+
+    reader.rebuild("content", [[lesson(1, "toan"), lesson(2, "toan")]])
+    assert subjects() == {"toan": 2}
+    assert subjects() == {"toan": 2}  # the cached counts
+    subjects()["toan"] = 99  # what a caller does to its copy stays there
+    assert subjects() == {"toan": 2}
+    reader.upsert("content", [lesson(3, "vat-li")])  # this backend's own write
+    assert subjects() == {"toan": 2, "vat-li": 1}
+    writer.upsert("content", [lesson(4, "vat-li")])  # another process's
+    assert subjects() == {"toan": 2, "vat-li": 2}
+    writer.delete("content", ["1"])
+    assert subjects() == {"toan": 1, "vat-li": 2}
+    writer.rebuild("content", [[lesson(5, "hoa-hoc")]])  # a new generation
+    assert subjects() == {"hoa-hoc": 1}

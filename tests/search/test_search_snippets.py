@@ -141,3 +141,14 @@ def test_no_snippet_ever_holds_half_a_formula_or_a_mark_inside_one(seed):
         assert not re.search(r"\$|\\[()\[\]]", prose(snippet)), snippet
         assert all("<mark>" not in source for source in MATH.findall(snippet))
         assert len(shown(snippet)) <= snippets.SIZE
+
+
+def test_a_snippet_looks_no_further_than_the_first_hits_of_a_long_text():
+    """The place is chosen among the first ``HITS`` marked words: bounded work on a long
+    document full of one query word."""
+    many = "điện " * snippets.HITS
+    snippet = snippets.build([many + "Định luật Ôm. " + many], {"dien", "dinh", "luat", "om"})
+    assert set(marked(snippet)) == {"điện"}
+    fewer = "điện " * (snippets.HITS - 5)
+    snippet = snippets.build([fewer + "Định luật Ôm. " + fewer], {"dien", "dinh", "luat", "om"})
+    assert {"Định", "luật", "Ôm"} <= set(marked(snippet))
