@@ -14,11 +14,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.models import Role, TokenKind, User
 from kholieu.accounts.roles import ADMINS, EDITORS, TEACHERS, is_in
 from kholieu.accounts.service import AccountService
+from kholieu.db.session import end_read
 from kholieu.errors import NotAuthenticated, PermissionDenied
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, service
@@ -39,12 +41,12 @@ async def current_user(request: Request, accounts: AccountsDep, session: Session
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials:
         user = await run_in_threadpool(
-            accounts.user_for_token, session, credentials.strip(), TokenKind.api
+            _look_up, accounts, session, credentials.strip(), TokenKind.api
         )
         if user is None:
             raise NotAuthenticated("the bearer token is invalid or has expired")
     elif cookie := request.cookies.get(csrf.cookie_name(request, SESSION_COOKIE)):
-        user = await run_in_threadpool(accounts.user_for_token, session, cookie, TokenKind.session)
+        user = await run_in_threadpool(_look_up, accounts, session, cookie, TokenKind.session)
         if (
             user is not None
             and request.method not in SAFE_METHODS
@@ -52,6 +54,16 @@ async def current_user(request: Request, accounts: AccountsDep, session: Session
         ):
             csrf.verify(request, request.headers.get(csrf.HEADER))
     request.state.user = user
+    return user
+
+
+def _look_up(
+    accounts: AccountService, session: Session, token: str, kind: TokenKind
+) -> User | None:
+    """The token's user, and the read ended in the same thread: a request that reads nothing
+    else (a search) then ends without another trip to one (``web.deps.get_session``)."""
+    user = accounts.user_for_token(session, token, kind)
+    end_read(session)
     return user
 
 

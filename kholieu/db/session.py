@@ -31,10 +31,16 @@ def _forget_on_rollback(session: Session, previous_transaction) -> None:
 def untouched(session: Session) -> bool:
     """Whether ending ``session`` does no I/O: no transaction begun (no connection taken),
     nothing to flush and no callback waiting for a commit."""
-    return not (
-        session.in_transaction()
-        or session.new
-        or session.dirty
-        or session.deleted
-        or session.info.get(_KEY)
-    )
+    return not (session.in_transaction() or _changed(session))
+
+
+def end_read(session: Session) -> None:
+    """End ``session``'s transaction when it has only read (nothing to flush, no callback
+    waiting): its connection goes back to the pool, and the session is untouched again.
+    What it loaded stays loaded (sessions do not expire objects on commit)."""
+    if session.in_transaction() and not _changed(session):
+        session.commit()
+
+
+def _changed(session: Session) -> bool:
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_KEY))

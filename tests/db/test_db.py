@@ -6,13 +6,13 @@ import json
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from kholieu.accounts.models import User
 from kholieu.db import make_engine, on_commit
 from kholieu.db.base import Base
 from kholieu.db.migrate import current_revision, head_revision, upgrade
-from kholieu.db.session import untouched
+from kholieu.db.session import end_read, untouched
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
@@ -77,6 +77,27 @@ def test_a_session_is_untouched_until_it_reads_writes_or_waits_for_a_commit(serv
     with services.sessions() as session:
         on_commit(session, lambda: None)
         assert not untouched(session)  # a callback waits for the commit
+
+
+def test_a_read_ends_early_only_when_the_session_has_only_read(services):
+    """``end_read`` (after a sign-in's token lookup) gives the connection back and leaves the
+    session untouched, with what it loaded still readable; it never commits anything else."""
+    with services.sessions() as session:
+        session.add(User(username="a4", role="student", password_hash="x"))
+        session.commit()
+    with services.sessions() as session:
+        user = session.scalars(select(User).where(User.username == "a4")).one()
+        end_read(session)
+        assert untouched(session) and user.role == "student"  # no query: still loaded
+        assert untouched(session)
+    with services.sessions() as session:
+        session.execute(text("SELECT 1"))
+        session.add(User(username="a5", role="student", password_hash="x"))
+        end_read(session)  # a change waits for the request's own commit
+        assert session.in_transaction() and session.new
+        session.rollback()
+    with services.sessions() as session:
+        assert session.scalars(select(User).where(User.username == "a5")).first() is None
 
 
 def test_quizzes_made_before_the_exam_security_migration_keep_drawing_as_they_did(tmp_path):
