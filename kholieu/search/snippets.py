@@ -111,9 +111,9 @@ class _Text:
             return self.formulas[n]
         return None
 
-    def hits(self, marked: frozenset[str]) -> list[_Piece]:
+    def hits(self, marked: frozenset[str], start: int = 0, end: int | None = None) -> list[_Piece]:
         """The first ``HITS`` marked words in the prose (never inside a formula)."""
-        found = _finder(marked).finditer(self.text)
+        found = _finder(marked).finditer(self.text, start, len(self.text) if end is None else end)
         prose = (m for m in found if self.formula_at(m.start()) is None)
         return [
             _Piece(m.start(), m.end(), mark=m.group(0).translate(_FOLD))
@@ -263,7 +263,7 @@ def _marked(source: _Text, marked: frozenset[str], size: int) -> str | None:
     end = source.edge(anchor + size, forward=True)
     if end == len(source.text):  # the window may then start earlier (``_snippet``)
         start = source.edge(anchor - LEAD - size, forward=False)
-    marks_at = {hit.start: hit.mark for hit in hits if start <= hit.start < end}
+    marks_at = {hit.start: hit.mark for hit in source.hits(marked, start, end)}
     return _snippet(source, (start, end), marks_at, size)[0]
 
 
