@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from kholieu.services import Services
     from kholieu.storage.sweep import Holder, Referenced
 
-CAPABILITIES = ("accounts", "audit", "search", "content", "video", "bank", "quiz", "site")
+CAPABILITIES = (
+    "accounts", "audit", "search", "content", "video", "bank", "quiz", "classes", "site",
+)  # fmt: skip
 
 
 def load_models() -> None:

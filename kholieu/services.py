@@ -18,6 +18,7 @@ from kholieu.accounts.service import AccountService
 from kholieu.bank.importer import QuestionImporter
 from kholieu.bank.service import QuestionBank
 from kholieu.capabilities import register_all
+from kholieu.classes.service import ClassService
 from kholieu.config import Settings
 from kholieu.content.service import ContentService
 from kholieu.content.uploads import UploadService
@@ -40,6 +41,7 @@ class Services:
     questions: QuestionBank
     importer: QuestionImporter
     quizzes: QuizService
+    classes: ClassService
     login_limiter: LoginLimiter
 
     # The platform's parts, for the CLI and tests that reach them through one object.
@@ -91,6 +93,7 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
         questions=questions,
         importer=QuestionImporter(questions, platform.sessions, settings.data_dir / "tmp"),
         quizzes=QuizService(questions),
+        classes=ClassService(),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     register_all(services)

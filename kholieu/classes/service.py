@@ -1,0 +1,239 @@
+"""Classes: who may see and manage which class, joining by code, members, archiving.
+
+A class is reachable by its members (its teachers and students) and by admins; to anyone
+else it looks like none (404), so trying ids tells nothing. Its teachers — the one who made it
+and the co-teachers they added — manage it; an archived class (a past school year) keeps its
+members and refuses changes until restored. Every change is in the audit log.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kholieu.accounts.models import Role, User
+from kholieu.accounts.roles import ADMINS, TEACHERS, is_in
+from kholieu.accounts.service import normal_username
+from kholieu.audit import log as audit
+from kholieu.classes.models import ClassMember, MemberRole, SchoolClass
+from kholieu.classes.schemas import ClassIn
+from kholieu.db.base import aware, utcnow
+from kholieu.errors import Conflict, NotFound, PermissionDenied
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
+CODE_LENGTH = 7
+MAX_STUDENTS = 200  # a class, not a school: a leaked code cannot fill one without bound
+
+
+def typed_code(code: str) -> str:
+    """A code as typed ("abc 12-34") as stored ("ABC1234")."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
+class ClassService:
+    # -- teachers ----------------------------------------------------------------------------
+
+    def create(self, session: Session, teacher: User, data: ClassIn) -> SchoolClass:
+        if not is_in(teacher, TEACHERS):
+            raise PermissionDenied("only teachers make classes")
+        made = SchoolClass(
+            name=data.name, school=data.school, grade=data.grade, school_year=data.school_year,
+            owner_id=teacher.id, code=self._new_code(session),
+        )  # fmt: skip
+        session.add(made)
+        session.flush()
+        session.add(ClassMember(class_id=made.id, user_id=teacher.id, role=MemberRole.teacher))
+        audit.record(session, teacher, "class.create", _target(made), name=made.name)
+        return made
+
+    def _new_code(self, session: Session) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if not session.scalar(select(SchoolClass.id).where(SchoolClass.code == code)):
+                return code
+
+    def new_code(self, session: Session, teacher: User, class_id: int) -> SchoolClass:
+        """A new join code; the old one stops working (a code that got out); members stay."""
+        made = self.managed(session, teacher, class_id)
+        made.code = self._new_code(session)
+        audit.record(session, teacher, "class.new_code", _target(made))
+        return made
+
+    def archive(self, session: Session, teacher: User, class_id: int) -> SchoolClass:
+        """End of the school year: nobody joins, nothing changes; members still see it."""
+        made = self.managed(session, teacher, class_id, archived_ok=True)
+        if made.archived_at is None:
+            made.archived_at = utcnow()
+            audit.record(session, teacher, "class.archive", _target(made))
+        return made
+
+    def restore(self, session: Session, teacher: User, class_id: int) -> SchoolClass:
+        made = self.managed(session, teacher, class_id, archived_ok=True)
+        if made.archived_at is not None:
+            made.archived_at = None
+            audit.record(session, teacher, "class.restore", _target(made))
+        return made
+
+    def add_teacher(
+        self, session: Session, teacher: User, class_id: int, username: str
+    ) -> ClassMember:
+        """A co-teacher, by username: sees and manages the class as its own teacher does."""
+        made = self.managed(session, teacher, class_id)
+        other = session.scalar(select(User).where(User.username == normal_username(username)))
+        if other is None or not other.is_active:
+            raise NotFound(f"no user {username!r}")
+        if not is_in(other, TEACHERS):
+            raise Conflict(f"{username!r} is not a teacher: a co-teacher must be one")
+        member = self._membership(session, made.id, other.id)
+        if member is None:
+            member = ClassMember(class_id=made.id, user_id=other.id, role=MemberRole.teacher)
+            session.add(member)
+        elif member.role != MemberRole.teacher:
+            raise Conflict(f"{username!r} is a student of this class")
+        session.flush()
+        audit.record(session, teacher, "class.add_teacher", _target(made), user_id=other.id)
+        return member
+
+    def remove(self, session: Session, teacher: User, class_id: int, user_id: int) -> None:
+        """A student or co-teacher leaves the class (their own work stays theirs); the class's
+        own teacher cannot be removed."""
+        made = self.managed(session, teacher, class_id)
+        member = self._membership(session, made.id, user_id)
+        if member is None:
+            raise NotFound(f"no member {user_id} in this class")
+        if user_id == made.owner_id:
+            raise Conflict("the class's own teacher cannot be removed")
+        session.delete(member)
+        audit.record(session, teacher, "class.remove", _target(made), user_id=user_id)
+
+    def members(self, session: Session, teacher: User, class_id: int) -> list[dict[str, Any]]:
+        """Teachers first (the class's own first), then students by name."""
+        made = self.managed(session, teacher, class_id, archived_ok=True)
+        rows = session.execute(
+            select(ClassMember, User)
+            .join(User, User.id == ClassMember.user_id)
+            .where(ClassMember.class_id == made.id)
+        ).all()
+        out = [
+            {"user_id": user.id, "name": user.display_name or user.username,
+             "username": user.username, "role": member.role,
+             "student_number": member.student_number,
+             "joined_at": aware(member.created_at).isoformat(), "owner": user.id == made.owner_id}
+            for member, user in rows
+        ]  # fmt: skip
+        return sorted(out, key=lambda m: (m["role"] != "teacher", not m["owner"], m["name"]))
+
+    # -- everyone in a class -----------------------------------------------------------------
+
+    def join(self, session: Session, student: User, code: str) -> SchoolClass:
+        """A student joins with the code the teacher gave; joining twice is joining once."""
+        if student.role != Role.student:
+            raise PermissionDenied(
+                "a class code is for students; a teacher is added by the class's teacher"
+            )
+        typed = typed_code(code)
+        made = session.scalar(select(SchoolClass).where(SchoolClass.code == typed))
+        if made is None:
+            raise NotFound(f"no class has the code {typed!r}")
+        if made.archived_at is not None:
+            raise Conflict(
+                "this class is archived: it takes no new students", details={"reason": "archived"}
+            )
+        if self._membership(session, made.id, student.id) is None:
+            if self._students(session, made.id) >= MAX_STUDENTS:
+                raise Conflict(
+                    f"this class is full ({MAX_STUDENTS} students)", details={"reason": "full"}
+                )
+            try:
+                with session.begin_nested():
+                    session.add(
+                        ClassMember(class_id=made.id, user_id=student.id, role=MemberRole.student)
+                    )
+            except IntegrityError:
+                pass  # joined at the same moment from another tab: one row is enough
+            else:
+                audit.record(session, student, "class.join", _target(made))
+        return made
+
+    def mine(self, session: Session, user: User, *, archived: bool = False) -> list[SchoolClass]:
+        """The classes ``user`` teaches or is in, newest first; with ``archived``, the past
+        ones instead."""
+        query = (
+            select(SchoolClass)
+            .join(ClassMember, ClassMember.class_id == SchoolClass.id)
+            .where(ClassMember.user_id == user.id)
+            .where(
+                SchoolClass.archived_at.is_not(None)
+                if archived
+                else SchoolClass.archived_at.is_(None)
+            )
+            .order_by(SchoolClass.id.desc())
+        )
+        return list(session.scalars(query.limit(500)))
+
+    def reachable(self, session: Session, user: User, class_id: int) -> SchoolClass:
+        """The class, for a member or an admin; 404 to anyone else."""
+        made = session.get(SchoolClass, class_id)
+        if made is None or not (
+            is_in(user, ADMINS) or self._membership(session, class_id, user.id) is not None
+        ):
+            raise NotFound(f"no class {class_id}")
+        return made
+
+    def managed(
+        self, session: Session, user: User, class_id: int, *, archived_ok: bool = False
+    ) -> SchoolClass:
+        """The class, for one of its teachers (or an admin) to manage: 404 to outsiders,
+        403 to its students, 409 when archived (unless ``archived_ok``)."""
+        made = self.reachable(session, user, class_id)
+        if not self.teaches(session, user, made):
+            raise PermissionDenied("only the class's teachers manage it")
+        if made.archived_at is not None and not archived_ok:
+            raise Conflict("this class is archived: restore it to change it")
+        return made
+
+    def teaches(self, session: Session, user: User, made: SchoolClass) -> bool:
+        if is_in(user, ADMINS):
+            return True
+        member = self._membership(session, made.id, user.id)
+        return member is not None and member.role == MemberRole.teacher
+
+    def view(self, session: Session, user: User, made: SchoolClass) -> dict[str, Any]:
+        """What ``user`` sees of the class: its teachers see the code and the count."""
+        teaching = self.teaches(session, user, made)
+        teachers = session.execute(
+            select(User.id, User.display_name, User.username)
+            .join(ClassMember, ClassMember.user_id == User.id)
+            .where(ClassMember.class_id == made.id, ClassMember.role == MemberRole.teacher)
+        ).all()
+        names = [name or username for uid, name, username in
+                 sorted(teachers, key=lambda t: (t[0] != made.owner_id, t[1] or t[2]))]  # fmt: skip
+        out: dict[str, Any] = {
+            "id": made.id, "name": made.name, "school": made.school, "grade": made.grade,
+            "school_year": made.school_year, "archived": made.archived_at is not None,
+            "role": "teacher" if teaching else "student", "teachers": names,
+        }  # fmt: skip
+        if teaching:
+            out |= {"code": made.code, "students": self._students(session, made.id)}
+        return out
+
+    def _students(self, session: Session, class_id: int) -> int:
+        count = select(func.count(ClassMember.id)).where(
+            ClassMember.class_id == class_id, ClassMember.role == MemberRole.student
+        )
+        return session.scalar(count) or 0
+
+    def _membership(self, session: Session, class_id: int, user_id: int) -> ClassMember | None:
+        return session.scalar(
+            select(ClassMember).where(
+                ClassMember.class_id == class_id, ClassMember.user_id == user_id
+            )
+        )
+
+
+def _target(made: SchoolClass) -> str:
+    return f"class:{made.id}"
