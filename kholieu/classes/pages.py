@@ -32,6 +32,12 @@ def this_school_year() -> str:
     return f"{start}-{start + 1}"
 
 
+def _next_year_of(typed: str) -> str:
+    """The school year a mistyped one most likely meant: its first year and the next."""
+    start = typed.strip()[:4]
+    return f"{start}-{int(start) + 1}" if start.isdigit() else this_school_year()
+
+
 def join_link(code: str) -> str:
     """The join page with the code filled in: what a teacher sends or shows the class."""
     return f"/lop/vao?ma={code}"
@@ -74,7 +80,10 @@ def create_class(
     try:
         data = ClassIn.model_validate(values)
     except ValidationError as exc:
-        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in exc.errors()}
+        # the page says what is wrong in its own words (the template's, per field)
+        errors = {str(e["loc"][0]): "" for e in exc.errors()}
+        if "school_year" in errors:
+            errors["school_year"] = _next_year_of(school_year)
         raise PageRefused(lambda: _form(request, values, errors, status=422)) from None
     made = classes.create(session, user, data)
     return RedirectResponse(f"/lop/{made.id}", status_code=303)

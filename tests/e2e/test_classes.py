@@ -30,7 +30,8 @@ def test_a_teacher_makes_a_class_and_a_student_joins_it_on_a_phone(live_server, 
     form.locator("select[name=grade]").select_option("10")
     form.locator("input[name=school_year]").fill("2026-2028")  # not one year
     form.locator("button[type=submit]").click()
-    expect(teacher.get_by_test_id("error-school_year")).to_contain_text("2026-2027")
+    error = teacher.get_by_test_id("error-school_year")
+    expect(error).to_contain_text("Năm học đi từ một năm sang năm sau, ví dụ 2026-2027")
     teacher.get_by_test_id("class-form").locator("input[name=school_year]").fill("2026-2027")
     teacher.get_by_test_id("class-form").locator("button[type=submit]").click()
     expect(teacher.get_by_test_id("class-name")).to_have_text("10A1")
