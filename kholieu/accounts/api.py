@@ -13,7 +13,7 @@ from kholieu.accounts.deps import SESSION_COOKIE, AccountsDep, LimiterDep, Signe
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.models import TokenKind, User
 from kholieu.accounts.service import AccountService
-from kholieu.errors import NotAuthenticated
+from kholieu.errors import NotAuthenticated, ValidationFailed
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, SettingsDep
 
@@ -36,6 +36,11 @@ class TokenRow(BaseModel):
 
 class TokenList(BaseModel):
     tokens: list[TokenRow]
+
+
+class PasswordIn(BaseModel):
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
 
 
 class UserOut(BaseModel):
@@ -65,6 +70,27 @@ def sign_in(
         limiter.failed(client, username)
         raise NotAuthenticated("wrong username or password")
     return user
+
+
+def change_own_password(
+    accounts: AccountService,
+    limiter: LoginLimiter,
+    session: Session,
+    request: Request,
+    user: User,
+    current: str,
+    new: str,
+) -> None:
+    """Change the caller's password under the login rate limit, so a stolen session cannot
+    guess the current password any faster than the sign-in form allows (API and page)."""
+    client = client_address(request)
+    limiter.check(client, user.username)
+    try:
+        accounts.change_password(session, user, current, new, keep=presented(request))
+    except ValidationFailed as exc:
+        if exc.details.get("problem") == "wrong":
+            limiter.failed(client, user.username)
+        raise
 
 
 @router.post("/auth/token", dependencies=[Depends(anyone)])
@@ -127,6 +153,23 @@ def logout(
         accounts.revoke_all(session, user)
     elif token := presented(request):
         accounts.revoke_token(session, token)
+    return Response(status_code=204)
+
+
+@router.post("/auth/password", status_code=204)
+def change_password(
+    body: PasswordIn,
+    request: Request,
+    user: SignedInDep,
+    accounts: AccountsDep,
+    login_limiter: LimiterDep,
+    session: SessionDep,
+) -> Response:
+    """A new password, given the current one (422 naming the field that is wrong, 429 after
+    too many wrong ones); every other session and token of the caller ends."""
+    change_own_password(
+        accounts, login_limiter, session, request, user, body.current_password, body.new_password
+    )
     return Response(status_code=204)
 
 

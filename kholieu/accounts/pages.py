@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kholieu.accounts.api import sign_in
-from kholieu.accounts.deps import SESSION_COOKIE, AccountsDep, LimiterDep, anyone
+from kholieu.accounts.api import change_own_password, sign_in
+from kholieu.accounts.deps import SESSION_COOKIE, AccountsDep, LimiterDep, SignedInDep, anyone
 from kholieu.accounts.models import TokenKind
-from kholieu.errors import NotAuthenticated, RateLimited
+from kholieu.errors import NotAuthenticated, RateLimited, ValidationFailed
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, SettingsDep
+from kholieu.web.errors import PageRefused
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(anyone)])
@@ -88,3 +89,38 @@ def logout(request: Request, accounts: AccountsDep, session: SessionDep) -> Resp
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(name, secure=csrf.secure(request))
     return response
+
+
+@router.get("/tai-khoan/mat-khau")
+def password_page(
+    request: Request, user: SignedInDep, done: Annotated[bool, Query(alias="xong")] = False
+) -> Response:
+    return render(request, "password.html", {"done": done, "error": None})
+
+
+@router.post("/tai-khoan/mat-khau", dependencies=[Depends(csrf.require_form_token)])
+def change_password(
+    request: Request,
+    user: SignedInDep,
+    accounts: AccountsDep,
+    login_limiter: LimiterDep,
+    session: SessionDep,
+    current_password: Annotated[str, Form(max_length=256)] = "",
+    new_password: Annotated[str, Form(max_length=256)] = "",
+    repeated: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
+    """Every other browser and token of the user is signed out; this one stays."""
+    if new_password != repeated:
+        error = {"field": "repeated", "problem": "differs"}
+        return render(request, "password.html", {"done": False, "error": error}, status_code=422)
+    try:
+        change_own_password(
+            accounts, login_limiter, session, request, user, current_password, new_password
+        )
+    except (ValidationFailed, RateLimited) as exc:
+        error = exc.details if isinstance(exc, ValidationFailed) else {"problem": "limited"}
+        context, status = {"done": False, "error": error}, exc.status_code
+        raise PageRefused(
+            lambda: render(request, "password.html", context, status_code=status)
+        ) from None
+    return RedirectResponse("/tai-khoan/mat-khau?xong=true", status_code=303)

@@ -27,16 +27,18 @@ def _core(password: str) -> str:
     return re.sub(r"^[\W\d_]+|[\W\d_]+$", "", password.casefold()) or password.casefold()
 
 
-def check(password: str, username: str = "") -> None:
-    """Raise ValidationFailed naming the ``password`` field when it is not good enough."""
-    problem = None
+def check(password: str, username: str = "", field: str = "password") -> None:
+    """Raise ValidationFailed naming ``field`` when the password is not good enough; its
+    details say which rule (``problem``: short, long, username, common), for pages to say it
+    in their own words."""
+    problem = why = None
     if len(password) < MIN_LENGTH:
-        problem = f"at least {MIN_LENGTH} characters"
+        problem, why = "short", f"at least {MIN_LENGTH} characters"
     elif len(password) > MAX_LENGTH:
-        problem = f"at most {MAX_LENGTH} characters"
+        problem, why = "long", f"at most {MAX_LENGTH} characters"
     elif username and username.casefold() in password.casefold():
-        problem = "must not contain the username"
+        problem, why = "username", "must not contain the username"
     elif password.casefold() in _common() or _core(password) in _common():
-        problem = "too common (it is on the list of passwords tried first)"
+        problem, why = "common", "too common (it is on the list of passwords tried first)"
     if problem:
-        raise ValidationFailed(f"password: {problem}", details={"field": "password"})
+        raise ValidationFailed(f"{field}: {why}", details={"field": field, "problem": problem})

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kholieu.accounts import passwords
 from kholieu.accounts.models import AuthToken, Role, TokenKind, User
+from kholieu.audit import log as audit
 from kholieu.config import Settings
 from kholieu.db.base import aware, utcnow
 from kholieu.errors import Conflict, NotFound, ValidationFailed
@@ -78,6 +79,30 @@ class AccountService:
         if new_hash:
             user.password_hash = new_hash
         return user
+
+    def change_password(
+        self, session: Session, user: User, current: str, new: str, keep: str | None = None
+    ) -> None:
+        """A user's own new password, given the current one. Every other session and token
+        of theirs ends (one that went with the old password must not outlive it); ``keep``,
+        the token the change came with, stays."""
+        if not self.hasher.verify(current, user.password_hash):
+            raise ValidationFailed(
+                "current_password: this is not your current password",
+                details={"field": "current_password", "problem": "wrong"},
+            )
+        if new == current:
+            raise ValidationFailed(
+                "new_password: the same as the current one",
+                details={"field": "new_password", "problem": "same"},
+            )
+        passwords.check(new, user.username, field="new_password")
+        user.password_hash = self.hasher.hash(new)
+        others = delete(AuthToken).where(AuthToken.user_id == user.id)
+        if keep:
+            others = others.where(AuthToken.token_hash != _digest(keep))
+        session.execute(others)
+        audit.record(session, user, "account.password", f"user:{user.id}")
 
     def issue_token(self, session: Session, user: User, kind: TokenKind) -> str:
         token = secrets.token_urlsafe(32)
