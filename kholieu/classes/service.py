@@ -8,13 +8,13 @@ members and refuses changes until restored. Every change is in the audit log.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kholieu import codes
 from kholieu.accounts.models import Role, User
 from kholieu.accounts.roles import ADMINS, TEACHERS, is_in
 from kholieu.accounts.service import normal_username
@@ -24,14 +24,8 @@ from kholieu.classes.schemas import ClassIn
 from kholieu.db.base import aware, utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 CODE_LENGTH = 7
 MAX_STUDENTS = 200  # a class, not a school: a leaked code cannot fill one without bound
-
-
-def typed_code(code: str) -> str:
-    """A code as typed ("abc 12-34") as stored ("ABC1234")."""
-    return "".join(code.split()).replace("-", "").upper()
 
 
 class ClassService:
@@ -52,7 +46,7 @@ class ClassService:
 
     def _new_code(self, session: Session) -> str:
         while True:
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            code = codes.new(CODE_LENGTH)
             if not session.scalar(select(SchoolClass.id).where(SchoolClass.code == code)):
                 return code
 
@@ -135,7 +129,7 @@ class ClassService:
             raise PermissionDenied(
                 "a class code is for students; a teacher is added by the class's teacher"
             )
-        typed = typed_code(code)
+        typed = codes.typed(code)
         made = session.scalar(select(SchoolClass).where(SchoolClass.code == typed))
         if made is None:
             raise NotFound(f"no class has the code {typed!r}")

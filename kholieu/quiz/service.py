@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kholieu import codes
 from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
 from kholieu.bank.models import Exposure, Question, QuestionUse
@@ -40,7 +41,6 @@ from kholieu.quiz.bodies import VersionBodies
 from kholieu.quiz.models import Attempt, Quiz, QuizAccess, QuizMode
 from kholieu.quiz.schemas import QuizSettings
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 CODE_LENGTH = 8  # 32⁸ ≈ 10¹²: not found by trying, still typed in a few seconds
 
 
@@ -152,7 +152,7 @@ class QuizService:
 
     def _new_code(self, session: Session) -> str:
         while True:
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            code = codes.new(CODE_LENGTH)
             if not session.scalar(select(Quiz.id).where(Quiz.code == code)):
                 return code
 
@@ -230,7 +230,7 @@ class QuizService:
         if token:
             quiz = session.scalar(select(Quiz).where(Quiz.token == token))
         else:
-            typed = "".join(code.split()).replace("-", "").upper()
+            typed = codes.typed(code)
             quiz = session.scalar(select(Quiz).where(Quiz.code == typed)) if typed else None
         if quiz is None:
             raise NotFound("no quiz with this code" if not token else "this quiz link is not valid")
