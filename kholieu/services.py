@@ -18,6 +18,8 @@ from kholieu.accounts.service import AccountService
 from kholieu.bank.importer import QuestionImporter
 from kholieu.bank.service import QuestionBank
 from kholieu.capabilities import register_all
+from kholieu.classes.assignments import AssignmentService
+from kholieu.classes.gradebook import Gradebook
 from kholieu.classes.service import ClassService
 from kholieu.config import Settings
 from kholieu.content.service import ContentService
@@ -42,6 +44,8 @@ class Services:
     importer: QuestionImporter
     quizzes: QuizService
     classes: ClassService
+    assignments: AssignmentService
+    gradebook: Gradebook
     login_limiter: LoginLimiter
 
     # The platform's parts, for the CLI and tests that reach them through one object.
@@ -84,6 +88,9 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
     store, outbox, queue = platform.store, platform.outbox, platform.queue
     content = ContentService(settings, store, outbox, queue)
     questions = QuestionBank(store, outbox)
+    classes = ClassService()
+    quizzes = QuizService(questions, rosters=classes)
+    assignments = AssignmentService(classes, quizzes)
     services = Services(
         platform=platform,
         searching=SearchService(platform.search, outbox),
@@ -92,8 +99,10 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
         uploads=UploadService(settings, store, content, queue),
         questions=questions,
         importer=QuestionImporter(questions, platform.sessions, settings.data_dir / "tmp"),
-        quizzes=QuizService(questions),
-        classes=ClassService(),
+        quizzes=quizzes,
+        classes=classes,
+        assignments=assignments,
+        gradebook=Gradebook(assignments),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     register_all(services)

@@ -1,4 +1,5 @@
-"""Classes (lớp): a teacher's class with its join code, its students and co-teachers."""
+"""Classes (lớp): a teacher's class with its join code, its students and co-teachers,
+what is assigned to it, and its gradebook."""
 
 from __future__ import annotations
 
@@ -6,6 +7,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from kholieu.classes import api, pages
+    from kholieu.classes import api, assignment_api, pages
 
-    return [api.router, pages.router]
+    return [api.router, assignment_api.router, pages.router]

@@ -46,3 +46,32 @@ class ClassMember(Timestamped, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(12))
     student_number: Mapped[str] = mapped_column(String(40), default="")
+
+
+class AssignmentKind(enum.StrEnum):
+    lesson = "lesson"  # a published content item to study
+    practice = "practice"  # a practice quiz: feedback per question
+    exam = "exam"  # a test: timed, keys kept until the review policy allows
+
+
+class Assignment(Timestamped, Base):
+    """Something a class's teacher gives the class, open from ``opens_at`` to ``closes_at``.
+    A quiz is assigned as a copy of the teacher's quiz made for this class alone
+    (``Quiz.class_id``), with its own times, attempts and review policy, so each class's
+    attempts, gradebook and item analysis stand apart."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(300))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE"), index=True
+    )
+    quiz_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quizzes.id", ondelete="CASCADE"), unique=True
+    )
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -3,9 +3,9 @@ Views are picked by who asks: a student's has no join code."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -61,3 +61,159 @@ class Member(BaseModel):
     student_number: str
     joined_at: str  # ISO 8601 with the UTC offset
     owner: bool  # the class's own teacher (cannot be removed)
+
+
+class Window(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None  # for a lesson: the due date
+
+
+class LessonAssignmentIn(Window):
+    """A published content item for the class to study."""
+
+    item_id: int
+    title: Annotated[Text, StringConstraints(max_length=300)] = ""  # default: the item's
+
+
+class QuizAssignmentIn(Window):
+    """One of my quizzes for the class: a copy made for it, with these rules (those left out
+    are the quiz's)."""
+
+    quiz_id: int
+    title: Annotated[Text, StringConstraints(max_length=300)] = ""
+    max_attempts: int | None = Field(default=None, ge=1, le=100)
+    time_limit_s: int | None = Field(default=None, ge=60, le=6 * 3600)
+    review: Literal["after_submit", "after_close", "never"] | None = None
+    grading: Literal["highest", "last", "average"] | None = None
+
+
+class AllowanceIn(BaseModel):
+    """For one student: attempts and minutes beyond the quiz's, a later close of their own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: int
+    extra_attempts: int = Field(default=0, ge=0, le=10)
+    extra_minutes: int = Field(default=0, ge=0, le=24 * 60)
+    closes_at: AwareDatetime | None = None
+
+
+class AssignmentView(BaseModel):
+    id: int
+    class_id: int
+    kind: Literal["lesson", "practice", "exam"]
+    title: str
+    item_id: int | None
+    quiz_id: int | None
+    window: Literal["not_open", "open", "closed"]
+    opens_at: str | None
+    closes_at: str | None
+    # a student's own (absent in a teacher's list)
+    status: str | None = None
+    score_10: float | None = None
+    attempts: int | None = None
+    class_name: str | None = None
+
+
+class StudentProgress(BaseModel):
+    user_id: int
+    name: str
+    student_number: str
+    status: str  # not_started, in_progress, submitted, needs_marking; lessons: opened, done
+    score_10: float | None = None
+    attempts: int | None = None
+    last_attempt_id: int | None = None
+    watched: float | None = None
+
+
+class Progress(BaseModel):
+    assignment: AssignmentView
+    counts: dict[str, int]
+    students: list[StudentProgress]
+
+
+class Allowance(BaseModel):
+    user_id: int
+    extra_attempts: int
+    extra_minutes: int
+    closes_at: str | None
+
+
+class Cell(BaseModel):
+    status: str
+    score_10: float | None = None
+    attempts: int | None = None
+    last_attempt_id: int | None = None
+    watched: float | None = None
+
+
+class GradebookRow(BaseModel):
+    user_id: int
+    name: str
+    username: str
+    student_number: str
+    cells: list[Cell]  # in the order of ``assignments``
+
+
+class ClassRef(BaseModel):
+    id: int
+    name: str
+    school_year: str
+
+
+class GradebookTable(BaseModel):
+    # "class" is Python's: the field keeps its JSON name through the alias
+    class_: ClassRef = Field(alias="class")
+    assignments: list[AssignmentView]
+    rows: list[GradebookRow]
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class Essay(BaseModel):
+    attempt_id: int
+    question_id: int
+    student: str
+    user_id: int
+    stem: str
+    model_answer: str
+    answer: str
+    points: float
+    earned: float | None
+    comment: str
+
+
+class EssayQueue(BaseModel):
+    assignment: AssignmentView
+    essays: list[Essay]
+
+
+class ItemForTeacher(BaseModel):
+    id: int
+    type: str
+    stem: str
+    points: float
+    options: list[str] | None = None
+    statements: list[str] | None = None
+    answer: Any = None
+    key: Any = None
+    explanation: str
+    result: dict[str, Any] | None
+
+
+class AttemptForTeacher(BaseModel):
+    id: int
+    quiz_id: int
+    title: str
+    number: int
+    student: str
+    user_id: int
+    code: str
+    source: str
+    submitted: bool
+    score: float | None
+    max_score: float
+    score_10: float | None
+    items: list[ItemForTeacher]

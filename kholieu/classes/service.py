@@ -23,6 +23,7 @@ from kholieu.classes.models import ClassMember, MemberRole, SchoolClass
 from kholieu.classes.schemas import ClassIn
 from kholieu.db.base import aware, utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied
+from kholieu.search.analysis import fold
 
 CODE_LENGTH = 7
 MAX_STUDENTS = 200  # a class, not a school: a leaked code cannot fill one without bound
@@ -190,6 +191,21 @@ class ClassService:
             raise Conflict("this class is archived: restore it to change it")
         return made
 
+    def role_in(self, session: Session, class_id: int, user_id: int) -> str | None:
+        """ "teacher", "student" or None: what the user is in the class (for the quiz
+        service's class quizzes)."""
+        member = self._membership(session, class_id, user_id)
+        return member.role if member is not None else None
+
+    def students(self, session: Session, class_id: int) -> list[tuple[User, ClassMember]]:
+        """The class's students by name, with their membership (the student number)."""
+        rows = session.execute(
+            select(User, ClassMember)
+            .join(ClassMember, ClassMember.user_id == User.id)
+            .where(ClassMember.class_id == class_id, ClassMember.role == MemberRole.student)
+        ).all()
+        return sorted(((u, m) for u, m in rows), key=lambda r: _sort_name(r[0]))
+
     def teaches(self, session: Session, user: User, made: SchoolClass) -> bool:
         if is_in(user, ADMINS):
             return True
@@ -227,6 +243,12 @@ class ClassService:
                 ClassMember.class_id == class_id, ClassMember.user_id == user_id
             )
         )
+
+
+def _sort_name(user: User) -> tuple[str, str]:
+    """Vietnamese lists sort by the given name (the last word), then the whole name."""
+    name = fold((user.display_name or user.username).strip()).casefold()
+    return (name.rsplit(" ", 1)[-1], name)
 
 
 def _target(made: SchoolClass) -> str:

@@ -68,7 +68,7 @@ def quiz_view(
 ) -> schemas.QuizForTeacher | schemas.QuizForStudent:
     """The view is picked by who asks: the student's model has no field for a key."""
     out = quiz_summary(quiz) | {"attempts_left": quizzes.attempts_left(session, quiz, user)}
-    if quizzes.is_owner(quiz, user):
+    if quizzes.is_owner(session, quiz, user):
         keys = {"blueprint": quiz.blueprint, "keys": quiz.versions}
         return schemas.QuizForTeacher.model_validate(out | keys)
     return schemas.QuizForStudent.model_validate(out)  # without the share code
@@ -136,6 +136,13 @@ def _mine(quizzes: QuizService, session: Session, user: User, attempt_id: int) -
     return quizzes.attempt_for(session, user, attempt_id)
 
 
+@router.get("/attempts", response_model=list[schemas.MyAttempt], **SENT)
+def my_attempts(user: SignedInDep, quizzes: QuizzesDep, session: SessionDep) -> list[dict]:
+    """My attempts at every quiz, newest first, with the score and whether its review may
+    be opened now (``GET /api/v1/attempts/{id}`` shows it)."""
+    return quizzes.history(session, user)
+
+
 @router.get("/attempts/{attempt_id}", response_model=schemas.AttemptView, **SENT)
 def get_attempt(
     attempt_id: int, user: SignedInDep, quizzes: QuizzesDep, session: SessionDep
@@ -193,7 +200,8 @@ def grade_essay(
     session: SessionDep,
 ) -> dict[str, Any]:
     """The quiz's teacher marks an essay; the attempt's score includes it from then on."""
-    attempt = quizzes.grade_essay(session, user, attempt_id, body.question_id, body.points)
+    attempt = quizzes.grade_essay(session, user, attempt_id, body.question_id, body.points,
+                                  comment=body.comment, step=body.step)  # fmt: skip
     return {"score": attempt.score, "max_score": attempt.max_score,
             "pending": any(r["pending"] for r in attempt.results or [])}  # fmt: skip
 

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kholieu.db.base import Base, Timestamped
@@ -45,6 +45,11 @@ class Quiz(Timestamped, Base):
     review: Mapped[str] = mapped_column(String(16), default="after_submit")
     opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A quiz assigned to a class (``classes.assignments``): only that class's students take
+    # it, its teachers (co-teachers too) manage it; None: shared by code or link.
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), index=True
+    )
 
 
 class QuizAccess(Timestamped, Base):
@@ -57,6 +62,21 @@ class QuizAccess(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class QuizAllowance(Timestamped, Base):
+    """What one student is given beyond the quiz's rules: more attempts (a reopened test),
+    more minutes on the timer, a later close of their own."""
+
+    __tablename__ = "quiz_allowances"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    extra_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    extra_time_s: Mapped[int] = mapped_column(Integer, default=0)
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Attempt(Timestamped, Base):
@@ -79,3 +99,8 @@ class Attempt(Timestamped, Base):
     score: Mapped[float | None] = mapped_column()
     max_score: Mapped[float] = mapped_column(default=0)
     results: Mapped[list[dict[str, Any]] | None] = mapped_column(Stored(list[ItemResult]))
+    # Started under the student's own later close (``QuizAllowance.closes_at``): its deadline
+    # is its own, not cut by the quiz's close.
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "scan": scored from a scanned answer sheet, not taken on screen.
+    source: Mapped[str] = mapped_column(String(8), default="screen")

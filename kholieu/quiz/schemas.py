@@ -75,6 +75,8 @@ class CheckIn(BaseModel):
 class EssayMarkIn(BaseModel):
     question_id: int
     points: float = Field(ge=0)
+    comment: str = Field(default="", max_length=4000)  # the student reads it in the review
+    step: float | None = Field(default=None, gt=0, le=10)  # points must be a multiple of it
 
 
 # -- quizzes -------------------------------------------------------------------------------
@@ -214,6 +216,19 @@ class Checked(BaseModel):
     correct: bool | None
     key: Key = None
     explanation: str = ""
+
+
+class MyAttempt(BaseModel):
+    id: int
+    quiz_id: int
+    title: str
+    mode: QuizMode
+    number: int
+    submitted: bool
+    submitted_at: str | None
+    score_10: float | None
+    pending: bool  # an essay still waits for its mark
+    review: bool  # the review policy lets me open it now
 
 
 class EssayMarked(BaseModel):

@@ -2,7 +2,8 @@
 
 Integrity rules, each with a test:
 - a quiz is reached through its audience: its teacher, and students who joined it with its
-  share code or link; to anyone else its id is a 404;
+  share code or link; a quiz assigned to a class, by that class's students (no code lets
+  anyone else in) and managed by its teachers; to anyone else its id is a 404;
 - before the review policy allows, what a student receives holds no key, no correctness flag,
   no explanation and no feedback; after, only keys the questions' exposure allows (README,
   "Exposure levels"); practice draws and checks only ``open`` questions;
@@ -20,7 +21,7 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -30,16 +31,24 @@ from sqlalchemy.orm import Session
 from kholieu import codes
 from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
+from kholieu.audit import log as audit
 from kholieu.bank.models import Exposure, Question, QuestionUse
 from kholieu.bank.service import QuestionBank
 from kholieu.db.base import aware, utcnow
 from kholieu.db.locks import held, hold
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, first_problem
-from kholieu.quiz import assembly, grading, stats
+from kholieu.quiz import allowances, assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz.bodies import VersionBodies
 from kholieu.quiz.models import Attempt, Quiz, QuizAccess, QuizMode
 from kholieu.quiz.schemas import QuizSettings
+
+
+class Rosters(Protocol):
+    """Who is in a class (``ClassService``): the quiz service asks it about class quizzes."""
+
+    def role_in(self, session: Session, class_id: int, user_id: int) -> str | None: ...
+
 
 CODE_LENGTH = 8  # 32⁸ ≈ 10¹²: not found by trying, still typed in a few seconds
 
@@ -100,7 +109,10 @@ def _earliest(*moments: datetime | None) -> datetime | None:
 
 def deadline_of(attempt: Attempt, quiz: Quiz) -> datetime | None:
     """When the attempt stops taking answers: its time limit or the quiz's close, whichever
-    comes first (None: never)."""
+    comes first (None: never). One started under the student's own later close keeps the
+    deadline it was given."""
+    if attempt.extended:
+        return aware(attempt.deadline) if attempt.deadline else None
     return _earliest(attempt.deadline, quiz.closes_at)
 
 
@@ -110,8 +122,9 @@ def deadline_passed(attempt: Attempt, quiz: Quiz) -> bool:
 
 
 class QuizService:
-    def __init__(self, bank: QuestionBank) -> None:
+    def __init__(self, bank: QuestionBank, rosters: Rosters) -> None:
         self.bank = bank
+        self.rosters = rosters
         self.versions = VersionBodies()
 
     # -- teachers ----------------------------------------------------------------------------
@@ -158,7 +171,7 @@ class QuizService:
 
     def close(self, session: Session, teacher: User, quiz: Quiz) -> Quiz:
         """Stop the quiz now: no new attempt, open ones are submitted with what they saved."""
-        self.require_owner(quiz, teacher)
+        self.require_owner(session, quiz, teacher)
         now = utcnow()
         if quiz.closes_at is None or aware(quiz.closes_at) > now:
             quiz.closes_at = now
@@ -166,14 +179,14 @@ class QuizService:
 
     def new_share(self, session: Session, teacher: User, quiz: Quiz) -> Quiz:
         """A new code and link (the old ones stop working); who joined keeps the quiz."""
-        self.require_owner(quiz, teacher)
+        self.require_owner(session, quiz, teacher)
         quiz.code = self._new_code(session)
         quiz.token = secrets.token_urlsafe(16)
         return quiz
 
     def participants(self, session: Session, teacher: User, quiz: Quiz) -> list[dict[str, Any]]:
         """Who joined the quiz, with how many attempts each started and submitted."""
-        self.require_owner(quiz, teacher)
+        self.require_owner(session, quiz, teacher)
         rows = session.execute(
             select(User.id, User.display_name, User.username, QuizAccess.created_at)
             .join(QuizAccess, QuizAccess.user_id == User.id)
@@ -195,8 +208,13 @@ class QuizService:
         ]  # fmt: skip
 
     def owned_by(self, session: Session, user: User, limit: int = 200) -> list[Quiz]:
-        """A teacher's quizzes, newest first."""
-        query = select(Quiz).where(Quiz.owner_id == user.id).order_by(Quiz.id.desc())
+        """A teacher's quizzes, newest first (not the copies assigned to classes: the class
+        page lists those)."""
+        query = (
+            select(Quiz)
+            .where(Quiz.owner_id == user.id, Quiz.class_id.is_(None))
+            .order_by(Quiz.id.desc())
+        )
         return list(session.scalars(query.limit(limit)))
 
     def get(self, session: Session, quiz_id: int) -> Quiz:
@@ -210,7 +228,9 @@ class QuizService:
         """The quiz, if ``user`` is its teacher, an editor or joined it; else 404, so that
         trying ids tells nothing."""
         quiz = session.get(Quiz, quiz_id)
-        if quiz is None or not (self.is_owner(quiz, user) or self._joined(session, quiz, user)):
+        if quiz is None or not (
+            self.is_owner(session, quiz, user) or self._in_audience(session, quiz, user)
+        ):
             raise NotFound(f"no quiz {quiz_id}")
         return quiz
 
@@ -218,8 +238,14 @@ class QuizService:
         """The quiz, for its teacher (or an editor) to manage: 404 to whoever cannot reach it,
         403 to a student who joined it."""
         quiz = self.reachable(session, user, quiz_id)
-        self.require_owner(quiz, user)
+        self.require_owner(session, quiz, user)
         return quiz
+
+    def _in_audience(self, session: Session, quiz: Quiz, user: User) -> bool:
+        """A class quiz's audience is the class's students; another quiz's, who joined it."""
+        if quiz.class_id is not None:
+            return self.rosters.role_in(session, quiz.class_id, user.id) == "student"
+        return self._joined(session, quiz, user)
 
     def _joined(self, session: Session, quiz: Quiz, user: User) -> bool:
         mine = (QuizAccess.quiz_id == quiz.id) & (QuizAccess.user_id == user.id)
@@ -234,7 +260,14 @@ class QuizService:
             quiz = session.scalar(select(Quiz).where(Quiz.code == typed)) if typed else None
         if quiz is None:
             raise NotFound("no quiz with this code" if not token else "this quiz link is not valid")
-        if not self.is_owner(quiz, user) and not self._joined(session, quiz, user):
+        if quiz.class_id is not None:  # a class's: its code admits nobody else
+            if not (self.is_owner(session, quiz, user) or self._in_audience(session, quiz, user)):
+                raise PermissionDenied(
+                    "this test is assigned to a class you are not in",
+                    details={"reason": "other_class"},
+                )
+            return quiz
+        if not self.is_owner(session, quiz, user) and not self._joined(session, quiz, user):
             try:
                 with session.begin_nested():
                     session.add(QuizAccess(quiz_id=quiz.id, user_id=user.id))
@@ -242,11 +275,17 @@ class QuizService:
                 pass  # joined at the same moment from another tab: one row is enough
         return quiz
 
-    def is_owner(self, quiz: Quiz, user: User) -> bool:
-        return user.id == quiz.owner_id or is_in(user, EDITORS)
+    def is_owner(self, session: Session, quiz: Quiz, user: User) -> bool:
+        """Its teacher, an editor, or (a class's quiz) a teacher of the class."""
+        if user.id == quiz.owner_id or is_in(user, EDITORS):
+            return True
+        return (
+            quiz.class_id is not None
+            and self.rosters.role_in(session, quiz.class_id, user.id) == "teacher"
+        )
 
-    def require_owner(self, quiz: Quiz, user: User) -> None:
-        if not self.is_owner(quiz, user):
+    def require_owner(self, session: Session, quiz: Quiz, user: User) -> None:
+        if not self.is_owner(session, quiz, user):
             raise PermissionDenied("only the quiz's teacher sees this")
 
     # -- students ----------------------------------------------------------------------------
@@ -255,14 +294,18 @@ class QuizService:
         """Resume the open attempt, or begin a new one if the rules allow. The student's row
         is held, so starts sent at once (two tabs, a double tap) make one attempt."""
         now = utcnow()
+        given = allowances.of(session, quiz.id, user.id)
+        closes = allowances.closes_at(quiz, given)
         if quiz.opens_at and now < aware(quiz.opens_at):
             raise Conflict(f"the quiz opens at {aware(quiz.opens_at).isoformat()}")
-        if quiz.closes_at and now >= aware(quiz.closes_at):
+        if closes and now >= closes:
             raise Conflict("the quiz is closed")
         with held(session, User, user.id):
-            return self._start_held(session, user, quiz, now)
+            return self._start_held(session, user, quiz, now, given)
 
-    def _start_held(self, session: Session, user: User, quiz: Quiz, now: datetime) -> Attempt:
+    def _start_held(
+        self, session: Session, user: User, quiz: Quiz, now: datetime, given=None
+    ) -> Attempt:
         mine = session.scalars(
             select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
             .order_by(Attempt.number).execution_options(populate_existing=True)
@@ -273,16 +316,20 @@ class QuizService:
                 self._grade_if_due(session, attempt, quiz)
             if attempt.submitted_at is None:
                 return attempt  # a reload or another device: the same attempt
-        if quiz.max_attempts is not None and len(mine) >= quiz.max_attempts:
+        allowed = self._allowed(quiz, given)
+        if allowed is not None and len(mine) >= allowed:
             raise Conflict(  # keeps the auto-submits just made
-                f"no attempts left (the quiz allows {quiz.max_attempts})", keeps_changes=True
+                f"no attempts left (the quiz allows {allowed})", keeps_changes=True
             )
         number = len(mine) + 1
         code, items = self._items(session, quiz, user, number, mine)
-        limit = now + timedelta(seconds=quiz.time_limit_s) if quiz.time_limit_s else None
+        extra = given.extra_time_s if given is not None else 0
+        limit = now + timedelta(seconds=quiz.time_limit_s + extra) if quiz.time_limit_s else None
+        closes = allowances.closes_at(quiz, given)
         attempt = Attempt(
             quiz_id=quiz.id, user_id=user.id, number=number, version_code=code, items=items,
-            answers={}, deadline=_earliest(limit, quiz.closes_at),
+            answers={}, deadline=_earliest(limit, closes),
+            extended=allowances.own_close(quiz, given) is not None,
             max_score=round(sum(i["points"] for i in items), 4),
         )  # fmt: skip
         session.add(attempt)
@@ -303,6 +350,28 @@ class QuizService:
     def attempts_of(self, session: Session, user: User, quiz: Quiz) -> list[Attempt]:
         query = select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
         return list(session.scalars(query.order_by(Attempt.number)))
+
+    def history(self, session: Session, user: User, limit: int = 200) -> list[dict[str, Any]]:
+        """My attempts at every quiz, newest first: findable again at any time, with the
+        score and whether the review may be opened now."""
+        rows = session.execute(
+            select(Attempt, Quiz).join(Quiz, Quiz.id == Attempt.quiz_id)
+            .where(Attempt.user_id == user.id).order_by(Attempt.id.desc()).limit(limit)
+        ).all()  # fmt: skip
+        out = []
+        for attempt, quiz in rows:
+            self.finish_if_due(session, attempt, quiz)
+            done = attempt.submitted_at is not None
+            out.append({
+                "id": attempt.id, "quiz_id": quiz.id, "title": quiz.title, "mode": quiz.mode,
+                "number": attempt.number, "submitted": done,
+                "submitted_at": aware(attempt.submitted_at).isoformat() if done else None,
+                "score_10": grading.on_ten(attempt.score or 0, attempt.max_score)
+                if done else None,
+                "pending": done and any(r["pending"] for r in attempt.results or []),
+                "review": self.review_allowed(session, quiz, attempt),
+            })  # fmt: skip
+        return out
 
     def _items(self, session, quiz: Quiz, user: User, number: int, earlier: list[Attempt]):
         """An exam's versions were assembled once, with the quiz: a start only picks one.
@@ -464,11 +533,12 @@ class QuizService:
 
     # -- what may be shown -------------------------------------------------------------------
 
-    def review_allowed(self, quiz: Quiz, attempt: Attempt) -> bool:
+    def review_allowed(self, session: Session, quiz: Quiz, attempt: Attempt) -> bool:
         if attempt.submitted_at is None or quiz.review == "never":
             return False
         if quiz.review == "after_close":
-            return quiz.closes_at is not None and utcnow() >= aware(quiz.closes_at)
+            closed = allowances.last_close(session, quiz)
+            return closed is not None and utcnow() >= closed
         return True
 
     def _exposures(self, session: Session, ids: list[int]) -> dict[int, str]:
@@ -537,7 +607,7 @@ class QuizService:
             "score_10": grading.on_ten(attempt.score or 0, attempt.max_score),
             "pending": any(r["pending"] for r in attempt.results or []),
         }  # fmt: skip
-        if not self.review_allowed(quiz, attempt):
+        if not self.review_allowed(session, quiz, attempt):
             out["items"] = []
             out["review"] = "later" if quiz.review == "after_close" else "none"
             return out
@@ -545,7 +615,8 @@ class QuizService:
         bodies = self.bodies(session, attempt.items)
         withheld = self.withheld(session, quiz, [item["id"] for item in attempt.items])
         for item, result in zip(attempt.items, attempt.results or [], strict=True):
-            shown = {**result, "points": item["points"],
+            graded = {k: result[k] for k in ("id", "share", "earned", "pending", "statements")}
+            shown = {**graded, "points": item["points"], "comment": result.get("comment", ""),
                      "answer": attempt.answers.get(str(item["id"]))}  # fmt: skip
             if item["id"] in withheld:  # right or wrong only: no key, nor per statement
                 shown |= {"statements": [], "key": None, "explanation": "",
@@ -557,23 +628,37 @@ class QuizService:
         out["items"] = items
         return out
 
-    def attempts_left(self, session: Session, quiz: Quiz, user: User) -> int | None:
+    @staticmethod
+    def _allowed(quiz: Quiz, given) -> int | None:
         if quiz.max_attempts is None:
+            return None
+        return quiz.max_attempts + (given.extra_attempts if given is not None else 0)
+
+    def attempts_left(self, session: Session, quiz: Quiz, user: User) -> int | None:
+        allowed = self._allowed(quiz, allowances.of(session, quiz.id, user.id))
+        if allowed is None:
             return None
         mine = (Attempt.quiz_id == quiz.id) & (Attempt.user_id == user.id)
         used = session.scalar(select(func.count(Attempt.id)).where(mine))
-        return max(0, quiz.max_attempts - (used or 0))
+        return max(0, allowed - (used or 0))
+
+    def closes_for(self, session: Session, quiz: Quiz, user: User) -> datetime | None:
+        """When the quiz closes for this student (their own later close, if given)."""
+        return allowances.closes_at(quiz, allowances.of(session, quiz.id, user.id))
 
     # -- teachers' results ---------------------------------------------------------------------
 
     def grade_essay(
-        self, session: Session, teacher: User, attempt_id: int, question_id: int, points: float
-    ) -> Attempt:
-        """The teacher's mark for an essay, which the attempt's score then includes."""
+        self, session: Session, teacher: User, attempt_id: int, question_id: int, points: float,
+        *, comment: str = "", step: float | None = None,
+    ) -> Attempt:  # fmt: skip
+        """The teacher's mark for an essay (a multiple of ``step`` when given, e.g. 0.25), with
+        a comment the student reads in the review; the attempt's score then includes it. Who
+        marked and when is kept on the result and in the audit log (every change of mark)."""
         attempt = session.get(Attempt, attempt_id)
-        if attempt is None:
-            raise NotFound(f"no attempt {attempt_id}")
-        self.require_owner(self.get(session, attempt.quiz_id), teacher)
+        if attempt is None or not self.is_owner(session, self.get(session, attempt.quiz_id),
+                                                teacher):  # fmt: skip
+            raise NotFound(f"no attempt {attempt_id}")  # another's looks like none
         if attempt.submitted_at is None:
             raise Conflict("the attempt is not submitted yet")
         # copies: a JSON column changed in place would not be saved
@@ -585,12 +670,75 @@ class QuizService:
         item, result = found
         if not 0 <= points <= item["points"]:
             raise ValidationFailed(f"points: between 0 and {item['points']}",
-                                   details={"field": "points"})  # fmt: skip
-        result |= {"share": round(points / item["points"], 4), "earned": points, "pending": False}
+                                   details={"field": "points", "problem": "range",
+                                            "max": item["points"]})  # fmt: skip
+        if step is not None and abs(points / step - round(points / step)) > 1e-9:
+            raise ValidationFailed(f"points: a multiple of {step}",
+                                   details={"field": "points", "problem": "step",
+                                            "step": step})  # fmt: skip
+        first = result["pending"]
+        result |= {"share": round(points / item["points"], 4), "earned": points, "pending": False,
+                   "comment": comment, "marked_by": teacher.id,
+                   "marked_at": utcnow().isoformat()}  # fmt: skip
         attempt.results = [r for _, r in pairs]
         attempt.score = round(sum(r["earned"] for r in attempt.results), 4)
-        self._running_difficulty(session, [result])
+        if first:
+            self._running_difficulty(session, [result])
+        audit.record(session, teacher, "attempt.mark", f"attempt:{attempt.id}",
+                     question_id=question_id, points=points)  # fmt: skip
         return attempt
+
+    def record_scanned(
+        self, session: Session, teacher: User, quiz: Quiz, student_id: int, code: str,
+        answers: dict[str, Any],
+    ) -> Attempt:  # fmt: skip
+        """A scanned answer sheet as an attempt of the student's (one more, numbered after
+        the others), graded now, so it counts in the gradebook and the item analysis."""
+        self.require_owner(session, quiz, teacher)
+        version = next((v for v in quiz.versions if v["code"] == code), None)
+        if version is None:
+            raise ValidationFailed(f"ma_de: {code!r} is not a version of this quiz",
+                                   details={"field": "ma_de"})  # fmt: skip
+        with held(session, User, student_id):
+            number = 1 + (session.scalar(select(func.max(Attempt.number)).where(
+                Attempt.quiz_id == quiz.id, Attempt.user_id == student_id)) or 0)  # fmt: skip
+            attempt = Attempt(
+                quiz_id=quiz.id, user_id=student_id, number=number, version_code=code,
+                items=version["items"], answers=answers, source="scan",
+                max_score=round(sum(i["points"] for i in version["items"]), 4),
+            )  # fmt: skip
+            session.add(attempt)
+            session.flush()
+            self._grade(session, attempt, quiz, at=utcnow())
+        return attempt
+
+    def for_class(
+        self, session: Session, teacher: User, quiz: Quiz, class_id: int, data: dict[str, Any]
+    ) -> Quiz:
+        """The teacher's quiz copied for one class (its versions, blueprint and seed as they
+        are; its own times, attempts and review policy from ``data``): the class's students
+        take it, its attempts are the class's alone."""
+        self.require_owner(session, quiz, teacher)
+        if self.rosters.role_in(session, class_id, teacher.id) != "teacher" and not is_in(
+            teacher, EDITORS
+        ):
+            raise PermissionDenied("only the class's teachers assign to it")
+        given = settings_of({"mode": quiz.mode, **data})
+        copy = Quiz(
+            title=given.title or quiz.title, owner_id=teacher.id, mode=quiz.mode,
+            blueprint=quiz.blueprint, seed=quiz.seed, versions=list(quiz.versions),
+            code=self._new_code(session), token=None, class_id=class_id,
+            time_limit_s=given.time_limit_s if "time_limit_s" in data else quiz.time_limit_s,
+            max_attempts=given.max_attempts if "max_attempts" in data else quiz.max_attempts,
+            review=given.review if "review" in data else quiz.review,
+            grading=given.grading if "grading" in data else quiz.grading,
+            opens_at=given.opens_at, closes_at=given.closes_at,
+        )  # fmt: skip
+        session.add(copy)
+        session.flush()
+        if copy.mode == QuizMode.exam:
+            self._mark_used(session, copy, [i for v in copy.versions for i in v["items"]])
+        return copy
 
     def submitted(self, session: Session, quiz: Quiz) -> list[Attempt]:
         """Every submitted attempt (those past their deadline are submitted first)."""

@@ -92,3 +92,8 @@ class ItemResult(StoredModel):
     earned: float  # points
     pending: bool  # an essay waiting for its teacher's mark
     statements: list[bool | None]  # true/false groups: each statement judged right; else []
+    # An essay's mark: the teacher's comment, who marked it and when (ISO 8601), as the
+    # attempt shows them; the audit log keeps every mark given.
+    comment: str = ""
+    marked_by: int | None = None
+    marked_at: str | None = None

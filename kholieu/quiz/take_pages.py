@@ -35,12 +35,12 @@ def _local(moment: datetime | None) -> str | None:
     return aware(moment).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if moment else None
 
 
-def _state(quiz: Quiz, attempts_left: int | None) -> str:
+def _state(quiz: Quiz, closes_at: datetime | None, attempts_left: int | None) -> str:
     """What the start screen offers: the button, or why not."""
     now = utcnow()
     if quiz.opens_at and now < aware(quiz.opens_at):
         return "not_open"
-    if quiz.closes_at and now >= aware(quiz.closes_at):
+    if closes_at and now >= closes_at:
         return "closed"
     return "used_up" if attempts_left == 0 else "ready"
 
@@ -50,13 +50,14 @@ def _start_screen(
     status_code: int = 200,
 ) -> Response:  # fmt: skip
     left = quizzes.attempts_left(session, quiz, user)
+    closes_at = quizzes.closes_for(session, quiz, user)
     context = {
         "quiz": quiz, "attempts": quizzes.attempts_of(session, user, quiz),
-        "attempts_left": left, "state": _state(quiz, left),
+        "attempts_left": left, "state": _state(quiz, closes_at, left),
         "questions": sum(
             sum(row["counts"].values()) for s in quiz.blueprint["sections"] for row in s["rows"]
         ),
-        "closes_at": _local(quiz.closes_at), "opens_at": _local(quiz.opens_at),
+        "closes_at": _local(closes_at), "opens_at": _local(quiz.opens_at),
         "refused": status_code == 409,
     }  # fmt: skip
     return render(request, "quiz/start.html", context, status_code=status_code)

@@ -1,0 +1,106 @@
+"""assignments: what a class is given, quizzes of one class, a student's allowances
+
+Revision ID: 0019
+Revises: 0015
+Create Date: 2026-12-02 11:30:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0019"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("quizzes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("class_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_quizzes_class_id"), ["class_id"], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_quizzes_class_id_classes"), "classes", ["class_id"], ["id"],
+            ondelete="CASCADE",
+        )  # fmt: skip
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("extended", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(
+            sa.Column("source", sa.String(length=8), nullable=False, server_default="screen")
+        )
+    op.create_table(
+        "quiz_allowances",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("quiz_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("extra_attempts", sa.Integer(), nullable=False),
+        sa.Column("extra_time_s", sa.Integer(), nullable=False),
+        sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["quiz_id"], ["quizzes.id"], name=op.f("fk_quiz_allowances_quiz_id_quizzes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_quiz_allowances_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_allowances")),
+        sa.UniqueConstraint("quiz_id", "user_id", name=op.f("uq_quiz_allowances_quiz_id")),
+    )  # fmt: skip
+    with op.batch_alter_table("quiz_allowances", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quiz_allowances_quiz_id"), ["quiz_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_quiz_allowances_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "assignments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=True),
+        sa.Column("quiz_id", sa.Integer(), nullable=True),
+        sa.Column("opens_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_assignments_class_id_classes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["content_items.id"], name=op.f("fk_assignments_item_id_content_items"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["quiz_id"], ["quizzes.id"], name=op.f("fk_assignments_quiz_id_quizzes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_assignments_created_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
+        sa.UniqueConstraint("quiz_id", name=op.f("uq_assignments_quiz_id")),
+    )  # fmt: skip
+    with op.batch_alter_table("assignments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_assignments_class_id"), ["class_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assignments_item_id"), ["item_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("assignments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assignments_item_id"))
+        batch_op.drop_index(batch_op.f("ix_assignments_class_id"))
+    op.drop_table("assignments")
+    with op.batch_alter_table("quiz_allowances", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quiz_allowances_user_id"))
+        batch_op.drop_index(batch_op.f("ix_quiz_allowances_quiz_id"))
+    op.drop_table("quiz_allowances")
+    with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.drop_column("source")
+        batch_op.drop_column("extended")
+    with op.batch_alter_table("quizzes", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_quizzes_class_id_classes"), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_quizzes_class_id"))
+        batch_op.drop_column("class_id")
