@@ -7,6 +7,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from kholieu.classes import api, assignment_api, pages
+    from kholieu.classes import api, assignment_api, assignment_pages, pages
 
-    return [api.router, assignment_api.router, pages.router]
+    return [api.router, assignment_api.router, pages.router, assignment_pages.router]

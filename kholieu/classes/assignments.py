@@ -33,6 +33,7 @@ from kholieu.errors import Conflict, NotFound, ValidationFailed
 from kholieu.quiz import allowances
 from kholieu.quiz.models import Attempt, Quiz
 from kholieu.quiz.service import QuizService
+from kholieu.search.analysis import fold
 from kholieu.video.models import PlaybackPosition
 
 MAX_ASSIGNMENTS = 500  # per class: a school year's worth, many times over
@@ -135,6 +136,35 @@ class AssignmentService:
             "closes_at": aware(granted.closes_at).isoformat() if granted.closes_at else None,
         }  # fmt: skip
 
+    def store_scanned(
+        self, session: Session, teacher: User, quiz: Quiz, scores: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Scanned sheets of a class's exam as attempts of its students, so they count in
+        the gradebook and the item analysis. A row's "student" is matched to a student of
+        the class by student number, username or full name (as typed, with or without
+        diacritics); rows that match nobody, or two students, come back with why."""
+        if quiz.class_id is None:
+            return []
+        students = self.classes.students(session, quiz.class_id)
+        names: dict[str, set[int]] = {}
+        for user, member in students:
+            for key in (member.student_number, user.username, user.display_name):
+                if key:
+                    names.setdefault(_matchable(key), set()).add(user.id)
+        unmatched = []
+        for row in scores:
+            row["stored"] = False
+            found = names.get(_matchable(row["student"]), set())
+            if len(found) != 1:
+                reason = "ambiguous" if found else "not_in_class"
+                unmatched.append({"line": row["line"], "student": row["student"],
+                                  "reason": reason})  # fmt: skip
+                continue
+            self.quizzes.record_scanned(session, teacher, quiz, found.pop(), row["ma_de"],
+                                        row["answers"])  # fmt: skip
+            row["stored"] = True
+        return unmatched
+
     def managed(
         self, session: Session, teacher: User, assignment_id: int
     ) -> tuple[Assignment, SchoolClass]:
@@ -223,7 +253,7 @@ class AssignmentService:
             else:
                 found = self._lesson_states(session, assignment.item_id, user_ids)
             for user_id in user_ids:
-                out[(assignment.id, user_id)] = found.get(user_id, {"status": "not_started"})
+                out[(assignment.id, user_id)] = BLANK | found.get(user_id, {})
         return out
 
     def _quiz_states(
@@ -288,6 +318,12 @@ class AssignmentService:
 
 
 DONE = ("submitted", "needs_marking", "done")
+BLANK = {"status": "not_started", "score_10": None, "attempts": None, "last_attempt_id": None,
+         "watched": None}  # fmt: skip
+
+
+def _matchable(text: str) -> str:
+    return " ".join(fold(text).casefold().split())
 
 
 def _check_window(opens: datetime | None, closes: datetime | None) -> None:

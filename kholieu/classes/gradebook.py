@@ -21,6 +21,7 @@ from kholieu.classes.models import Assignment
 from kholieu.errors import NotFound
 from kholieu.files import spreadsheets
 from kholieu.quiz.models import Attempt
+from kholieu.web.templating import comma
 
 STATUS_WORDS = {  # the export is the school's record: Vietnamese
     "not_started": "Chưa làm", "in_progress": "Đang làm", "needs_marking": "Chờ chấm",
@@ -28,13 +29,6 @@ STATUS_WORDS = {  # the export is the school's record: Vietnamese
 }  # fmt: skip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ESSAYS = 2_000  # a page of a queue: 200 students × 10 essays
-
-
-def comma(value: float | None) -> str:
-    """8.5 → "8,5", as Vietnamese score sheets write marks (two decimals at most)."""
-    if value is None:
-        return ""
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 class Gradebook:

@@ -12,7 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from kholieu.accounts.deps import SignedInDep, TeacherDep
-from kholieu.classes.deps import ClassesDep
+from kholieu.classes.assignment_pages import local
+from kholieu.classes.deps import AssignmentsDep, ClassesDep
 from kholieu.classes.schemas import ClassIn
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied
@@ -122,15 +123,20 @@ def join_go(
 
 @router.get("/{class_id}")
 def class_page(
-    request: Request, class_id: int, user: SignedInDep, classes: ClassesDep, session: SessionDep
-) -> Response:
-    return _class_page(request, classes, session, user, class_id)
+    request: Request, class_id: int, user: SignedInDep, classes: ClassesDep,
+    assignments: AssignmentsDep, session: SessionDep,
+) -> Response:  # fmt: skip
+    return _class_page(request, classes, assignments, session, user, class_id)
 
 
-def _class_page(request, classes, session, user, class_id: int, error=None, status=200):
+def _class_page(
+    request, classes, assignments, session, user, class_id: int, error=None, status=200
+):
     made = classes.reachable(session, user, class_id)
     view = classes.view(session, user, made)
-    context = {"made": view, "members": [], "link": "", "error": error}
+    given = assignments.of_class(session, user, class_id)
+    context = {"made": view, "members": [], "link": "", "error": error,
+               "assignments": given, "local": local}  # fmt: skip
     if view["role"] == "teacher":
         context["members"] = classes.members(session, user, class_id)
         context["link"] = str(request.base_url).rstrip("/") + join_link(made.code)
@@ -165,6 +171,7 @@ def add_teacher(
     class_id: int,
     user: TeacherDep,
     classes: ClassesDep,
+    assignments: AssignmentsDep,
     session: SessionDep,
     username: Annotated[str, Form(min_length=1, max_length=64)],
 ):
@@ -174,7 +181,7 @@ def add_teacher(
         why = {"kind": "no_user" if isinstance(exc, NotFound) else "not_teacher", "name": username}
         status = 404 if isinstance(exc, NotFound) else 409
         raise PageRefused(
-            lambda: _class_page(request, classes, session, user, class_id, why, status)
+            lambda: _class_page(request, classes, assignments, session, user, class_id, why, status)
         ) from None
     return _back(class_id)
 

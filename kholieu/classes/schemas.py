@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from kholieu.db.base import UtcMoment
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -66,8 +68,8 @@ class Member(BaseModel):
 class Window(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None  # for a lesson: the due date
+    opens_at: UtcMoment | None = None
+    closes_at: UtcMoment | None = None  # for a lesson: the due date
 
 
 class LessonAssignmentIn(Window):
@@ -97,7 +99,7 @@ class AllowanceIn(BaseModel):
     user_id: int
     extra_attempts: int = Field(default=0, ge=0, le=10)
     extra_minutes: int = Field(default=0, ge=0, le=24 * 60)
-    closes_at: AwareDatetime | None = None
+    closes_at: UtcMoment | None = None
 
 
 class AssignmentView(BaseModel):

@@ -4,7 +4,9 @@ on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
+from pydantic import AfterValidator, AwareDatetime
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -19,6 +21,16 @@ NAMING = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def in_utc(moment: datetime) -> datetime:
+    """An aware moment as UTC, as it must be stored (SQLite keeps the wall time and drops
+    the offset: 17:00+07:00 would come back as 17:00 UTC)."""
+    return moment.astimezone(UTC)
+
+
+# A time an API takes: with its offset (a bare time is refused), stored as UTC.
+UtcMoment = Annotated[AwareDatetime, AfterValidator(in_utc)]
 
 
 def aware(moment: datetime | None) -> datetime | None:

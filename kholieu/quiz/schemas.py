@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from kholieu.bank.models import QuestionType
+from kholieu.db.base import UtcMoment
 from kholieu.quiz.blueprint import Blueprint
 from kholieu.quiz.models import QuizMode
 from kholieu.quiz.stats import QuizStats
@@ -41,8 +42,8 @@ class QuizSettings(BaseModel):
     max_attempts: int | None = Field(default=None, ge=1, le=100)
     grading: Grading = "highest"
     review: Review = "after_submit"
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    opens_at: UtcMoment | None = None
+    closes_at: UtcMoment | None = None
     seed: int | None = Field(default=None, ge=0, lt=2**31)
 
 

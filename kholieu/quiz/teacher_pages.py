@@ -18,6 +18,7 @@ from kholieu.accounts.deps import TeacherDep
 from kholieu.accounts.models import User
 from kholieu.bank.exporter import image_reader
 from kholieu.bank.pages import safe
+from kholieu.classes.deps import AssignmentsDep
 from kholieu.curriculum import SUBJECTS
 from kholieu.db.base import aware, utcnow
 from kholieu.errors import ValidationFailed
@@ -138,9 +139,10 @@ def papers_zip(
 @router.post("/{quiz_id}/cham", dependencies=[Depends(csrf.require_form_token)])
 async def score_scans(
     request: Request, quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep,
-    file: Annotated[UploadFile, File()],
+    assignments: AssignmentsDep, file: Annotated[UploadFile, File()],
 ) -> Response:  # fmt: skip
-    """Scanned answers of a class (CSV: student, ma_de, 1, 2, …) scored against the keys."""
+    """Scanned answers of a class (CSV: student, ma_de, 1, 2, …) scored against the keys;
+    for an exam assigned to a class, stored as its students' attempts."""
     from kholieu.quiz.printing import answer_sheets  # loads fpdf: only when scoring
 
     quiz = _owned_exam(quizzes, session, quiz_id, user)
@@ -157,7 +159,9 @@ async def score_scans(
     report = answer_sheets.score_class(
         answer_sheets.record(plan, versions, bodies, quiz.seed), text
     )
-    return render(request, "quiz/scanned.html", {"quiz": quiz, "report": report})
+    unmatched = assignments.store_scanned(session, user, quiz, report.scores)
+    context = {"quiz": quiz, "report": report, "unmatched": unmatched}
+    return render(request, "quiz/scanned.html", context)
 
 
 @router.get("/{quiz_id}")

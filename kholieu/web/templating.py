@@ -16,6 +16,13 @@ from kholieu.web.i18n import Translator, current_locale
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
+def comma(value: float | None) -> str:
+    """8.5 → "8,5": a mark as Vietnamese score sheets write it (two decimals at most)."""
+    if value is None:
+        return ""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def make_templates(translator: Translator) -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -24,6 +31,7 @@ def make_templates(translator: Translator) -> Jinja2Templates:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
+    env.filters["comma"] = comma
     return Jinja2Templates(env=env)
 
 

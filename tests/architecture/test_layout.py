@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "kholieu"
 LOW = ("config", "storage", "db", "jobs", "web", "files", "errors", "signing", "logs",
        "curriculum", "platform")  # fmt: skip
-CAPABILITIES = ("accounts", "audit", "content", "video", "bank", "quiz", "site", "demo", "cli",
+CAPABILITIES = ("accounts", "audit", "content", "video", "bank", "quiz", "classes", "space",
+                "site", "demo", "cli",
                 "services", "app", "capabilities")  # fmt: skip
 SESSION_CALLS = ("commit", "rollback", "execute", "scalar", "scalars", "get", "add", "delete",
                  "query")  # fmt: skip

@@ -331,3 +331,16 @@ def test_a_lesson_is_assigned_only_when_published_and_shows_who_watched(
                       headers=outsider).status_code == 404  # fmt: skip
     assert client.delete(f"/api/v1/assignments/{given.json()['id']}", headers=an).status_code == 403
     assert client.delete(f"/api/v1/assignments/{given.json()['id']}", headers=t).status_code == 204
+
+
+def test_times_given_in_vietnams_offset_are_kept_as_the_same_moment(client, bank, people,
+                                                                    klass):  # fmt: skip
+    """SQLite keeps a time's wall clock and drops its offset: 17:00+07:00 must be stored as
+    10:00 UTC, or a class's exam would close seven hours late."""
+    _, t = people["teacher"]
+    quiz = quiz_of(client, t)
+    given = assign(client, t, klass["id"], quiz_id=quiz["id"],
+                   closes_at="2099-06-01T17:00:00+07:00").json()  # fmt: skip
+    assert given["closes_at"] == "2099-06-01T10:00:00+00:00"
+    shown = client.get(f"/api/v1/quizzes/{given['quiz_id']}", headers=t).json()
+    assert shown["closes_at"].startswith("2099-06-01T10:00:00")

@@ -102,7 +102,7 @@ def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services
         page_url + "/cham", data={"csrf_token": csrf_from(page.text)}, files=upload
     )
     assert scored.status_code == 200
-    assert "<td>An</td><td>101</td><td>10.0</td>" in scored.text
+    assert "<td>An</td><td>101</td><td>10</td>" in scored.text
     assert "Dòng 3: ma_de &#39;999&#39; is not one of 101" in scored.text
 
 

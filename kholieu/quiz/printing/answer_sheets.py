@@ -213,12 +213,13 @@ def score_class(assembly: dict[str, Any], csv_text: str) -> ClassReport:
             if code not in versions:
                 raise ValueError(f"ma_de {code!r} is not one of {', '.join(versions)}")
             items = versions[code]["items"]
-            score, max_score = 0.0, 0.0
+            score, max_score, answers = 0.0, 0.0, {}
             for number, item in enumerate(items, start=1):
                 try:
                     given = _answer(item, row.get(str(number)) or "")
                 except ValueError as exc:
                     raise ValueError(f"câu {number}: {exc}") from None
+                answers[str(item["id"])] = given
                 body = {"answer": item["key"], "tolerance": item.get("tolerance"),
                         "accept": item.get("accept")}  # fmt: skip
                 score += (
@@ -231,6 +232,6 @@ def score_class(assembly: dict[str, Any], csv_text: str) -> ClassReport:
         report.scores.append({
             "line": line, "student": (row.get("student") or "").strip(), "ma_de": code,
             "score": grading.round_score(score, 4), "max_score": max_score,
-            "score_10": grading.on_ten(score, max_score),
+            "score_10": grading.on_ten(score, max_score), "answers": answers,
         })  # fmt: skip
     return report
