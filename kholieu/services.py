@@ -88,13 +88,14 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
     store, outbox, queue = platform.store, platform.outbox, platform.queue
     content = ContentService(settings, store, outbox, queue)
     questions = QuestionBank(store, outbox)
-    classes = ClassService()
+    accounts = AccountService(settings)
+    classes = ClassService(accounts)
     quizzes = QuizService(questions, rosters=classes)
     assignments = AssignmentService(classes, quizzes)
     services = Services(
         platform=platform,
         searching=SearchService(platform.search, outbox),
-        accounts=AccountService(settings),
+        accounts=accounts,
         content=content,
         uploads=UploadService(settings, store, content, queue),
         questions=questions,

@@ -7,10 +7,13 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from kholieu.accounts.api import change_own_password, sign_in
 from kholieu.accounts.deps import SESSION_COOKIE, AccountsDep, LimiterDep, SignedInDep, anyone
-from kholieu.accounts.models import TokenKind
+from kholieu.accounts.models import TokenKind, User
+from kholieu.accounts.service import AccountService
+from kholieu.config import Settings
 from kholieu.errors import NotAuthenticated, RateLimited, ValidationFailed
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, SettingsDep
@@ -66,8 +69,16 @@ def login(
         if isinstance(exc, RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    return start_session(request, accounts, settings, session, user, safe_next(next))
+
+
+def start_session(
+    request: Request, accounts: AccountService, settings: Settings, session: Session,
+    user: User, target: str,
+) -> Response:  # fmt: skip
+    """Signed in: a new session cookie, and on to ``target`` (a same-site path)."""
     token = accounts.issue_token(session, user, TokenKind.session)
-    response = RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         csrf.cookie_name(request, SESSION_COOKIE),
         token,

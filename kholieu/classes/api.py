@@ -4,11 +4,11 @@ student's view has no join code)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
-from kholieu.accounts.deps import SignedInDep, TeacherDep
+from kholieu.accounts.deps import AnyoneDep, SignedInDep, TeacherDep
 from kholieu.classes import schemas
 from kholieu.classes.deps import ClassesDep
 from kholieu.web.deps import SessionDep
@@ -48,6 +48,27 @@ def join_class(
 ) -> ClassView:
     """A student joins with the code; 404 for a wrong one, 409 for an archived class."""
     return _view(classes, session, user, classes.join(session, user, body.code))
+
+
+@router.post("/signup", status_code=201, response_model=schemas.SignupView)
+def sign_up(
+    body: schemas.SignupIn, code: Annotated[str, Query(min_length=1, max_length=20)],
+    user: AnyoneDep, classes: ClassesDep, session: SessionDep,
+) -> dict[str, Any]:  # fmt: skip
+    """A new student makes their own account with the class's code (``?code=``), when the
+    class's teacher allows it (403 otherwise), and is in the class at once; they then sign in
+    (``POST /api/v1/auth/token``)."""
+    student, made = classes.sign_up(session, code, body)
+    return {"user_id": student.id, "username": student.username, "class_id": made.id}
+
+
+@router.post("/{class_id}/signup", response_model=schemas.ClassForTeacher)
+def switch_signup(
+    class_id: int, body: schemas.SignupSwitch, user: TeacherDep, classes: ClassesDep,
+    session: SessionDep,
+) -> ClassView:  # fmt: skip
+    """Let new students sign up with the code (``open: true``) or stop it."""
+    return _view(classes, session, user, classes.allow_signup(session, user, class_id, body.open))
 
 
 @router.get("/{class_id}", response_model=ClassView)

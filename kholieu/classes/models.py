@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kholieu.db.base import Base, Timestamped
@@ -32,6 +32,9 @@ class SchoolClass(Timestamped, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The teacher lets a new student make their own account with the code (the only
+    # self-registration there is); off by default.
+    signup_open: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ClassMember(Timestamped, Base):

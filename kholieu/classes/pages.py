@@ -5,20 +5,22 @@ the teacher shared, ``/lop/vao?ma=…``). Every rule is in ``ClassService``."""
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from kholieu.accounts.deps import SignedInDep, TeacherDep
+from kholieu.accounts.deps import AccountsDep, AnyoneDep, SignedInDep, TeacherDep
+from kholieu.accounts.pages import start_session
 from kholieu.classes.assignment_pages import local
 from kholieu.classes.deps import AssignmentsDep, ClassesDep
-from kholieu.classes.schemas import ClassIn
+from kholieu.classes.schemas import ClassIn, SignupIn
 from kholieu.db.base import utcnow
-from kholieu.errors import Conflict, NotFound, PermissionDenied
+from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.web import csrf
-from kholieu.web.deps import SessionDep
+from kholieu.web.deps import SessionDep, SettingsDep
 from kholieu.web.errors import PageRefused
 from kholieu.web.templating import render
 
@@ -96,10 +98,80 @@ def _join_form(request: Request, code: str = "", error: str = "", status: int = 
 
 @router.get("/vao")
 def join_form(
-    request: Request, user: SignedInDep, ma: Annotated[str, Query(max_length=20)] = ""
-) -> Response:
-    """The code typed, or filled in from the teacher's link: joining takes a press."""
+    request: Request, user: AnyoneDep, classes: ClassesDep, session: SessionDep,
+    ma: Annotated[str, Query(max_length=20)] = "",
+) -> Response:  # fmt: skip
+    """The code typed, or filled in from the teacher's link: joining takes a press. A
+    visitor signs in first, or makes an account here if the class's teacher allows it."""
+    if user is None:
+        return _signup_form(request, classes, session, ma)
     return _join_form(request, ma)
+
+
+def _signup_form(request, classes, session, code: str, values=None, error: str = "",
+                 status: int = 200) -> Response:  # fmt: skip
+    made = classes.by_code(session, code) if code else None
+    context = {"code": code, "open": bool(made and made.signup_open and not made.archived_at),
+               "class_name": made.name if made else "", "values": values or {},
+               "error": error, "next": join_link(code) if code else "/lop/vao"}  # fmt: skip
+    return render(request, "classes/signup.html", context, status_code=status)
+
+
+@router.post("/dang-ky", dependencies=[Depends(csrf.require_form_token)])
+def sign_up(
+    request: Request, user: AnyoneDep, classes: ClassesDep, accounts: AccountsDep,
+    settings: SettingsDep, session: SessionDep,
+    code: Annotated[str, Form(max_length=20)] = "",
+    name: Annotated[str, Form(max_length=500)] = "",
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=500)] = "",
+) -> Response:  # fmt: skip
+    """A new student's own account, through the class's code; signed in and in the class."""
+    values = {"name": name, "username": username}
+
+    def refuse(error: str, status: int) -> PageRefused:
+        return PageRefused(lambda: _signup_form(request, classes, session, code, values,
+                                                error, status))  # fmt: skip
+
+    try:
+        data = SignupIn.model_validate({"name": name, "username": username,
+                                        "password": password})  # fmt: skip
+        student, made = classes.sign_up(session, code, data)
+    except ValidationError as exc:
+        raise refuse(str(exc.errors()[0]["loc"][0]), 422) from None
+    except ValidationFailed as exc:  # the username's form, the password's rules
+        problem = exc.details.get("problem")
+        raise refuse(f"password_{problem}" if problem else exc.details.get("field", ""),
+                     422) from None  # fmt: skip
+    except Conflict as exc:  # a username taken, or the class full
+        raise refuse(exc.details.get("reason") or "taken", 409) from None
+    except (NotFound, PermissionDenied):
+        raise refuse("closed", 403) from None
+    return start_session(request, accounts, settings, session, student, f"/lop/{made.id}")
+
+
+@router.post("/{class_id}/tu-dang-ky", dependencies=[Depends(csrf.require_form_token)])
+def switch_signup(
+    class_id: int, user: TeacherDep, classes: ClassesDep, session: SessionDep,
+    open: Annotated[bool, Form()] = False,
+) -> Response:  # fmt: skip
+    classes.allow_signup(session, user, class_id, open)
+    return _back(class_id)
+
+
+@router.get("/{class_id}/ma-qr.svg")
+def join_qr(
+    request: Request, class_id: int, user: TeacherDep, classes: ClassesDep, session: SessionDep
+) -> Response:
+    """The join link as a QR code, to show on the classroom's screen or print."""
+    import segno  # only when a QR code is asked for
+
+    made = classes.managed(session, user, class_id, archived_ok=True)
+    link = str(request.base_url).rstrip("/") + join_link(made.code)
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="svg", scale=8, border=2)
+    return Response(out.getvalue(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, no-store"})  # fmt: skip
 
 
 @router.post("/vao", dependencies=[Depends(csrf.require_form_token)])

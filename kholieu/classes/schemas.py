@@ -35,6 +35,26 @@ class JoinIn(BaseModel):
     code: Annotated[Text, StringConstraints(min_length=1, max_length=20)]
 
 
+class SignupIn(BaseModel):
+    """A new student's own account, made with a class's code (when its teacher allows)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]  # họ và tên
+    username: Annotated[Text, StringConstraints(min_length=2, max_length=63)]
+    password: Annotated[str, StringConstraints(max_length=256)]
+
+
+class SignupView(BaseModel):
+    user_id: int
+    username: str
+    class_id: int
+
+
+class SignupSwitch(BaseModel):
+    open: bool
+
+
 class TeacherIn(BaseModel):
     username: Annotated[Text, StringConstraints(min_length=1, max_length=64)]
 
@@ -53,6 +73,7 @@ class ClassForStudent(BaseModel):
 class ClassForTeacher(ClassForStudent):
     code: str
     students: int
+    signup_open: bool  # new students may make their own accounts with the code
 
 
 class Member(BaseModel):

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from kholieu import codes
 from kholieu.accounts.models import Role, User
 from kholieu.accounts.roles import ADMINS, TEACHERS, is_in
-from kholieu.accounts.service import normal_username
+from kholieu.accounts.service import AccountService, normal_username
 from kholieu.audit import log as audit
 from kholieu.classes.models import ClassMember, MemberRole, SchoolClass
-from kholieu.classes.schemas import ClassIn
+from kholieu.classes.schemas import ClassIn, SignupIn
 from kholieu.db.base import aware, utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied
 from kholieu.search.analysis import fold
@@ -30,6 +30,9 @@ MAX_STUDENTS = 200  # a class, not a school: a leaked code cannot fill one witho
 
 
 class ClassService:
+    def __init__(self, accounts: AccountService) -> None:
+        self.accounts = accounts  # a new student's account, when a class lets them sign up
+
     # -- teachers ----------------------------------------------------------------------------
 
     def create(self, session: Session, teacher: User, data: ClassIn) -> SchoolClass:
@@ -56,6 +59,16 @@ class ClassService:
         made = self.managed(session, teacher, class_id)
         made.code = self._new_code(session)
         audit.record(session, teacher, "class.new_code", _target(made))
+        return made
+
+    def allow_signup(
+        self, session: Session, teacher: User, class_id: int, allowed: bool
+    ) -> SchoolClass:
+        """Let new students make their own accounts with the code (or stop it)."""
+        made = self.managed(session, teacher, class_id)
+        if made.signup_open != allowed:
+            made.signup_open = allowed
+            audit.record(session, teacher, "class.signup", _target(made), open=allowed)
         return made
 
     def archive(self, session: Session, teacher: User, class_id: int) -> SchoolClass:
@@ -154,6 +167,30 @@ class ClassService:
                 audit.record(session, student, "class.join", _target(made))
         return made
 
+    def by_code(self, session: Session, code: str) -> SchoolClass | None:
+        typed = codes.typed(code)
+        return session.scalar(select(SchoolClass).where(SchoolClass.code == typed))
+
+    def sign_up(self, session: Session, code: str, data: SignupIn) -> tuple[User, SchoolClass]:
+        """A new student's own account, made with the class's code when its teacher allows
+        it, and joined to the class at once. A class admits at most ``MAX_STUDENTS``, so a
+        leaked code cannot make accounts without bound; the teacher can close sign-up."""
+        made = self.by_code(session, code)
+        if made is None:
+            raise NotFound(f"no class has the code {codes.typed(code)!r}")
+        if not made.signup_open or made.archived_at is not None:
+            raise PermissionDenied("this class does not take new accounts; ask its teacher",
+                                   details={"reason": "signup_closed"})  # fmt: skip
+        if self._students(session, made.id) >= MAX_STUDENTS:
+            raise Conflict(f"this class is full ({MAX_STUDENTS} students)",
+                           details={"reason": "full"})  # fmt: skip
+        student = self.accounts.create_user(
+            session, data.username, data.password, Role.student, display_name=data.name
+        )
+        session.add(ClassMember(class_id=made.id, user_id=student.id, role=MemberRole.student))
+        audit.record(session, student, "class.signup_join", _target(made))
+        return student, made
+
     def mine(self, session: Session, user: User, *, archived: bool = False) -> list[SchoolClass]:
         """The classes ``user`` teaches or is in, newest first; with ``archived``, the past
         ones instead."""
@@ -228,7 +265,8 @@ class ClassService:
             "role": "teacher" if teaching else "student", "teachers": names,
         }  # fmt: skip
         if teaching:
-            out |= {"code": made.code, "students": self._students(session, made.id)}
+            out |= {"code": made.code, "students": self._students(session, made.id),
+                    "signup_open": made.signup_open}  # fmt: skip
         return out
 
     def _students(self, session: Session, class_id: int) -> int:

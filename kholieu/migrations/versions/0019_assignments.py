@@ -1,4 +1,5 @@
-"""assignments: what a class is given, quizzes of one class, a student's allowances
+"""assignments: what a class is given, quizzes of one class, a student's allowances;
+classes a new student may sign up to
 
 Revision ID: 0019
 Revises: 0015
@@ -15,6 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("classes", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("signup_open", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("quizzes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("class_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_quizzes_class_id"), ["class_id"], unique=False)
@@ -104,3 +109,5 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_quizzes_class_id_classes"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_quizzes_class_id"))
         batch_op.drop_column("class_id")
+    with op.batch_alter_table("classes", schema=None) as batch_op:
+        batch_op.drop_column("signup_open")
