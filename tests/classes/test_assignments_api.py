@@ -148,6 +148,9 @@ def test_an_exam_assigned_to_a_class_is_for_its_students_only(client, services, 
     assert [(h["quiz_id"], h["score_10"], h["review"]) for h in history] == [
         (class_quiz, 10, False)
     ]
+    assert client.get("/api/v1/me/assignments", headers=outsider).json() == []
+    other_attempt = client.get(f"/api/v1/attempts/{started.json()['id']}", headers=outsider)
+    assert other_attempt.status_code == 404  # a classmate's attempt looks like none
     listed = client.get("/api/v1/me/assignments", headers=an).json()
     assert [(a["id"], a["status"], a["score_10"], a["class_name"]) for a in listed] == [
         (given["id"], "submitted", 10, "10A1")
@@ -205,7 +208,8 @@ def test_one_student_gets_another_attempt_and_their_own_later_close(client, serv
     # a review "after the close" waits for the last student's close: nobody sees keys while
     # An may still sit the test
     assert result["items"] == [] and result["review"] == "later"
-    audit = services.sessions().scalars(select(AuditEntry.action)).all()
+    with services.sessions() as session:
+        audit = session.scalars(select(AuditEntry.action)).all()
     assert "assignment.allow" in audit and "assignment.create" in audit
 
 
