@@ -93,6 +93,9 @@ def test_a_teacher_assigns_with_the_form_and_follows_marks_and_exports(room, ser
 
     # the student sees it on the class page and in Góc học tập, and sits it
     an = room["an"]
+    assert 'data-testid="assignment"' in teacher.get(f"/lop/{class_id}").text
+    on_class_page = an.get(f"/lop/{class_id}").text
+    assert "Giữa kì" in on_class_page and 'data-testid="my-status"' in on_class_page
     space = an.get("/goc-hoc-tap")
     assert space.status_code == 200 and "Giữa kì" in space.text and "Chưa làm" in space.text
     with services.sessions() as session:
