@@ -17,17 +17,8 @@ from kholieu.classes.models import ClassMember
 from kholieu.classes.schemas import ClassIn
 from kholieu.quiz.models import Attempt, Quiz
 from tests.classes.test_assignments_api import CLASS, ESSAY_EXAM
-from tests.support.bank import fill
 from tests.support.quiz import SMALL
 from tests.support.web import csrf_from, sign_in
-
-
-@pytest.fixture
-def bank(services):
-    fill(services, "toan", 10, {"single_choice": {"nhan_biet": 10},
-                                "true_false_group": {"thong_hieu": 5},
-                                "short_answer": {"van_dung": 5},
-                                "essay": {"van_dung": 2}}, exposure="open")  # fmt: skip
 
 
 def signed_in(app, user) -> TestClient:

@@ -16,7 +16,6 @@ from kholieu.content.models import ContentItem
 from kholieu.db.base import utcnow
 from kholieu.quiz.models import Attempt, Quiz
 from kholieu.video import positions
-from tests.support.bank import fill
 from tests.support.content import new_item
 from tests.support.quiz import SMALL
 
@@ -30,14 +29,6 @@ ESSAY_EXAM = {
          "rows": [{"counts": {"van_dung": 1}}]},
     ],
 }  # fmt: skip
-
-
-@pytest.fixture
-def bank(services):
-    fill(services, "toan", 10, {"single_choice": {"nhan_biet": 10},
-                                "true_false_group": {"thong_hieu": 5},
-                                "short_answer": {"van_dung": 5},
-                                "essay": {"van_dung": 2}}, exposure="open")  # fmt: skip
 
 
 @pytest.fixture
