@@ -294,7 +294,7 @@ def check_blueprint(
     plan = blueprints.parse(data)
     shortages = []
     try:
-        assembly.draw(session, plan, seed=0, practice=mode == QuizMode.practice)
+        assembly.draw(session, plan, seed=0, practice=mode == QuizMode.practice, owner_id=user.id)
     except assembly.AssemblyFailed as failed:
         shortages = failed.details["shortages"]
     return {

@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 
 from kholieu.bank import dedup
 from kholieu.bank.models import Exposure, Question, QuestionStatus, QuestionVersion
-from kholieu.bank.schemas import fits_2025_sheet
+from kholieu.bank.schemas import fits_2025_sheet, lacks_key
 from kholieu.curriculum import LEVELS
 from kholieu.errors import ValidationFailed
-from kholieu.quiz.blueprint import Blueprint, Row, Section
+from kholieu.quiz.blueprint import ANY_LEVEL, Blueprint, Row, Section
+
+LEVEL_WORDS = {**LEVELS, ANY_LEVEL: "mọi mức độ"}
 
 CHOICE_TYPES = ("single_choice", "multiple_response")
 
@@ -44,7 +46,7 @@ class Shortage:
         if on_2025_sheet(section):
             counted = " (only keys the 2025 answer sheet holds: up to 4 of -, 0–9, ',')"
         return (
-            f"{section.title} · {row.label} · {LEVELS.get(self.level, self.level)}: "
+            f"{section.title} · {row.label} · {LEVEL_WORDS.get(self.level, self.level)}: "
             f"needs {self.needed}, the bank has {self.found}{counted} "
             f"(missing {self.needed - self.found})"
         )
@@ -117,17 +119,59 @@ def on_2025_sheet(section: Section) -> bool:
 
 
 def _candidates(
-    session: Session, blueprint: Blueprint, section: Section, *, practice: bool = False
+    session: Session, blueprint: Blueprint, section: Section, *, practice: bool = False,
+    owner_id: int | None = None,
+) -> list[Candidate]:  # fmt: skip
+    """What a section may draw: the shared bank's approved questions (as approved), and the
+    quiz's own teacher's questions — drafts too, as they are now, once they have a key — so a
+    teacher builds a test from their own Word file with no editor step. Their drafts stay
+    theirs: no one else's quiz draws them. ``blueprint.source`` narrows it to one or the other;
+    ``blueprint.import_id`` to the questions of one of the teacher's imports."""
+    own = _own(session, blueprint, section, practice, owner_id) if owner_id else []
+    shared = [] if blueprint.source == "mine" else _shared(session, blueprint, section, practice)
+    if blueprint.source == "bank":
+        own = []
+    if blueprint.import_id:
+        shared = []
+    mine = {c.id for c in own}
+    candidates = own + [c for c in shared if c.id not in mine]
+    if on_2025_sheet(section):
+        candidates = [c for c in candidates if fits_2025_sheet(c.body.get("answer"))]
+    return sorted(candidates, key=lambda c: c.id)
+
+
+def _filters(blueprint: Blueprint, section: Section, practice: bool) -> list[Any]:
+    wanted = [Question.subject == blueprint.subject, Question.grade == blueprint.grade,
+              Question.type == section.type.value]  # fmt: skip
+    if practice:
+        wanted.append(Question.exposure == Exposure.open)
+    return wanted
+
+
+def _own(
+    session: Session, blueprint: Blueprint, section: Section, practice: bool, owner_id: int
+) -> list[Candidate]:
+    """The teacher's own questions as they are now (drafts included), never one without a
+    key, nor a retired one."""
+    query = select(Question).where(
+        Question.owner_id == owner_id, Question.status != QuestionStatus.retired,
+        *_filters(blueprint, section, practice),
+    )  # fmt: skip
+    if blueprint.import_id:
+        query = query.where(Question.import_id == blueprint.import_id)
+    questions = session.scalars(query.order_by(Question.id))
+    return [Candidate.of(q) for q in questions
+            if not lacks_key(q.type, (q.body or {}).get("answer"))]  # fmt: skip
+
+
+def _shared(
+    session: Session, blueprint: Blueprint, section: Section, practice: bool
 ) -> list[Candidate]:
     query = select(Question).where(
         Question.status.in_((QuestionStatus.ready, QuestionStatus.changed)),
         Question.approved_version.is_not(None),
-        Question.subject == blueprint.subject,
-        Question.grade == blueprint.grade,
-        Question.type == section.type.value,
+        *_filters(blueprint, section, practice),
     )
-    if practice:
-        query = query.where(Question.exposure == Exposure.open)
     questions = list(session.scalars(query.order_by(Question.id)))
     changed = [q for q in questions if q.version != q.approved_version]
     approved = {}
@@ -143,13 +187,11 @@ def _candidates(
             candidates.append(Candidate.of(q))
         elif q.id in approved:
             candidates.append(Candidate.of(q, approved[q.id]))
-    if on_2025_sheet(section):
-        candidates = [c for c in candidates if fits_2025_sheet(c.body.get("answer"))]
     return candidates
 
 
 def _fits(question: Candidate, row: Row, level: str) -> bool:
-    if question.level != level:
+    if level != ANY_LEVEL and question.level != level:
         return False
     if row.topic and question.topic.casefold() != row.topic.casefold():
         return False
@@ -190,6 +232,7 @@ def draw(
     exclude: set[int] | frozenset = frozenset(),
     *,
     practice: bool = False,
+    owner_id: int | None = None,
 ) -> list[list[Candidate]]:
     """Questions for each section, in matrix order, none of ``exclude`` (and only ``open``
     ones for ``practice``); raises AssemblyFailed naming every cell the bank cannot fill. Rows
@@ -205,10 +248,11 @@ def draw(
         for r, row in enumerate(section.rows)
         for level, count in row.counts.items() if count
     ]  # fmt: skip
-    cells.sort(key=lambda c: not (blueprint.sections[c[0]].rows[c[1]].topic
-                                  or blueprint.sections[c[0]].rows[c[1]].tags))  # fmt: skip
+    cells.sort(key=lambda c: (c[2] == ANY_LEVEL,  # specific levels take theirs first
+                              not (blueprint.sections[c[0]].rows[c[1]].topic
+                                   or blueprint.sections[c[0]].rows[c[1]].tags)))  # fmt: skip
     pools = {
-        s: _candidates(session, blueprint, section, practice=practice)
+        s: _candidates(session, blueprint, section, practice=practice, owner_id=owner_id)
         for s, section in enumerate(blueprint.sections)
     }
     for s, r, level, count in cells:
@@ -278,19 +322,20 @@ def assemble(
     seed: int,
     versions: int | None = None,
     same_questions: bool = True,
+    owner_id: int | None = None,
 ) -> list[Version]:
     """``versions`` exam versions (default: the blueprint's), all from one draw or each from
     its own; the same seed gives the same versions. Versions with their own draws are
     balanced on difficulty once questions have statistics (``balanced_draw``)."""
     codes = blueprint.version_codes(versions)
     if same_questions:
-        drawn = draw(session, blueprint, seed)
+        drawn = draw(session, blueprint, seed, owner_id=owner_id)
         return [make_version(code, blueprint, drawn, random.Random(f"{seed}:{code}"))
                 for code in codes]  # fmt: skip
-    target = _bank_facility(session, blueprint)
+    target = _bank_facility(session, blueprint, owner_id)
     return [
         make_version(
-            code, blueprint, balanced_draw(session, blueprint, seed + i, target),
+            code, blueprint, balanced_draw(session, blueprint, seed + i, target, owner_id),
             random.Random(f"{seed}:{code}"),
         )
         for i, code in enumerate(codes)
@@ -305,24 +350,28 @@ def mean_facility(drawn: list[list[Candidate]]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
-def _bank_facility(session: Session, blueprint: Blueprint) -> float | None:
-    pools = [q for section in blueprint.sections for q in _candidates(session, blueprint, section)]
+def _bank_facility(
+    session: Session, blueprint: Blueprint, owner_id: int | None = None
+) -> float | None:
+    pools = [q for section in blueprint.sections
+             for q in _candidates(session, blueprint, section, owner_id=owner_id)]  # fmt: skip
     known = [q.facility for q in pools if q.facility is not None]
     return sum(known) / len(known) if known else None
 
 
 def balanced_draw(
-    session: Session, blueprint: Blueprint, seed: int, target: float | None
-) -> list[list[Candidate]]:
+    session: Session, blueprint: Blueprint, seed: int, target: float | None,
+    owner_id: int | None = None,
+) -> list[list[Candidate]]:  # fmt: skip
     """Of a few draws (the same seeds every time), the one whose questions' mean facility is
     closest to the bank's, so that no version is easier than another. Without statistics,
     the first draw."""
-    best = draw(session, blueprint, seed)
+    best = draw(session, blueprint, seed, owner_id=owner_id)
     if target is None:
         return best
     gap = abs((mean_facility(best) or target) - target)
     for k in range(1, BALANCE_TRIES):
-        other = draw(session, blueprint, seed + 10_007 * k)
+        other = draw(session, blueprint, seed + 10_007 * k, owner_id=owner_id)
         other_gap = abs((mean_facility(other) or target) - target)
         if other_gap < gap:
             best, gap = other, other_gap

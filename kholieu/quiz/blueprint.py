@@ -14,6 +14,7 @@ from kholieu.bank.models import QuestionType
 from kholieu.bank.schemas import level_code
 from kholieu.curriculum import SUBJECTS
 from kholieu.errors import ValidationFailed, first_problem
+from kholieu.search.analysis import fold
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
@@ -23,6 +24,9 @@ MAX_TEXT = 64 * 1024  # bytes of YAML or JSON
 MAX_SECTIONS = 20
 MAX_ROWS = 100  # per section
 MAX_QUESTIONS = 300  # in the whole blueprint
+# A count of questions of any level: a teacher's own Word test rarely marks levels.
+ANY_LEVEL = "bat_ky"
+ANY_NAMES = frozenset({"bat_ky", "bat ky", "bat ki", "*", "any"})
 
 
 class Row(BaseModel):
@@ -41,7 +45,10 @@ class Row(BaseModel):
     def _levels(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        return {level_code(str(k)) or str(k): v for k, v in value.items()}
+        return {
+            ANY_LEVEL if fold(str(k)).strip() in ANY_NAMES else level_code(str(k)) or str(k): v
+            for k, v in value.items()
+        }
 
     @property
     def label(self) -> str:
@@ -80,6 +87,11 @@ class Blueprint(BaseModel):
     versions: int = Field(default=1, ge=1, le=99)
     codes: list[Annotated[str, Field(min_length=1, max_length=12)]] | None = None  # mã đề
     partial_multiple: bool = False  # multiple_response earns per option instead of all or none
+    # Where questions come from: "all" the shared bank's approved ones and the quiz teacher's
+    # own (drafts with a key too), "bank" or "mine" one of them; ``import_id`` only the
+    # teacher's questions of that import (a Word file made a test in one step).
+    source: Literal["all", "bank", "mine"] = "all"
+    import_id: str | None = Field(default=None, max_length=32)
     sections: list[Section] = Field(min_length=1, max_length=MAX_SECTIONS)
 
     @field_validator("subject")

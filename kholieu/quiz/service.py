@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -33,6 +34,7 @@ from kholieu.accounts.models import User
 from kholieu.accounts.roles import EDITORS, TEACHERS, is_in
 from kholieu.audit import log as audit
 from kholieu.bank.models import Exposure, Question, QuestionUse
+from kholieu.bank.schemas import lacks_key
 from kholieu.bank.service import QuestionBank
 from kholieu.db.base import aware, utcnow
 from kholieu.db.locks import held, hold
@@ -50,6 +52,10 @@ class Rosters(Protocol):
     def role_in(self, session: Session, class_id: int, user_id: int) -> str | None: ...
 
 
+ROMAN = ("I", "II", "III", "IV", "V")
+# Points per question of a test made from an import, as the 2025 exam weighs each type.
+POINTS = {"single_choice": 0.25, "multiple_response": 0.5, "true_false_group": 1.0,
+          "short_answer": 0.5, "essay": 1.0}  # fmt: skip
 CODE_LENGTH = 8  # 32⁸ ≈ 10¹²: not found by trying, still typed in a few seconds
 
 
@@ -152,16 +158,46 @@ class QuizService:
             closes_at=given.closes_at,
         )  # fmt: skip
         if mode == QuizMode.exam:
-            versions = assembly.assemble(session, plan, seed=seed)
+            versions = assembly.assemble(session, plan, seed=seed, owner_id=owner.id)
             quiz.versions = [{"code": v.code, "items": [item_dict(i) for i in v.items]}
                              for v in versions]  # fmt: skip
         else:
-            assembly.draw(session, plan, seed, practice=True)  # fail now if the bank cannot
+            assembly.draw(
+                session, plan, seed, practice=True, owner_id=owner.id
+            )  # fail now if it cannot
         session.add(quiz)
         session.flush()
         if mode == QuizMode.exam:
             self._mark_used(session, quiz, [i for v in quiz.versions for i in v["items"]])
         return quiz
+
+    def blueprint_of_import(self, session: Session, teacher: User, import_id: str) -> dict:
+        """A blueprint of exactly the teacher's questions of one import (those with a key):
+        a part per question type, its count at any level, ``source: mine``. The subject and
+        grade are the import's most common; 404 when the import holds none of theirs."""
+        rows = session.execute(
+            select(Question.type, Question.subject, Question.grade, Question.body)
+            .where(Question.owner_id == teacher.id, Question.import_id == import_id,
+                   Question.status != "retired")
+        ).all()  # fmt: skip
+        usable = [r for r in rows if r.subject and r.grade and
+                  not lacks_key(r.type, (r.body or {}).get("answer"))]  # fmt: skip
+        if not usable:
+            raise NotFound(f"no questions of yours with a key in import {import_id!r}")
+        subject, grade = Counter((r.subject, r.grade) for r in usable).most_common(1)[0][0]
+        counts = Counter(r.type for r in usable if (r.subject, r.grade) == (subject, grade))
+        sections = [
+            {"title": f"PHẦN {ROMAN[n]}", "type": kind, "points_each": POINTS[kind],
+             "answer_sheet": "text", "rows": [{"counts": {blueprints.ANY_LEVEL: counts[kind]}}]}
+            for n, kind in enumerate(k for k in POINTS if counts[k])
+        ]  # fmt: skip
+        plan = {"title": "Đề từ tệp đã nhập", "subject": subject, "grade": grade,
+                "duration_min": 45, "source": "mine", "import_id": import_id,
+                "sections": sections}  # fmt: skip
+        return blueprints.parse(plan).model_dump(mode="json", exclude_defaults=True) | {
+            "source": "mine",
+            "import_id": import_id,
+        }
 
     def _new_code(self, session: Session) -> str:
         while True:
@@ -383,11 +419,12 @@ class QuizService:
         # practice: a new draw of open questions each time, avoiding questions this student
         # has seen while the bank allows, otherwise any draw
         seen = {item["id"] for attempt in earlier for item in attempt.items}
+        mine = quiz.owner_id  # the teacher's own questions, drafts too
         seed = random.Random(f"{quiz.seed}:{user.id}:{number}").randrange(2**31)
         try:
-            drawn = assembly.draw(session, plan, seed, exclude=seen, practice=True)
+            drawn = assembly.draw(session, plan, seed, exclude=seen, practice=True, owner_id=mine)
         except assembly.AssemblyFailed:
-            drawn = assembly.draw(session, plan, seed, practice=True)
+            drawn = assembly.draw(session, plan, seed, practice=True, owner_id=mine)
         version = assembly.make_version("", plan, drawn, random.Random(seed))
         items = [item_dict(i) for i in version.items]
         self._mark_used(session, quiz, items)

@@ -62,6 +62,8 @@ class StoredBlueprint(StoredModel):
     versions: int = 1
     codes: list[str] | None = None
     partial_multiple: bool = False
+    source: Literal["all", "bank", "mine"] = "all"
+    import_id: str | None = None
     sections: list[StoredSection]
 
 

@@ -5,12 +5,13 @@ the results with the score histogram and the item table."""
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -53,8 +54,19 @@ def _form(request: Request, error: str | None = None, values: dict | None = None
 
 
 @router.get("/moi")
-def new_quiz(request: Request, user: TeacherDep) -> Response:
-    return _form(request)
+def new_quiz(
+    request: Request, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep,
+    nhap: Annotated[str, Query(max_length=32)] = "",
+) -> Response:  # fmt: skip
+    """The form; ``?nhap=`` fills it with a test of exactly the questions of one of my
+    imports (a Word file made a test in one step, drafts and all)."""
+    if not nhap:
+        return _form(request)
+    plan = quizzes.blueprint_of_import(session, user, nhap)
+    values = {"title": plan["title"], "source": "yaml", "subject": plan["subject"],
+              "grade": plan["grade"], "blueprint": json.dumps(plan, ensure_ascii=False, indent=2),
+              "mode": "exam"}  # fmt: skip
+    return _form(request, values=values)
 
 
 @router.post("/moi", dependencies=[Depends(csrf.require_form_token)])

@@ -55,7 +55,7 @@
     report.append(h, t);
   }
 
-  function show(result) {
+  function show(result, importId) {
     report.hidden = false;
     report.replaceChildren();
     const summary = document.createElement("p");
@@ -73,6 +73,16 @@
       link.dataset.testid = "import-no-key";
       link.href = msg.noKeyUrl;
       link.textContent = `${result.no_key} ${msg.msgNoKey}`;
+      line.appendChild(link);
+      report.appendChild(line);
+    }
+    if (result.imported) {  // a test from exactly these questions, no editor in between
+      const line = document.createElement("p");
+      const link = document.createElement("a");
+      link.dataset.testid = "import-to-quiz";
+      link.className = "button primary";
+      link.href = `/bai-kiem-tra/moi?nhap=${encodeURIComponent(importId)}`;
+      link.textContent = msg.msgToQuiz;
       line.appendChild(link);
       report.appendChild(line);
     }
@@ -103,7 +113,7 @@
       bar.value = 0;
       const result = await follow(started.id);
       status.textContent = msg.msgDone;
-      show(result);
+      show(result, started.id);
     } catch (error) {
       status.textContent = `${msg.msgFailed}: ${error.message}`;
     }
