@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from kholieu.accounts.admin import UserAdmin
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.service import AccountService
 from kholieu.bank.importer import QuestionImporter
@@ -46,6 +47,7 @@ class Services:
     classes: ClassService
     assignments: AssignmentService
     gradebook: Gradebook
+    users: UserAdmin
     login_limiter: LoginLimiter
 
     # The platform's parts, for the CLI and tests that reach them through one object.
@@ -104,6 +106,7 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
         classes=classes,
         assignments=assignments,
         gradebook=Gradebook(assignments),
+        users=UserAdmin(accounts),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     register_all(services)

@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from kholieu.accounts import api, pages
+    from kholieu.accounts import admin_api, admin_pages, api, pages
 
-    return [api.router, pages.router]
+    return [api.router, admin_api.router, pages.router, admin_pages.router]

@@ -24,6 +24,8 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+    # signed in with a one-time password: choose one's own (POST /api/v1/auth/password)
+    must_change_password: bool = False
 
 
 class TokenRow(BaseModel):
@@ -106,7 +108,8 @@ def issue_token(
     """Exchange a username and password for a bearer token (OAuth2 password-grant shape)."""
     user = sign_in(accounts, login_limiter, session, request, username, password)
     token = accounts.issue_token(session, user, TokenKind.api)
-    return TokenOut(access_token=token, expires_in=settings.api_token_ttl_s)
+    return TokenOut(access_token=token, expires_in=settings.api_token_ttl_s,
+                    must_change_password=user.must_change_password)  # fmt: skip
 
 
 def presented(request: Request) -> str | None:

@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
+from kholieu.accounts.admin import UserAdmin
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.models import Role, TokenKind, User
 from kholieu.accounts.roles import ADMINS, EDITORS, TEACHERS, is_in
@@ -26,6 +27,7 @@ from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, service
 
 AccountsDep = Annotated[AccountService, service("accounts")]
+UsersDep = Annotated[UserAdmin, service("users")]
 LimiterDep = Annotated[LoginLimiter, service("login_limiter")]
 
 SESSION_COOKIE = csrf.SESSION_COOKIE

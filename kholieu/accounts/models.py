@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kholieu.db.base import Base, Timestamped
@@ -30,6 +30,12 @@ class User(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # From a class list: the student's number at school (mã học sinh / số báo danh) and date
+    # of birth, to tell two students of the same name apart.
+    student_number: Mapped[str | None] = mapped_column(String(32), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    # Set with a one-time password (an import, a reset): the user chooses their own first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AuthToken(Timestamped, Base):

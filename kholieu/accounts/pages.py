@@ -69,7 +69,9 @@ def login(
         if isinstance(exc, RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    return start_session(request, accounts, settings, session, user, safe_next(next))
+    # a one-time password (a class list, a reset): the user chooses their own first
+    target = "/tai-khoan/mat-khau?dau=1" if user.must_change_password else safe_next(next)
+    return start_session(request, accounts, settings, session, user, target)
 
 
 def start_session(
@@ -104,9 +106,11 @@ def logout(request: Request, accounts: AccountsDep, session: SessionDep) -> Resp
 
 @router.get("/tai-khoan/mat-khau")
 def password_page(
-    request: Request, user: SignedInDep, done: Annotated[bool, Query(alias="xong")] = False
-) -> Response:
-    return render(request, "password.html", {"done": done, "error": None})
+    request: Request, user: SignedInDep, done: Annotated[bool, Query(alias="xong")] = False,
+    first: Annotated[bool, Query(alias="dau")] = False,
+) -> Response:  # fmt: skip
+    context = {"done": done, "error": None, "first": first or user.must_change_password}
+    return render(request, "password.html", context)
 
 
 @router.post("/tai-khoan/mat-khau", dependencies=[Depends(csrf.require_form_token)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from pwdlib import PasswordHash
@@ -12,20 +13,37 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kholieu.accounts import passwords
+from kholieu.accounts import passwords, roster
 from kholieu.accounts.models import AuthToken, Role, TokenKind, User
+from kholieu.accounts.roster import Student
 from kholieu.audit import log as audit
 from kholieu.config import Settings
 from kholieu.db.base import aware, utcnow
 from kholieu.errors import Conflict, NotFound, ValidationFailed
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+SLIP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off paper
 
 
 def normal_username(username: str) -> str:
     """The one form of a username: what is stored, signed in with and counted by the login
     limiter (counting another form let padded variants guess on with fresh counters)."""
     return username.strip().lower()
+
+
+def one_time_password() -> str:
+    """Twelve characters nobody misreads on a printed slip, in three groups: "k7mq-x3ta-9upe"
+    (about 60 bits; typed once, then changed)."""
+    chars = "".join(secrets.choice(SLIP_ALPHABET) for _ in range(12))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A new account and its one-time password, to print once."""
+
+    user: User
+    password: str
 
 
 def _digest(token: str) -> str:
@@ -68,6 +86,50 @@ class AccountService:
         session.flush()
         return user
 
+    def issue_accounts(
+        self, session: Session, students: list[Student], role: str, actor: User | None,
+        *, roles_from_file: bool = False,
+    ) -> list[Issued]:  # fmt: skip
+        """Accounts for the rows of a class list, each with a one-time password (only its
+        hash is kept; the caller shows it once). All or nothing: a username asked for that is
+        taken refuses the whole list, naming its row. Whoever calls decides who may, and
+        whether a "Vai trò" column counts (an admin's import: yes; a teacher's class list:
+        never, or a teacher could make teachers)."""
+        given = [s.username for s in students if s.username]
+        taken = set(session.scalars(select(User.username).where(User.username.in_(given))))
+        bad = [s for s in students if s.username in taken or
+               (s.username and not USERNAME.match(s.username))]  # fmt: skip
+        if bad:
+            raise ValidationFailed(
+                f"row {bad[0].line}: the username {bad[0].username!r} is taken or not valid",
+                details={"problem": "username", "rows": [
+                    {"line": s.line, "username": s.username, "reason":
+                     "taken" if s.username in taken else "invalid"} for s in bad]},
+            )  # fmt: skip
+        generated = {s.username for s in students}
+        issued = []
+        for student in students:
+            username = student.username or self._free_username(session, student.name, generated)
+            password = one_time_password()
+            user = User(
+                username=username, display_name=student.name,
+                role=(student.role if roles_from_file and student.role else role),
+                password_hash=self.hasher.hash(password), student_number=student.student_number
+                or None, birth_date=student.birth_date, must_change_password=True,
+            )  # fmt: skip
+            session.add(user)
+            issued.append(Issued(user, password))
+        session.flush()
+        audit.record(session, actor, "account.import", "users", count=len(issued))
+        return issued
+
+    @staticmethod
+    def _free_username(session: Session, name: str, taken: set[str]) -> str:
+        while True:
+            candidate = roster.username_for(name, taken)
+            if session.scalar(select(User.id).where(User.username == candidate)) is None:
+                return candidate
+
     def authenticate(self, session: Session, username: str, password: str) -> User | None:
         user = session.scalar(select(User).where(User.username == normal_username(username)))
         if user is None or not user.is_active:
@@ -98,6 +160,7 @@ class AccountService:
             )
         passwords.check(new, user.username, field="new_password")
         user.password_hash = self.hasher.hash(new)
+        user.must_change_password = False
         others = delete(AuthToken).where(AuthToken.user_id == user.id)
         if keep:
             others = others.where(AuthToken.token_hash != _digest(keep))

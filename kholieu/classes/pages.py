@@ -8,10 +8,13 @@ from __future__ import annotations
 import io
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from kholieu.accounts import roster
+from kholieu.accounts.admin_pages import sheet
 from kholieu.accounts.deps import AccountsDep, AnyoneDep, SignedInDep, TeacherDep
 from kholieu.accounts.pages import start_session
 from kholieu.classes.assignment_pages import local
@@ -157,6 +160,25 @@ def switch_signup(
 ) -> Response:  # fmt: skip
     classes.allow_signup(session, user, class_id, open)
     return _back(class_id)
+
+
+@router.post("/{class_id}/nhap-danh-sach", dependencies=[Depends(csrf.require_form_token)])
+async def import_roster(
+    request: Request, class_id: int, user: TeacherDep, classes: ClassesDep,
+    assignments: AssignmentsDep, session: SessionDep, file: Annotated[UploadFile, File()],
+) -> Response:  # fmt: skip
+    """The school's class list: an account per student, printed as slips of one-time
+    passwords (shown once)."""
+    data = await file.read(roster.MAX_BYTES + 1)
+    try:
+        read = await run_in_threadpool(roster.read, data, file.filename or "")
+        issued = await run_in_threadpool(classes.import_roster, session, user, class_id, read)
+    except (ValidationFailed, Conflict) as exc:
+        why = {"kind": "roster", **exc.details}
+        raise PageRefused(lambda: _class_page(request, classes, assignments, session, user,
+                                              class_id, why, 422)) from None  # fmt: skip
+    made = classes.reachable(session, user, class_id)
+    return sheet(request, made.name, issued, f"/lop/{class_id}")
 
 
 @router.get("/{class_id}/ma-qr.svg")

@@ -15,9 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kholieu import codes
+from kholieu.accounts.admin import refuse_problems
 from kholieu.accounts.models import Role, User
 from kholieu.accounts.roles import ADMINS, TEACHERS, is_in
-from kholieu.accounts.service import AccountService, normal_username
+from kholieu.accounts.roster import Roster
+from kholieu.accounts.service import AccountService, Issued, normal_username
 from kholieu.audit import log as audit
 from kholieu.classes.models import ClassMember, MemberRole, SchoolClass
 from kholieu.classes.schemas import ClassIn, SignupIn
@@ -105,6 +107,27 @@ class ClassService:
         session.flush()
         audit.record(session, teacher, "class.add_teacher", _target(made), user_id=other.id)
         return member
+
+    def import_roster(
+        self, session: Session, teacher: User, class_id: int, roster: Roster
+    ) -> list[Issued]:
+        """The class list a school gives (XLSX/CSV: họ tên, ngày sinh, mã học sinh): a
+        student account for each row, with a one-time password to print, in the class with
+        their student number. All or nothing; a "Vai trò" column is ignored (a teacher makes
+        students only); the class's cap counts."""
+        made = self.managed(session, teacher, class_id)
+        refuse_problems(roster)
+        if self._students(session, made.id) + len(roster.students) > MAX_STUDENTS:
+            raise Conflict(f"this class would hold more than {MAX_STUDENTS} students",
+                           details={"reason": "full"})  # fmt: skip
+        issued = self.accounts.issue_accounts(session, roster.students, Role.student, teacher)
+        for item in issued:
+            session.add(ClassMember(class_id=made.id, user_id=item.user.id,
+                                    role=MemberRole.student,
+                                    student_number=item.user.student_number or ""))  # fmt: skip
+        session.flush()
+        audit.record(session, teacher, "class.import", _target(made), count=len(issued))
+        return issued
 
     def remove(self, session: Session, teacher: User, class_id: int, user_id: int) -> None:
         """A student or co-teacher leaves the class (their own work stays theirs); the class's

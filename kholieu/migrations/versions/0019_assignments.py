@@ -1,5 +1,5 @@
 """assignments: what a class is given, quizzes of one class, a student's allowances;
-classes a new student may sign up to
+classes a new student may sign up to; users from class lists, one-time passwords
 
 Revision ID: 0019
 Revises: 0015
@@ -16,6 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("student_number", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("birth_date", sa.Date(), nullable=True))
+        batch_op.add_column(
+            sa.Column("must_change_password", sa.Boolean(), nullable=False,
+                      server_default=sa.false())
+        )  # fmt: skip
+        batch_op.create_index(batch_op.f("ix_users_student_number"), ["student_number"])
     with op.batch_alter_table("classes", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("signup_open", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -94,6 +102,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_users_student_number"))
+        batch_op.drop_column("must_change_password")
+        batch_op.drop_column("birth_date")
+        batch_op.drop_column("student_number")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignments_item_id"))
         batch_op.drop_index(batch_op.f("ix_assignments_class_id"))
