@@ -17,6 +17,7 @@ from kholieu.accounts.admin import UserAdmin
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.service import AccountService
 from kholieu.bank.importer import QuestionImporter
+from kholieu.bank.review import ReviewQueue
 from kholieu.bank.service import QuestionBank
 from kholieu.capabilities import register_all
 from kholieu.classes.assignments import AssignmentService
@@ -48,6 +49,7 @@ class Services:
     assignments: AssignmentService
     gradebook: Gradebook
     users: UserAdmin
+    reviews: ReviewQueue
     login_limiter: LoginLimiter
 
     # The platform's parts, for the CLI and tests that reach them through one object.
@@ -107,6 +109,7 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
         assignments=assignments,
         gradebook=Gradebook(assignments),
         users=UserAdmin(accounts),
+        reviews=ReviewQueue(questions),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
     )
     register_all(services)

@@ -12,9 +12,10 @@ if TYPE_CHECKING:
 
 
 def routers() -> list[APIRouter]:
-    from kholieu.bank import api, pages
+    from kholieu.bank import api, pages, review_api, review_pages
 
-    return [pages.router, api.router]
+    # the review routes first: "/review-queue" is not a question id
+    return [review_pages.router, pages.router, review_api.router, api.router]
 
 
 def register(registry: Registry) -> None:

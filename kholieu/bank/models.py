@@ -145,3 +145,26 @@ class QuestionImport(Timestamped, Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When its starter first read the finished report (the sweeper's clock for the kept file).
     seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewState(enum.StrEnum):
+    pending = "pending"  # sent by its teacher ("Gửi duyệt"), waiting for an editor
+    approved = "approved"  # in the shared bank (the question is ready)
+    rejected = "rejected"  # stays the teacher's private draft, with the editor's reason
+
+
+class QuestionReview(Base):
+    """A teacher's request that an editor take their question into the shared bank, and its
+    outcome: one row per question, the latest request."""
+
+    __tablename__ = "question_reviews"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(2000), default="")

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from kholieu.accounts.deps import TeacherDep, signed_in
 from kholieu.bank import listing, richtext
 from kholieu.bank.api import EXPORT_SUFFIX, page_of
-from kholieu.bank.deps import BankDep
+from kholieu.bank.deps import BankDep, ReviewsDep
 from kholieu.bank.exporter import Filters
 from kholieu.bank.formats import READERS
 from kholieu.bank.models import Exposure, QuestionStatus, QuestionType
@@ -40,6 +40,7 @@ def bank(
     request: Request,
     user: TeacherDep,
     searching: SearchingDep,
+    reviews: ReviewsDep,
     session: SessionDep,
     q: Annotated[str, Query(max_length=300)] = "",
     subject: str | None = None,
@@ -64,6 +65,7 @@ def bank(
         **CHOICES, "found": found, "chosen": chosen, "page": page,
         "pages": max(1, -(-found.total // PAGE_SIZE)), "rich": safe,
         "lacks_key": lacks_key,
+        "reviews": reviews.of(session, [q.id for q in found.items if q.owner_id == user.id]),
     }  # fmt: skip
     return render(request, "quiz/bank.html", context)
 
@@ -82,11 +84,14 @@ def import_page(request: Request, user: TeacherDep) -> Response:
 @router.get("/{question_id}")
 def edit_question(
     request: Request, question_id: int, user: TeacherDep, bank: BankDep,
-    session: SessionDep,
+    reviews: ReviewsDep, session: SessionDep,
 ) -> Response:  # fmt: skip
     question = bank.get(session, user, question_id)
     uses = bank.where_used(session, question_id)
-    context = {**CHOICES, "question": question, "data": as_native(question), "uses": uses}
+    context = {**CHOICES, "question": question, "data": as_native(question), "uses": uses,
+               "review": reviews.of(session, [question.id]).get(question.id),
+               "mine": question.owner_id == user.id,
+               "send_failed": request.query_params.get("gui-duyet") == "loi"}  # fmt: skip
     return render(request, "quiz/editor.html", context)
 
 

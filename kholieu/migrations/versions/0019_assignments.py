@@ -1,5 +1,6 @@
 """assignments: what a class is given, quizzes of one class, a student's allowances;
-classes a new student may sign up to; users from class lists, one-time passwords
+classes a new student may sign up to; users from class lists, one-time passwords;
+teachers' questions sent for review
 
 Revision ID: 0019
 Revises: 0015
@@ -42,6 +43,31 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("source", sa.String(length=8), nullable=False, server_default="screen")
         )
+    op.create_table(
+        "question_reviews",
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("requested_by", sa.Integer(), nullable=True),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_by", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reason", sa.String(length=2000), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["question_id"], ["questions.id"],
+            name=op.f("fk_question_reviews_question_id_questions"), ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["requested_by"], ["users.id"], name=op.f("fk_question_reviews_requested_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by"], ["users.id"], name=op.f("fk_question_reviews_decided_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("question_id", name=op.f("pk_question_reviews")),
+    )  # fmt: skip
+    with op.batch_alter_table("question_reviews", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_question_reviews_state"), ["state"], unique=False)
     op.create_table(
         "quiz_allowances",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -111,6 +137,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_assignments_item_id"))
         batch_op.drop_index(batch_op.f("ix_assignments_class_id"))
     op.drop_table("assignments")
+    with op.batch_alter_table("question_reviews", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_question_reviews_state"))
+    op.drop_table("question_reviews")
     with op.batch_alter_table("quiz_allowances", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_quiz_allowances_user_id"))
         batch_op.drop_index(batch_op.f("ix_quiz_allowances_quiz_id"))
