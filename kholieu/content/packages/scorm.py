@@ -3,6 +3,8 @@ shape for both SCORM 1.2 (cmi.core.*) and 2004 (cmi.*)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -10,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
+from kholieu.content import policy
 from kholieu.content.models import ContentItem, ScormAttempt
 from kholieu.db.base import utcnow
 from kholieu.errors import ValidationFailed
@@ -126,3 +129,36 @@ def result(session: Session, user: User, item: ContentItem) -> ScormAttempt | No
     return session.scalar(
         select(ScormAttempt).where(ScormAttempt.item_id == item.id, ScormAttempt.user_id == user.id)
     )
+
+
+MAX_LIST = 50  # what the student's space shows at most, whatever a caller asks
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One of a student's SCORM lessons, for their space ("Góc học tập")."""
+
+    item_id: int
+    title: str
+    completion: str
+    success: str | None
+    score: float | None
+    score_max: float | None
+    updated_at: datetime
+
+
+def lessons_of(session: Session, user: User, limit: int = 10) -> list[Lesson]:
+    """The student's SCORM lessons, last opened first: only items they may still see (one
+    unpublished or withdrawn since is not listed)."""
+    visible = policy.visible(user).subquery()
+    rows = session.execute(
+        select(ScormAttempt, visible.c.title)
+        .join(visible, visible.c.id == ScormAttempt.item_id)
+        .where(ScormAttempt.user_id == user.id)
+        .order_by(ScormAttempt.updated_at.desc(), ScormAttempt.id.desc())
+        .limit(max(0, min(limit, MAX_LIST)))
+    )
+    return [
+        Lesson(a.item_id, title, a.completion, a.success, a.score, a.score_max, a.updated_at)
+        for a, title in rows
+    ]
