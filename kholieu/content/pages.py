@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from kholieu.accounts.deps import AnyoneDep
 from kholieu.config import Settings
-from kholieu.content import catalogue
+from kholieu.content import catalogue, views
 from kholieu.content.deps import ContentDep
 from kholieu.content.models import ContentFile
 from kholieu.content.packages import scorm
@@ -84,6 +84,8 @@ def content_page(
     # Counted last: the UPDATE takes SQLite's write lock, held until the request commits, so
     # only while the page renders.
     catalogue.count_view(session, item)
+    if user is not None:
+        views.opened(session, user, item)
     response = render(request, "content.html", context)
     response.headers.update(headers)
     return response

@@ -81,3 +81,32 @@ def test_continue_watching_leaves_out_finished_and_withdrawn_videos(services, ma
         ]
         theirs = positions.recent(session, session.get(User, minh.id), limit=10)
         assert [x.item_id for x in theirs] == [other]
+
+
+def test_opened_items_are_noted_once_a_minute_and_listed_while_visible(services, client, make_user):
+    from kholieu.content.models import ContentView
+    from kholieu.content.views import recent_items
+    from tests.support.web import sign_in
+
+    lan, minh = make_user("student"), make_user("student")
+    first, second = published(services, "Phân số"), published(services, "Hình học")
+    sign_in(client, lan)
+    for item_id in (first, first, second):  # a reload within a minute: no second write
+        assert client.get(f"/content/{item_id}").status_code == 200
+    with services.sessions.begin() as session:
+        view = session.query(ContentView).filter_by(user_id=lan.id, item_id=first).one()
+        assert view.count == 1
+        view.last_opened = utcnow() - timedelta(minutes=2)  # an earlier visit
+    assert client.get(f"/content/{first}").status_code == 200
+    client.cookies.clear()
+    assert client.get(f"/content/{second}").status_code == 200  # a visitor: nothing noted
+    with services.sessions.begin() as session:
+        rows = session.query(ContentView).filter_by(user_id=lan.id).all()
+        assert sorted((r.item_id, r.count) for r in rows) == [(first, 2), (second, 1)]
+        assert session.query(ContentView).count() == 2
+        mine = recent_items(session, session.get(User, lan.id), limit=10)
+        assert [(x.title, x.count) for x in mine] == [("Phân số", 2), ("Hình học", 1)]
+        assert recent_items(session, session.get(User, minh.id), limit=10) == []
+        session.get(ContentItem, first).status = Status.archived  # withdrawn since
+    with services.sessions.begin() as session:
+        assert [x.title for x in recent_items(session, session.get(User, lan.id))] == ["Hình học"]
