@@ -162,3 +162,19 @@ class ScormAttempt(Timestamped, Base):
     score_max: Mapped[float | None] = mapped_column(Float)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ContentView(Base):
+    """When a signed-in user last opened an item's page, and how often: "recently opened" in
+    their space. One row per user and item, written at most once a minute."""
+
+    __tablename__ = "content_views"
+    __table_args__ = (UniqueConstraint("user_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE"), index=True
+    )
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    last_opened: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

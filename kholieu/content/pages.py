@@ -10,9 +10,10 @@ from fastapi.responses import Response
 
 from kholieu.accounts.deps import AnyoneDep
 from kholieu.config import Settings
-from kholieu.content import catalogue
+from kholieu.content import catalogue, views
 from kholieu.content.deps import ContentDep
 from kholieu.content.models import ContentFile
+from kholieu.content.packages import scorm
 from kholieu.content.packages.origin import PACKAGE_SANDBOX, file_url, package_url, video_url
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
 from kholieu.video.captions import caption_link
@@ -73,7 +74,18 @@ def content_page(
         "viewer": viewer(settings, file),
         "captions": [caption_link(c) for c in content.captions(session, item.id)],
     }
+    headers = {}
+    if user is not None and context["viewer"].get("scorm"):
+        # The learner's own SCORM state, for the package to resume from: the frame's name
+        # carries it into the sandbox (see static/content/scorm-api.js); never cached.
+        version = "2004" if file.package["standard"] == "scorm2004" else "1.2"
+        context["viewer"]["launch"] = scorm.launch(scorm.result(session, user, item), user, version)
+        headers["Cache-Control"] = "private, no-store"
     # Counted last: the UPDATE takes SQLite's write lock, held until the request commits, so
     # only while the page renders.
     catalogue.count_view(session, item)
-    return render(request, "content.html", context)
+    if user is not None:
+        views.opened(session, user, item)
+    response = render(request, "content.html", context)
+    response.headers.update(headers)
+    return response

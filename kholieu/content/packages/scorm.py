@@ -3,6 +3,8 @@ shape for both SCORM 1.2 (cmi.core.*) and 2004 (cmi.*)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -10,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
+from kholieu.content import policy
 from kholieu.content.models import ContentItem, ScormAttempt
 from kholieu.db.base import utcnow
 from kholieu.errors import ValidationFailed
@@ -59,6 +62,7 @@ def normalise(report: ScormReport) -> dict[str, Any]:
     else:
         completion = cmi.get("cmi.completion_status", "unknown")
         success = cmi.get("cmi.success_status") or None
+        success = None if success == "unknown" else success  # its initial value: not reported
         score = _number(cmi.get("cmi.score.raw"), "cmi.score.raw")
         score_max = _number(cmi.get("cmi.score.max"), "cmi.score.max")
         scaled = _number(cmi.get("cmi.score.scaled"), "cmi.score.scaled")
@@ -82,8 +86,79 @@ def record(session: Session, user: User, item: ContentItem, report: ScormReport)
     return attempt
 
 
+# What a package finds at launch (SCORM 1.2 RTE 3.4, SCORM 2004 RTE 4.2): the learner's own
+# stored state, carried over only when the previous session ended suspended (or said nothing).
+RESUMED_12 = ("cmi.core.lesson_location", "cmi.suspend_data")
+KEPT_12 = ("cmi.core.lesson_status", "cmi.core.score.raw", "cmi.core.score.min",
+           "cmi.core.score.max")  # fmt: skip
+RESUMED_2004 = ("cmi.location", "cmi.suspend_data")
+KEPT_2004 = ("cmi.completion_status", "cmi.success_status", "cmi.score.scaled",
+             "cmi.score.raw", "cmi.score.min", "cmi.score.max")  # fmt: skip
+
+
+def learner_name(user: User) -> str:
+    """SCORM's "Family, Given" form: Vietnamese names put the family name first."""
+    name = " ".join((user.display_name or user.username).split())
+    family, _, given = name.partition(" ")
+    return f"{family}, {given}" if given else family
+
+
+def launch(attempt: ScormAttempt | None, user: User, version: Literal["1.2", "2004"]) -> dict:
+    """The data model a package starts from for ``user``: their stored location, suspend data,
+    status and score, the learner's id and name, and ``entry`` = resume when there is
+    something to resume and the last session was suspended (or gave no exit)."""
+    stored = attempt.data if attempt is not None and attempt.version == version else {}
+    if version == "1.2":
+        resumed, kept, exit_key, entry_key = RESUMED_12, KEPT_12, "cmi.core.exit", "cmi.core.entry"
+        who = {"cmi.core.student_id": user.username, "cmi.core.student_name": learner_name(user),
+               "cmi.core.credit": "credit", "cmi.core.lesson_mode": "normal"}  # fmt: skip
+    else:
+        resumed, kept, exit_key, entry_key = RESUMED_2004, KEPT_2004, "cmi.exit", "cmi.entry"
+        who = {"cmi.learner_id": user.username, "cmi.learner_name": learner_name(user),
+               "cmi.credit": "credit", "cmi.mode": "normal"}  # fmt: skip
+    resume = any(stored.get(k) for k in resumed) and stored.get(exit_key, "") in ("suspend", "")
+    cmi = {k: stored[k] for k in kept if k in stored}
+    if resume:
+        cmi |= {k: stored[k] for k in resumed if k in stored}
+    cmi |= who | {entry_key: "resume" if resume else "ab-initio"}
+    return {"version": version, "cmi": cmi}
+
+
 def result(session: Session, user: User, item: ContentItem) -> ScormAttempt | None:
     """What the package last reported for ``user``, if anything."""
     return session.scalar(
         select(ScormAttempt).where(ScormAttempt.item_id == item.id, ScormAttempt.user_id == user.id)
     )
+
+
+MAX_LIST = 50  # what the student's space shows at most, whatever a caller asks
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One of a student's SCORM lessons, for their space ("Góc học tập")."""
+
+    item_id: int
+    title: str
+    completion: str
+    success: str | None
+    score: float | None
+    score_max: float | None
+    updated_at: datetime
+
+
+def lessons_of(session: Session, user: User, limit: int = 10) -> list[Lesson]:
+    """The student's SCORM lessons, last opened first: only items they may still see (one
+    unpublished or withdrawn since is not listed)."""
+    visible = policy.visible(user).subquery()
+    rows = session.execute(
+        select(ScormAttempt, visible.c.title)
+        .join(visible, visible.c.id == ScormAttempt.item_id)
+        .where(ScormAttempt.user_id == user.id)
+        .order_by(ScormAttempt.updated_at.desc(), ScormAttempt.id.desc())
+        .limit(max(0, min(limit, MAX_LIST)))
+    )
+    return [
+        Lesson(a.item_id, title, a.completion, a.success, a.score, a.score_max, a.updated_at)
+        for a, title in rows
+    ]

@@ -3,7 +3,7 @@ classes a new student may sign up to; users from class lists, one-time passwords
 teachers' questions sent for review
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-02 11:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
