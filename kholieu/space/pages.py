@@ -10,7 +10,10 @@ from fastapi.responses import Response
 from kholieu.accounts.deps import SignedInDep
 from kholieu.classes.assignment_pages import local
 from kholieu.classes.deps import AssignmentsDep
+from kholieu.content import views
+from kholieu.content.packages import scorm
 from kholieu.quiz.deps import QuizzesDep
+from kholieu.video import positions
 from kholieu.web.deps import SessionDep
 from kholieu.web.templating import render
 
@@ -28,6 +31,9 @@ def my_space(
     context = {
         "assigned": assignments.mine(session, user),
         "attempts": quizzes.history(session, user),
+        "watching": positions.recent(session, user),
+        "opened": views.recent_items(session, user),
+        "lessons": scorm.lessons_of(session, user),
         "local": local,
     }
     return render(request, "space/space.html", context)

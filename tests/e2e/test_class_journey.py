@@ -148,8 +148,10 @@ def test_a_class_from_joining_to_the_exported_gradebook(live_server, browser, tm
     student.get_by_test_id("score").wait_for()
     expect(student.get_by_test_id("review").first).to_be_visible()
 
-    # the video resumes where it stopped
-    student.goto(f"{base}/content/{lesson}")
+    # the video resumes where it stopped, from "Xem tiếp" in Góc học tập
+    student.goto(base + "/goc-hoc-tap")
+    expect(student.get_by_test_id("watching-item")).to_contain_text("Bài giảng: Định luật Ôm")
+    student.get_by_test_id("watching-item").get_by_role("link").click()
     wait_for_position(student, stopped - 1)
     assert "Tiếp tục từ" in student.get_by_test_id("player-status").inner_text()
 
