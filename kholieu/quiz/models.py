@@ -11,7 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kholieu.db.base import Base, Timestamped
 from kholieu.db.types import Stored
-from kholieu.quiz.stored import Answers, ExamVersion, ItemResult, QuizItem, StoredBlueprint
+from kholieu.quiz.stored import (
+    Answers,
+    CheckResult,
+    ExamVersion,
+    ItemResult,
+    QuizItem,
+    StoredBlueprint,
+)
 
 
 class QuizMode(enum.StrEnum):
@@ -102,5 +109,9 @@ class Attempt(Timestamped, Base):
     # Started under the student's own later close (``QuizAllowance.closes_at``): its deadline
     # is its own, not cut by the quiz's close.
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Practice: the feedback of each "Kiểm tra", by question id (a reload shows it again).
+    checks: Mapped[dict[str, Any] | None] = mapped_column(
+        Stored(dict[str, CheckResult]), default=dict
+    )
     # "scan": scored from a scanned answer sheet, not taken on screen.
     source: Mapped[str] = mapped_column(String(8), default="screen")

@@ -20,7 +20,14 @@ from kholieu.db.base import UtcMoment
 from kholieu.quiz.blueprint import Blueprint
 from kholieu.quiz.models import QuizMode
 from kholieu.quiz.stats import QuizStats
-from kholieu.quiz.stored import Answers, AnswerValue, ExamVersion, ItemResult, Key, StoredBlueprint
+from kholieu.quiz.stored import (
+    Answers,
+    AnswerValue,
+    ExamVersion,
+    ItemResult,
+    Key,
+    StoredBlueprint,
+)
 from kholieu.web.openapi import documented_as
 
 Grading = Literal["highest", "last", "average"]
@@ -186,8 +193,20 @@ class AttemptBase(BaseModel):
     submitted: bool
 
 
+class CheckShown(BaseModel):
+    """A practice check made before a reload: right or not, and the explanation (the key is
+    never in an attempt's payload; the check's own reply carried it)."""
+
+    share: float
+    correct: bool | None
+    explanation: str = ""
+
+
 class OpenAttempt(AttemptBase):
     submitted: Literal[False]
+    checks: dict[str, CheckShown] = Field(
+        default_factory=dict, description="practice: the checks already made, by question id"
+    )
 
 
 class SubmittedAttempt(AttemptResult, AttemptBase):

@@ -566,6 +566,10 @@ class QuizService:
         out = {"question_id": qid, "share": marked.share, "correct": marked.correct}
         if quiz.review != "never":
             out |= {"key": item["key"], "explanation": body.get("explanation", "")}
+        with held(session, Attempt, attempt.id):  # kept for a reload; no check lost to another
+            session.refresh(attempt)
+            kept = {k: v for k, v in out.items() if k != "question_id"}
+            attempt.checks = {**(attempt.checks or {}), str(qid): kept}
         return out
 
     # -- what may be shown -------------------------------------------------------------------
@@ -634,6 +638,8 @@ class QuizService:
             "now": utcnow().isoformat(), "questions": self.questions(session, attempt),
             "answers": attempt.answers, "submitted": attempt.submitted_at is not None,
         }  # fmt: skip
+        if quiz.mode == QuizMode.practice and attempt.submitted_at is None:
+            data["checks"] = attempt.checks or {}
         if attempt.submitted_at is not None:
             data |= self.result(session, attempt, quiz)
         return data

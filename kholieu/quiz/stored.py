@@ -79,6 +79,16 @@ class QuizItem(StoredModel):
     key: Key
 
 
+class CheckResult(StoredModel):
+    """Practice's feedback on one question of an attempt (``Attempt.checks``), kept so that a
+    reload shows what was checked."""
+
+    share: float
+    correct: bool | None
+    key: Key = None
+    explanation: str = ""
+
+
 class ExamVersion(StoredModel):
     """An element of ``Quiz.versions``: one mã đề and its items in order."""
 

@@ -197,6 +197,11 @@
           window.typesetMath(feedback);
         } catch (error) { showError(error.message); }
       });
+      const kept = (attempt.checks || {})[question.id];  // checked before a reload
+      if (kept) {
+        feedback.innerHTML = (kept.correct ? msg.msgRight : msg.msgWrong) + " " + (kept.explanation || "");
+        window.typesetMath(feedback);
+      }
       item.append(check, feedback);
     }
     return item;

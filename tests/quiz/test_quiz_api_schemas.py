@@ -98,7 +98,10 @@ def fields(spec: dict[str, Any], schema: dict[str, Any], skip: frozenset[str] = 
 def test_the_attempt_a_student_receives_has_no_field_for_a_key(spec):
     ref = {"$ref": "#/components/schemas/OpenAttempt"}
     assert fields(spec, ref) >= {"questions", "answers", "deadline"}
-    assert not fields(spec, ref) & set(SECRETS)
+    # ``checks``: a practice attempt's feedback already given by "Kiểm tra" (open questions
+    # only, never an exam's: test_quiz_attempts checks an exam's payload has none), no key
+    assert not fields(spec, ref, skip=frozenset({"checks"})) & set(SECRETS)
+    assert "key" not in fields(spec, {"$ref": "#/components/schemas/CheckShown"})
     # Once submitted, keys can only be in ``items``, which the review policy keeps [] until
     # it allows them (tests/unit/test_quiz_attempts.py checks the policy).
     submitted = {"$ref": "#/components/schemas/SubmittedAttempt"}

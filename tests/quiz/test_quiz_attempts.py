@@ -156,6 +156,13 @@ def test_practice_gives_feedback_and_new_questions_each_time(client, services, b
     check = client.post(f"/api/v1/attempts/{first['id']}/check", headers=people["student"],
                         json={"question_id": qid, "answer": answers[str(qid)]})  # fmt: skip
     assert check.json()["correct"] is True and "explanation" in check.json()
+    # a reload (the page asks for the attempt again, or starts it again) finds the same
+    # attempt with the check it made
+    again = start(client, quiz, headers=people["student"]).json()
+    assert again["id"] == first["id"]
+    kept = client.get(f"/api/v1/attempts/{first['id']}", headers=people["student"]).json()
+    assert kept["checks"][str(qid)]["correct"] is True
+    assert set(kept["checks"]) == {str(qid)}
     client.post(f"/api/v1/attempts/{first['id']}/submit", headers=people["student"])
     second = start(client, quiz, headers=people["student"]).json()
     assert second["id"] != first["id"]
@@ -169,6 +176,8 @@ def test_practice_gives_feedback_and_new_questions_each_time(client, services, b
         f"/api/v1/attempts/{attempt['id']}/check", headers=people["student"], json=data
     )
     assert refused.status_code == 403
+    shown = client.get(f"/api/v1/attempts/{attempt['id']}", headers=people["student"]).json()
+    assert "checks" not in shown  # an exam's payload never carries practice feedback
 
 
 def test_an_exam_marks_its_questions_used(client, services, bank, people):

@@ -43,6 +43,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("source", sa.String(length=8), nullable=False, server_default="screen")
         )
+        batch_op.add_column(sa.Column("checks", sa.JSON(), nullable=True))
     op.create_table(
         "question_reviews",
         sa.Column("question_id", sa.Integer(), nullable=False),
@@ -145,6 +146,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_quiz_allowances_quiz_id"))
     op.drop_table("quiz_allowances")
     with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.drop_column("checks")
         batch_op.drop_column("source")
         batch_op.drop_column("extended")
     with op.batch_alter_table("quizzes", schema=None) as batch_op:
