@@ -17,7 +17,7 @@ from kholieu.accounts.deps import SignedInDep, TeacherDep
 from kholieu.accounts.models import User
 from kholieu.db.base import aware
 from kholieu.files import spreadsheets
-from kholieu.quiz import assembly, schemas
+from kholieu.quiz import assembly, schemas, self_practice
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz import results as quiz_results
 from kholieu.quiz.deps import QuizzesDep
@@ -31,7 +31,7 @@ router = APIRouter(prefix="/api/v1", tags=["quizzes"])
 
 def share_link(quiz) -> str:
     """The link a teacher sends instead of the code (``take_pages.join_by_link``)."""
-    return f"/vao-thi/{quiz.token}"
+    return f"/vao-thi/{quiz.token}" if quiz.token else ""  # a class's or a student's own: none
 
 
 def quiz_summary(quiz) -> dict[str, Any]:
@@ -134,6 +134,22 @@ def participants(
 
 def _mine(quizzes: QuizService, session: Session, user: User, attempt_id: int) -> Attempt:
     return quizzes.attempt_for(session, user, attempt_id)
+
+
+@router.get("/practice/topics", response_model=list[schemas.PracticeTopic])
+def practice_topics(
+    user: SignedInDep, session: SessionDep, subject: Annotated[str, Query(max_length=32)],
+    grade: Annotated[int, Query(ge=1, le=12)],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Topics with questions open to practice, and how many ("" : the whole subject)."""
+    return self_practice.topics(session, subject, grade)
+
+
+@router.post("/practice", status_code=201, response_model=schemas.QuizSummary, **SENT)
+def start_practice(body: schemas.PracticeIn, user: SignedInDep, session: SessionDep) -> dict:
+    """My own practice quiz of a subject, grade and topic (made once, reused; at most 20)."""
+    quiz = self_practice.start(session, user, body.subject, body.grade, body.topic, body.count)
+    return quiz_summary(quiz)
 
 
 @router.get("/attempts", response_model=list[schemas.MyAttempt], **SENT)

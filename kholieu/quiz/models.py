@@ -57,6 +57,10 @@ class Quiz(Timestamped, Base):
     class_id: Mapped[int | None] = mapped_column(
         ForeignKey("classes.id", ondelete="CASCADE"), index=True
     )
+    # A student's own practice ("Tự luyện tập"): theirs alone, no teacher's.
+    learner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
 
 
 class QuizAccess(Timestamped, Base):

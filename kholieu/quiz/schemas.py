@@ -238,6 +238,20 @@ class Checked(BaseModel):
     explanation: str = ""
 
 
+class PracticeTopic(BaseModel):
+    topic: str
+    count: int
+
+
+class PracticeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(max_length=32)
+    grade: int = Field(ge=1, le=12)
+    topic: str = Field(default="", max_length=300)
+    count: int = Field(default=10, ge=5, le=40)
+
+
 class MyAttempt(BaseModel):
     id: int
     quiz_id: int

@@ -294,7 +294,8 @@ class QuizService:
         else:
             typed = codes.typed(code)
             quiz = session.scalar(select(Quiz).where(Quiz.code == typed)) if typed else None
-        if quiz is None:
+        if quiz is None or (quiz.learner_id is not None and quiz.learner_id != user.id):
+            # (a student's own practice is theirs: its code admits nobody)
             raise NotFound("no quiz with this code" if not token else "this quiz link is not valid")
         if quiz.class_id is not None:  # a class's: its code admits nobody else
             if not (self.is_owner(session, quiz, user) or self._in_audience(session, quiz, user)):

@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 
 from kholieu.accounts.deps import SignedInDep
 from kholieu.accounts.models import User
+from kholieu.curriculum import SUBJECTS
 from kholieu.db.base import aware, utcnow
-from kholieu.errors import Conflict, NotFound
+from kholieu.errors import Conflict, NotFound, ValidationFailed
+from kholieu.quiz import self_practice
 from kholieu.quiz.deps import QuizzesDep
 from kholieu.quiz.models import Quiz
 from kholieu.quiz.service import QuizService
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep
+from kholieu.web.errors import PageRefused
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -94,6 +97,37 @@ def begin(
         quizzes.start(session, user, quiz)
     except Conflict:  # closed, not open yet, no attempts left: the screen says which
         return _start_screen(request, quizzes, session, user, quiz, 409)
+    return RedirectResponse(f"/lam-bai/{quiz.id}", status_code=303)
+
+
+def _practice_form(request, session, subject="", grade=0, error=None, status=200):
+    found = self_practice.topics(session, subject, grade) if subject in SUBJECTS and grade else []
+    context = {"subjects": SUBJECTS, "subject": subject, "grade": grade, "topics": found,
+               "error": error}  # fmt: skip
+    return render(request, "quiz/self_practice.html", context, status_code=status)
+
+
+@router.get("/luyen-tap")
+def practice_form(
+    request: Request, user: SignedInDep, session: SessionDep,
+    mon: Annotated[str, Query(max_length=32)] = "", lop: Annotated[int, Query(ge=0, le=12)] = 0,
+) -> Response:  # fmt: skip
+    """Tự luyện tập: choose a subject and grade, then a topic and how many questions."""
+    return _practice_form(request, session, mon, lop)
+
+
+@router.post("/luyen-tap", dependencies=[Depends(csrf.require_form_token)])
+def practice_go(
+    request: Request, user: SignedInDep, session: SessionDep,
+    subject: Annotated[str, Form(max_length=32)], grade: Annotated[int, Form(ge=1, le=12)],
+    topic: Annotated[str, Form(max_length=300)] = "", count: Annotated[int, Form(ge=5, le=40)] = 10,
+) -> Response:  # fmt: skip
+    try:
+        quiz = self_practice.start(session, user, subject, grade, topic, count)
+    except (Conflict, ValidationFailed) as exc:
+        error = {"available": exc.details.get("available", 0)}
+        raise PageRefused(lambda: _practice_form(request, session, subject, grade, error,
+                                                 409)) from None  # fmt: skip
     return RedirectResponse(f"/lam-bai/{quiz.id}", status_code=303)
 
 

@@ -32,6 +32,12 @@ def upgrade() -> None:
     with op.batch_alter_table("quizzes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("class_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_quizzes_class_id"), ["class_id"], unique=False)
+        batch_op.add_column(sa.Column("learner_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_quizzes_learner_id"), ["learner_id"], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_quizzes_learner_id_users"), "users", ["learner_id"], ["id"],
+            ondelete="CASCADE",
+        )  # fmt: skip
         batch_op.create_foreign_key(
             batch_op.f("fk_quizzes_class_id_classes"), "classes", ["class_id"], ["id"],
             ondelete="CASCADE",
@@ -150,6 +156,9 @@ def downgrade() -> None:
         batch_op.drop_column("source")
         batch_op.drop_column("extended")
     with op.batch_alter_table("quizzes", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_quizzes_learner_id_users"), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_quizzes_learner_id"))
+        batch_op.drop_column("learner_id")
         batch_op.drop_constraint(batch_op.f("fk_quizzes_class_id_classes"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_quizzes_class_id"))
         batch_op.drop_column("class_id")
