@@ -34,10 +34,10 @@ from kholieu.quiz import allowances
 from kholieu.quiz.models import Attempt, Quiz
 from kholieu.quiz.service import QuizService
 from kholieu.search.analysis import fold
+from kholieu.video import positions
 from kholieu.video.models import PlaybackPosition
 
 MAX_ASSIGNMENTS = 500  # per class: a school year's worth, many times over
-WATCHED = 0.95  # a video watched this far is done
 
 
 class AssignmentService:
@@ -303,7 +303,7 @@ class AssignmentService:
                 PlaybackPosition.item_id == item_id, PlaybackPosition.user_id.in_(user_ids)
             )
         ):
-            done = duration > 0 and seconds >= WATCHED * duration
+            done = duration > 0 and seconds >= positions.WATCHED * duration
             watched = round(min(1.0, seconds / duration), 2) if duration else None
             out[user_id] = {"status": "done" if done else "opened", "watched": watched}
         for user_id, completion, success in session.execute(
