@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kholieu import __version__
+from kholieu.accounts.deps import page_user
 from kholieu.accounts.roles import TEMPLATE_GLOBALS
 from kholieu.capabilities import routers
 from kholieu.config import Settings
@@ -28,8 +29,10 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     missing = [a for a in VENDORED if not (settings.static_dir / "vendor" / a).is_file()]
     if missing:
         raise ConfigError(
-            f"static assets missing under {settings.static_dir}: {', '.join(missing)}; "
-            "run scripts/vendor.sh or set KHOLIEU_STATIC_DIR"
+            "Thiếu tệp tĩnh trong {static_dir}: {join}; hãy chạy scripts/vendor.sh hoặc đặt "
+            "KHOLIEU_STATIC_DIR",
+            static_dir=settings.static_dir,
+            join=", ".join(missing),
         )
     services = services or build_services(settings)
 
@@ -58,6 +61,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.services = services
     app.state.platform = services.platform
     app.state.translator = translator
+    app.state.page_user = page_user  # the signed-in header on error pages
     app.state.templates = make_templates(translator)
     app.state.templates.env.globals.update(TEMPLATE_GLOBALS)
 

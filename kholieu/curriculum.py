@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kholieu.i18n import Invalid
+
 SUBJECTS: dict[str, str] = {
     "toan": "Toán",
     "ngu-van": "Ngữ văn",
@@ -132,9 +134,10 @@ def subject_code(value: str | None) -> str | None:
         return None
     code = SUBJECT_NAMES.get(fold(value))
     if code is None:
-        raise ValueError(
-            f"{value!r} is not a known subject (a code such as toan, ngu-van, sinh-hoc or a "
-            "name such as Toán, Ngữ văn, Sinh học)"
+        raise Invalid(
+            "“{value}” không phải môn học (mã như toan, ngu-van, sinh-hoc hoặc tên như Toán, Ngữ "
+            "văn, Sinh học)",
+            value=value,
         )
     return code
 
@@ -149,7 +152,7 @@ def grade_number(value: str | int | None) -> int | None:
         found = _GRADE.fullmatch(fold(value))
         number = int(found.group(1)) if found else 0
     if number not in GRADES:
-        raise ValueError(f"{value!r} is not a grade 1–12 (10, Lớp 10)")
+        raise Invalid("“{value}” không phải lớp 1–12 (10, Lớp 10)", value=value)
     return number
 
 
@@ -159,8 +162,9 @@ def level_code(value: str | None) -> str | None:
         return None
     code = LEVEL_NAMES.get(fold(value))
     if code is None:
-        raise ValueError(
-            f"{value!r} is not a level (nhận biết, thông hiểu, vận dụng, vận dụng cao)"
+        raise Invalid(
+            "“{value}” không phải mức độ (nhận biết, thông hiểu, vận dụng, vận dụng cao)",
+            value=value,
         )
     return code
 
@@ -172,9 +176,9 @@ def question_type_code(value: str | None) -> str | None:
         return None
     code = QUESTION_TYPE_NAMES.get(fold(value))
     if code is None:
-        raise ValueError(
-            f"{value!r} is not a question type (trắc nghiệm, nhiều đáp án, đúng/sai, trả lời "
-            "ngắn, tự luận; or single_choice, multiple_response, true_false_group, "
-            "short_answer, essay)"
+        raise Invalid(
+            "“{value}” không phải loại câu hỏi (trắc nghiệm, nhiều đáp án, đúng/sai, trả lời "
+            "ngắn, tự luận)",
+            value=value,
         )
     return code

@@ -32,18 +32,38 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kholieu.i18n import Message
+
 
 class KholieuError(Exception):
+    """``message`` is a Vietnamese template with ``{name}`` placeholders filled from
+    ``params``: the catalogue gives its English, and ``message`` reads in the locale of whoever
+    asks (the request's, or Vietnamese in a job)."""
+
     status_code = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, details: Any = None, keeps_changes: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str | Message,
+        *,
+        details: Any = None,
+        keeps_changes: bool = False,
+        **params: Any,
+    ) -> None:
+        self.text = message if isinstance(message, Message) else Message(message, params)
+        super().__init__(self.text.render("vi"))
         self.details = details
         # The request's session commits rather than rolls back: what the service did before
         # refusing must hold (an attempt submitted at its deadline, then a late save refused).
         self.keeps_changes = keeps_changes
+
+    @property
+    def message(self) -> str:
+        return self.text.render()
+
+    def __str__(self) -> str:
+        return self.text.render()
 
 
 class ConfigError(KholieuError):
@@ -122,8 +142,10 @@ class RateLimited(KholieuError):
     status_code = 429
     code = "rate_limited"
 
-    def __init__(self, message: str, *, retry_after: int, details: Any = None) -> None:
-        super().__init__(message, details=details)
+    def __init__(
+        self, message: str, *, retry_after: int, details: Any = None, **params: Any
+    ) -> None:
+        super().__init__(message, details=details, **params)
         self.retry_after = retry_after
 
 
@@ -166,12 +188,14 @@ def public_message(exc: BaseException) -> str:
 
 def field_errors(exc: ValidationError, *, verbatim: bool = False) -> list[tuple[str, str]]:
     """What pydantic found wrong, as (field path, message) pairs: the path dotted
-    (``options.2``, "" for the whole object), the message without pydantic's "Value error, "
-    (``verbatim`` keeps it, for the messages that have always carried it)."""
+    (``options.2``, "" for the whole object), the message in the current locale
+    (``kholieu.pydantic_messages``); ``verbatim`` keeps pydantic's own English, for logs."""
+    from kholieu.pydantic_messages import problem
+
     return [
         (
             ".".join(str(p) for p in err["loc"]),
-            err["msg"] if verbatim else err["msg"].removeprefix("Value error, "),
+            err["msg"] if verbatim else problem(err),  # type: ignore[arg-type]
         )
         for err in exc.errors()
     ]

@@ -25,6 +25,7 @@ from kholieu.config import Settings, load_settings
 from kholieu.db import make_engine
 from kholieu.db.base import Base
 from kholieu.db.migrate import upgrade
+from kholieu.i18n import current_locale
 from kholieu.services import Services, build_services
 
 # Tests build their own settings; a developer's KHOLIEU_* (a real database or bucket) must
@@ -156,8 +157,19 @@ def app(settings: Settings, services: Services):
 
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:
-    with TestClient(app) as client:
+    """API calls with a token ask for English (Accept-Language), as most of the suite's
+    assertions on messages are written in it; pages and cookie sessions stay Vietnamese, and
+    tests/site/test_catalogue.py and test_page_language.py hold the Vietnamese to account."""
+    with TestClient(app, headers={"accept-language": "en"}) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Service errors raised outside a request read in English in tests (see ``client``)."""
+    token = current_locale.set("en")
+    yield
+    current_locale.reset(token)
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ class UserAdmin:
         _require_admin(admin)
         user = session.get(User, user_id)
         if user is None:
-            raise NotFound(f"no user {user_id}")
+            raise NotFound("Không có người dùng số {user_id}", user_id=user_id)
         return user
 
     def create(self, session: Session, admin: User, data: dict[str, Any]) -> Issued:
@@ -81,7 +81,7 @@ class UserAdmin:
         user = self.get(session, admin, user_id)
         if "role" in data and data["role"] != user.role:
             if user.id == admin.id:
-                raise Conflict("you cannot change your own role", details={"reason": "self"})
+                raise Conflict("Bạn không thể tự đổi vai trò của mình", details={"reason": "self"})
             if user.role == Role.admin:
                 self._keep_an_admin(session, user)
             user.role = data["role"]
@@ -96,7 +96,7 @@ class UserAdmin:
     def set_active(self, session: Session, admin: User, user: User, active: bool) -> None:
         """Disable (every session and token ends now) or enable an account."""
         if user.id == admin.id and not active:
-            raise Conflict("you cannot disable yourself", details={"reason": "self"})
+            raise Conflict("Bạn không thể tự khoá tài khoản của mình", details={"reason": "self"})
         if not active and user.role == Role.admin:
             self._keep_an_admin(session, user)
         user.is_active = active
@@ -121,12 +121,12 @@ class UserAdmin:
             User.role == Role.admin, User.is_active.is_(True), User.id != leaving.id
         )
         if not session.scalar(others):
-            raise Conflict("the last admin stays one", details={"reason": "last_admin"})
+            raise Conflict("Phải còn ít nhất một quản trị viên", details={"reason": "last_admin"})
 
 
 def _require_admin(user: User) -> None:
     if not is_in(user, ADMINS):
-        raise PermissionDenied("this is for admins")
+        raise PermissionDenied("Việc này chỉ dành cho quản trị viên")
 
 
 def refuse_problems(roster: Roster) -> None:
@@ -134,8 +134,10 @@ def refuse_problems(roster: Roster) -> None:
         first = roster.problems[0]
         where = f"row {first.line}, column {first.column!r}" if first.line else "the file"
         raise ValidationFailed(
-            f"{where}: {first.reason}",
+            "{where}: {reason}",
+            where=where,
+            reason=first.reason,
             details={"problem": "roster", "rows": [p.__dict__ for p in roster.problems[:200]]},
         )
     if not roster.students:
-        raise ValidationFailed("the list holds no student", details={"problem": "empty"})
+        raise ValidationFailed("Danh sách không có học sinh nào", details={"problem": "empty"})

@@ -70,7 +70,7 @@ def sign_in(
     user = accounts.authenticate(session, username, password)
     if user is None:
         limiter.failed(client, username)
-        raise NotAuthenticated("wrong username or password")
+        raise NotAuthenticated("Sai tên đăng nhập hoặc mật khẩu")
     return user
 
 

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from kholieu.accounts.admin import UserAdmin
 from kholieu.accounts.limiter import LoginLimiter
 from kholieu.accounts.models import Role, TokenKind, User
-from kholieu.accounts.roles import ADMINS, EDITORS, TEACHERS, is_in
+from kholieu.accounts.roles import ADMINS, EDITORS, ROLE_NAMES, TEACHERS, is_in
 from kholieu.accounts.service import AccountService
 from kholieu.db.session import end_read
 from kholieu.errors import NotAuthenticated, PermissionDenied
+from kholieu.i18n import Message, Term
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, service
 
@@ -46,7 +47,7 @@ async def current_user(request: Request, accounts: AccountsDep, session: Session
             _look_up, accounts, session, credentials.strip(), TokenKind.api
         )
         if user is None:
-            raise NotAuthenticated("the bearer token is invalid or has expired")
+            raise NotAuthenticated("Mã truy cập (bearer token) không hợp lệ hoặc đã hết hạn")
     elif cookie := request.cookies.get(csrf.cookie_name(request, SESSION_COOKIE)):
         user = await run_in_threadpool(_look_up, accounts, session, cookie, TokenKind.session)
         if (
@@ -80,10 +81,12 @@ class Access:
         if user is None:
             if self.anonymous:
                 return None
-            raise NotAuthenticated("sign in to continue")
+            raise NotAuthenticated("Hãy đăng nhập để tiếp tục")
         if self.roles is not None and not is_in(user, self.roles):
             named = sorted(self.roles - ADMINS) or sorted(self.roles)  # admins go without saying
-            raise PermissionDenied(f"this needs the role {' or '.join(named)}")
+            either = " / ".join(f"{{{r}}}" for r in named)  # each name in the reader's language
+            names = Message(either, {r: Term(ROLE_NAMES[r]) for r in named})
+            raise PermissionDenied("Việc này cần vai trò {roles}", roles=names)
         return user
 
     def __repr__(self) -> str:
@@ -103,3 +106,23 @@ SignedInDep = Annotated[User, Depends(signed_in)]
 TeacherDep = Annotated[User, Depends(teachers)]
 EditorDep = Annotated[User, Depends(editors)]
 AdminDep = Annotated[User, Depends(admins)]
+
+
+async def page_user(request: Request) -> User | None:
+    """Who is signed in, for a page drawn outside any route (the 404 page, an error page): a
+    session of its own, the cookie only (a page is never drawn for a bearer token)."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    cookie = request.cookies.get(csrf.cookie_name(request, SESSION_COOKIE))
+    if not cookie:
+        return None
+    accounts: AccountService = request.app.state.services.accounts
+
+    def look_up() -> User | None:
+        with request.app.state.platform.sessions() as session:
+            user = accounts.user_for_token(session, cookie, TokenKind.session)
+            if user is not None:
+                session.expunge(user)
+            return user
+
+    return await run_in_threadpool(look_up)

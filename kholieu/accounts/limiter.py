@@ -25,7 +25,9 @@ class LoginLimiter:
                 reset = self._limiter.get_window_stats(self._rate, "login", *key).reset_time
                 wait = max(1, math.ceil(reset - time.time()))
                 raise RateLimited(
-                    f"too many failed sign-in attempts; try again in {wait} s", retry_after=wait
+                    "Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} giây",
+                    wait=wait,
+                    retry_after=wait,
                 )
 
     def failed(self, client: str, username: str) -> None:

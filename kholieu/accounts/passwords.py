@@ -9,6 +9,7 @@ import re
 from functools import cache
 
 from kholieu.errors import ValidationFailed
+from kholieu.pydantic_messages import field_label
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -31,14 +32,19 @@ def check(password: str, username: str = "", field: str = "password") -> None:
     """Raise ValidationFailed naming ``field`` when the password is not good enough; its
     details say which rule (``problem``: short, long, username, common), for pages to say it
     in their own words."""
-    problem = why = None
+    details = {"field": field}
+    name = field_label(field) or field
     if len(password) < MIN_LENGTH:
-        problem, why = "short", f"at least {MIN_LENGTH} characters"
-    elif len(password) > MAX_LENGTH:
-        problem, why = "long", f"at most {MAX_LENGTH} characters"
-    elif username and username.casefold() in password.casefold():
-        problem, why = "username", "must not contain the username"
-    elif password.casefold() in _common() or _core(password) in _common():
-        problem, why = "common", "too common (it is on the list of passwords tried first)"
-    if problem:
-        raise ValidationFailed(f"{field}: {why}", details={"field": field, "problem": problem})
+        raise ValidationFailed("{field}: cần ít nhất {n} kí tự", field=name, n=MIN_LENGTH,
+                               details={**details, "problem": "short"})  # fmt: skip
+    if len(password) > MAX_LENGTH:
+        raise ValidationFailed("{field}: tối đa {n} kí tự", field=name, n=MAX_LENGTH,
+                               details={**details, "problem": "long"})  # fmt: skip
+    if username and username.casefold() in password.casefold():
+        raise ValidationFailed("{field}: không được chứa tên đăng nhập", field=name,
+                               details={**details, "problem": "username"})  # fmt: skip
+    if password.casefold() in _common() or _core(password) in _common():
+        raise ValidationFailed(
+            "{field}: quá phổ biến (có trong danh sách mật khẩu bị thử đầu tiên)",
+            field=name, details={**details, "problem": "common"},
+        )  # fmt: skip

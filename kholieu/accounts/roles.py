@@ -7,11 +7,16 @@ rules and templates (``is_in(user, EDITORS)``) all use these names.
 from __future__ import annotations
 
 from kholieu.accounts.models import Role, User
+from kholieu.i18n import N_
 
 STUDENTS = frozenset({Role.student})
 TEACHERS = frozenset({Role.teacher, Role.editor, Role.admin})  # build tests, search the bank
 EDITORS = frozenset({Role.editor, Role.admin})  # may publish, review, and see drafts
 ADMINS = frozenset({Role.admin})
+
+
+ROLE_NAMES = {Role.student: N_("học sinh"), Role.teacher: N_("giáo viên"),
+              Role.editor: N_("biên tập viên"), Role.admin: N_("quản trị viên")}  # fmt: skip
 
 
 def is_in(user: User | None, roles: frozenset[Role]) -> bool:

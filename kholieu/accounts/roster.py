@@ -72,7 +72,7 @@ def _key(text: Any) -> str:
 def _cells(data: bytes, filename: str) -> list[list[Any]]:
     """The sheet's rows of cells: the first sheet of an XLSX, or a CSV (UTF-8, ; or ,)."""
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(f"file: larger than {MAX_BYTES // 2**20} MiB",
+        raise ValidationFailed("Tệp: lớn hơn {value} MiB", value=MAX_BYTES // 2**20,
                                details={"field": "file", "problem": "too_big"})  # fmt: skip
     if data[:4] == b"PK\x03\x04":
         from openpyxl import load_workbook  # costly to import: only for a sheet
@@ -100,7 +100,7 @@ def _cells(data: bytes, filename: str) -> list[list[Any]]:
 
 
 def _not_a_sheet() -> ValidationFailed:
-    return ValidationFailed("file: not an Excel (.xlsx) or CSV class list",
+    return ValidationFailed("Tệp: không phải danh sách lớp dạng Excel (.xlsx) hay CSV",
                             details={"field": "file", "problem": "not_a_sheet"})  # fmt: skip
 
 

@@ -65,17 +65,23 @@ class AccountService:
         username = normal_username(username)
         if not USERNAME.match(username):
             raise ValidationFailed(
-                "username: 2-63 characters from a-z, 0-9, '.', '_', '-', starting with a letter "
-                "or digit",
+                "Tên đăng nhập: 2–63 kí tự a–z, 0–9, “.”, “_”, “-”, bắt đầu bằng chữ hoặc số",
                 details={"field": "username"},
             )
         if role not in Role.__members__:
             raise ValidationFailed(
-                f"role: {role!r} is not one of {', '.join(Role)}", details={"field": "role"}
+                "Vai trò: “{role}” không phải một trong {join}",
+                role=role,
+                join=", ".join(Role),
+                details={"field": "role"},
             )
         passwords.check(password, username)
         if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(f"username {username!r} is taken", details={"field": "username"})
+            raise Conflict(
+                "Tên đăng nhập “{username}” đã có người dùng",
+                username=username,
+                details={"field": "username"},
+            )
         user = User(
             username=username,
             display_name=display_name or username,
@@ -101,7 +107,8 @@ class AccountService:
                (s.username and not USERNAME.match(s.username))]  # fmt: skip
         if bad:
             raise ValidationFailed(
-                f"row {bad[0].line}: the username {bad[0].username!r} is taken or not valid",
+                "Dòng {line}: tên đăng nhập “{username}” đã có người dùng hoặc không hợp lệ",
+                line=bad[0].line, username=bad[0].username,
                 details={"problem": "username", "rows": [
                     {"line": s.line, "username": s.username, "reason":
                      "taken" if s.username in taken else "invalid"} for s in bad]},
@@ -150,12 +157,12 @@ class AccountService:
         the token the change came with, stays."""
         if not self.hasher.verify(current, user.password_hash):
             raise ValidationFailed(
-                "current_password: this is not your current password",
+                "Mật khẩu hiện tại: đây không phải mật khẩu hiện tại của bạn",
                 details={"field": "current_password", "problem": "wrong"},
             )
         if new == current:
             raise ValidationFailed(
-                "new_password: the same as the current one",
+                "Mật khẩu mới: trùng với mật khẩu hiện tại",
                 details={"field": "new_password", "problem": "same"},
             )
         passwords.check(new, user.username, field="new_password")
@@ -215,7 +222,7 @@ class AccountService:
         """End one of the user's own sessions or tokens; another's looks like none (404)."""
         row = session.get(AuthToken, token_id)
         if row is None or row.user_id != user.id:
-            raise NotFound(f"no token {token_id} of yours")
+            raise NotFound("Bạn không có mã truy cập số {token_id}", token_id=token_id)
         session.delete(row)
 
     @staticmethod

@@ -31,6 +31,7 @@ from kholieu.bank.service import AUTHORS
 from kholieu.db.base import utcnow
 from kholieu.errors import NotFound, PermissionDenied, ValidationFailed
 from kholieu.files.temp import copy_of
+from kholieu.i18n import N_, Message
 from kholieu.jobs.models import Job
 from kholieu.jobs.queue import JobContext, JobQueue
 from kholieu.storage import ObjectStore
@@ -60,7 +61,7 @@ def start(
 ) -> QuestionImport:
     """Keep the upload and queue its import (when ``session`` commits)."""
     if actor.role not in AUTHORS:
-        raise PermissionDenied("only teachers and editors may import questions")
+        raise PermissionDenied("Chỉ giáo viên và biên tập viên được nhập câu hỏi")
     known = Path(filename).suffix.lower() in READERS
     record = QuestionImport(
         id=uuid.uuid4().hex, filename=Path(filename).name[:255], size=0, options=options,
@@ -74,12 +75,17 @@ def start(
                 raise ValidationFailed(refused, details={"field": "file"})
             spool.write(chunk)
         if size == 0:
-            raise ValidationFailed(f"{filename}: the file is empty", details={"field": "file"})
+            raise ValidationFailed(
+                "{filename}: tệp rỗng", filename=filename, details={"field": "file"}
+            )
         spool.seek(0)
         if not known and _format_shown(spool.read(64 * 2**10)) is None:
             raise ValidationFailed(
-                f"{filename}: unknown question file type {Path(filename).suffix.lower()!r} "
-                f"(known: {', '.join(sorted(READERS))}), and its content is none of them",
+                "{filename}: không nhận ra loại tệp câu hỏi “{lower}” (các loại được nhận: "
+                "{join}), và nội dung tệp cũng không thuộc loại nào",
+                filename=filename,
+                lower=Path(filename).suffix.lower(),
+                join=", ".join(sorted(READERS)),
                 details={"field": "file"},
             )
         spool.seek(0)
@@ -112,7 +118,7 @@ def progress(session: Session, record: QuestionImport) -> float:
 def get(session: Session, actor: User, import_id: str) -> QuestionImport:
     record = session.get(QuestionImport, import_id)
     if record is None or (record.created_by != actor.id and not is_in(actor, EDITORS)):
-        raise NotFound(f"no question import {import_id!r}")
+        raise NotFound("Không có lần nhập câu hỏi “{import_id}”", import_id=import_id)
     return record
 
 
@@ -200,10 +206,8 @@ def failed(platform: Platform, payload: dict[str, Any], reason: str) -> None:
             select(func.count(Question.id)).where(Question.import_id == record.id)
         )
         if stored:  # what landed before it stopped stays, and the teacher is told so
-            reason += (
-                f" — {stored} câu hỏi đã được lưu trước khi dừng"
-                f" / {stored} questions were stored before it stopped"
-            )
+            kept = Message(N_("{stored} câu hỏi đã được lưu trước khi dừng"), {"stored": stored})
+            reason += f" — {kept.render()}"
         record.status, record.error, record.finished_at = ImportStatus.failed, reason, utcnow()
 
 

@@ -36,6 +36,7 @@ from kholieu.bank.policy import visible
 from kholieu.bank.schemas import NO_KEY_TAG, QuestionIn, first_error, lacks_key
 from kholieu.bank.service import QuestionBank
 from kholieu.errors import Conflict, KholieuError, is_transient
+from kholieu.i18n import N_, Message, gettext
 
 BATCH = 500
 OnDuplicate = Literal["skip", "link", "keep"]
@@ -153,7 +154,7 @@ class QuestionImporter:
             return 1
 
         if refused := too_large(path.name, path.stat().st_size):
-            return only(refused)
+            return only(refused.render())
         try:
             chosen = choose(path)
             formats[path.name] = chosen.as_json()
@@ -165,8 +166,10 @@ class QuestionImporter:
         except FormatError as exc:
             return only(str(exc))
         except UnicodeDecodeError as exc:
-            return only(f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-        return count or only("no questions found in the file")
+            text = Message(N_("không phải văn bản UTF-8 ({reason}, ở byte {start})"),
+                           {"reason": exc.reason, "start": exc.start})  # fmt: skip
+            return only(text.render())
+        return count or only(gettext(N_("không tìm thấy câu hỏi nào trong tệp")))
 
     def _spool_file(self) -> BinaryIO:
         if self.spool_dir is not None:

@@ -21,7 +21,7 @@ def _check(user: User | None, system: bool) -> bool:
     if system or is_in(user, EDITORS):
         return True
     if not is_in(user, TEACHERS):
-        raise PermissionDenied("the question bank is for teachers and editors")
+        raise PermissionDenied("Ngân hàng câu hỏi dành cho giáo viên và biên tập viên")
     return False
 
 

@@ -34,21 +34,27 @@ class ReviewQueue:
     def request(self, session: Session, teacher: User, question_ids: list[int]) -> list[dict]:
         """Send questions of mine to the editors; each must have its key and be a draft."""
         if len(question_ids) > MAX_AT_ONCE:
-            raise ValidationFailed(f"ids: at most {MAX_AT_ONCE} at once",
+            raise ValidationFailed("Mỗi lần tối đa {max_at_once} câu hỏi", max_at_once=MAX_AT_ONCE,
                                    details={"field": "ids"})  # fmt: skip
         out = []
         for question_id in question_ids:
             question = session.get(Question, question_id)
             if question is None or question.owner_id != teacher.id:
-                raise NotFound(f"no question {question_id} of yours")  # another's: none
+                raise NotFound(
+                    "Bạn không có câu hỏi số {question_id}", question_id=question_id
+                )  # another's: none
             if lacks_key(question.type, (question.body or {}).get("answer")):
                 raise ValidationFailed(
-                    f"question {question_id} has no key: choose it before sending it",
+                    "Câu hỏi số {question_id} chưa có đáp án: hãy chọn đáp án trước khi gửi",
+                    question_id=question_id,
                     details={"field": "answer", "problem": "no_key", "question_id": question_id},
                 )
             if question.status != QuestionStatus.draft:
-                raise Conflict(f"question {question_id} is already in the shared bank",
-                               details={"reason": "not_draft"})  # fmt: skip
+                raise Conflict(
+                    "Câu hỏi số {question_id} đã ở trong ngân hàng chung",
+                    question_id=question_id,
+                    details={"reason": "not_draft"},
+                )
             review = session.get(QuestionReview, question_id) or QuestionReview(
                 question_id=question_id
             )
@@ -83,9 +89,11 @@ class ReviewQueue:
         _require_editor(editor)
         review = session.get(QuestionReview, question_id)
         if review is None or review.state != ReviewState.pending:
-            raise NotFound(f"question {question_id} is not waiting for review")
+            raise NotFound(
+                "Câu hỏi số {question_id} không ở trong hàng chờ duyệt", question_id=question_id
+            )
         if not approve and not reason.strip():
-            raise ValidationFailed("reason: say why, for the teacher",
+            raise ValidationFailed("Lí do: hãy nói vì sao, để giáo viên biết",
                                    details={"field": "reason", "problem": "required"})  # fmt: skip
         if approve:
             self.bank.set_status(session, editor, question_id, QuestionStatus.ready)
@@ -115,4 +123,4 @@ def view(review: QuestionReview) -> dict[str, Any]:
 
 def _require_editor(user: User) -> None:
     if not is_in(user, EDITORS):
-        raise PermissionDenied("only editors review questions for the shared bank")
+        raise PermissionDenied("Chỉ biên tập viên duyệt câu hỏi cho ngân hàng chung")

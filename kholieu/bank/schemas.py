@@ -23,6 +23,8 @@ from kholieu.bank import richtext
 from kholieu.bank.models import Exposure, QuestionStatus, QuestionType
 from kholieu.curriculum import LICENCES, grade_number, level_code, subject_code
 from kholieu.errors import field_errors
+from kholieu.i18n import Invalid
+from kholieu.pydantic_messages import field_label
 from kholieu.web.text import problems
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
@@ -112,7 +114,11 @@ class QuestionMeta(BaseModel):
     @classmethod
     def _license(cls, value: str) -> str:
         if value not in LICENCES:
-            raise ValueError(f"{value!r} is not a known licence ({', '.join(LICENCES)})")
+            raise Invalid(
+                "“{value}” không phải giấy phép được nhận ({join})",
+                value=value,
+                join=", ".join(LICENCES),
+            )
         return value
 
 
@@ -149,7 +155,7 @@ class QuestionIn(QuestionMeta):
         """Text no database here stores (NUL, lone surrogates) is refused by name: question
         files reach this model without passing the web's request check (web/text.py)."""
         for loc, why in problems(data, ()):
-            raise ValueError(f"{'.'.join(str(part) for part in loc)}: {why}")
+            raise Invalid("{join}: {why}", join=".".join(str(part) for part in loc), why=why)
         return data
 
     @field_validator("stem", "explanation")
@@ -165,7 +171,7 @@ class QuestionIn(QuestionMeta):
     @model_validator(mode="after")
     def _by_type(self) -> QuestionIn:
         if not richtext.to_text(self.stem) and "<img" not in self.stem:
-            raise ValueError("stem: the question has no text")
+            raise Invalid("Đề bài: câu hỏi chưa có nội dung")
         if self.keyless:
             self._waits_for_key()
             self._unused()
@@ -185,23 +191,37 @@ class QuestionIn(QuestionMeta):
     def _choices(self) -> list[str]:
         options = self.options or []
         if len(options) < 2:
-            raise ValueError(f"options: a {self.type.value} question needs at least 2 options")
+            raise Invalid(
+                "Phương án: câu hỏi loại {value} cần ít nhất 2 phương án", value=self.type.value
+            )
         for i, option in enumerate(options):
             if not richtext.to_text(option) and "<img" not in option:
-                raise ValueError(f"options.{i}: option {chr(65 + i)} is empty")
+                raise Invalid("Phương án {chr} để trống", i=i, chr=chr(65 + i))
         for name in ("weights", "option_feedback"):
             values = getattr(self, name)
             if values is not None and len(values) != len(options):
-                raise ValueError(f"{name}: {len(values)} values for {len(options)} options")
+                raise Invalid(
+                    "{name}: {len} giá trị cho {len2} phương án",
+                    name=name,
+                    len=len(values),
+                    len2=len(options),
+                )
         if any(not 0 <= p < len(options) for p in self.pinned):
-            raise ValueError("pinned: an index is not an option")
+            raise Invalid("Phương án cố định: có chỉ số không phải phương án")
         return options
 
     def _index(self, value: Any, count: int, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{where}: {value!r} is not an option index")
+            raise Invalid(
+                "{where}: “{value}” không phải số thứ tự phương án", where=where, value=value
+            )
         if not 0 <= value < count:
-            raise ValueError(f"{where}: option {value} does not exist (0–{count - 1})")
+            raise Invalid(
+                "{where}: không có phương án số {value} (0–{value2})",
+                where=where,
+                value=value,
+                value2=count - 1,
+            )
         return value
 
     def _single(self) -> None:
@@ -211,19 +231,19 @@ class QuestionIn(QuestionMeta):
     def _multiple(self) -> None:
         options = self._choices()
         if not isinstance(self.answer, list) or not self.answer:
-            raise ValueError("answer: a multiple_response question needs a list of option indexes")
+            raise Invalid("Đáp án: câu nhiều đáp án cần danh sách các phương án đúng")
         picked = [self._index(v, len(options), f"answer.{i}") for i, v in enumerate(self.answer)]
         if len(set(picked)) != len(picked):
-            raise ValueError("answer: an option is listed twice")
+            raise Invalid("Đáp án: một phương án được ghi hai lần")
         self.answer = sorted(picked)
 
     def _statement_texts(self) -> None:
         statements = self.statements or []
         if len(statements) != 4:
-            raise ValueError(f"statements: exactly 4 statements a–d, not {len(statements)}")
+            raise Invalid("Các ý: cần đúng 4 ý a–d, không phải {len}", len=len(statements))
         for i, statement in enumerate(statements):
             if not richtext.to_text(statement):
-                raise ValueError(f"statements.{i}: statement {'abcd'[i]} is empty")
+                raise Invalid("Ý {value} để trống", i=i, value="abcd"[i])
 
     def _statements(self) -> None:
         self._statement_texts()
@@ -233,41 +253,41 @@ class QuestionIn(QuestionMeta):
             or len(answer) != 4
             or not all(isinstance(v, bool) for v in answer)
         ):
-            raise ValueError("answer: four true/false values, one per statement")
+            raise Invalid("Đáp án: bốn giá trị đúng/sai, mỗi ý một giá trị")
 
     def _short(self) -> None:
         if isinstance(self.answer, int | float) and not isinstance(self.answer, bool):
             self.answer = str(self.answer)
         if not isinstance(self.answer, str) or not self.answer.strip():
-            raise ValueError("answer: a short_answer question needs its key as text")
+            raise Invalid("Đáp án: câu trả lời ngắn cần đáp án dạng văn bản")
         self.answer = self.answer.strip()
         if len(self.answer) > 200:
-            raise ValueError("answer: longer than 200 characters")
+            raise Invalid("Đáp án: dài quá 200 kí tự")
         if self.tolerance is not None and number(self.answer) is None:
-            raise ValueError("tolerance: only a numeric answer can have a tolerance")
+            raise Invalid("Sai số: chỉ đáp án là số mới có sai số")
 
     def _essay(self) -> None:
         if self.answer not in (None, ""):
-            raise ValueError("answer: an essay is graded by hand and has no key")
+            raise Invalid("Đáp án: câu tự luận được chấm tay, không có đáp án")
         self.answer = None
 
     def _waits_for_key(self) -> None:
         """A draft without its key: everything but the key is checked as usual."""
         if self.status not in KEYLESS_STATUSES:
-            raise ValueError(
-                f"answer: a {self.status.value} question needs its key; only a draft may be "
-                "saved without one"
+            raise Invalid(
+                "Đáp án: câu hỏi loại {value} cần có đáp án; chỉ bản nháp mới được lưu khi chưa có",
+                value=self.status.value,
             )
         self.answer = None
         if self.type == QuestionType.true_false_group:
             self._statement_texts()
         elif self.type == QuestionType.short_answer:
             if self.tolerance is not None:
-                raise ValueError("tolerance: a question without its key has no tolerance")
+                raise Invalid("Sai số: câu hỏi chưa có đáp án thì không có sai số")
         else:
             self._choices()
             if self.weights is not None:
-                raise ValueError("weights: a question without its key has no weights")
+                raise Invalid("Trọng số: câu hỏi chưa có đáp án thì không có trọng số")
 
     def _unused(self) -> None:
         allowed = {
@@ -279,7 +299,11 @@ class QuestionIn(QuestionMeta):
         }[self.type]
         for name in ("options", "statements", "weights", "option_feedback", "accept", "tolerance"):
             if getattr(self, name) is not None and name not in allowed:
-                raise ValueError(f"{name}: not used by a {self.type.value} question")
+                raise Invalid(
+                    "{name}: câu hỏi loại {value} không dùng trường này",
+                    name=name,
+                    value=self.type.value,
+                )
 
     # -- views -------------------------------------------------------------------------------
     @property
@@ -325,8 +349,6 @@ def first_error(exc: ValidationError) -> str:
     """One line naming the field and what is wrong with it."""
     parts = []
     for where, message in field_errors(exc)[:3]:
-        if not where and ": " in message:
-            parts.append(message)
-        else:
-            parts.append(f"{where}: {message}" if where else message)
+        label = field_label(where)
+        parts.append(f"{label}: {message}" if label else message)
     return "; ".join(parts)

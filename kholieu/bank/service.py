@@ -75,7 +75,7 @@ class QuestionBank:
     ) -> Question:
         question = session.scalar(visible(user, system=system).where(Question.id == question_id))
         if question is None:
-            raise NotFound(f"no question {question_id}")
+            raise NotFound("Không có câu hỏi số {question_id}", question_id=question_id)
         return question
 
     def version(self, session: Session, question_id: int, version: int) -> QuestionVersion:
@@ -85,7 +85,11 @@ class QuestionBank:
             )
         )
         if row is None:
-            raise NotFound(f"question {question_id} has no version {version}")
+            raise NotFound(
+                "Câu hỏi số {question_id} không có phiên bản {version}",
+                question_id=question_id,
+                version=version,
+            )
         return row
 
     def versions(self, session: Session, user: User, question_id: int) -> list[QuestionVersion]:
@@ -102,7 +106,7 @@ class QuestionBank:
     def image(self, session: Session, sha256: str) -> QuestionImage:
         row = session.get(QuestionImage, sha256)
         if row is None:
-            raise NotFound("no such image")
+            raise NotFound("Không có hình ảnh này")
         return row
 
     def where_used(self, session: Session, question_id: int) -> list[QuestionUse]:
@@ -217,13 +221,13 @@ class QuestionBank:
         self._require_editor(actor, "only editors may change a question's status")
         if status == QuestionStatus.changed:
             raise ValidationFailed(
-                "status: 'changed' is set by an edit, not chosen", details={"field": "status"}
+                "Trạng thái “đã sửa” do việc sửa câu hỏi đặt ra, không chọn được",
+                details={"field": "status"},
             )
         question = self.get(session, actor, question_id, system=actor is None)
         if status not in KEYLESS_STATUSES and lacks_key(question.type, question.body.get("answer")):
             raise ValidationFailed(
-                "câu hỏi chưa có đáp án: hãy chọn đáp án trước khi duyệt / "
-                "the question has no key yet: choose its key before approving it",
+                "Câu hỏi chưa có đáp án: hãy chọn đáp án trước khi duyệt",
                 details={"field": "answer"},
             )
         question.status = status.value
@@ -246,12 +250,16 @@ class QuestionBank:
         """Keep an image a question shows; return its URL. Only raster types pass (an SVG can
         carry script)."""
         if len(data) > MAX_IMAGE_BYTES:
-            raise ValidationFailed(f"image {name}: larger than {MAX_IMAGE_BYTES // 2**20} MiB")
+            raise ValidationFailed(
+                "Hình {name}: lớn hơn {value} MiB", name=name, value=MAX_IMAGE_BYTES // 2**20
+            )
         mime = magic.from_buffer(data[:8192], mime=True)
         if mime not in IMAGE_EXTENSIONS:
             raise ValidationFailed(
-                f"image {name}: {mime} is not an allowed image type "
-                f"({', '.join(sorted(IMAGE_EXTENSIONS))})"
+                "Hình {name}: {mime} không phải loại hình được nhận ({join})",
+                name=name,
+                mime=mime,
+                join=", ".join(sorted(IMAGE_EXTENSIONS)),
             )
         sha = hashlib.sha256(data).hexdigest()
         if session.get(QuestionImage, sha) is None:
@@ -290,14 +298,16 @@ class QuestionBank:
         other = session.scalar(select(Question.id).where(Question.external_id == external_id))
         if other is not None and other != own:
             raise Conflict(
-                f"external_id {external_id!r} is already question {other}",
+                "Mã ngoài “{external_id}” đã là của câu hỏi số {other}",
+                external_id=external_id,
+                other=other,
                 details={"field": "external_id", "question": other},
             )
 
     @staticmethod
     def _require_author(actor: User | None) -> None:
         if actor is not None and actor.role not in AUTHORS:
-            raise PermissionDenied("only teachers and editors may add questions")
+            raise PermissionDenied("Chỉ giáo viên và biên tập viên được thêm câu hỏi")
 
     @staticmethod
     def _require_editor(actor: User | None, message: str) -> None:
@@ -308,7 +318,7 @@ class QuestionBank:
         if actor is None or is_in(actor, EDITORS):
             return
         if question.owner_id != actor.id:
-            raise PermissionDenied("teachers may edit only the questions they added")
+            raise PermissionDenied("Giáo viên chỉ sửa được những câu hỏi mình đã thêm")
 
 
 def _approve_if_ready(question: Question) -> None:

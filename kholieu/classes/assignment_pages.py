@@ -49,7 +49,9 @@ def _moment(typed: str, field: str) -> datetime | None:
     try:
         return datetime.fromisoformat(typed.strip()).replace(tzinfo=VIETNAM)
     except ValueError:
-        raise ValidationFailed(f"{field}: not a date and time", details={"field": field}) from None
+        raise ValidationFailed(
+            "{field}: không phải ngày giờ hợp lệ", field=field, details={"field": field}
+        ) from None
 
 
 def _item_id(typed: str) -> int | None:
@@ -233,7 +235,7 @@ def gradebook_file(
     class_id: int, fmt: str, user: TeacherDep, gradebook: GradebookDep, session: SessionDep
 ) -> Response:
     if fmt not in ("xlsx", "csv"):
-        raise ValidationFailed("format: xlsx or csv", details={"field": "format"})
+        raise ValidationFailed("Định dạng: xlsx hoặc csv", details={"field": "format"})
     data, media = gradebook.export(gradebook.table(session, user, class_id), fmt)
     name = f"so-diem-lop-{class_id}.{fmt}"
     return Response(data, media_type=media,

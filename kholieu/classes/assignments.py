@@ -56,7 +56,8 @@ class AssignmentService:
         )  # what a student may open: published
         if item is None:
             raise ValidationFailed(
-                f"item_id: no published content item {data.item_id}",
+                "Không có học liệu đã xuất bản số {item_id}",
+                item_id=data.item_id,
                 details={"field": "item_id", "problem": "not_published"},
             )
         _check_window(data.opens_at, data.closes_at)
@@ -85,8 +86,11 @@ class AssignmentService:
         made = self.classes.managed(session, teacher, class_id)
         count = select(func.count(Assignment.id)).where(Assignment.class_id == made.id)
         if (session.scalar(count) or 0) >= MAX_ASSIGNMENTS:
-            raise Conflict(f"a class holds at most {MAX_ASSIGNMENTS} assignments",
-                           details={"reason": "too_many"})  # fmt: skip
+            raise Conflict(
+                "Một lớp có tối đa {max_assignments} bài được giao",
+                max_assignments=MAX_ASSIGNMENTS,
+                details={"reason": "too_many"},
+            )
         return made
 
     def _added(self, session: Session, teacher: User, assignment: Assignment) -> Assignment:
@@ -103,7 +107,7 @@ class AssignmentService:
         if assignment.quiz_id is not None and session.scalar(
             select(Attempt.id).where(Attempt.quiz_id == assignment.quiz_id).limit(1)
         ):
-            raise Conflict("students have started it: it stays in the gradebook",
+            raise Conflict("Học sinh đã bắt đầu làm: bài này ở lại trong sổ điểm",
                            details={"reason": "has_attempts"})  # fmt: skip
         audit.record(session, teacher, "assignment.remove", _target(assignment))
         if assignment.quiz_id is not None:
@@ -117,10 +121,10 @@ class AssignmentService:
         assignment, made = self.managed(session, teacher, assignment_id)
         if assignment.quiz_id is None:
             raise ValidationFailed(
-                "a lesson has no attempts to extend", details={"problem": "lesson"}
+                "Bài học không có lượt làm để gia hạn", details={"problem": "lesson"}
             )
         if self.classes.role_in(session, made.id, data.user_id) != MemberRole.student:
-            raise NotFound(f"no student {data.user_id} in this class")
+            raise NotFound("Lớp này không có học sinh số {user_id}", user_id=data.user_id)
         quiz = self.quizzes.get(session, assignment.quiz_id)
         granted = allowances.grant(
             session, quiz, data.user_id, extra_attempts=data.extra_attempts,
@@ -172,11 +176,13 @@ class AssignmentService:
         class's students."""
         assignment = session.get(Assignment, assignment_id)
         if assignment is None:
-            raise NotFound(f"no assignment {assignment_id}")
+            raise NotFound("Không có bài giao số {assignment_id}", assignment_id=assignment_id)
         try:
             made = self.classes.managed(session, teacher, assignment.class_id)
         except NotFound:
-            raise NotFound(f"no assignment {assignment_id}") from None
+            raise NotFound(
+                "Không có bài giao số {assignment_id}", assignment_id=assignment_id
+            ) from None
         return assignment, made
 
     def progress(self, session: Session, teacher: User, assignment_id: int) -> dict[str, Any]:
@@ -329,7 +335,7 @@ def _matchable(text: str) -> str:
 def _check_window(opens: datetime | None, closes: datetime | None) -> None:
     if opens and closes and closes <= opens:
         raise ValidationFailed(
-            "closes_at: must be after opens_at",
+            "Giờ đóng phải sau giờ mở",
             details={"field": "closes_at", "problem": "before_open"},
         )
 

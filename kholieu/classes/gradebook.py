@@ -95,10 +95,12 @@ class Gradebook:
         scored and the teacher's comment: whatever the review policy shows the student."""
         found = session.get(Attempt, attempt_id)
         if found is None:
-            raise NotFound(f"no attempt {attempt_id}")
+            raise NotFound("Không có lượt làm số {attempt_id}", attempt_id=attempt_id)
         quiz = self.quizzes.get(session, found.quiz_id)
         if not self.quizzes.is_owner(session, quiz, teacher):
-            raise NotFound(f"no attempt {attempt_id}")  # another class's looks like none
+            raise NotFound(
+                "Không có lượt làm số {attempt_id}", attempt_id=attempt_id
+            )  # another class's looks like none
         self.quizzes.finish_if_due(session, found, quiz)
         student = session.get(User, found.user_id)
         bodies = self.quizzes.bodies(session, found.items)

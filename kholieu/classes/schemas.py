@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from kholieu.db.base import UtcMoment
+from kholieu.i18n import Invalid
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -27,7 +28,11 @@ class ClassIn(BaseModel):
     def _one_year(cls, value: str) -> str:
         start, end = (int(part) for part in value.split("-"))
         if end != start + 1:
-            raise ValueError(f"a school year runs from one year to the next ({start}-{start + 1})")
+            raise Invalid(
+                "Năm học kéo dài từ một năm sang năm sau ({start}-{value})",
+                start=start,
+                value=start + 1,
+            )
         return value
 
 

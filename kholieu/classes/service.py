@@ -39,7 +39,7 @@ class ClassService:
 
     def create(self, session: Session, teacher: User, data: ClassIn) -> SchoolClass:
         if not is_in(teacher, TEACHERS):
-            raise PermissionDenied("only teachers make classes")
+            raise PermissionDenied("Chỉ giáo viên tạo được lớp")
         made = SchoolClass(
             name=data.name, school=data.school, grade=data.grade, school_year=data.school_year,
             owner_id=teacher.id, code=self._new_code(session),
@@ -95,15 +95,18 @@ class ClassService:
         made = self.managed(session, teacher, class_id)
         other = session.scalar(select(User).where(User.username == normal_username(username)))
         if other is None or not other.is_active:
-            raise NotFound(f"no user {username!r}")
+            raise NotFound("Không có người dùng “{username}”", username=username)
         if not is_in(other, TEACHERS):
-            raise Conflict(f"{username!r} is not a teacher: a co-teacher must be one")
+            raise Conflict(
+                "“{username}” không phải giáo viên: giáo viên cùng dạy phải là giáo viên",
+                username=username,
+            )
         member = self._membership(session, made.id, other.id)
         if member is None:
             member = ClassMember(class_id=made.id, user_id=other.id, role=MemberRole.teacher)
             session.add(member)
         elif member.role != MemberRole.teacher:
-            raise Conflict(f"{username!r} is a student of this class")
+            raise Conflict("“{username}” đã là học sinh của lớp này", username=username)
         session.flush()
         audit.record(session, teacher, "class.add_teacher", _target(made), user_id=other.id)
         return member
@@ -118,7 +121,7 @@ class ClassService:
         made = self.managed(session, teacher, class_id)
         refuse_problems(roster)
         if self._students(session, made.id) + len(roster.students) > MAX_STUDENTS:
-            raise Conflict(f"this class would hold more than {MAX_STUDENTS} students",
+            raise Conflict("Lớp sẽ có quá {max_students} học sinh", max_students=MAX_STUDENTS,
                            details={"reason": "full"})  # fmt: skip
         issued = self.accounts.issue_accounts(session, roster.students, Role.student, teacher)
         for item in issued:
@@ -135,9 +138,9 @@ class ClassService:
         made = self.managed(session, teacher, class_id)
         member = self._membership(session, made.id, user_id)
         if member is None:
-            raise NotFound(f"no member {user_id} in this class")
+            raise NotFound("Lớp này không có thành viên số {user_id}", user_id=user_id)
         if user_id == made.owner_id:
-            raise Conflict("the class's own teacher cannot be removed")
+            raise Conflict("Không thể bỏ giáo viên chủ nhiệm của lớp")
         session.delete(member)
         audit.record(session, teacher, "class.remove", _target(made), user_id=user_id)
 
@@ -164,20 +167,22 @@ class ClassService:
         """A student joins with the code the teacher gave; joining twice is joining once."""
         if student.role != Role.student:
             raise PermissionDenied(
-                "a class code is for students; a teacher is added by the class's teacher"
+                "Mã lớp dành cho học sinh; giáo viên do giáo viên của lớp thêm vào"
             )
         typed = codes.typed(code)
         made = session.scalar(select(SchoolClass).where(SchoolClass.code == typed))
         if made is None:
-            raise NotFound(f"no class has the code {typed!r}")
+            raise NotFound("Không có lớp nào có mã “{typed}”", typed=typed)
         if made.archived_at is not None:
             raise Conflict(
-                "this class is archived: it takes no new students", details={"reason": "archived"}
+                "Lớp đã lưu trữ: không nhận thêm học sinh", details={"reason": "archived"}
             )
         if self._membership(session, made.id, student.id) is None:
             if self._students(session, made.id) >= MAX_STUDENTS:
                 raise Conflict(
-                    f"this class is full ({MAX_STUDENTS} students)", details={"reason": "full"}
+                    "Lớp đã đủ ({max_students} học sinh)",
+                    max_students=MAX_STUDENTS,
+                    details={"reason": "full"},
                 )
             try:
                 with session.begin_nested():
@@ -200,12 +205,12 @@ class ClassService:
         leaked code cannot make accounts without bound; the teacher can close sign-up."""
         made = self.by_code(session, code)
         if made is None:
-            raise NotFound(f"no class has the code {codes.typed(code)!r}")
+            raise NotFound("Không có lớp nào có mã “{typed}”", typed=codes.typed(code))
         if not made.signup_open or made.archived_at is not None:
-            raise PermissionDenied("this class does not take new accounts; ask its teacher",
+            raise PermissionDenied("Lớp này không nhận tài khoản mới; hãy hỏi giáo viên của lớp",
                                    details={"reason": "signup_closed"})  # fmt: skip
         if self._students(session, made.id) >= MAX_STUDENTS:
-            raise Conflict(f"this class is full ({MAX_STUDENTS} students)",
+            raise Conflict("Lớp đã đủ ({max_students} học sinh)", max_students=MAX_STUDENTS,
                            details={"reason": "full"})  # fmt: skip
         student = self.accounts.create_user(
             session, data.username, data.password, Role.student, display_name=data.name
@@ -236,7 +241,7 @@ class ClassService:
         if made is None or not (
             is_in(user, ADMINS) or self._membership(session, class_id, user.id) is not None
         ):
-            raise NotFound(f"no class {class_id}")
+            raise NotFound("Không có lớp số {class_id}", class_id=class_id)
         return made
 
     def managed(
@@ -246,9 +251,9 @@ class ClassService:
         403 to its students, 409 when archived (unless ``archived_ok``)."""
         made = self.reachable(session, user, class_id)
         if not self.teaches(session, user, made):
-            raise PermissionDenied("only the class's teachers manage it")
+            raise PermissionDenied("Chỉ giáo viên của lớp quản lí được lớp")
         if made.archived_at is not None and not archived_ok:
-            raise Conflict("this class is archived: restore it to change it")
+            raise Conflict("Lớp đã lưu trữ: hãy khôi phục lớp để thay đổi")
         return made
 
     def role_in(self, session: Session, class_id: int, user_id: int) -> str | None:

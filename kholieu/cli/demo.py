@@ -23,7 +23,7 @@ def demo() -> None:
 
     settings, services = prepare()
     if not settings.is_development:
-        raise KholieuError("demo data (with a public password) is only loaded in development")
+        raise KholieuError("Dữ liệu mẫu (với mật khẩu công khai) chỉ được nạp ở chế độ phát triển")
     for line in load_demo(services):
         typer.echo(f"created {line}", err=True)
     try:

@@ -117,7 +117,7 @@ def my_scorm(item_id: int, user: SignedInDep, content: ContentDep, session: Sess
     item = content.get(session, user, item_id)
     attempt = scorm.result(session, user, item)
     if attempt is None:
-        raise NotFound("no SCORM results for this item yet")
+        raise NotFound("Học liệu này chưa có kết quả SCORM nào")
     return ScormOut.model_validate(attempt, from_attributes=True)
 
 

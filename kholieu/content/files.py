@@ -21,6 +21,7 @@ from kholieu.content.models import Kind
 from kholieu.content.packages.checks import PackageInfo, inspect_package
 from kholieu.errors import ValidationFailed
 from kholieu.files.zipsafe import PackageLimits
+from kholieu.i18n import N_, Term
 from kholieu.storage import ObjectStore
 from kholieu.storage.base import CHUNK
 
@@ -52,6 +53,10 @@ class Blob:
     mime: str
     package: PackageInfo | None
     media: dict[str, Any] | None = None  # videos: what ffprobe read
+
+
+KIND_WORDS = {"lecture": N_("bài giảng"), "video": N_("video"), "lab": N_("thí nghiệm ảo"),
+              "document": N_("tài liệu")}  # fmt: skip
 
 
 def blob_key(sha256: str) -> str:
@@ -92,8 +97,11 @@ def ingest(
         mime = magic.from_buffer(tmp.read(8192), mime=True)
         if mime not in ALLOWED[kind]:
             raise UnsupportedFile(
-                f"{filename}: the file is {mime}, which a {kind} cannot be "
-                f"(allowed: {', '.join(sorted(ALLOWED[kind]))})",
+                "{filename}: tệp có kiểu {mime}, không dùng được cho {kind} (được nhận: {join})",
+                filename=filename,
+                mime=mime,
+                kind=Term(KIND_WORDS.get(kind, kind)),
+                join=", ".join(sorted(ALLOWED[kind])),
                 details={"file": filename, "detected": mime},
             )
         package = inspect_package(tmp, limits) if mime == ZIP and kind in PACKAGE_KINDS else None
@@ -111,7 +119,10 @@ def ingest(
                 stored = store.put(blob_key(sha256), tmp, content_type=mime)
                 if stored.sha256 and stored.sha256 != sha256:  # the store saw other bytes
                     store.delete(blob_key(sha256))
-                    raise ValidationFailed(f"{filename}: storage verification failed; try again")
+                    raise ValidationFailed(
+                        "{filename}: kiểm tra trên kho lưu trữ không khớp; hãy thử lại",
+                        filename=filename,
+                    )
     return Blob(sha256=sha256, size=size, mime=mime, package=package, media=media)
 
 
@@ -121,11 +132,15 @@ def _spool(source: BinaryIO, tmp: BinaryIO, max_bytes: int, filename: str) -> tu
         size += len(chunk)
         if size > max_bytes:
             raise ValidationFailed(
-                f"{filename}: larger than the {max_bytes // 2**20} MiB limit",
+                "{filename}: lớn hơn giới hạn {value} MiB",
+                filename=filename,
+                value=max_bytes // 2**20,
                 details={"file": filename, "limit_bytes": max_bytes},
             )
         digest.update(chunk)
         tmp.write(chunk)
     if size == 0:
-        raise ValidationFailed(f"{filename}: the file is empty", details={"file": filename})
+        raise ValidationFailed(
+            "{filename}: tệp rỗng", filename=filename, details={"file": filename}
+        )
     return digest.hexdigest(), size

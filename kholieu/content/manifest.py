@@ -79,7 +79,7 @@ def _import_line(
     try:
         data = ContentIn.model_validate(record)
     except ValidationError as exc:
-        where, message = first_problem(exc, verbatim=True)
+        where, message = first_problem(exc)
         raise LineError(f"{where}: {message}") from None
     path = (base / file) if file else None
     if path is not None and not path.is_file():

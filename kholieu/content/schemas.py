@@ -9,14 +9,23 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from kholieu.content.models import Kind
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
+from kholieu.i18n import N_, Invalid, Term
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 
 
+SUBJECT_WORD, SERIES_WORD, LICENCE_WORD = N_("môn học"), N_("bộ sách"), N_("giấy phép")
+
+
 def _one_of(value: str | None, allowed: dict[str, str], what: str) -> str | None:
     if value is not None and value not in allowed:
-        raise ValueError(f"{value!r} is not a known {what} ({', '.join(allowed)})")
+        raise Invalid(
+            "“{value}” không phải {what} được nhận ({join})",
+            value=value,
+            what=Term(what),
+            join=", ".join(allowed),
+        )
     return value
 
 
@@ -39,7 +48,7 @@ class ContentFields(BaseModel):
     @field_validator("textbook_series")
     @classmethod
     def _series(cls, value: str | None) -> str | None:
-        return _one_of(value, SERIES, "textbook series")
+        return _one_of(value, SERIES, SERIES_WORD)
 
 
 class ContentIn(ContentFields):
@@ -53,13 +62,13 @@ class ContentIn(ContentFields):
     @field_validator("subject")
     @classmethod
     def _subject(cls, value: str) -> str:
-        _one_of(value, SUBJECTS, "subject")
+        _one_of(value, SUBJECTS, SUBJECT_WORD)
         return value
 
     @field_validator("license")
     @classmethod
     def _license(cls, value: str) -> str:
-        _one_of(value, LICENCES, "licence")
+        _one_of(value, LICENCES, LICENCE_WORD)
         return value
 
 
@@ -74,12 +83,12 @@ class ContentPatch(ContentFields):
     @field_validator("subject")
     @classmethod
     def _subject(cls, value: str | None) -> str | None:
-        return _one_of(value, SUBJECTS, "subject")
+        return _one_of(value, SUBJECTS, SUBJECT_WORD)
 
     @field_validator("license")
     @classmethod
     def _license(cls, value: str | None) -> str | None:
-        return _one_of(value, LICENCES, "licence")
+        return _one_of(value, LICENCES, LICENCE_WORD)
 
 
 class Review(BaseModel):

@@ -82,7 +82,7 @@ class ContentService:
     ) -> ContentItem:
         item = session.scalar(visible(user, system=system).where(ContentItem.id == item_id))
         if item is None:
-            raise NotFound(f"no content item {item_id}")
+            raise NotFound("Không có học liệu số {item_id}", item_id=item_id)
         return item
 
     def create(self, session: Session, actor: User | None, data: ContentIn) -> ContentItem:
@@ -91,7 +91,8 @@ class ContentService:
             select(ContentItem.id).where(ContentItem.external_id == data.external_id)
         ):
             raise Conflict(
-                f"external_id {data.external_id!r} is already used",
+                "Mã ngoài “{external_id}” đã được dùng",
+                external_id=data.external_id,
                 details={"field": "external_id"},
             )
         item = ContentItem(
@@ -109,7 +110,7 @@ class ContentService:
         self._require_editor(actor)
         item = self.get(session, actor, item_id, system=actor is None)
         if item.status == Status.archived:
-            raise Conflict("an archived item cannot be edited; restore it first")
+            raise Conflict("Học liệu đã lưu trữ không sửa được; hãy khôi phục trước")
         changes = {
             k: v for k, v in patch.model_dump(exclude_unset=True).items() if getattr(item, k) != v
         }
@@ -136,13 +137,19 @@ class ContentService:
         """Move an item through the workflow; rejecting needs a reason for the author."""
         self._require_editor(actor)
         if action not in TRANSITIONS:
-            raise ValidationFailed(f"unknown workflow action {action!r}")
+            raise ValidationFailed(
+                "Không có thao tác “{action}” trong quy trình duyệt", action=action
+            )
         if action == "reject" and not (reason or "").strip():
-            raise ValidationFailed("reason: a rejection needs a reason for the author")
+            raise ValidationFailed("Lí do: từ chối cần có lí do cho tác giả")
         sources, target = TRANSITIONS[action]
         item = self.get(session, actor, item_id, system=actor is None)
         if item.status not in sources:
-            raise Conflict(f"cannot {action} an item that is {item.status}")
+            raise Conflict(
+                "Không thể {action} một học liệu đang ở trạng thái {status}",
+                action=action,
+                status=item.status,
+            )
         item.status = target
         item.updated_at = utcnow()
         if action == "reject":
@@ -217,7 +224,7 @@ class ContentService:
         item = self.get(session, actor, item_id, system=actor is None)
         file = self.file(session, item.id)
         if file is None or self._task(file) is None:
-            raise Conflict("this item has no file to process")
+            raise Conflict("Học liệu này không có tệp để xử lí")
         if file.job_id:
             self.queue.cancel(session, file.job_id)
         self._process(session, actor, file)
@@ -229,7 +236,7 @@ class ContentService:
         item = self.get(session, actor, item_id, system=actor is None)
         file = self.file(session, item.id)
         if file is None or not file.job_id or not self.queue.cancel(session, file.job_id):
-            raise Conflict("nothing is being processed for this item")
+            raise Conflict("Học liệu này không có gì đang được xử lí")
         self._changed(session, item, actor, "processing_cancelled", job=file.job_id)
 
     def set_captions(
@@ -241,7 +248,7 @@ class ContentService:
         self._require_editor(actor)
         item = self.get(session, actor, item_id, system=actor is None)
         if item.kind != Kind.video:
-            raise ValidationFailed("captions belong to videos", details={"field": "kind"})
+            raise ValidationFailed("Phụ đề chỉ dành cho video", details={"field": "kind"})
         check_language(language)
         parsed = read_captions(data, filename)
         caption = session.scalar(
@@ -265,7 +272,11 @@ class ContentService:
             select(Caption).where(Caption.item_id == item.id, Caption.language == language)
         )
         if caption is None:
-            raise NotFound(f"no {language} captions for item {item_id}")
+            raise NotFound(
+                "Học liệu số {item_id} không có phụ đề {language}",
+                language=language,
+                item_id=item_id,
+            )
         session.delete(caption)
         self._changed(session, item, actor, "captions_removed", language=language)
 
@@ -310,7 +321,7 @@ class ContentService:
     def _require_editor(self, actor: User | None) -> None:
         """``None`` is the command line (``kholieu content import``), trusted like an editor."""
         if actor is not None and not policy.sees_drafts(actor):
-            raise PermissionDenied("only editors may change content")
+            raise PermissionDenied("Chỉ biên tập viên được thay đổi học liệu")
 
     def _version(self, session: Session, item: ContentItem, actor: User | None) -> None:
         session.add(

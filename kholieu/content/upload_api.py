@@ -91,7 +91,9 @@ async def put_part(
     async for chunk in request.stream():
         body += chunk
         if len(body) > upload.part_size:
-            raise ValidationFailed(f"part {number} is larger than {upload.part_size} bytes")
+            raise ValidationFailed(
+                "Phần {number} lớn hơn {part_size} byte", number=number, part_size=upload.part_size
+            )
     part = await run_in_threadpool(uploads.put_part, upload, number, io.BytesIO(body), len(body))
     return PartOut(number=part.number, size=part.size)
 

@@ -51,15 +51,23 @@ class UploadService:
         limit = self.settings.max_upload_bytes
         if size > limit:
             raise TooLarge(
-                f"{filename}: {size} bytes is over the {limit // 2**20} MiB limit",
+                "{filename}: {size} byte, vượt giới hạn {value} MiB",
+                filename=filename,
+                size=size,
+                value=limit // 2**20,
                 details={"field": "size", "limit_bytes": limit},
             )
         if size < 0:
             raise ValidationFailed(
-                f"{filename}: size must not be negative ({size})", details={"field": "size"}
+                "{filename}: kích thước không được âm ({size})",
+                filename=filename,
+                size=size,
+                details={"field": "size"},
             )
         if size == 0:
-            raise ValidationFailed(f"{filename}: the file is empty", details={"field": "size"})
+            raise ValidationFailed(
+                "{filename}: tệp rỗng", filename=filename, details={"field": "size"}
+            )
         part_size = max(PART_SIZE, MIN_PART_SIZE, -(-size // MAX_PARTS))
         upload = Upload(
             id=uuid.uuid4().hex, item_id=item_id, filename=filename, size=size,
@@ -73,7 +81,7 @@ class UploadService:
     def get(self, session: Session, actor: User, upload_id: str) -> Upload:
         upload = session.get(Upload, upload_id)
         if upload is None or (upload.created_by != actor.id and not is_in(actor, ADMINS)):
-            raise NotFound(f"no upload {upload_id!r}")
+            raise NotFound("Không có lượt tải lên “{upload_id}”", upload_id=upload_id)
         return upload
 
     def part_urls(self, upload: Upload) -> list[str] | None:
@@ -96,11 +104,18 @@ class UploadService:
     def put_part(self, upload: Upload, number: int, data: BinaryIO, length: int) -> Part:
         self._require_open(upload)
         if not 1 <= number <= upload.part_count:
-            raise ValidationFailed(f"part {number} is outside 1-{upload.part_count}")
+            raise ValidationFailed(
+                "Phần {number} nằm ngoài khoảng 1–{part_count}",
+                number=number,
+                part_count=upload.part_count,
+            )
         expected = self._part_length(upload, number)
         if length != expected:
             raise ValidationFailed(
-                f"part {number} must be {expected} bytes, got {length}",
+                "Phần {number} phải có {expected} byte, nhận được {length}",
+                number=number,
+                expected=expected,
+                length=length,
                 details={"part": number, "expected": expected},
             )
         return self.store.upload_part(upload.key, upload.store_upload_id, number, data)
@@ -111,11 +126,13 @@ class UploadService:
         missing = sorted(set(range(1, upload.part_count + 1)) - {p.number for p in parts})
         if missing:
             raise Conflict(
-                f"parts not received yet: {_ranges(missing)}", details={"missing": missing}
+                "Chưa nhận được các phần: {ranges}",
+                ranges=_ranges(missing),
+                details={"missing": missing},
             )
         wrong = [p.number for p in parts if p.size != self._part_length(upload, p.number)]
         if wrong:
-            raise Conflict(f"parts of the wrong size: {_ranges(wrong)}; send them again")
+            raise Conflict("Các phần sai kích thước: {ranges}; hãy gửi lại", ranges=_ranges(wrong))
         self.store.complete_upload(upload.key, upload.store_upload_id, parts)
         job = self.queue.enqueue(
             session, "content.finish_upload", {"upload": upload.id}, started_by=actor.id
@@ -162,7 +179,11 @@ class UploadService:
 
     def _require_open(self, upload: Upload) -> None:
         if upload.status != UploadStatus.open:
-            raise Conflict(f"upload {upload.id} is {upload.status}, not open")
+            raise Conflict(
+                "Lượt tải lên {id} đang ở trạng thái {status}, không còn mở",
+                id=upload.id,
+                status=upload.status,
+            )
 
     def _part_length(self, upload: Upload, number: int) -> int:
         if number < upload.part_count:

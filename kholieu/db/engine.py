@@ -100,7 +100,11 @@ def check_database(engine: Engine) -> None:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         where = engine.url.render_as_string(hide_password=True)
-        raise DatabaseUnavailable(f"database {where} is unreachable: {_first_line(exc)}") from None
+        raise DatabaseUnavailable(
+            "Không kết nối được cơ sở dữ liệu {where}: {first_line}",
+            where=where,
+            first_line=_first_line(exc),
+        ) from None
 
 
 def probe_database(engine: Engine) -> dict[str, Any]:
@@ -114,7 +118,9 @@ def probe_database(engine: Engine) -> dict[str, Any]:
         try:
             conn = probe.connect()
         except Exception as exc:
-            raise DatabaseUnavailable(f"refuses new connections: {_first_line(exc)}") from None
+            raise DatabaseUnavailable(
+                "Cơ sở dữ liệu từ chối kết nối mới: {first_line}", first_line=_first_line(exc)
+            ) from None
         try:
             if engine.dialect.name == "sqlite":
                 return _sqlite_writable(conn, engine.url)
@@ -132,9 +138,9 @@ def _postgres_writable(conn: Any) -> dict[str, Any]:
     cur.close()
     conn.rollback()
     if in_recovery:
-        raise DatabaseUnavailable("read-only: the server is a standby in recovery")
+        raise DatabaseUnavailable("Chỉ đọc: máy chủ cơ sở dữ liệu là máy dự phòng đang khôi phục")
     if read_only == "on":
-        raise DatabaseUnavailable("read-only: transactions are read-only (transaction_read_only)")
+        raise DatabaseUnavailable("Chỉ đọc: giao dịch ở chế độ chỉ đọc (transaction_read_only)")
     return {"writable": True}
 
 
@@ -146,7 +152,7 @@ def _sqlite_writable(conn: Any, url: Any) -> dict[str, Any]:
     if path and path != ":memory:" and not _is_uri(url):
         for where in (Path(path), Path(path).parent):
             if where.exists() and not os.access(where, os.W_OK):
-                raise DatabaseUnavailable(f"read-only: {where} is not writable")
+                raise DatabaseUnavailable("Chỉ đọc: {where} không ghi được", where=where)
     cur = conn.cursor()
     try:
         cur.execute("PRAGMA busy_timeout=0")
@@ -157,7 +163,7 @@ def _sqlite_writable(conn: Any, url: Any) -> dict[str, Any]:
         if "locked" in message or "busy" in message:
             return {"writable": True, "busy": True}
         if "readonly" in message or "read-only" in message:
-            raise DatabaseUnavailable(f"read-only: {message}") from None
+            raise DatabaseUnavailable("Chỉ đọc: {message_}", message_=message) from None
         raise
     finally:
         conn.rollback()

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalErr
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from kholieu.errors import DatabaseUnavailable
+from kholieu.i18n import N_
 
 # SQLSTATE classes and codes of an outage (PostgreSQL): connection exceptions, insufficient
 # resources (too many connections), operator intervention (shutdown, terminated backend),
@@ -26,13 +27,8 @@ _LOST_CODES = {"57P01", "57P02", "57P03"}
 # Text PostgreSQL will not store: a character with no equivalent in the server's encoding,
 # a \u0000 in JSON (22P05), a byte sequence invalid there (22021).
 _TEXT_CODES = {"22P05", "22021"}
-MESSAGE = (
-    "cơ sở dữ liệu tạm thời không phản hồi; hãy thử lại sau ít phút / "
-    "the database is unavailable; try again in a moment"
-)
-BUSY_MESSAGE = (
-    "máy chủ đang bận; hãy thử lại sau giây lát / the server is busy; try again in a moment"
-)
+MESSAGE = N_("Cơ sở dữ liệu tạm thời không phản hồi; hãy thử lại sau ít phút")
+BUSY_MESSAGE = N_("Máy chủ đang bận; hãy thử lại sau giây lát")
 
 
 def _sqlstate(exc: DBAPIError) -> str:

@@ -104,7 +104,11 @@ class Stored(TypeDecorator[Any]):
         except ValidationError as exc:
             field, message, count = _problem(exc)
             raise StoredDataInvalid(
-                f"{self.column}: {refusal}: {field}: {message}",
+                "{column}: {refusal}: {field}: {message_}",
+                column=self.column,
+                refusal=refusal,
+                field=field,
+                message_=message,
                 details={"column": self.column, "field": field, "errors": count},
             ) from None
         return checker.dump_python(checked, mode="json")
@@ -116,8 +120,11 @@ class Stored(TypeDecorator[Any]):
             return value
         if value["v"] != FORMAT_VERSION:
             raise StoredDataInvalid(
-                f"{self.column}: stored in format version {value['v']!r}, which this code "
-                f"does not read (it reads {FORMAT_VERSION}); was it written by a newer release?",
+                "{column}: lưu ở phiên bản định dạng “{v}”, mã này không đọc được (mã đọc phiên "
+                "bản {format_version}); có phải do bản phát hành mới hơn ghi?",
+                column=self.column,
+                v=value["v"],
+                format_version=FORMAT_VERSION,
                 details={"column": self.column, "version": value["v"]},
             )
         return value["data"]

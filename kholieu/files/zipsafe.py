@@ -14,7 +14,7 @@ import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kholieu.errors import ValidationFailed
 
@@ -26,8 +26,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class PackageRejected(ValidationFailed):
     code = "package_rejected"
 
-    def __init__(self, message: str, *, entry: str | None = None) -> None:
-        super().__init__(message, details={"entry": entry} if entry else None)
+    def __init__(self, message: str, *, entry: str | None = None, **params: Any) -> None:
+        super().__init__(message, details={"entry": entry} if entry else None, **params)
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class CheckedStream:
             return self._stream.read(size)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise PackageRejected(
-                f"entry {self._path} is corrupt: {exc}", entry=self._path
+                "Mục {path} bị hỏng: {exc}", path=self._path, exc=exc, entry=self._path
             ) from None
 
 
@@ -70,7 +70,7 @@ def open_zip(source: BinaryIO) -> zipfile.ZipFile:
         source.seek(0)
         return zipfile.ZipFile(source)
     except (zipfile.BadZipFile, EOFError, ValueError):
-        raise PackageRejected("the file is not a zip archive, or it is truncated") from None
+        raise PackageRejected("Tệp không phải tệp zip, hoặc đã bị cắt cụt") from None
 
 
 def check_entries(archive: zipfile.ZipFile, limits: PackageLimits) -> list[str]:
@@ -78,7 +78,9 @@ def check_entries(archive: zipfile.ZipFile, limits: PackageLimits) -> list[str]:
     entries = archive.infolist()
     if len(entries) > limits.max_entries:
         raise PackageRejected(
-            f"the package has {len(entries)} entries; at most {limits.max_entries} are allowed"
+            "Gói có {len} mục; tối đa {max_entries} mục",
+            len=len(entries),
+            max_entries=limits.max_entries,
         )
     seen: set[str] = set()
     names, total = [], 0
@@ -86,27 +88,32 @@ def check_entries(archive: zipfile.ZipFile, limits: PackageLimits) -> list[str]:
         name = info.filename
         _check_name(name)
         if info.flag_bits & 0x1:
-            raise PackageRejected(f"entry {name} is encrypted", entry=name)
+            raise PackageRejected("Mục {name} bị mã hoá", name=name, entry=name)
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise PackageRejected(f"entry {name} is a symbolic link", entry=name)
+            raise PackageRejected(
+                "Mục {name} là liên kết tượng trưng (symbolic link)", name=name, entry=name
+            )
         folded = name.rstrip("/").casefold()
         if folded in seen:
-            raise PackageRejected(f"entry {name} appears twice in the package", entry=name)
+            raise PackageRejected("Mục {name} xuất hiện hai lần trong gói", name=name, entry=name)
         seen.add(folded)
         if info.is_dir():
             continue
         total += info.file_size
         if total > limits.max_total_bytes:
             raise PackageRejected(
-                f"the package unpacks to more than {limits.max_total_bytes} bytes"
+                "Gói giải nén ra nhiều hơn {max_total_bytes} byte",
+                max_total_bytes=limits.max_total_bytes,
             )
         if info.file_size > RATIO_FLOOR and (
             info.compress_size == 0 or info.file_size / info.compress_size > limits.max_ratio
         ):
             ratio = info.file_size // max(info.compress_size, 1)
             raise PackageRejected(
-                f"entry {name} expands {ratio} times (more than {limits.max_ratio}): "
-                "refused as a possible zip bomb",
+                "Mục {name} giãn ra {ratio} lần (quá {max_ratio}): bị từ chối vì có thể là bom zip",
+                name=name,
+                ratio=ratio,
+                max_ratio=limits.max_ratio,
                 entry=name,
             )
         names.append(name)
@@ -115,11 +122,11 @@ def check_entries(archive: zipfile.ZipFile, limits: PackageLimits) -> list[str]:
 
 def _check_name(name: str) -> None:
     if name.startswith("/") or "\\" in name or _DRIVE.match(name):
-        raise PackageRejected(f"entry {name} has an absolute path", entry=name)
+        raise PackageRejected("Mục {name} có đường dẫn tuyệt đối", name=name, entry=name)
     if _CONTROL.search(name):
-        raise PackageRejected(f"entry {name!r} has control characters in its name", entry=name)
+        raise PackageRejected("Mục “{name}” có kí tự điều khiển trong tên", name=name, entry=name)
     parts = name.rstrip("/").split("/")
     if ".." in parts:
-        raise PackageRejected(f"entry {name} escapes the package", entry=name)
+        raise PackageRejected("Mục {name} trỏ ra ngoài gói", name=name, entry=name)
     if "." in parts or "" in parts:  # a/./b, a//b: not how any tool writes a path
-        raise PackageRejected(f"entry {name} has an empty or '.' part in its path", entry=name)
+        raise PackageRejected("Mục {name} có phần đường dẫn rỗng hoặc “.”", name=name, entry=name)

@@ -153,7 +153,7 @@ class JobQueue:
     ) -> Job:
         """Record job ``name`` in ``session``; it reaches the queue when the session commits."""
         if name not in self._tasks:
-            raise ValidationFailed(f"no job called {name!r}")
+            raise ValidationFailed("Không có tác vụ nào tên “{name}”", name=name)
         job = Job(id=uuid.uuid4().hex, name=name, payload=payload or {}, started_by=started_by)
         session.add(job)
         session.flush()  # defaults (status, times) for whoever replies with the job
@@ -218,7 +218,7 @@ class JobQueue:
         try:
             self.huey.pending_count()
         except Exception as exc:  # sqlite3 or redis errors, whichever queue this is
-            raise QueueUnavailable(f"job queue unreachable: {exc}") from None
+            raise QueueUnavailable("Không kết nối được hàng đợi tác vụ: {exc}", exc=exc) from None
 
     def consumer(self, workers: int, *, in_process: bool) -> Consumer:
         cls = InProcessConsumer if in_process else Consumer

@@ -14,6 +14,7 @@ from kholieu.bank.models import QuestionType
 from kholieu.bank.schemas import level_code
 from kholieu.curriculum import SUBJECTS
 from kholieu.errors import ValidationFailed, first_problem
+from kholieu.i18n import Invalid
 from kholieu.search.analysis import fold
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
@@ -98,17 +99,25 @@ class Blueprint(BaseModel):
     @classmethod
     def _subject(cls, value: str) -> str:
         if value not in SUBJECTS:
-            raise ValueError(f"{value!r} is not a subject code (e.g. toan, vat-li, ngu-van)")
+            raise Invalid(
+                "“{value}” không phải mã môn học (ví dụ toan, vat-li, ngu-van)", value=value
+            )
         return value
 
     @model_validator(mode="after")
     def _codes(self) -> Blueprint:
         codes = self.codes
         if codes is not None and (len(codes) != self.versions or len(set(codes)) != len(codes)):
-            raise ValueError(f"codes: give {self.versions} different codes, one per version")
+            raise Invalid(
+                "Mã đề: hãy ghi {versions} mã khác nhau, mỗi mã đề một mã", versions=self.versions
+            )
         total = sum(section.count for section in self.sections)
         if total > MAX_QUESTIONS:
-            raise ValueError(f"sections: {total} questions, more than {MAX_QUESTIONS} in a test")
+            raise Invalid(
+                "Các phần: {total} câu hỏi, nhiều hơn {max_questions} câu của một đề",
+                total=total,
+                max_questions=MAX_QUESTIONS,
+            )
         return self
 
     @property
@@ -131,7 +140,11 @@ def parse(data: Any, where: str = "blueprint") -> Blueprint:
         field, message = first_problem(exc)
         field = field or "blueprint"
         raise ValidationFailed(
-            f"{where}: {field}: {message}", details={"field": field, "errors": len(exc.errors())}
+            "{where}: {field}: {message_}",
+            where=where,
+            field=field,
+            message_=message,
+            details={"field": field, "errors": len(exc.errors())},
         ) from None
 
 
@@ -159,7 +172,10 @@ def parse_text(
     fill top-level fields the text leaves out (the form's title)."""
     if len(text.encode("utf-8")) > MAX_TEXT:
         raise ValidationFailed(
-            f"{where}: longer than {MAX_TEXT // 1024} KB", details={"field": "blueprint"}
+            "{where}: dài quá {value} KB",
+            where=where,
+            value=MAX_TEXT // 1024,
+            details={"field": "blueprint"},
         )
     try:
         data = yaml.load(text, Loader=_PlainLoader)  # a SafeLoader, stricter
@@ -168,7 +184,11 @@ def parse_text(
         line = f" line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ValidationFailed(
-            f"{where}{line}: not valid YAML or JSON: {problem}", details={"field": "blueprint"}
+            "{where}{line}: không phải YAML hay JSON hợp lệ: {problem}",
+            where=where,
+            line=line,
+            problem=problem,
+            details={"field": "blueprint"},
         ) from None
     if isinstance(data, dict) and defaults:
         data = {**defaults, **data}
@@ -217,7 +237,9 @@ def exam_2025(subject: str, grade: int = 12) -> Blueprint:
     the official format; levels spread about 40 / 30 / 30 as the exam's matrix does."""
     if subject not in EXAM_2025:
         raise ValidationFailed(
-            f"subject: no 2025 exam preset for {subject!r} (one of {', '.join(EXAM_2025)})"
+            "Môn học: không có mẫu đề thi 2025 cho “{subject}” (có: {join})",
+            subject=subject,
+            join=", ".join(EXAM_2025),
         )
     *parts, minutes = EXAM_2025[subject]
     types = ("single_choice", "true_false_group", "short_answer")

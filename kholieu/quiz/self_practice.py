@@ -54,7 +54,7 @@ def start(
 ) -> Quiz:
     """The student's practice quiz for this subject, grade, topic and length (made once)."""
     if subject not in SUBJECTS:
-        raise ValidationFailed(f"subject: {subject!r} is not a subject code",
+        raise ValidationFailed("Môn học: “{subject}” không phải mã môn học", subject=subject,
                                details={"field": "subject"})  # fmt: skip
     query = _open_questions(subject, grade)
     if topic:
@@ -63,7 +63,7 @@ def start(
     available = dict(session.execute(by_type.group_by(Question.type)).all())
     total = sum(available.values())
     if total < count:
-        raise Conflict(f"only {total} practice questions here",
+        raise Conflict("Ở đây chỉ có {total} câu hỏi luyện tập", total=total,
                        details={"reason": "too_few", "available": total})  # fmt: skip
     title = f"Tự luyện: {SUBJECTS[subject]} {grade}" + (f" · {topic}" if topic else "")
     title += f" ({count} câu)"

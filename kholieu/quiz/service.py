@@ -91,20 +91,25 @@ def check_answer(item: dict[str, Any], body: dict[str, Any], answer: Any) -> Non
     }[qtype]  # fmt: skip
     if not ok(answer):
         raise ValidationFailed(
-            f"{where}: not a valid answer to a {qtype} question", details={"field": where}
+            "{where}: không phải câu trả lời hợp lệ cho câu hỏi loại {qtype}",
+            where=where,
+            qtype=qtype,
+            details={"field": where},
         )
 
 
 def settings_of(data: Any) -> QuizSettings:
     if not isinstance(data, dict):
-        raise ValidationFailed("the request body must be a JSON object")
+        raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON")
     try:
         given = QuizSettings.model_validate(data)
     except ValidationError as exc:
-        field, message = first_problem(exc, verbatim=True)
-        raise ValidationFailed(f"{field}: {message}", details={"field": field}) from None
+        field, message = first_problem(exc)
+        raise ValidationFailed(
+            "{field}: {message_}", field=field, message_=message, details={"field": field}
+        ) from None
     if given.opens_at and given.closes_at and given.closes_at <= given.opens_at:
-        raise ValidationFailed("closes_at: must be after opens_at", details={"field": "closes_at"})
+        raise ValidationFailed("Giờ đóng phải sau giờ mở", details={"field": "closes_at"})
     return given
 
 
@@ -139,7 +144,7 @@ class QuizService:
         """A quiz from ``{"title", "blueprint", "mode", "time_limit_s", ...}`` (docs/DESIGN.md).
         Exams are assembled now (all versions); practice quizzes draw per attempt."""
         if not is_in(owner, TEACHERS):
-            raise PermissionDenied("only teachers and editors create quizzes")
+            raise PermissionDenied("Chỉ giáo viên và biên tập viên tạo được đề kiểm tra")
         given = settings_of(data)
         plan = blueprints.parse(data.get("blueprint"))
         mode = given.mode
@@ -183,7 +188,10 @@ class QuizService:
         usable = [r for r in rows if r.subject and r.grade and
                   not lacks_key(r.type, (r.body or {}).get("answer"))]  # fmt: skip
         if not usable:
-            raise NotFound(f"no questions of yours with a key in import {import_id!r}")
+            raise NotFound(
+                "Bạn không có câu hỏi nào có đáp án trong lần nhập “{import_id}”",
+                import_id=import_id,
+            )
         subject, grade = Counter((r.subject, r.grade) for r in usable).most_common(1)[0][0]
         counts = Counter(r.type for r in usable if (r.subject, r.grade) == (subject, grade))
         sections = [
@@ -257,7 +265,7 @@ class QuizService:
         """Any quiz, for code that already checked who asks (``reachable`` for a request)."""
         quiz = session.get(Quiz, quiz_id)
         if quiz is None:
-            raise NotFound(f"no quiz {quiz_id}")
+            raise NotFound("Không có đề kiểm tra số {quiz_id}", quiz_id=quiz_id)
         return quiz
 
     def reachable(self, session: Session, user: User, quiz_id: int) -> Quiz:
@@ -267,7 +275,7 @@ class QuizService:
         if quiz is None or not (
             self.is_owner(session, quiz, user) or self._in_audience(session, quiz, user)
         ):
-            raise NotFound(f"no quiz {quiz_id}")
+            raise NotFound("Không có đề kiểm tra số {quiz_id}", quiz_id=quiz_id)
         return quiz
 
     def owned(self, session: Session, user: User, quiz_id: int) -> Quiz:
@@ -296,11 +304,13 @@ class QuizService:
             quiz = session.scalar(select(Quiz).where(Quiz.code == typed)) if typed else None
         if quiz is None or (quiz.learner_id is not None and quiz.learner_id != user.id):
             # (a student's own practice is theirs: its code admits nobody)
-            raise NotFound("no quiz with this code" if not token else "this quiz link is not valid")
+            if token:
+                raise NotFound("Đường dẫn tới đề kiểm tra này không hợp lệ")
+            raise NotFound("Không có đề kiểm tra nào có mã này")
         if quiz.class_id is not None:  # a class's: its code admits nobody else
             if not (self.is_owner(session, quiz, user) or self._in_audience(session, quiz, user)):
                 raise PermissionDenied(
-                    "this test is assigned to a class you are not in",
+                    "Đề kiểm tra này được giao cho một lớp bạn không học",
                     details={"reason": "other_class"},
                 )
             return quiz
@@ -323,7 +333,7 @@ class QuizService:
 
     def require_owner(self, session: Session, quiz: Quiz, user: User) -> None:
         if not self.is_owner(session, quiz, user):
-            raise PermissionDenied("only the quiz's teacher sees this")
+            raise PermissionDenied("Chỉ giáo viên của đề kiểm tra xem được mục này")
 
     # -- students ----------------------------------------------------------------------------
 
@@ -334,9 +344,11 @@ class QuizService:
         given = allowances.of(session, quiz.id, user.id)
         closes = allowances.closes_at(quiz, given)
         if quiz.opens_at and now < aware(quiz.opens_at):
-            raise Conflict(f"the quiz opens at {aware(quiz.opens_at).isoformat()}")
+            raise Conflict(
+                "Đề kiểm tra mở lúc {isoformat}", isoformat=aware(quiz.opens_at).isoformat()
+            )
         if closes and now >= closes:
-            raise Conflict("the quiz is closed")
+            raise Conflict("Đề kiểm tra đã đóng")
         with held(session, User, user.id):
             return self._start_held(session, user, quiz, now, given)
 
@@ -356,7 +368,7 @@ class QuizService:
         allowed = self._allowed(quiz, given)
         if allowed is not None and len(mine) >= allowed:
             raise Conflict(  # keeps the auto-submits just made
-                f"no attempts left (the quiz allows {allowed})", keeps_changes=True
+                "Đã hết lượt làm (đề cho phép {allowed} lượt)", allowed=allowed, keeps_changes=True
             )
         number = len(mine) + 1
         code, items = self._items(session, quiz, user, number, mine)
@@ -444,7 +456,9 @@ class QuizService:
     def attempt_for(self, session: Session, user: User, attempt_id: int) -> Attempt:
         attempt = session.get(Attempt, attempt_id)
         if attempt is None or attempt.user_id != user.id:
-            raise NotFound(f"no attempt {attempt_id} of yours")  # another's looks like none
+            raise NotFound(
+                "Bạn không có lượt làm số {attempt_id}", attempt_id=attempt_id
+            )  # another's looks like none
         return attempt
 
     def _hold(self, session: Session, attempt: Attempt) -> None:
@@ -461,16 +475,14 @@ class QuizService:
         for qid, answer in answers.items():
             item = items.get(str(qid))
             if item is None:
-                raise ValidationFailed(f"answers.{qid}: not a question of this attempt",
+                raise ValidationFailed("Câu hỏi số {qid} không thuộc lượt làm này", qid=qid,
                                        details={"field": f"answers.{qid}"})  # fmt: skip
             check_answer(item, bodies[item["id"]], answer)
         quiz = self.get(session, attempt.quiz_id)
         with held(session, Attempt, attempt.id):
             session.refresh(attempt)
             if self._grade_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
-                raise Conflict(
-                    "the attempt is submitted; answers can no longer change", keeps_changes=True
-                )
+                raise Conflict("Bài đã nộp; câu trả lời không thể thay đổi nữa", keeps_changes=True)
             attempt.answers = {**attempt.answers, **{str(k): v for k, v in answers.items()}}
             attempt.saved_at = utcnow()
         return attempt
@@ -551,16 +563,16 @@ class QuizService:
         ``open`` questions: practice draws no other, and this checks again at answer time."""
         quiz = self.get(session, attempt.quiz_id)
         if quiz.mode != QuizMode.practice:
-            raise PermissionDenied("feedback per question is for practice quizzes")
+            raise PermissionDenied("Phản hồi từng câu chỉ có ở đề luyện tập")
         if self.finish_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
-            raise Conflict("the attempt is submitted; its review shows the results",
+            raise Conflict("Bài đã nộp; phần xem lại cho biết kết quả",
                            keeps_changes=True)  # fmt: skip
         item = next((i for i in attempt.items if i["id"] == qid), None)
         if item is None:
-            raise ValidationFailed(f"question_id: {qid} is not in this attempt",
+            raise ValidationFailed("Câu hỏi số {qid} không có trong lượt làm này", qid=qid,
                                    details={"field": "question_id"})  # fmt: skip
         if self._exposures(session, [qid]).get(qid) != Exposure.open:
-            raise PermissionDenied("this question's key is not shown in practice")
+            raise PermissionDenied("Đáp án của câu này không được hiện khi luyện tập")
         body = self._body(session, item)
         check_answer(item, body, answer)
         marked = grading.mark(item["type"], body, _original(item, answer))
@@ -702,22 +714,25 @@ class QuizService:
         attempt = session.get(Attempt, attempt_id)
         if attempt is None or not self.is_owner(session, self.get(session, attempt.quiz_id),
                                                 teacher):  # fmt: skip
-            raise NotFound(f"no attempt {attempt_id}")  # another's looks like none
+            raise NotFound(
+                "Không có lượt làm số {attempt_id}", attempt_id=attempt_id
+            )  # another's looks like none
         if attempt.submitted_at is None:
-            raise Conflict("the attempt is not submitted yet")
+            raise Conflict("Bài chưa được nộp")
         # copies: a JSON column changed in place would not be saved
         pairs = [(i, dict(r)) for i, r in zip(attempt.items, attempt.results or [], strict=True)]
         found = next(((i, r) for i, r in pairs if i["id"] == question_id), None)
         if found is None or found[0]["type"] != "essay":
-            raise ValidationFailed(f"question_id: {question_id} is not an essay of this attempt",
+            raise ValidationFailed("Câu hỏi số {question_id} không phải câu tự luận của lượt làm "
+                                   "này", question_id=question_id,
                                    details={"field": "question_id"})  # fmt: skip
         item, result = found
         if not 0 <= points <= item["points"]:
-            raise ValidationFailed(f"points: between 0 and {item['points']}",
+            raise ValidationFailed("Điểm: từ 0 đến {points}", points=item['points'],
                                    details={"field": "points", "problem": "range",
                                             "max": item["points"]})  # fmt: skip
         if step is not None and abs(points / step - round(points / step)) > 1e-9:
-            raise ValidationFailed(f"points: a multiple of {step}",
+            raise ValidationFailed("Điểm: phải là bội của {step}", step=step,
                                    details={"field": "points", "problem": "step",
                                             "step": step})  # fmt: skip
         first = result["pending"]
@@ -741,8 +756,11 @@ class QuizService:
         self.require_owner(session, quiz, teacher)
         version = next((v for v in quiz.versions if v["code"] == code), None)
         if version is None:
-            raise ValidationFailed(f"ma_de: {code!r} is not a version of this quiz",
-                                   details={"field": "ma_de"})  # fmt: skip
+            raise ValidationFailed(
+                "Mã đề: “{code}” không phải một mã đề của đề kiểm tra này",
+                code=code,
+                details={"field": "ma_de"},
+            )
         with held(session, User, student_id):
             number = 1 + (session.scalar(select(func.max(Attempt.number)).where(
                 Attempt.quiz_id == quiz.id, Attempt.user_id == student_id)) or 0)  # fmt: skip
@@ -766,7 +784,7 @@ class QuizService:
         if self.rosters.role_in(session, class_id, teacher.id) != "teacher" and not is_in(
             teacher, EDITORS
         ):
-            raise PermissionDenied("only the class's teachers assign to it")
+            raise PermissionDenied("Chỉ giáo viên của lớp được giao bài cho lớp")
         given = settings_of({"mode": quiz.mode, **data})
         copy = Quiz(
             title=given.title or quiz.title, owner_id=teacher.id, mode=quiz.mode,

@@ -81,7 +81,7 @@ def take(
     if attempt is None and luot is not None:
         attempt = quizzes.attempt_for(session, user, luot)
         if attempt.quiz_id != quiz.id:
-            raise NotFound(f"no attempt {luot} of yours")
+            raise NotFound("Bạn không có lượt làm số {luot}", luot=luot)
     if attempt is None:
         return _start_screen(request, quizzes, session, user, quiz)
     return render(request, "quiz/take.html", {"quiz": quiz, "attempt": attempt})

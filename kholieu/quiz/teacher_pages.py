@@ -121,7 +121,7 @@ def _versions(quiz: Quiz) -> list[Version]:
 def _owned_exam(quizzes: QuizService, session: Session, quiz_id: int, user: User) -> Quiz:
     quiz = quizzes.owned(session, user, quiz_id)
     if not quiz.versions:
-        raise ValidationFailed("a practice quiz draws per attempt: it has no printed versions")
+        raise ValidationFailed("Đề luyện tập rút câu hỏi theo từng lượt: không có mã đề để in")
     return quiz
 
 
@@ -160,11 +160,13 @@ async def score_scans(
     quiz = _owned_exam(quizzes, session, quiz_id, user)
     data = await file.read(5 * 2**20 + 1)
     if len(data) > 5 * 2**20:
-        raise ValidationFailed("file: larger than 5 MiB")
+        raise ValidationFailed("Tệp: lớn hơn 5 MiB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed("file: not UTF-8 text (save the sheet as CSV UTF-8)") from None
+        raise ValidationFailed(
+            "Tệp: không phải văn bản UTF-8 (hãy lưu bảng tính dạng CSV UTF-8)"
+        ) from None
     versions = _versions(quiz)
     bodies = quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
     plan = blueprints.Blueprint.model_validate(quiz.blueprint)

@@ -34,7 +34,9 @@ def request_of(
 
 def _who_may(user, index: str) -> None:
     if index == "questions" and user is None:
-        raise NotAuthenticated("sign in as a teacher to search the question bank")
+        raise NotAuthenticated(
+            "Hãy đăng nhập bằng tài khoản giáo viên để tìm trong ngân hàng câu hỏi"
+        )
 
 
 @router.get("")
@@ -72,7 +74,9 @@ async def suggest(
     _who_may(user, index)
     if index not in SCHEMAS:
         raise ValidationFailed(
-            f"index: {index!r} is not an index (content or questions)", details={"field": "index"}
+            "Chỉ mục: “{index_}” không phải chỉ mục tìm kiếm (content hoặc questions)",
+            index_=index,
+            details={"field": "index"},
         )
     hits = await run_in_threadpool(searching.suggest, user, index, q)
     return {"suggestions": [{"id": h.id, "title": h.title, "kind": h.kind} for h in hits]}

@@ -24,8 +24,8 @@ class IndexMissing(SearchUnavailable):
     """The engine has no such index (a new or emptied cluster, a deleted directory): the
     outbox rebuilds it from the database."""
 
-    def __init__(self, message: str, *, index: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, index: str, **params: Any) -> None:
+        super().__init__(message, **params)
         self.index = index
 
 
@@ -102,4 +102,4 @@ def make_search_backend(url: str, settings: Settings | None = None) -> SearchBac
             hosts, prefix=prefix, timeout=settings.search_timeout_s,
             connect_timeout=settings.search_connect_timeout_s, retries=settings.search_retries,
         )  # fmt: skip
-    raise ConfigError(f"KHOLIEU_SEARCH_URL={url!r}: unknown search backend")
+    raise ConfigError("KHOLIEU_SEARCH_URL=“{url}”: không nhận ra loại máy tìm kiếm", url=url)

@@ -114,12 +114,16 @@ class ElasticBackend:
         try:
             return fn(*args, **kwargs)
         except NotFoundError as exc:
-            raise IndexMissing(f"search index {self.alias(name)} is missing", index=name) from exc
+            raise IndexMissing(
+                "Thiếu chỉ mục tìm kiếm {alias}", alias=self.alias(name), index=name
+            ) from exc
         except (TransportConnectionError, ConnectionTimeout) as exc:
-            raise SearchUnavailable(f"Elasticsearch unreachable: {exc}") from exc
+            raise SearchUnavailable("Không kết nối được Elasticsearch: {exc}", exc=exc) from exc
         except ApiError as exc:
             if exc.meta.status >= 500 or exc.meta.status == 429:
-                raise SearchUnavailable(f"Elasticsearch answered {exc.meta.status}: {exc}") from exc
+                raise SearchUnavailable(
+                    "Elasticsearch trả lời {status}: {exc}", status=exc.meta.status, exc=exc
+                ) from exc
             raise
 
     # -- writing -----------------------------------------------------------------------------
@@ -136,13 +140,19 @@ class ElasticBackend:
         except BulkIndexError as exc:
             errors = [next(iter(e.values())).get("error", {}) for e in exc.errors]
             if any(e.get("type") == "index_not_found_exception" for e in errors):
-                raise IndexMissing(f"search index {target} is missing", index=index) from exc
+                raise IndexMissing(
+                    "Thiếu chỉ mục tìm kiếm {target}", target=target, index=index
+                ) from exc
             if any(e.get("type") == "strict_dynamic_mapping_exception" for e in errors):
                 # built by an older release with other fields: rebuild with today's mappings
-                raise IndexMissing(f"search index {target} is outdated", index=index) from exc
-            raise SearchUnavailable(f"Elasticsearch refused documents: {errors[:3]}") from exc
+                raise IndexMissing(
+                    "Chỉ mục tìm kiếm {target} đã cũ", target=target, index=index
+                ) from exc
+            raise SearchUnavailable(
+                "Elasticsearch từ chối tài liệu: {value}", value=errors[:3]
+            ) from exc
         except (TransportConnectionError, ConnectionTimeout) as exc:
-            raise SearchUnavailable(f"Elasticsearch unreachable: {exc}") from exc
+            raise SearchUnavailable("Không kết nối được Elasticsearch: {exc}", exc=exc) from exc
         return written
 
     def upsert(self, index: str, docs: list[dict[str, Any]]) -> None:
@@ -237,7 +247,7 @@ class ElasticBackend:
         try:
             self.client.info()
         except (TransportConnectionError, ConnectionTimeout, ApiError) as exc:
-            raise SearchUnavailable(f"Elasticsearch unreachable: {exc}") from exc
+            raise SearchUnavailable("Không kết nối được Elasticsearch: {exc}", exc=exc) from exc
 
     def count(self, index: str) -> int:
         try:

@@ -74,22 +74,29 @@ def check(request: SearchRequest) -> None:
     """Refuse what cannot be searched, naming the parameter."""
     if request.index not in SCHEMAS:
         raise ValidationFailed(
-            f"index: {request.index!r} is not an index (content or questions)",
+            "Chỉ mục: “{index_}” không phải chỉ mục tìm kiếm (content hoặc questions)",
+            index_=request.index,
             details={"field": "index"},
         )
     if request.sort not in SORTS:
         raise ValidationFailed(
-            f"sort: {request.sort!r} is not a sort order ({', '.join(SORTS)})",
+            "Sắp xếp: “{sort}” không phải cách sắp xếp được nhận ({join})",
+            sort=request.sort,
+            join=", ".join(SORTS),
             details={"field": "sort"},
         )
     known = SCHEMAS[request.index].keywords
     for name in request.filters:
         if name not in known:
             raise ValidationFailed(
-                f"{name}: {request.index} cannot be filtered by {name}", details={"field": name}
+                "{name}: chỉ mục {index_} không lọc được theo {name}",
+                name=name,
+                index_=request.index,
+                details={"field": name},
             )
     if request.page < 1 or not 1 <= request.size <= query.MAX_SIZE:
         raise ValidationFailed(
-            f"page must be ≥ 1 and size between 1 and {query.MAX_SIZE}",
+            "Trang phải từ 1 trở lên và số kết quả mỗi trang từ 1 đến {max_size}",
+            max_size=query.MAX_SIZE,
             details={"field": "page" if request.page < 1 else "size"},
         )

@@ -150,13 +150,17 @@ class TantivyBackend:
             try:
                 mtime = os.stat(meta).st_mtime_ns
             except FileNotFoundError:
-                raise IndexMissing(f"search index {name!r} is not built", index=name) from None
+                raise IndexMissing(
+                    "Chỉ mục tìm kiếm “{name}” chưa được dựng", name=name, index=name
+                ) from None
             opened = self._open.get(name)
             if opened is None or opened.generation != generation:
                 try:
                     index = self._create(name, generation)
                 except ValueError as exc:  # built by an older release with other fields
-                    raise IndexMissing(f"search index {name!r}: {exc}", index=name) from exc
+                    raise IndexMissing(
+                        "Chỉ mục tìm kiếm “{name}”: {exc}", name=name, exc=exc, index=name
+                    ) from exc
                 opened = _Open(generation, index, index.schema, mtime)
                 self._open[name] = opened
             elif opened.meta_mtime != mtime:
@@ -173,9 +177,9 @@ class TantivyBackend:
         except ValueError as exc:
             if "LockBusy" in str(exc):
                 raise SearchUnavailable(
-                    f"search index busy (another writer holds it): {exc}"
+                    "Chỉ mục tìm kiếm đang bận (một tiến trình khác đang ghi): {exc}", exc=exc
                 ) from exc
-            raise SearchUnavailable(f"search index cannot be written: {exc}") from exc
+            raise SearchUnavailable("Không ghi được chỉ mục tìm kiếm: {exc}", exc=exc) from exc
 
     def _document(self, doc: dict[str, Any], fields: IndexSchema) -> tantivy.Document:
         out = tantivy.Document()
@@ -208,7 +212,9 @@ class TantivyBackend:
             writer.wait_merging_threads()
         except (OSError, ValueError) as exc:  # tantivy's I/O errors: read-only, disk full…
             _abandon(writer)
-            raise SearchUnavailable(f"search index {name!r} cannot be written: {exc}") from exc
+            raise SearchUnavailable(
+                "Không ghi được chỉ mục tìm kiếm “{name}”: {exc}", name=name, exc=exc
+            ) from exc
         except BaseException:
             _abandon(writer)
             raise
@@ -240,7 +246,9 @@ class TantivyBackend:
                 lock.unlink(missing_ok=True)
             self._switch(index, generation)
         except OSError as exc:
-            raise SearchUnavailable(f"search index {index!r} cannot be rebuilt: {exc}") from exc
+            raise SearchUnavailable(
+                "Không dựng lại được chỉ mục tìm kiếm “{index_}”: {exc}", index_=index, exc=exc
+            ) from exc
         return written
 
     def _build(self, index: str, building: str, batches: Iterable[list[dict[str, Any]]]) -> int:
@@ -258,7 +266,9 @@ class TantivyBackend:
             writer.wait_merging_threads()
         except (OSError, ValueError) as exc:
             _abandon(writer)
-            raise SearchUnavailable(f"search index {index!r} cannot be written: {exc}") from exc
+            raise SearchUnavailable(
+                "Không ghi được chỉ mục tìm kiếm “{index_}”: {exc}", index_=index, exc=exc
+            ) from exc
         except BaseException:
             _abandon(writer)
             raise
@@ -289,7 +299,9 @@ class TantivyBackend:
                 os.close(fd)
                 os.unlink(probe)
         except OSError as exc:
-            raise SearchUnavailable(f"search index directory cannot be written: {exc}") from exc
+            raise SearchUnavailable(
+                "Không ghi được thư mục chỉ mục tìm kiếm: {exc}", exc=exc
+            ) from exc
 
     def refresh(self, index: str) -> None:
         with contextlib.suppress(IndexMissing):

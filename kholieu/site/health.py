@@ -62,7 +62,11 @@ class Readiness:
             probed = probe_database(platform.engine)
             revision, head = current_revision(platform.engine), head_revision()
             if revision != head:
-                raise DatabaseUnavailable(f"schema at {revision}, code expects {head}: run migrate")
+                raise DatabaseUnavailable(
+                    "Cơ sở dữ liệu ở phiên bản {revision}, mã cần {head}: hãy chạy migrate",
+                    revision=revision,
+                    head=head,
+                )
             return {"revision": revision, **probed}
 
         def search() -> dict[str, Any]:

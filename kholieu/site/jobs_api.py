@@ -32,5 +32,7 @@ class JobOut(BaseModel):
 def get_job(job_id: str, user: SignedInDep, queue: QueueDep, session: SessionDep) -> JobOut:
     job = queue.job(session, job_id)
     if job is None or (job.started_by != user.id and not is_in(user, ADMINS)):
-        raise NotFound(f"no job {job_id!r}")  # someone else's job is not even confirmed
+        raise NotFound(
+            "Không có tác vụ “{job_id}”", job_id=job_id
+        )  # someone else's job is not even confirmed
     return JobOut.model_validate(job, from_attributes=True)

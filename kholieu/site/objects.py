@@ -28,7 +28,7 @@ def download(
     info = store.head(key)
     path = store.local_path(key)
     if path is None:
-        raise NotFound("objects are served by the object store itself")
+        raise NotFound("Tệp do kho lưu trữ đối tượng phục vụ trực tiếp")
     return FileResponse(
         path,
         media_type=info.content_type or "application/octet-stream",

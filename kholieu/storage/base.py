@@ -183,12 +183,15 @@ class HashingReader:
 def check_key(key: str) -> str:
     """Refuse keys that could escape a store's root or confuse S3 and file systems alike."""
     if not key or len(key.encode()) > 1024:
-        raise InvalidKey(f"object key must be 1-1024 bytes: {key!r}")
+        raise InvalidKey("Khoá đối tượng phải dài 1–1024 byte: “{key}”", key=key)
     if key.startswith("/") or _BAD_CHARS.search(key):
-        raise InvalidKey(f"object key must be relative, without control characters: {key!r}")
+        raise InvalidKey(
+            "Khoá đối tượng phải là đường dẫn tương đối, không có kí tự điều khiển: “{key}”",
+            key=key,
+        )
     segments = key.split("/")
     if any(s in ("", ".", "..") for s in segments) or segments[0].startswith("."):
-        raise InvalidKey(f"object key has an empty, '.', '..' or hidden segment: {key!r}")
+        raise InvalidKey("Khoá đối tượng có đoạn rỗng, “.”, “..” hoặc ẩn: “{key}”", key=key)
     return key
 
 
@@ -214,5 +217,7 @@ def tree_stat(path: Path) -> tuple[datetime, int]:
 def check_range(start: int, end: int | None, size: int) -> tuple[int, int]:
     stop = size if end is None else min(end, size)
     if start < 0 or (size > 0 and (start >= size or stop <= start)):
-        raise RangeNotSatisfiable(f"range {start}-{end} is outside an object of {size} bytes")
+        raise RangeNotSatisfiable(
+            "Khoảng {start}-{end} nằm ngoài đối tượng {size} byte", start=start, end=end, size=size
+        )
     return start, stop

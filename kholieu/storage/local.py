@@ -78,7 +78,7 @@ class LocalStore:
             stat = path.stat()
             meta = json.loads(self._meta_path(key).read_text())
         except FileNotFoundError:
-            raise ObjectNotFound(f"no object {key!r}") from None
+            raise ObjectNotFound("Không có đối tượng “{key}”", key=key) from None
         return ObjectInfo(
             key=key,
             size=stat.st_size,
@@ -95,7 +95,7 @@ class LocalStore:
         try:
             os.utime(self._path(key))
         except FileNotFoundError:
-            raise ObjectNotFound(f"no object {key!r}") from None
+            raise ObjectNotFound("Không có đối tượng “{key}”", key=key) from None
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -132,7 +132,7 @@ class LocalStore:
     def verify_url(self, key: str, expires: int, sig: str, filename: str | None) -> None:
         """Raise PermissionDenied unless the query string was signed by ``url`` and is fresh."""
         if not valid(self._secret, "download", sig, expires, key, filename or ""):
-            raise PermissionDenied("this download link is invalid or has expired")
+            raise PermissionDenied("Đường dẫn tải về không hợp lệ hoặc đã hết hạn")
 
     def local_path(self, key: str) -> Path:
         return self._path(key)
@@ -154,7 +154,7 @@ class LocalStore:
     def upload_part(self, key: str, upload_id: str, number: int, data: BinaryIO) -> Part:
         folder = self._upload_folder(key, upload_id)
         if not 1 <= number <= 10000:
-            raise ValidationFailed(f"part number {number} is outside 1-10000")
+            raise ValidationFailed("Phần số {number} nằm ngoài khoảng 1–10000", number=number)
         checksum, size = 0, 0  # CRC-32 as the part's ETag: opaque to callers, and cheap
         with self._tempfile() as tmp:
             while chunk := data.read(CHUNK):
@@ -179,7 +179,11 @@ class LocalStore:
         stored = {p.number: p for p in self.list_parts(key, upload_id)}
         for part in parts:
             if stored.get(part.number) is None or stored[part.number].etag != part.etag:
-                raise UploadNotFound(f"part {part.number} of upload {upload_id} was not stored")
+                raise UploadNotFound(
+                    "Phần {number} của lượt tải lên {upload_id} chưa được lưu",
+                    number=part.number,
+                    upload_id=upload_id,
+                )
         meta = json.loads((folder / "upload.json").read_text())
         digest = hashlib.sha256()
         with self._tempfile() as tmp:
@@ -261,7 +265,7 @@ class LocalStore:
 
     def ping(self) -> None:
         if not os.access(self.root, os.W_OK):
-            raise StorageUnavailable(f"storage directory {self.root} is not writable")
+            raise StorageUnavailable("Không ghi được thư mục lưu trữ {root}", root=self.root)
 
     # -- helpers ---------------------------------------------------------------------------
     def _path(self, key: str) -> Path:
@@ -302,7 +306,9 @@ class LocalStore:
         check_key(key)
         folder = self.root / ".uploads" / upload_id
         if not upload_id.isalnum() or not (folder / "upload.json").is_file():
-            raise UploadNotFound(f"no upload {upload_id!r}")
+            raise UploadNotFound("Không có lượt tải lên “{upload_id}”", upload_id=upload_id)
         if json.loads((folder / "upload.json").read_text())["key"] != key:
-            raise UploadNotFound(f"upload {upload_id!r} is not for {key!r}")
+            raise UploadNotFound(
+                "Lượt tải lên “{upload_id}” không dành cho “{key}”", upload_id=upload_id, key=key
+            )
         return folder

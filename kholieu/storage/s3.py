@@ -123,7 +123,7 @@ class S3Store:
         args = {"Bucket": self.bucket, "Key": self._k(key)}
         if start or end is not None:
             if end is not None and end <= start:
-                raise RangeNotSatisfiable(f"empty range {start}-{end}")
+                raise RangeNotSatisfiable("Khoảng rỗng {start}-{end}", start=start, end=end)
             args["Range"] = f"bytes={start}-{'' if end is None else end - 1}"
         with self._errors(key):
             response = self._client.get_object(**args)
@@ -287,7 +287,7 @@ class S3Store:
         return None
 
     def verify_url(self, key: str, expires: int, sig: str, filename: str | None) -> None:
-        raise NotFound("objects are served by the object store itself")
+        raise NotFound("Tệp do kho lưu trữ đối tượng phục vụ trực tiếp")
 
     def ping(self) -> None:
         """Asks S3 even while the breaker is open: /readyz tells the truth, and the first ping
@@ -296,7 +296,7 @@ class S3Store:
             with self._errors("", probe=True):
                 self._client.head_bucket(Bucket=self.bucket)
         except ObjectNotFound:  # HEAD on a bucket answers a bare 404
-            raise StorageUnavailable(f"bucket {self.bucket!r} does not exist") from None
+            raise StorageUnavailable("Không có bucket “{bucket}”", bucket=self.bucket) from None
 
     # -- helpers ---------------------------------------------------------------------------
     def _k(self, key: str) -> str:
@@ -317,24 +317,35 @@ class S3Store:
             code = str(exc.response.get("Error", {}).get("Code", ""))
             message = exc.response.get("Error", {}).get("Message") or code
             if code in _NOT_FOUND:
-                raise ObjectNotFound(f"no object {key!r}") from None
+                raise ObjectNotFound("Không có đối tượng “{key}”", key=key) from None
             if code == "NoSuchUpload":
-                raise UploadNotFound(f"no upload {upload_id!r} for {key!r}") from None
+                raise UploadNotFound(
+                    "Không có lượt tải lên “{upload_id}” cho “{key}”", upload_id=upload_id, key=key
+                ) from None
             if code == "InvalidRange":
-                raise RangeNotSatisfiable(f"range outside object {key!r}") from None
+                raise RangeNotSatisfiable("Khoảng nằm ngoài đối tượng “{key}”", key=key) from None
             if code in ("NoSuchBucket", "AccessDenied", "InvalidAccessKeyId"):
-                raise StorageUnavailable(f"bucket {self.bucket!r}: {message}") from None
+                raise StorageUnavailable(
+                    "Kho lưu trữ S3 “{bucket}”: {message_}", bucket=self.bucket, message_=message
+                ) from None
             status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
             if status >= 500 or code in _BUSY:  # S3's own outage, still there after retries
-                raise StorageUnavailable(f"S3 unavailable for {key!r}: {code} {message}") from None
-            raise StorageError(f"S3 refused {key!r}: {code} {message}") from None
+                raise StorageUnavailable(
+                    "S3 không dùng được với “{key}”: {code} {message_}",
+                    key=key,
+                    code=code,
+                    message_=message,
+                ) from None
+            raise StorageError(
+                "S3 từ chối “{key}”: {code} {message_}", key=key, code=code, message_=message
+            ) from None
         except (ConnectionError, HTTPClientError) as exc:
             # refused, reset, closed before answering, timed out: the endpoint, not the request
             if not local:
                 self._breaker.tripped(str(exc))
-            raise StorageUnavailable(f"S3 endpoint unreachable: {exc}") from None
+            raise StorageUnavailable("Không kết nối được S3: {exc}", exc=exc) from None
         except BotoCoreError as exc:
-            raise StorageError(f"S3 error for {key!r}: {exc}") from None
+            raise StorageError("Lỗi S3 với “{key}”: {exc}", key=key, exc=exc) from None
         else:
             if not local:
                 self._breaker.passed()
@@ -356,8 +367,9 @@ class _Breaker:
         left = self._open_until - time.monotonic()
         if left > 0:
             raise StorageUnavailable(
-                f"S3 endpoint unreachable a moment ago ({self._reason}); not trying again for "
-                f"{left:.0f} s"
+                "Vừa rồi không kết nối được S3 ({reason}); chưa thử lại trong {left:.0f} giây",
+                reason=self._reason,
+                left=left,
             )
 
     def tripped(self, reason: str) -> None:
@@ -380,7 +392,9 @@ class _TranslatedBody:
         try:
             return self._raw.read(size)
         except (BotoCoreError, ProtocolError, HTTPError, OSError) as exc:
-            raise StorageUnavailable(f"S3 read of {self._key!r} broke off: {exc}") from None
+            raise StorageUnavailable(
+                "Đọc “{key}” từ S3 bị đứt giữa chừng: {exc}", key=self._key, exc=exc
+            ) from None
 
     def close(self) -> None:
         self._raw.close()

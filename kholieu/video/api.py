@@ -50,7 +50,7 @@ def processing(
     item = content.get(session, user, item_id)
     info = describe(session, item, content.file(session, item.id))
     if info["file"] is None:
-        raise NotFound("this item has no file")
+        raise NotFound("Học liệu này không có tệp")
     return info["file"]
 
 

@@ -35,12 +35,19 @@ def read_captions(data: bytes, filename: str) -> CaptionFile:
     """Parse ``data`` (VTT or SRT, told by its first line rather than its name)."""
     where = {"file": filename}
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(f"{filename}: larger than {MAX_BYTES // 2**20} MiB", details=where)
+        raise ValidationFailed(
+            "{filename}: lớn hơn {value} MiB",
+            filename=filename,
+            value=MAX_BYTES // 2**20,
+            details=where,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed(
-            f"{filename}: not UTF-8 text (byte {exc.start}); save the captions as UTF-8",
+            "{filename}: không phải văn bản UTF-8 (byte {start}); hãy lưu phụ đề dạng UTF-8",
+            filename=filename,
+            start=exc.start,
             details=where,
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -48,8 +55,11 @@ def read_captions(data: bytes, filename: str) -> CaptionFile:
     for number, line in enumerate(text.split("\n"), start=1):
         if "-->" in line and not _TIMING.match(line):
             raise ValidationFailed(
-                f"{filename}, line {number}: cannot read the cue timing {line.strip()!r} "
-                "(expected 00:00:01.000 --> 00:00:04.000)",
+                "{filename}, dòng {number}: không đọc được thời gian “{strip}” (cần dạng "
+                "00:00:01.000 --> 00:00:04.000)",
+                filename=filename,
+                number=number,
+                strip=line.strip(),
                 details={**where, "line": number},
             )
     try:
@@ -57,15 +67,30 @@ def read_captions(data: bytes, filename: str) -> CaptionFile:
             io.BytesIO(text.encode()), format="vtt" if is_vtt else "srt", strict=False
         )
     except MalformedFileError as exc:
-        kind = "WebVTT" if is_vtt else "SRT (a WebVTT file starts with the line WEBVTT)"
-        message = f"{filename}: not a valid {kind} file: {exc}"
-        raise ValidationFailed(message, details=where) from None
+        if is_vtt:
+            raise ValidationFailed(
+                "{filename}: không phải tệp WebVTT hợp lệ: {exc}",
+                filename=filename,
+                exc=exc,
+                details=where,
+            ) from None
+        raise ValidationFailed(
+            "{filename}: không phải tệp SRT hợp lệ (tệp WebVTT bắt đầu bằng dòng WEBVTT): {exc}",
+            filename=filename,
+            exc=exc,
+            details=where,
+        ) from None
     if not parsed.captions:
-        raise ValidationFailed(f"{filename}: the file holds no captions", details=where)
+        raise ValidationFailed(
+            "{filename}: tệp không có phụ đề nào", filename=filename, details=where
+        )
     for cue in parsed.captions:
         if cue.start_in_seconds >= cue.end_in_seconds + 0.0005:
             raise ValidationFailed(
-                f"{filename}: the caption at {cue.start} ends before it starts ({cue.end})",
+                "{filename}: phụ đề lúc {start} kết thúc trước khi bắt đầu ({end})",
+                filename=filename,
+                start=cue.start,
+                end=cue.end,
                 details=where,
             )
     words = "\n".join(_TAGS.sub("", cue.text) for cue in parsed.captions)
@@ -75,7 +100,9 @@ def read_captions(data: bytes, filename: str) -> CaptionFile:
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
         raise ValidationFailed(
-            f"language: {language!r} is not one of {', '.join(LANGUAGES)}",
+            "Ngôn ngữ: “{language}” không phải một trong {join}",
+            language=language,
+            join=", ".join(LANGUAGES),
             details={"field": "language"},
         )
     return language

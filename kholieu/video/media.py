@@ -62,10 +62,11 @@ def tools_status(ffmpeg_path: str, ffprobe_path: str) -> dict[str, Any]:
     missing = [name for name, path in found.items() if path is None]
     if missing:
         raise MediaToolsMissing(
-            f"{' and '.join(missing)} not found (looked for "
-            f"{', '.join(repr(p) for p in (ffmpeg_path, ffprobe_path))}): videos cannot be "
-            "processed; install it (Debian/Ubuntu: apt install ffmpeg) or set KHOLIEU_FFMPEG_PATH "
-            "and KHOLIEU_FFPROBE_PATH"
+            "Không tìm thấy {join} (đã tìm {join2}): không xử lí được video; hãy cài đặt "
+            "(Debian/Ubuntu: apt install ffmpeg) hoặc đặt KHOLIEU_FFMPEG_PATH và "
+            "KHOLIEU_FFPROBE_PATH",
+            join=" and ".join(missing),
+            join2=", ".join(repr(p) for p in (ffmpeg_path, ffprobe_path)),
         )
     return {"ffmpeg": found["ffmpeg"], "ffprobe": found["ffprobe"],
             "version": _version(found["ffmpeg"])}  # fmt: skip
@@ -97,18 +98,23 @@ def probe(path: Path, *, ffmpeg_path: str, ffprobe_path: str, name: str) -> Medi
         data = ffmpeg.probe(str(path), cmd=ffprobe_path)
     except ffmpeg.Error as exc:
         reason = error_line(exc.stderr.decode("utf-8", "replace").replace(str(path), name))
-        raise BadVideo(f"{name}: not a readable video ({reason})", details={"file": name}) from None
+        raise BadVideo(
+            "{name}: không đọc được video ({reason})",
+            name=name,
+            reason=reason,
+            details={"file": name},
+        ) from None
     video = next(
         (s for s in data["streams"] if s.get("codec_type") == "video"
          and not s.get("disposition", {}).get("attached_pic")),
         None,
     )  # fmt: skip
     if video is None:
-        raise BadVideo(f"{name}: the file has no video stream", details={"file": name})
+        raise BadVideo("{name}: tệp không có luồng hình", name=name, details={"file": name})
     audio = next((s for s in data["streams"] if s.get("codec_type") == "audio"), None)
     duration = float(data["format"].get("duration") or video.get("duration") or 0)
     if duration <= 0:
-        raise BadVideo(f"{name}: the video's duration cannot be read", details={"file": name})
+        raise BadVideo("{name}: không đọc được độ dài video", name=name, details={"file": name})
     info = MediaInfo(
         duration=round(duration, 3),
         width=int(video.get("width") or 0),
@@ -119,7 +125,9 @@ def probe(path: Path, *, ffmpeg_path: str, ffprobe_path: str, name: str) -> Medi
         bit_rate=int(data["format"]["bit_rate"]) if data["format"].get("bit_rate") else None,
     )
     if info.width <= 0 or info.height <= 0:
-        raise BadVideo(f"{name}: the video has no picture size", details={"file": name})
+        raise BadVideo(
+            "{name}: video không có kích thước khung hình", name=name, details={"file": name}
+        )
     for at in (0.0, max(0.0, duration - 1.0)):
         _decode_one_frame(path, at, ffmpeg_path=ffmpeg_path, name=name)
     return info
@@ -138,8 +146,10 @@ def _decode_one_frame(path: Path, at: float, *, ffmpeg_path: str, name: str) -> 
         reason = error_line(done.stderr.replace(str(path), name))
         where = f"{int(at // 60)}:{int(at % 60):02d}"
         raise BadVideo(
-            f"{name}: the video is truncated or damaged: no picture could be decoded at "
-            f"{where} ({reason})",
+            "{name}: video bị cắt cụt hoặc hỏng: không giải mã được hình nào ở {where} ({reason})",
+            name=name,
+            where=where,
+            reason=reason,
             details={"file": name, "at_s": round(at, 3)},
         )
 

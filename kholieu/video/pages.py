@@ -24,4 +24,6 @@ def caption_file(
             return Response(caption.vtt, media_type="text/vtt; charset=utf-8", headers={
                 "Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff",
             })  # fmt: skip
-    raise NotFound(f"no {language} captions for item {item_id}")
+    raise NotFound(
+        "Học liệu số {item_id} không có phụ đề {language}", language=language, item_id=item_id
+    )

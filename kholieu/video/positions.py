@@ -27,7 +27,7 @@ def get(session: Session, item_id: int, user_id: int) -> PlaybackPosition | None
 def save(session: Session, item: ContentItem, user_id: int, seconds: float) -> PlaybackPosition:
     """Replace the viewer's position in ``item`` (a video), to a tenth of a second."""
     if item.kind != Kind.video:
-        raise ValidationFailed("only videos have a playback position")
+        raise ValidationFailed("Chỉ video mới có vị trí đang xem")
     position = get(session, item.id, user_id)
     if position is None:
         position = PlaybackPosition(item_id=item.id, user_id=user_id)

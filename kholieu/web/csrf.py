@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 
 from fastapi import Request, Response
+from starlette.datastructures import FormData
 
 from kholieu.errors import PermissionDenied
 from kholieu.signing import sign
@@ -57,15 +58,43 @@ def set_cookie(request: Request, response: Response) -> None:
                             secure=secure(request))  # fmt: skip
 
 
+class FormExpired(PermissionDenied):
+    """A form came back without a valid token: its page was open across a sign-in, or too
+    long. ``fields`` is what was typed (no passwords, no files), so that a form sent from
+    this site's own page can be sent again with a fresh token (``web.errors``)."""
+
+    code = "form_expired"
+
+    def __init__(self, fields: list[tuple[str, str]]) -> None:
+        super().__init__("Biểu mẫu đã hết hạn; hãy thử lại")
+        self.fields = fields
+
+
+MAX_KEPT_FIELDS = 200
+
+
+def typed_fields(form: FormData) -> list[tuple[str, str]]:
+    """The text fields of a form, to keep: passwords and files are never echoed back."""
+    kept = [
+        (name, value)
+        for name, value in form.multi_items()
+        if isinstance(value, str) and name != FIELD and "password" not in name
+    ]
+    return kept[:MAX_KEPT_FIELDS]
+
+
 def verify(request: Request, sent: str | None) -> None:
     value = request.cookies.get(cookie_name(request, COOKIE))
     session = request.cookies.get(cookie_name(request, SESSION_COOKIE), "")
     if not value or not sent or not signed(_secret(request), "csrf", sent, value, session):
-        raise PermissionDenied("the form's security token is missing or stale; reload the page")
+        raise PermissionDenied("Biểu mẫu đã hết hạn; hãy thử lại")
 
 
 async def require_form_token(request: Request) -> None:
     """Dependency for form POSTs: the form must carry this browser's token."""
     form = await request.form()
     sent = form.get(FIELD)
-    verify(request, sent if isinstance(sent, str) else None)
+    try:
+        verify(request, sent if isinstance(sent, str) else None)
+    except PermissionDenied:
+        raise FormExpired(typed_fields(form)) from None

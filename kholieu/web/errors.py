@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kholieu.db.faults import connection_lost, database_fault, refused_text
 from kholieu.errors import KholieuError, NotAuthenticated, RateLimited, ServiceUnavailable
+from kholieu.i18n import N_, Message
+from kholieu.pydantic_messages import located, problem
+from kholieu.web.csrf import FormExpired
 from kholieu.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -55,13 +58,42 @@ def error_response(
     if wants_json(request):
         body = {"error": {"code": code, "message": message, "details": details}}
         return JSONResponse(body, status_code=status)
-    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+    context = {"status": status, "message": message, "back": back_link(request)}
+    return render(request, "error.html", context, status_code=status)
+
+
+def back_link(request: Request) -> str | None:
+    """The page a refused form was sent from (this site's own, as a path), to go back to."""
+    referer = request.headers.get("referer")
+    if request.method in ("GET", "HEAD") or not referer:
+        return None
+    parts = urlsplit(referer)
+    if parts.netloc != request.url.netloc:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+async def signed_in(request: Request) -> None:
+    """So that an error page shows the header of whoever is signed in (not a visitor's): the
+    app's ``page_user`` hook, where the request's route did not already look."""
+    find = getattr(request.app.state, "page_user", None)
+    if hasattr(request.state, "user") or find is None or wants_json(request):
+        return
+    try:
+        request.state.user = await find(request)
+    except Exception:  # an error page draws even when the database is away
+        log.warning("no user for the error page of %s", request.url.path, exc_info=True)
+        request.state.user = None
 
 
 async def handle_kholieu_error(request: Request, exc: KholieuError) -> Response:
     if isinstance(exc, NotAuthenticated) and not wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if not isinstance(exc, ServiceUnavailable):
+        await signed_in(request)
+    if isinstance(exc, FormExpired) and not wants_json(request):
+        return form_expired(request, exc)
     if exc.status_code >= 500:
         log.error("%s: %s", exc.code, exc.message)
     response = error_response(request, exc.status_code, exc.code, exc.message, exc.details)
@@ -74,18 +106,52 @@ async def handle_kholieu_error(request: Request, exc: KholieuError) -> Response:
     return response
 
 
+def same_site(request: Request) -> bool:
+    """Whether the request came from one of this site's own pages (a browser says so in
+    Sec-Fetch-Site; older ones in Origin or Referer)."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    source = request.headers.get("origin") or request.headers.get("referer") or ""
+    return bool(source) and urlsplit(source).netloc == request.url.netloc
+
+
+def form_expired(request: Request, exc: FormExpired) -> Response:
+    """The form again, as what was typed and a button that sends it with a fresh token, when
+    it came from this site's own page (its token had expired); a form posted from elsewhere
+    gets the refusal only, never a button that would complete a forged request."""
+    again = exc.fields if same_site(request) else None
+    context = {"status": 403, "message": exc.message, "again": again, "action": request.url.path}
+    return render(request, "form_expired.html", context, status_code=403)
+
+
 async def handle_validation_error(request: Request, exc: RequestValidationError) -> Response:
     details = [
-        {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
+        {"field": ".".join(str(p) for p in err["loc"]), "message": problem(err)}
         for err in exc.errors()
-    ]  # FastAPI's error list (not pydantic's ValidationError): kept word for word
-    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    ]
+    summary = "; ".join(
+        located(err, d["field"]) for err, d in zip(exc.errors(), details, strict=True)
+    )
     return error_response(request, 422, "validation_failed", summary, details)
+
+
+HTTP_MESSAGES = {
+    404: N_("Không có trang hay mục nào ở địa chỉ này"),
+    405: N_("Địa chỉ này không nhận cách gửi {method}"),
+    413: N_("Yêu cầu lớn quá mức được nhận"),
+}
 
 
 async def handle_http_error(request: Request, exc: StarletteHTTPException) -> Response:
     code = HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
-    return error_response(request, exc.status_code, code, str(exc.detail))
+    await signed_in(request)
+    template = HTTP_MESSAGES.get(exc.status_code)
+    if template is not None:
+        message = Message(template, {"method": request.method}).render()
+    else:
+        message = str(exc.detail)
+    return error_response(request, exc.status_code, code, message)
 
 
 async def handle_page_refused(request: Request, exc: PageRefused) -> Response:
@@ -105,7 +171,7 @@ async def handle_database_error(request: Request, exc: Exception) -> Response:
     if fault is None:
         if refused_text(exc):
             log.warning("text refused by the database on %s: %s", where, _first_line(exc))
-            return error_response(request, 422, "validation_failed", TEXT_REFUSED)
+            return error_response(request, 422, "validation_failed", Message(TEXT_REFUSED).render())
         return await handle_unexpected(request, exc)
     if connection_lost(exc):
         request.scope[CONNECTION_LOST] = True
@@ -120,10 +186,7 @@ async def handle_database_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-TEXT_REFUSED = (
-    "văn bản chứa kí tự không lưu được (NUL) / the text holds a character that cannot be "
-    "stored (NUL)"
-)
+TEXT_REFUSED = N_("Văn bản chứa kí tự không lưu được (NUL)")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -134,7 +197,8 @@ def _first_line(exc: BaseException) -> str:
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(request, 500, "internal_error", "an unexpected error occurred")
+    message = Message(N_("Đã có lỗi không lường trước; xin thử lại sau")).render()
+    return error_response(request, 500, "internal_error", message)
 
 
 def install(app: FastAPI) -> None:

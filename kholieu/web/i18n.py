@@ -1,49 +1,51 @@
-"""Vietnamese first, English second: templates are written in Vietnamese and wrapped in
-``_()``; English comes from ``locales/en/LC_MESSAGES/messages.po``, compiled in memory at start-up
-with Babel, so there is no build step and no .mo file to forget."""
+"""Pages in the request's language: the templates' gettext callables follow the locale the
+middleware sets per request (the catalogues themselves are in ``kholieu.i18n``)."""
 
 from __future__ import annotations
 
-import io
-from contextvars import ContextVar
-from gettext import NullTranslations
-from pathlib import Path
+from starlette.requests import Request
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+from kholieu.i18n import LOCALES, catalogues, current_locale
 
-LOCALES = ("vi", "en")
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+__all__ = [
+    "COOKIE",
+    "LOCALES",
+    "Translator",
+    "api_client_language",
+    "current_locale",
+    "pick_locale",
+]
+
 COOKIE = "kholieu_lang"
-
-current_locale: ContextVar[str] = ContextVar("current_locale", default="vi")
-
-
-def load_catalogues() -> dict[str, NullTranslations]:
-    catalogues: dict[str, NullTranslations] = {"vi": NullTranslations()}
-    for locale in LOCALES[1:]:
-        po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-        with open(po, "rb") as fh:
-            catalogue = read_po(fh, locale=locale)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalogue)
-        buffer.seek(0)
-        catalogues[locale] = Translations(buffer)
-    return catalogues
 
 
 class Translator:
     """gettext callables that follow the request's locale (set per request in a ContextVar)."""
 
     def __init__(self) -> None:
-        self.catalogues = load_catalogues()
+        self.catalogues = catalogues()
 
     def gettext(self, message: str) -> str:
         return self.catalogues[current_locale.get()].gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.catalogues[current_locale.get()].ngettext(singular, plural, n)
+
+
+def api_client_language(request: Request) -> str | None:
+    """The language an API client (a bearer token: a script, another system, never a page's
+    own script, which carries the session cookie) asks for in Accept-Language; pages and
+    their scripts follow the site's language (``pick_locale``)."""
+    if not request.headers.get("authorization", "").lower().startswith("bearer "):
+        return None
+    ranked = []
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, quality = part.strip().partition(";q=")
+        try:
+            ranked.append((float(quality or 1), tag.split("-")[0].lower()))
+        except ValueError:
+            continue
+    return next((tag for _, tag in sorted(ranked, reverse=True) if tag in LOCALES), None)
 
 
 def pick_locale(chosen: str | None, default: str) -> str:

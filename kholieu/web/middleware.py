@@ -17,8 +17,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kholieu.errors import PayloadTooLarge
+from kholieu.i18n import N_, Term
 from kholieu.web.errors import CONNECTION_LOST, error_response
-from kholieu.web.i18n import COOKIE, current_locale, pick_locale
+from kholieu.web.i18n import COOKIE, api_client_language, current_locale, pick_locale
 
 log = structlog.get_logger("kholieu.request")
 
@@ -53,7 +54,8 @@ class RequestContext:
         request = Request(scope)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
         asked = request.query_params.get("lang")
-        locale = pick_locale(asked or request.cookies.get(COOKIE), self.default_locale)
+        chosen = asked or request.cookies.get(COOKIE) or api_client_language(request)
+        locale = pick_locale(chosen, self.default_locale)
         current_locale.set(locale)
         started = time.perf_counter()
         status = 500
@@ -207,10 +209,10 @@ class BodyLimit:
     def limit_for(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[int, str]:
         kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if UPLOAD_PART.match(scope["path"]):
-            return self.part, "an upload part"
+            return self.part, N_("Một phần tải lên")
         if kind == b"multipart/form-data":
-            return self.form_upload, "a form with a file"
-        return self.plain, "a request"
+            return self.form_upload, N_("Một biểu mẫu kèm tệp")
+        return self.plain, N_("Một yêu cầu")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -255,7 +257,9 @@ class BodyLimit:
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int, what: str) -> None:
         refusal = PayloadTooLarge(
-            f"{what} may carry at most {limit:,} bytes".replace(",", " "),
+            "{what} chỉ được mang tối đa {limit} byte",
+            what=Term(what),
+            limit=f"{limit:,}".replace(",", " "),
             details={"limit": limit},
         )
         response = error_response(

@@ -25,13 +25,12 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
 
+from kholieu.i18n import N_, Invalid, gettext
+
 REFUSED = re.compile("[\x00\ud800-\udfff]")
 MESSAGES = {
-    "\x00": "không được chứa kí tự NUL (U+0000) / must not contain the NUL character (U+0000)",
-    "surrogate": (
-        "không được chứa kí tự thay thế lẻ (U+D800–U+DFFF) / must not contain an unpaired "
-        "surrogate (U+D800–U+DFFF)"
-    ),
+    "\x00": N_("không được chứa kí tự NUL (U+0000)"),
+    "surrogate": N_("không được chứa kí tự thay thế lẻ (U+D800–U+DFFF)"),
 }
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -89,5 +88,13 @@ async def refuse_unstorable_text(request: Request) -> None:
         found += problems(body, ("body",))
     if found:
         raise RequestValidationError(
-            [{"type": "string_unstorable", "loc": loc, "msg": why} for loc, why in found]
+            [
+                {
+                    "type": "string_unstorable",
+                    "loc": loc,
+                    "msg": gettext(why, "en"),
+                    "ctx": {"error": Invalid(why)},
+                }
+                for loc, why in found
+            ]
         )

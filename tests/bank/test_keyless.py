@@ -46,7 +46,7 @@ def test_a_keyless_draft_is_otherwise_checked_as_usual():
         return first_error(info.value)
 
     single = KEYLESS[0]
-    assert error({**single, "options": ["Hà Nội", " "]}) == "options.1: option B is empty"
+    assert error({**single, "options": ["Hà Nội", " "]}) == "option B is empty"
     assert error({**single, "weights": [100, 0]}).startswith("weights: a question without its key")
     assert error({**KEYLESS[2], "statements": ["a", "b"]}).startswith("statements: exactly 4")
     assert error({**KEYLESS[3], "tolerance": 0.1}).startswith("tolerance: a question without")
@@ -63,7 +63,7 @@ def test_the_bank_keeps_the_tag_and_refuses_to_approve_until_the_key_is_set(serv
     with services.sessions.begin() as session:
         with pytest.raises(ValidationFailed) as info:
             services.questions.set_status(session, editor, question_id, QuestionStatus.ready)
-        assert "chưa có đáp án" in info.value.message and "no key" in info.value.message
+        assert "no key" in info.value.message and "chưa có đáp án" in info.value.text.render("vi")
     with services.sessions.begin() as session:  # the teacher sets the key: the tag goes
         keyed = {**KEYLESS[0], "answer": 0, "tags": ["dia-li", NO_KEY_TAG]}
         question = services.questions.update(

@@ -44,7 +44,7 @@ def error_of(data: dict) -> str:
         ({"options": ["chỉ một"]}, "options: a single_choice question needs at least 2 options"),
         ({"answer": 4}, "answer: option 4 does not exist (0–3)"),
         ({"answer": True}, "answer: True is not an option index"),
-        ({"options": ["a", " ", "c", "d"]}, "options.1: option B is empty"),
+        ({"options": ["a", " ", "c", "d"]}, "option B is empty"),
         ({"stem": "<p> </p>"}, "stem: the question has no text"),
         ({"statements": ["a"] * 4}, "statements: not used by a single_choice question"),
         ({"weights": [100, 0]}, "weights: 2 values for 4 options"),
@@ -63,7 +63,7 @@ def test_single_choice_errors_name_the_field(change, message):
         ({"statements": ["a", "b", "c"]}, "statements: exactly 4 statements a–d, not 3"),
         ({"answer": [True, False, True]}, "answer: four true/false values, one per statement"),
         ({"answer": [1, 0, 1, 1]}, "answer: four true/false values"),
-        ({"statements": ["a", "b", "", "d"]}, "statements.2: statement c is empty"),
+        ({"statements": ["a", "b", "", "d"]}, "statement c is empty"),
     ],
 )
 def test_true_false_group_errors(change, message):
@@ -290,4 +290,4 @@ def test_cli_import_and_export_round_trip(tmp_path, settings):
     assert exported[1]["grade"] == 12 and exported[0]["grade"] == 9
     assert {q["status"] for q in exported} == {"ready"}
     result = run_kholieu("questions", "export", "--format", "pdf", "--out", str(out), env=env)
-    assert result.returncode == 2 and "unknown export format 'pdf'" in result.stderr
+    assert result.returncode == 2 and "Không có định dạng xuất “pdf”" in result.stderr

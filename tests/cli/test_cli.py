@@ -69,15 +69,18 @@ def test_users_create_reports_bad_input_in_one_line(run):
     run("users", "create", "hs1", "--role", "student", "--password-stdin", stdin=good)
     again = run("users", "create", "hs1", "--role", "student", "--password-stdin", stdin=good)
     assert again.returncode == 1
-    assert again.stderr.strip().splitlines()[-1] == "kholieu: error: username 'hs1' is taken"
+    assert (
+        again.stderr.strip().splitlines()[-1]
+        == "kholieu: error: Tên đăng nhập “hs1” đã có người dùng"
+    )
     bad_role = run("users", "create", "hs2", "--role", "boss", "--password-stdin", stdin=good)
-    assert bad_role.returncode == 1 and "role: 'boss' is not one of" in bad_role.stderr
-    for weak, why in [("12345678\n", "at least 12 characters"),
-                      ("password1234\n", "too common"), ("!!Password2024\n", "too common"),
-                      ("hs3-hs3-hs3-hs3\n", "must not contain the username")]:  # fmt: skip
+    assert bad_role.returncode == 1 and "Vai trò: “boss” không phải một trong" in bad_role.stderr
+    for weak, why in [("12345678\n", "cần ít nhất 12 kí tự"),
+                      ("password1234\n", "quá phổ biến"), ("!!Password2024\n", "quá phổ biến"),
+                      ("hs3-hs3-hs3-hs3\n", "không được chứa tên đăng nhập")]:  # fmt: skip
         refused = run("users", "create", "hs3", "--role", "student", "--password-stdin",
                       stdin=weak)  # fmt: skip
-        assert refused.returncode == 1 and f"password: {why}" in refused.stderr, refused.stderr
+        assert refused.returncode == 1 and f"Mật khẩu: {why}" in refused.stderr, refused.stderr
 
 
 def test_demo_is_idempotent(run, services):

@@ -157,9 +157,9 @@ def test_content_import_reports_each_bad_line(tmp_path, kholieu_cli, services):
     assert report["imported"] == 2 and len(report["ids"]) == 2
     assert [r["line"] for r in report["rejected"]] == [3, 4, 5, 6]
     errors = [r["error"] for r in report["rejected"]]
-    assert errors[0].startswith("subject: Value error, 'toan-cao-cap' is not a known subject")
+    assert errors[0].startswith("subject: “toan-cao-cap” không phải môn học được nhận")
     assert errors[1].startswith("not valid JSON")
-    assert errors[2].startswith("fake.pdf: the file is text/plain")
+    assert errors[2].startswith("fake.pdf: tệp có kiểu text/plain")
     assert errors[3] == "file: files/missing.pdf does not exist next to the manifest"
     with services.sessions() as session:
         statuses = dict(session.execute(select(ContentItem.title, ContentItem.status)).all())
@@ -176,7 +176,7 @@ def test_content_import_reports_each_bad_line(tmp_path, kholieu_cli, services):
 def test_content_show_unknown_item(kholieu_cli):
     result = kholieu_cli("content", "show", "999")
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == "kholieu: error: no content item 999"
+    assert result.stderr.strip().splitlines()[-1] == "kholieu: error: Không có học liệu số 999"
 
 
 def test_pdf_text_is_kept_for_search_and_a_thumbnail_made(services):

@@ -82,7 +82,7 @@ def test_create_form_reports_bad_fields(client, make_user):
         },
     )
     assert response.status_code == 422
-    assert 'role="alert">Input should be less than or equal to 12<' in response.text
+    assert 'role="alert">phải từ 12 trở xuống<' in response.text
     assert 'value="x"' in response.text  # what was typed is kept
 
 

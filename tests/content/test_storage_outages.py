@@ -187,7 +187,7 @@ def test_a_web_request_meeting_a_hung_s3_answers_503_within_its_timeouts(s3_behi
     )  # fmt: skip
     assert response.status_code == 503
     error = response.json()["error"]
-    assert error["code"] == "storage_unavailable" and "S3 endpoint unreachable" in error["message"]
+    assert error["code"] == "storage_unavailable" and "Không kết nối được S3" in error["message"]
     assert time.monotonic() - started < 60  # one try of 2 s; hung for minutes before
     # The next requests do not wait again: S3 was found away a moment ago (the breaker).
     tried = switch.refused
@@ -196,7 +196,7 @@ def test_a_web_request_meeting_a_hung_s3_answers_503_within_its_timeouts(s3_behi
         headers=headers,
     )  # fmt: skip
     assert again.status_code == 503 and switch.refused == tried
-    assert "S3 endpoint unreachable a moment ago" in again.json()["error"]["message"]
+    assert "Vừa rồi không kết nối được S3" in again.json()["error"]["message"]
     assert again.headers["Retry-After"]
     ready = client.get("/readyz")  # its storage check cannot finish before the 2 s timeout
     assert ready.status_code == 503

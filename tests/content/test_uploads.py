@@ -124,7 +124,7 @@ def test_completing_with_missing_parts_names_them(stack):
     send(client, services, upload, 2, b"\0" * PART, headers)
     response = client.post(f"/api/v1/uploads/{upload['id']}/complete", headers=headers)
     assert response.status_code == 409
-    assert response.json()["error"]["message"] == "parts not received yet: 1, 3"
+    assert response.json()["error"]["message"] == "Chưa nhận được các phần: 1, 3"
 
 
 def test_wrong_file_type_fails_with_the_reason_and_stores_nothing(stack):
@@ -134,7 +134,9 @@ def test_wrong_file_type_fails_with_the_reason_and_stores_nothing(stack):
     data = b"plain text pretending to be a PDF\n" * 10
     final = upload_in_one_part(client, services, headers, item, "sgk.pdf", data)
     assert final["status"] == "failed"
-    assert final["error"].startswith("sgk.pdf: the file is text/plain, which a document cannot be")
+    assert final["error"].startswith(
+        "sgk.pdf: tệp có kiểu text/plain, không dùng được cho tài liệu"
+    )
     # The rejected file is kept for its editor to look at, and goes when they delete it.
     assert [i.key for i in services.store.list("")] == [f"incoming/{final['id']}"]
     assert "sgk.pdf" in final["original_url"]
@@ -170,7 +172,7 @@ def test_a_video_that_does_not_decode_is_refused_and_kept(stack, videos):
     item = new_item(client, headers)
     final = upload_in_one_part(client, services, headers, item, "bai-2.mp4", data)
     assert final["status"] == "failed"
-    assert final["error"].startswith("bai-2.mp4: the video is truncated or damaged")
+    assert final["error"].startswith("bai-2.mp4: video bị cắt cụt hoặc hỏng")
     assert fetch(client, final["original_url"]) == data
     assert not list(services.store.list("blobs/"))
 
@@ -186,8 +188,8 @@ def test_limits_and_part_sizes(stack):
         headers=headers,
     )
     assert too_big.status_code == 413 and too_big.json()["error"]["details"]["field"] == "size"
-    for size, said in ((-5, "big.mp4: size must not be negative (-5)"),
-                       (0, "big.mp4: the file is empty")):  # fmt: skip
+    for size, said in ((-5, "big.mp4: kích thước không được âm (-5)"),
+                       (0, "big.mp4: tệp rỗng")):  # fmt: skip
         refused = client.post(
             "/api/v1/uploads", json={"item_id": item, "filename": "big.mp4", "size": size},
             headers=headers,
@@ -204,7 +206,7 @@ def test_limits_and_part_sizes(stack):
         f"/api/v1/uploads/{upload['id']}/parts/1", content=b"x" * 10, headers=headers
     )
     assert short.status_code == 422
-    assert short.json()["error"]["message"] == f"part 1 must be {PART} bytes, got 10"
+    assert short.json()["error"]["message"] == f"Phần 1 phải có {PART} byte, nhận được 10"
 
 
 def test_who_may_upload(stack):

@@ -45,7 +45,11 @@ def test_api_errors_have_one_shape(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json() == {
-        "error": {"code": "not_found", "message": "Not Found", "details": None}
+        "error": {
+            "code": "not_found",
+            "message": "Không có trang hay mục nào ở địa chỉ này",
+            "details": None,
+        }
     }
     response = client.post("/api/v1/auth/token", data={"username": "x"})
     body = response.json()["error"]
@@ -205,7 +209,8 @@ def test_readyz_fails_until_migrations_are_applied(client, services):
     try:
         database = client.get("/readyz").json()["checks"]["database"]
         assert database["ok"] is False
-        assert database["error"] == f"schema at None, code expects {head_revision()}: run migrate"
+        expected = f"Cơ sở dữ liệu ở phiên bản None, mã cần {head_revision()}: hãy chạy migrate"
+        assert database["error"] == expected
     finally:
         upgrade(services.engine)
 
@@ -305,7 +310,7 @@ def test_unexpected_errors_are_500_without_internals(app):
     assert response.status_code == 500
     assert response.json()["error"] == {
         "code": "internal_error",
-        "message": "an unexpected error occurred",
+        "message": "Đã có lỗi không lường trước; xin thử lại sau",
         "details": None,
     }
 

@@ -202,7 +202,7 @@ def test_missing_ffmpeg_is_said_by_readyz_the_editor_page_and_the_upload(
             ready = client.get("/readyz")
             assert ready.status_code == 503
             check = ready.json()["checks"]["ffmpeg"]
-            assert not check["ok"] and check["error"].startswith("ffmpeg not found")
+            assert not check["ok"] and check["error"].startswith("Không tìm thấy ffmpeg")
             assert "apt install ffmpeg" in check["error"]
             with services.sessions.begin() as session:
                 data = ContentIn(kind=Kind.video, title="Video", subject="toan", grade=6)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kholieu.i18n import N_, Message
+
 # Stores an image a question shows and returns the URL to put in its HTML; raises
 # ValidationFailed when the bytes are not an allowed image.
 ImageSink = Callable[[bytes, str], str]
@@ -63,7 +65,15 @@ def require_key(question: dict[str, Any]) -> None:
 
 
 class FormatError(Exception):
-    """The whole file cannot be read (not the format it claims, unsafe, truncated)."""
+    """The whole file cannot be read (not the format it claims, unsafe, truncated); worded
+    like the services' errors, a template and its parameters (``kholieu.i18n``)."""
+
+    def __init__(self, message: str | Message, **params: Any) -> None:
+        self.text = message if isinstance(message, Message) else Message(message, params)
+        super().__init__(self.text.render("vi"))
+
+    def __str__(self) -> str:
+        return self.text.render()
 
 
 Reader = Callable[[Path, ImageSink], Iterator[Parsed]]
@@ -92,16 +102,13 @@ def size_limit(path: Path | str) -> int:
     return MAX_WHOLE_TEXT_BYTES if whole else MAX_FILE_BYTES
 
 
-def too_large(name: str, size: int) -> str | None:
+def too_large(name: str, size: int) -> Message | None:
     """Why a file of ``size`` bytes is refused, or None."""
     limit = size_limit(name)
     if size <= limit:
         return None
-    mib, suffix = limit // 2**20, Path(name).suffix
-    return (
-        f"{name}: tệp lớn hơn giới hạn {mib} MiB cho tệp {suffix} / "
-        f"larger than the {mib} MiB limit for {suffix} files"
-    )
+    template = N_("{name}: tệp lớn hơn giới hạn {mib} MiB cho tệp {suffix}")
+    return Message(template, {"name": name, "mib": limit // 2**20, "suffix": Path(name).suffix})
 
 
 WRITERS = {
@@ -185,12 +192,9 @@ def choose(path: Path) -> Choice:
     return Choice(fmt, encoding_name, _load(_BY_CONTENT[fmt]))
 
 
-def _unknown(path: Path) -> str:
-    known = ", ".join(sorted(READERS))
-    return (
-        f"{path.name}: không nhận ra định dạng tệp câu hỏi (đã biết: {known}) / "
-        f"cannot tell the question file's format (known: {known})"
-    )
+def _unknown(path: Path) -> Message:
+    template = N_("{name}: không nhận ra định dạng tệp câu hỏi (đã biết: {known})")
+    return Message(template, {"name": path.name, "known": ", ".join(sorted(READERS))})
 
 
 def reader_for(path: Path) -> Reader:
@@ -200,5 +204,7 @@ def reader_for(path: Path) -> Reader:
 def writer_for(fmt: str) -> Callable[..., None]:
     ref = WRITERS.get(fmt)
     if ref is None:
-        raise FormatError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
+        raise FormatError(
+            "Không có định dạng xuất “{fmt}” (có: {join})", fmt=fmt, join=", ".join(sorted(WRITERS))
+        )
     return _load(ref)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kholieu.bank.formats import FormatError
+from kholieu.i18n import N_, Message, Term
 
 CHUNK = 2**20
 # Letters only Vietnamese uses among the Latin scripts, and the tone marks Windows-1258
@@ -67,19 +68,22 @@ def detect(path: Path) -> Encoding:
         source.seek(0)
         sample = source.read(CHUNK)
     if b"\x00" in sample:
-        raise FormatError(_refused(path.name, "UTF-16 không có BOM / UTF-16 without a BOM"))
+        raise FormatError(_refused(path.name, Term(NO_BOM)))
     if _is_vietnamese_cp1258(path):
         return CP1258
     raise FormatError(
-        f"{path.name}: không phải văn bản UTF-8, UTF-16 hay Windows-1258 (byte {failed_at}) / "
-        f"not UTF-8, UTF-16 or Windows-1258 text (byte {failed_at})"
+        "{name}: không phải văn bản UTF-8, UTF-16 hay Windows-1258 (byte {failed_at})",
+        name=path.name,
+        failed_at=failed_at,
     )
 
 
-def _refused(name: str, what: str) -> str:
-    return (
-        f"{name}: tệp mã hoá {what}; hãy lưu lại dạng UTF-8 / "
-        f"the file is encoded as {what}; save it as UTF-8"
+NO_BOM = N_("UTF-16 không có BOM")
+
+
+def _refused(name: str, what: str) -> Message:
+    return Message(
+        N_("{name}: tệp mã hoá {what}; hãy lưu lại dạng UTF-8"), {"name": name, "what": what}
     )
 
 
@@ -128,8 +132,7 @@ def read_text(path: Path, limit: int) -> tuple[str, Encoding]:
     if size > limit:
         mib = limit // 2**20
         raise FormatError(
-            f"{path.name}: tệp lớn hơn giới hạn {mib} MiB cho định dạng này / "
-            f"larger than the {mib} MiB limit for this format"
+            "{name}: tệp lớn hơn giới hạn {mib} MiB cho định dạng này", name=path.name, mib=mib
         )
     encoding = detect(path)
     return decode(path.read_bytes(), encoding), encoding

@@ -106,9 +106,11 @@ class WordPackage:
                 while element.getprevious() is not None:
                     del parent[0]
         except etree.XMLSyntaxError as exc:
-            raise FormatError(f"{self.name}: the document's XML is damaged ({exc})") from None
+            raise FormatError(
+                "{name}: XML của tài liệu bị hỏng ({exc})", name=self.name, exc=exc
+            ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise FormatError(f"{self.name}: the document is corrupt ({exc})") from None
+            raise FormatError("{name}: tài liệu bị hỏng ({exc})", name=self.name, exc=exc) from None
         finally:
             stream.stream.close()
 
@@ -135,18 +137,30 @@ class WordPackage:
     def _xml(self, name: str) -> Any:
         info = self._zip.getinfo(name)
         if info.file_size > MAX_SMALL_PART:
-            raise FormatError(f"{self.name}: part {name} is larger than {MAX_SMALL_PART} bytes")
+            raise FormatError(
+                "{name}: phần {name2} lớn hơn {max_small_part} byte",
+                name=self.name,
+                name2=name,
+                max_small_part=MAX_SMALL_PART,
+            )
         try:
             return etree.fromstring(self._zip.read(name), _parser())
         except etree.XMLSyntaxError as exc:
-            raise FormatError(f"{self.name}: part {name} is damaged ({exc})") from None
+            raise FormatError(
+                "{name}: phần {name2} bị hỏng ({exc})", name=self.name, name2=name, exc=exc
+            ) from None
 
     def _main_part(self) -> str:
         if "[Content_Types].xml" not in self._names:
-            raise FormatError(f"{self.name}: not a readable Word document (not an OOXML package)")
+            raise FormatError(
+                "{name}: không đọc được tài liệu Word (không phải gói OOXML)", name=self.name
+            )
         main = next((n for _, n, kind in self._relations("") if kind == "officeDocument"), None)
         if main is None or main not in self._names:
-            raise FormatError(f"{self.name}: not a readable Word document (no main document)")
+            raise FormatError(
+                "{name}: không đọc được tài liệu Word (không có phần tài liệu chính)",
+                name=self.name,
+            )
         types = self._xml("[Content_Types].xml")
         declared = next(
             (o.get("ContentType") for o in types.iter(_TYPES + "Override")
@@ -155,7 +169,9 @@ class WordPackage:
         )  # fmt: skip
         if declared not in _WORD_TYPES:
             raise FormatError(
-                f"{self.name}: not a Word document (its main part is {declared or 'undeclared'})"
+                "{name}: không phải tài liệu Word (phần chính là {value})",
+                name=self.name,
+                value=declared or "undeclared",
             )
         return main
 
@@ -258,6 +274,8 @@ def open_package(path: Path, limits: PackageLimits) -> WordPackage:
     try:
         return WordPackage(path, limits)
     except PackageRejected as exc:
-        raise FormatError(f"{path.name}: {exc.message}") from None
+        raise FormatError("{name}: {message_}", name=path.name, message_=exc.message) from None
     except (zipfile.BadZipFile, KeyError) as exc:
-        raise FormatError(f"{path.name}: not a readable Word document ({exc})") from None
+        raise FormatError(
+            "{name}: không đọc được tài liệu Word ({exc})", name=path.name, exc=exc
+        ) from None

@@ -40,6 +40,7 @@ from kholieu.bank.formats.omml import M, MathError, to_latex
 from kholieu.bank.formats.tabular import OFFICE_LIMITS
 from kholieu.bank.schemas import level_code
 from kholieu.errors import ValidationFailed
+from kholieu.i18n import Invalid
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -512,7 +513,9 @@ class Layout:
             else:
                 yield parsed
         if not any_block:
-            raise FormatError(f"{self.name}: no question found (each starts with 'Câu N:')")
+            raise FormatError(
+                "{name}: không tìm thấy câu hỏi nào (mỗi câu bắt đầu bằng “Câu N:”)", name=self.name
+            )
         answers = _answer_table(answer_lines)
         for item in held:
             yield self._parsed(item, answers) if isinstance(item, Block) else item
@@ -682,16 +685,13 @@ class Layout:
         elif block.section == "short_answer":
             data.update(type="short_answer", answer=table() or None)
         elif block.section in ("single_choice", "true_false_group"):
-            raise ValueError("no options (A. B. C. D.) or statements (a) b) c) d)) found")
+            raise Invalid("không tìm thấy phương án (A. B. C. D.) hay các ý (a) b) c) d))")
         elif _looks_like_options(data["stem"]):
-            raise ValueError(
-                "có vẻ là câu trắc nghiệm nhưng không tách được các phương án A, B, C, D / "
-                "looks like a choice question, but its options A, B, C, D could not be told apart"
-            )
+            raise Invalid("có vẻ là câu trắc nghiệm nhưng không tách được các phương án A, B, C, D")
         else:
             data["type"] = "essay"
         if not data["stem"]:
-            raise ValueError("the question has no text before its options")
+            raise Invalid("câu hỏi không có đề bài trước các phương án")
         return data
 
 
@@ -952,7 +952,9 @@ def _choices(
     if not marked:  # no key anywhere: the importer keeps it as a draft waiting for one
         return {"type": "single_choice", "options": texts, "answer": None}
     if any(i >= len(options) for i in marked):
-        raise ValueError(f"the key names option {chr(65 + max(marked))}, which does not exist")
+        raise Invalid(
+            "đáp án chỉ phương án {chr}, phương án này không có", chr=chr(65 + max(marked))
+        )
     if len(marked) == 1:
         return {"type": "single_choice", "options": texts, "answer": marked[0]}
     return {"type": "multiple_response", "options": texts, "answer": marked}

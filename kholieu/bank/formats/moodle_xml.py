@@ -90,14 +90,20 @@ def _questions(source: IO[bytes], name: str) -> Iterator[ET.Element]:
             if root is None:
                 root = element
                 if root.tag != "quiz":
-                    raise FormatError(f"{name}: not a Moodle XML question file (root <{root.tag}>)")
+                    raise FormatError(
+                        "{name}: không phải tệp câu hỏi Moodle XML (gốc là <{tag}>)",
+                        name=name,
+                        tag=root.tag,
+                    )
             elif event == "end" and element.tag == "question":
                 yield element
                 root.clear()
     except DefusedXmlException as exc:
-        raise FormatError(f"{name}: refused unsafe XML ({type(exc).__name__})") from None
+        raise FormatError(
+            "{name}: từ chối XML không an toàn ({name2})", name=name, name2=type(exc).__name__
+        ) from None
     except ET.ParseError as exc:
-        raise FormatError(f"{name}: not well-formed XML ({exc})") from None
+        raise FormatError("{name}: XML không đúng dạng ({exc})", name=name, exc=exc) from None
 
 
 def _question_lines(path: Path) -> list[int]:

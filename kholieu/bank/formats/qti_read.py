@@ -115,7 +115,7 @@ def read_package(path: Path, images: ImageSink) -> Iterator[Parsed]:
             info = inspect_package(fh, OFFICE_LIMITS)
             archive, names = open_checked(fh, OFFICE_LIMITS)
         except PackageRejected as exc:
-            raise FormatError(f"{path.name}: {exc.message}") from None
+            raise FormatError("{name}: {message_}", name=path.name, message_=exc.message) from None
         with archive:
             manifest = parse_xml(archive.read(info.root + "imsmanifest.xml"), "imsmanifest.xml")
             hrefs = [
@@ -124,7 +124,7 @@ def read_package(path: Path, images: ImageSink) -> Iterator[Parsed]:
                 if ITEM_TYPES.match(r.get("type", ""))
             ]
             if not hrefs:
-                raise FormatError(f"{path.name}: the package lists no QTI items")
+                raise FormatError("{name}: gói không liệt kê câu hỏi QTI nào", name=path.name)
             for href in hrefs:
                 yield _package_item(path.name, archive, info.root, href, set(names), images)
 
@@ -383,8 +383,9 @@ def sniff_xml(path: Path, images: ImageSink) -> Iterator[Parsed]:
         yield from read_item_file(path, images)
     elif re.search(r"<(\w+:)?(assessmentTest|qti-assessment-test)\b", head):
         raise FormatError(
-            f"{path.name}: a QTI assessment test, which only points at items: import the "
-            "content package (.zip) or the item files"
+            "{name}: đây là bài kiểm tra QTI (assessment test), chỉ trỏ tới các câu hỏi: hãy "
+            "nhập gói nội dung (.zip) hoặc các tệp câu hỏi",
+            name=path.name,
         )
     else:
         yield from moodle_xml.read(path, images)

@@ -25,6 +25,7 @@ from kholieu.bank.schemas import lacks_key
 from kholieu.curriculum import fold, grade_number, level_code, question_type_code, subject_code
 from kholieu.files import spreadsheets
 from kholieu.files.zipsafe import PackageLimits, PackageRejected, open_checked
+from kholieu.i18n import Invalid
 
 OFFICE_LIMITS = PackageLimits(max_total_bytes=256 * 2**20, max_entries=5_000, max_ratio=100)
 LETTERS = "ABCDEFGHIJ"
@@ -73,7 +74,12 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as exc:
             # Past a cell over the limit the reader cannot tell where the next row starts: the
             # file is refused whole, naming the row it stopped at.
-            raise FormatError(f"{path.name}: line {reader.line_num}: {_csv_problem(exc)}") from None
+            raise FormatError(
+                "{name}: dòng {line_num}: {csv_problem}",
+                name=path.name,
+                line_num=reader.line_num,
+                csv_problem=_csv_problem(exc),
+            ) from None
         yield reader.line_num, [spreadsheets.from_csv(cell) for cell in row]
 
 
@@ -91,14 +97,18 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         try:
             archive, _ = open_checked(fh, OFFICE_LIMITS)
         except PackageRejected as exc:
-            raise FormatError(f"{path.name}: {exc.message}") from None
+            raise FormatError("{name}: {message_}", name=path.name, message_=exc.message) from None
         archive.close()
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FormatError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+        raise FormatError(
+            "{name}: không đọc được bảng tính XLSX ({exc})", name=path.name, exc=exc
+        ) from None
     except SyntaxError as exc:  # xml.etree's ParseError and lxml's XMLSyntaxError alike
-        raise FormatError(f"{path.name}: the workbook's XML is broken ({exc})") from None
+        raise FormatError(
+            "{name}: XML của bảng tính bị hỏng ({exc})", name=path.name, exc=exc
+        ) from None
     number = 0
     try:
         sheet = book.worksheets[0]
@@ -106,7 +116,10 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield number, ["" if v is None else _cell(v) for v in row]
     except SyntaxError as exc:  # the sheet is read as it streams: rows before it were read
         raise FormatError(
-            f"{path.name}: line {number + 1}: the sheet's XML is broken ({exc})"
+            "{name}: dòng {value}: XML của trang tính bị hỏng ({exc})",
+            name=path.name,
+            value=number + 1,
+            exc=exc,
         ) from None
     finally:
         book.close()
@@ -127,8 +140,10 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]], name: str) -> Iterator[Par
     layout = _layout(header)
     if layout is None:
         raise FormatError(
-            f"{name}: line {number}: the first row must name the columns "
-            "(stem/câu hỏi, A, B, C, D, answer/đáp án, …); see the README"
+            "{name}: dòng {number}: dòng đầu phải ghi tên các cột (câu hỏi, A, B, C, D, đáp án, "
+            "…); xem README",
+            name=name,
+            number=number,
         )
     for number, row in rows:
         if not any(cell.strip() for cell in row):
@@ -196,8 +211,10 @@ def _record(cells: dict[str, str]) -> dict[str, Any]:
             kind = data["type"] = "multiple_response"
     if kind in ("single_choice", "multiple_response"):
         if not options:
-            raise ValueError(
-                f"options: no options; a {kind} question needs its options in columns A, B, …"
+            raise Invalid(
+                "Phương án: không có phương án; câu hỏi loại {kind} cần các phương án ở các cột "
+                "A, B, …",
+                kind=kind,
             )
         data["options"] = [_text(o) for o in options]
         indexes = _letters(key, len(options)) if key.strip() else None  # None: waits for a key
@@ -205,7 +222,7 @@ def _record(cells: dict[str, str]) -> dict[str, Any]:
         data["answer"] = indexes[0] if single else indexes
     elif kind == "true_false_group":
         if not options:
-            raise ValueError("statements: no statements; give them in columns A–D")
+            raise Invalid("Các ý: không có ý nào; hãy ghi chúng ở các cột A–D")
         data["statements"] = [_text(o) for o in options]
         data["answer"] = _truths(key) if key.strip() else None
     elif kind == "short_answer":
@@ -218,7 +235,7 @@ def _named(column: str, value: str, code_of: Callable[[str], Any]) -> Any:
     try:
         return code_of(value)
     except ValueError as exc:
-        raise ValueError(f"{column}: {exc}") from None
+        raise Invalid("{column}: {exc}", column=column, exc=exc) from None
 
 
 def _letters(key: str, count: int) -> list[int]:
@@ -226,11 +243,15 @@ def _letters(key: str, count: int) -> list[int]:
     if len(parts) == 1 and len(parts[0]) > 1 and parts[0].isalpha():
         parts = list(parts[0])  # "AC"
     if not parts:
-        raise ValueError("answer: empty; give the letter of the right option (A, B, …)")
+        raise Invalid("Đáp án: để trống; hãy ghi chữ cái của phương án đúng (A, B, …)")
     indexes = []
     for part in parts:
         if len(part) != 1 or part not in LETTERS[:count]:
-            raise ValueError(f"answer: {part!r} is not one of the options A–{LETTERS[count - 1]}")
+            raise Invalid(
+                "Đáp án: “{part}” không phải một trong các phương án A–{value}",
+                part=part,
+                value=LETTERS[count - 1],
+            )
         indexes.append(LETTERS.index(part))
     return indexes
 
@@ -250,7 +271,7 @@ def _truths(key: str) -> list[bool]:
         elif part in FALSE_WORDS:
             truths.append(False)
         else:
-            raise ValueError(f"answer: {part!r} is neither Đ (đúng) nor S (sai)")
+            raise Invalid("Đáp án: “{part}” không phải Đ (đúng) hay S (sai)", part=part)
     return truths
 
 
@@ -260,8 +281,10 @@ def _kahoot(cells: dict[str, str]) -> dict[str, Any]:
         options.pop()
     correct = [p.strip() for p in cells.get("answer", "").split(",") if p.strip()]
     if not correct or not all(p.isdigit() and 1 <= int(p) <= len(options) for p in correct):
-        raise ValueError(
-            f"correct: {cells.get('answer')!r} is not an answer number 1–{len(options)}"
+        raise Invalid(
+            "Đáp án đúng: “{get}” không phải số thứ tự đáp án 1–{len}",
+            get=cells.get("answer"),
+            len=len(options),
         )
     indexes = [int(p) - 1 for p in correct]
     data: dict[str, Any] = {"stem": _text(cells["stem"]), "options": [_text(o) for o in options]}

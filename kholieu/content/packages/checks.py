@@ -85,13 +85,18 @@ def _find_root(names: list[str]) -> str:
         if root + MANIFEST in top or root + "index.html" in top:
             return root
     raise PackageRejected(
-        f"not a content package: no {MANIFEST} or index.html at the top of the zip"
+        "Không phải gói học liệu: không có {manifest} hay index.html ở thư mục gốc của tệp zip",
+        manifest=MANIFEST,
     )
 
 
 def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
     if archive.getinfo(name).file_size > MAX_MANIFEST_BYTES:
-        raise PackageRejected(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES} bytes")
+        raise PackageRejected(
+            "{manifest} lớn hơn {max_manifest_bytes} byte",
+            manifest=MANIFEST,
+            max_manifest_bytes=MAX_MANIFEST_BYTES,
+        )
     return archive.read(name)
 
 
@@ -102,7 +107,7 @@ def _from_manifest(data: bytes, files: dict[str, int], root: str) -> PackageInfo
     manifest = _parse(data)
     resources = manifest.findall("{*}resources/{*}resource")
     if not resources:
-        raise PackageRejected(f"{MANIFEST} lists no resources")
+        raise PackageRejected("{manifest} không liệt kê tài nguyên nào", manifest=MANIFEST)
     hrefs: dict[str, str] = {}
     for resource in resources:
         rid = resource.get("identifier", "?")
@@ -112,13 +117,16 @@ def _from_manifest(data: bytes, files: dict[str, int], root: str) -> PackageInfo
             path = _inside(href, rid)
             if path not in files:
                 raise PackageRejected(
-                    f"resource {rid}: file {href} is not in the package", entry=href
+                    "Tài nguyên {rid}: tệp {href} không có trong gói",
+                    rid=rid,
+                    href=href,
+                    entry=href,
                 )
         if resource.get("href"):
             hrefs[rid] = _inside(resource.get("href", ""), rid)
     entry = _launch(manifest, hrefs)
     if entry is None:
-        raise PackageRejected(f"{MANIFEST} names no resource to launch")
+        raise PackageRejected("{manifest} không chỉ ra tài nguyên nào để mở", manifest=MANIFEST)
     title = manifest.findtext("{*}organizations/{*}organization/{*}title")
     return PackageInfo(
         standard=_standard(manifest, data),
@@ -135,14 +143,22 @@ def _parse(data: bytes) -> Element:
     except ParseError as exc:
         line, column = exc.position
         raise PackageRejected(
-            f"{MANIFEST} is not well-formed XML (line {line}, column {column})", entry=MANIFEST
+            "{manifest} không phải XML đúng dạng (dòng {line}, cột {column})",
+            manifest=MANIFEST,
+            line=line,
+            column=column,
+            entry=MANIFEST,
         ) from None
     except DefusedXmlException:
         raise PackageRejected(
-            f"{MANIFEST} uses a DTD or entities, which are not allowed", entry=MANIFEST
+            "{manifest} dùng DTD hoặc thực thể (entity), điều không được phép",
+            manifest=MANIFEST,
+            entry=MANIFEST,
         ) from None
     if manifest.tag.rsplit("}", 1)[-1] != "manifest":
-        raise PackageRejected(f"{MANIFEST} does not start with <manifest>", entry=MANIFEST)
+        raise PackageRejected(
+            "{manifest} không bắt đầu bằng <manifest>", manifest=MANIFEST, entry=MANIFEST
+        )
     return manifest
 
 
@@ -153,7 +169,10 @@ def _inside(href: str, resource_id: str) -> str:
     normal = posixpath.normpath(path) if path else ""
     if parts.scheme or parts.netloc or path.startswith("/") or normal.startswith(".."):
         raise PackageRejected(
-            f"resource {resource_id}: href {href} points outside the package", entry=href
+            "Tài nguyên {resource_id}: đường dẫn {href} trỏ ra ngoài gói",
+            resource_id=resource_id,
+            href=href,
+            entry=href,
         )
     return normal
 

@@ -270,7 +270,7 @@ def _with_scorm_api(store, key: str, csp: str) -> Response:
     try:
         with store.get(key) as stream:
             if stream.length > MAX_INJECT_BYTES:
-                raise ObjectNotFound(key)
+                raise ObjectNotFound("Không có đối tượng “{key}”", key=key)
             html = stream.read().decode("utf-8", errors="replace")
     except (ObjectNotFound, InvalidKey):
         return _plain(404, "not found", csp)

@@ -16,6 +16,7 @@ from kholieu.content import policy
 from kholieu.content.models import ContentItem, ScormAttempt
 from kholieu.db.base import utcnow
 from kholieu.errors import ValidationFailed
+from kholieu.i18n import Invalid
 
 STATUSES_12 = {"passed", "completed", "failed", "incomplete", "browsed", "not attempted"}
 
@@ -36,7 +37,7 @@ class ScormReport(BaseModel):
         for name, value in cmi.items():
             limit = MAX_SUSPEND_DATA if name.endswith("suspend_data") else MAX_VALUE
             if len(value) > limit:
-                raise ValueError(f"{name}: at most {limit} characters (SCORM 2004)")
+                raise Invalid("{name}: tối đa {limit} kí tự (SCORM 2004)", name=name, limit=limit)
         return cmi
 
 
@@ -46,7 +47,9 @@ def _number(value: str | None, field: str) -> float | None:
     try:
         return float(value)
     except ValueError:
-        raise ValidationFailed(f"{field}: {value!r} is not a number") from None
+        raise ValidationFailed(
+            "{field}: “{value}” không phải một số", field=field, value=value
+        ) from None
 
 
 def normalise(report: ScormReport) -> dict[str, Any]:
@@ -54,7 +57,9 @@ def normalise(report: ScormReport) -> dict[str, Any]:
     if report.version == "1.2":
         status = cmi.get("cmi.core.lesson_status", "not attempted")
         if status not in STATUSES_12:
-            raise ValidationFailed(f"cmi.core.lesson_status: {status!r} is not a SCORM 1.2 status")
+            raise ValidationFailed(
+                "cmi.core.lesson_status: “{status}” không phải trạng thái SCORM 1.2", status=status
+            )
         completion = {"passed": "completed", "failed": "completed"}.get(status, status)
         success = status if status in ("passed", "failed") else None
         score = _number(cmi.get("cmi.core.score.raw"), "cmi.core.score.raw")
