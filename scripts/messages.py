@@ -36,10 +36,13 @@ def error_classes() -> set[str]:
         grew = False
         for tree in trees:
             for node in ast.walk(tree):
-                if isinstance(node, ast.ClassDef) and node.name not in names:
-                    if any(isinstance(b, ast.Name) and b.id in names for b in node.bases):
-                        names.add(node.name)
-                        grew = True
+                if (
+                    isinstance(node, ast.ClassDef)
+                    and node.name not in names
+                    and any(isinstance(b, ast.Name) and b.id in names for b in node.bases)
+                ):
+                    names.add(node.name)
+                    grew = True
     return names
 
 
