@@ -46,24 +46,37 @@ def test_a_set_of_papers_with_keys_and_the_answer_sheet(services, math_exam, tmp
     paper = (tmp_path / "de-102.pdf").read_bytes()
     text = pdf_text(paper)
     for expected in ("TRƯỜNG THPT CHU VĂN AN", "KIỂM TRA CUỐI KÌ I", "Môn: Toán – Lớp 12",
-                     "90 phút", "Mã đề thi 102", "PHẦN I", "PHẦN III", "Câu 1.", "Câu 22.",
+                     "90 phút", "Mã đề thi 102", "PHẦN I", "PHẦN III", "Câu 1.", "Câu 12.",
                      "HẾT"):  # fmt: skip
         assert expected in text, expected
+    # The 2025 format numbers each PHẦN from Câu 1: 12 choices, 4 true/false, 6 short answers.
+    assert "Câu 13." not in text
+    before_three, part_three = text.split("PHẦN III")
+    part_two = before_three.split("PHẦN II")[1]
+    assert part_two.split("Câu ")[1].startswith("1.") and "Câu 4." in part_two
+    assert "Câu 5." not in part_two
+    assert part_three.split("Câu ")[1].startswith("1.") and "Câu 6." in part_three
     images = sum(len(page.images) for page in PdfReader(io.BytesIO(paper)).pages)
     assert images >= 22  # every question has a formula, drawn
     assert "$" not in text  # no LaTeX source left on the page
 
     word = docx.Document(str(tmp_path / "de-102.docx"))
     body = "\n".join(p.text for p in word.paragraphs)
-    assert "Mã đề thi 102" in body and "Câu 22." in body and "PHẦN II" in body
+    assert "Mã đề thi 102" in body and "PHẦN II" in body
+    numbered = [p.text.split(".")[0] for p in word.paragraphs if p.text.startswith("Câu ")]
+    assert numbered == [f"Câu {n}" for n in [*range(1, 13), *range(1, 5), *range(1, 7)]]
     assert len(word.inline_shapes) >= 22
 
     rows = list(csv.DictReader(io.StringIO((tmp_path / "dap-an.csv").read_text())))
     assert len(rows) == 4 * 22
     first = [r for r in rows if r["ma_de"] == "101"]
     assert [r["dap_an"] for r in first] == [key_text(i) for i in versions[0].items]
+    assert [(r["phan"], r["cau"]) for r in first] == [("I", str(n)) for n in range(1, 13)] + [
+        ("II", str(n)) for n in range(1, 5)] + [("III", str(n)) for n in range(1, 7)]  # fmt: skip
     sheet = load_workbook(tmp_path / "dap-an.xlsx").active
     assert [c.value for c in sheet[1]] == ["Câu", "Phần", "Mã 101", "Mã 102", "Mã 103", "Mã 104"]
+    assert [(r[1].value, r[0].value) for r in sheet.iter_rows(min_row=14, max_row=17)] == [
+        ("II", 1), ("II", 2), ("II", 3), ("II", 4)]  # fmt: skip
     assert "ĐÁP ÁN" in pdf_text((tmp_path / "dap-an.pdf").read_bytes())
     sheet_text = pdf_text((tmp_path / "phieu-tra-loi.pdf").read_bytes())
     assert "PHẦN I" in sheet_text and "PHẦN II" in sheet_text and "PHẦN III" in sheet_text

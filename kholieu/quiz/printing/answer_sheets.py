@@ -17,10 +17,10 @@ from kholieu.files import spreadsheets
 from kholieu.quiz import grading
 from kholieu.quiz.assembly import Version, key_text, option_letter
 from kholieu.quiz.blueprint import Blueprint
+from kholieu.quiz.printing import numbering
 from kholieu.quiz.printing.papers import _font_files
 
-PARTS = {"single_choice": "I", "multiple_response": "I", "true_false_group": "II",
-         "short_answer": "III", "essay": "IV"}  # fmt: skip
+PARTS = numbering.PARTS
 
 
 def record(
@@ -43,16 +43,19 @@ def record(
     }  # fmt: skip
 
 
-def _rows(versions: list[Version]):
-    for version in versions:
-        for number, item in enumerate(version.items, start=1):
-            yield version.code, number, item
+def _numbered(version: Version):
+    """``(part, number, item)`` in paper order, numbered as the paper numbers them."""
+    items = version.items
+    for (part, number), item in zip(numbering.numbers(i.type for i in items), items, strict=True):
+        yield part, number, item
 
 
 def keys_csv(versions: list[Version]) -> str:
+    """A row a question of each version: ``ma_de, cau, phan`` as the paper prints them (Câu 1 of
+    PHẦN III is ``cau`` 1, ``phan`` III)."""
     out = io.StringIO()
-    rows = [[code, number, PARTS[item.type], key_text(item), item.points]
-            for code, number, item in _rows(versions)]  # fmt: skip
+    rows = [[version.code, number, part, key_text(item), item.points]
+            for version in versions for part, number, item in _numbered(version)]  # fmt: skip
     spreadsheets.write_csv(out, [["ma_de", "cau", "phan", "dap_an", "diem"], *rows])
     return out.getvalue()
 
@@ -63,11 +66,8 @@ def keys_xlsx(versions: list[Version]) -> bytes:
     sheet = book.active
     sheet.title = "Đáp án"
     sheet.append(["Câu", "Phần", *[f"Mã {v.code}" for v in versions]])
-    for number in range(len(versions[0].items)):
-        first = versions[0].items[number]
-        spreadsheets.append_xlsx(
-            sheet, [number + 1, PARTS[first.type], *[key_text(v.items[number]) for v in versions]]
-        )
+    for at, (part, number, _item) in enumerate(_numbered(versions[0])):
+        spreadsheets.append_xlsx(sheet, [number, part, *[key_text(v.items[at]) for v in versions]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -97,8 +97,8 @@ def keys_pdf(blueprint: Blueprint, versions: list[Version]) -> bytes:
         pdf.set_font("Serif", "", 11)
         with pdf.table(col_widths=(40, 40, 200, 60), text_align="CENTER") as table:
             table.row(["Câu", "Phần", "Đáp án", "Điểm"])
-            for number, item in enumerate(version.items, start=1):
-                table.row([str(number), PARTS[item.type], key_text(item), f"{item.points:g}"])
+            for part, number, item in _numbered(version):
+                table.row([str(number), part, key_text(item), f"{item.points:g}"])
     return bytes(pdf.output())
 
 

@@ -1,5 +1,6 @@
 """Printed exam papers, one per version (mã đề), as PDF and Word: the usual Vietnamese header
-(school, exam, subject, time, mã đề, candidate's name and number), "Câu N." numbering, options
+(school, exam, subject, time, mã đề, candidate's name and number), "Câu N." numbering from 1 in
+each PHẦN, options
 laid out four, two or one to a line by their width, formulas drawn (``mathimage``), fonts with
 Vietnamese glyphs (Liberation Serif, a Times New Roman match; DejaVu Serif otherwise)."""
 
@@ -19,6 +20,7 @@ from fpdf import FPDF
 from kholieu.curriculum import SUBJECTS
 from kholieu.quiz.assembly import Version, option_letter
 from kholieu.quiz.blueprint import Blueprint
+from kholieu.quiz.printing import numbering
 from kholieu.quiz.printing.mathimage import Segment, formula, segments
 
 FONTS = [
@@ -49,11 +51,14 @@ class Printed:
 
 
 def printed(version: Version, bodies: dict[int, dict[str, Any]]) -> list[list[Printed]]:
-    out, number = [], 0
+    """The version's questions section by section, numbered as the 2025 format numbers them:
+    from Câu 1 again in each PHẦN (``numbering``), as the keys and the answer sheet are."""
+    out = []
+    count = iter(numbering.numbers(item.type for item in version.items))
     for section in version.sections:
         rows = []
         for item in section:
-            number += 1
+            _part, number = next(count)
             body = bodies[item.question_id]
             options = body.get("options") or []
             order = item.order or range(len(options))
