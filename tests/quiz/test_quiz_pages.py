@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import html
 import re
+import subprocess
+
+import docx
 
 from tests.support.bank import fill
 from tests.support.web import csrf_from, sign_in
 
 FULL = {level: 12 for level in ("nhan_biet", "thong_hieu", "van_dung")}
+
+
+def pdf_to_text(data: bytes) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (what a teacher's viewer shows)."""
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
+                          capture_output=True, check=True)  # fmt: skip
+    return done.stdout.decode()
 
 
 def test_a_teacher_creates_a_2025_exam_from_the_preset_and_sees_its_page(
@@ -79,10 +90,35 @@ def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services
         "grade": "12", "mode": "exam"}, follow_redirects=False)  # fmt: skip
     page_url = created.headers["location"]
     page = client.get(page_url)
+    assert 'data-testid="print-form"' in page.text and 'name="school"' in page.text
+    assert 'name="exam"' in page.text and 'type="date" name="date"' in page.text
     zipped = client.get(page_url + "/de.zip")
     assert zipped.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(zipped.content)).namelist()
     assert "de-101.pdf" in names and "de-101.docx" in names and "dap-an.xlsx" in names
+    # The print form's fields reach both papers' headers.
+    fields = {"school": "TRƯỜNG THPT LÊ QUÝ ĐÔN", "exam": "Kiểm tra cuối học kì II",
+              "date": "2026-05-12"}  # fmt: skip
+    zipped = client.get(page_url + "/de.zip", params=fields)
+    assert zipped.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    text = pdf_to_text(archive.read("de-101.pdf"))
+    for expected in ("TRƯỜNG THPT LÊ QUÝ ĐÔN", "KIỂM TRA CUỐI HỌC KÌ II", "Ngày thi: 12/05/2026"):
+        assert expected in text, expected
+    word = docx.Document(io.BytesIO(archive.read("de-101.docx")))
+    cells = "\n".join(c.text for c in word.tables[0].rows[0].cells)
+    assert "TRƯỜNG THPT LÊ QUÝ ĐÔN" in cells and "Ngày thi: 12/05/2026" in cells
+    # A field refused: the quiz's page again, saying which and keeping what was typed.
+    for bad, message in (({"school": "T" * 121}, "Tên trường: dài 121 ký tự, tối đa 120 ký tự."),
+                         ({"date": "31/02/2026"}, "Ngày thi: “31/02/2026” không phải một ngày"),
+                         ({"exam": "Thi\x07"}, "Tên kì thi: có ký tự điều khiển")):  # fmt: skip
+        refused = client.get(page_url + "/de.zip", params={**fields, **bad},
+                             headers={"Accept": "text/html"})  # fmt: skip
+        assert refused.status_code == 422, bad
+        assert refused.headers["content-type"].startswith("text/html")
+        assert message in html.unescape(refused.text), bad
+        assert 'data-testid="print-error"' in refused.text
+        assert 'value="Kiểm tra cuối học kì II"' in refused.text or "exam" in bad
     with services.sessions() as session:
         quiz = session.query(Quiz).one()
         items = quiz.versions[0]["items"]
