@@ -291,3 +291,98 @@ def test_a_formula_word_cannot_hold_is_drawn_and_counted(services, tmp_path):
     assert len(word.inline_shapes) == 1
     paragraph = next(p for p in word.paragraphs if "Rút gọn" in p.text)
     assert len(paragraph._p.findall(OMATH)) == 1  # x^2
+
+
+def _ink(image, x: float, y: float, scale: float) -> int:
+    """The darkest pixel within a pixel of (x, y) pt."""
+    px, py = round(x * scale), round(y * scale)
+    return min(image.getpixel((i, j)) for i in range(px - 1, px + 2) for j in range(py - 1, py + 2))
+
+
+def test_the_answer_sheet_has_bubble_grids_for_sbd_and_ma_de(tmp_path):
+    """The 2025 sheet: six columns of 0–9 for số báo danh, three for mã đề, each under a box to
+    write the digit in; every bubble of the layout is drawn where the layout says (read from
+    the PDF rendered by poppler), and the questions are numbered from Câu 1 in each PHẦN."""
+    import subprocess
+
+    from PIL import Image
+
+    plan = bp.exam_2025("toan")
+    sheet = answer_sheets.sheet_layout(plan)
+    grid = {(b.field, b.column, b.mark) for b in sheet.bubbles if b.field in ("sbd", "ma_de")}
+    assert grid == {("sbd", c, str(d)) for c in range(6) for d in range(10)} | {
+        ("ma_de", c, str(d)) for c in range(3) for d in range(10)}  # fmt: skip
+    fields = {b.field for b in sheet.bubbles}
+    assert {"I.1", "I.12", "II.1.a", "II.4.d", "III.1", "III.6"} <= fields
+    assert "I.13" not in fields and "II.5.a" not in fields and "III.7" not in fields
+    big = bp.parse({"title": "Lớn", "subject": "toan", "grade": 12, "duration_min": 90,
+                    "sections": [{"title": t, "type": k, "points_each": 0.1,
+                                  "rows": [{"counts": {"nhan_biet": n}}]}
+                                 for t, k, n in (("PHẦN I", "single_choice", 50),
+                                                 ("PHẦN II", "true_false_group", 6),
+                                                 ("PHẦN III", "short_answer", 8))]})  # fmt: skip
+    spread = answer_sheets.sheet_layout(big)  # more than a page holds: onto a second page
+    assert spread.page == 1 and {"I.50", "II.6.d", "III.8"} <= {b.field for b in spread.bubbles}
+    assert all(answer_sheets.MARGIN <= b.y <= answer_sheets.PAGE_H - answer_sheets.MARGIN
+               for b in spread.bubbles)  # fmt: skip
+    assert len({(b.page, b.x, b.y) for b in spread.bubbles}) == len(spread.bubbles)
+    ma_de = [b for b in sheet.bubbles if b.field == "ma_de"]
+    assert {round(b.x) for b in ma_de} != {round(b.x) for b in sheet.bubbles if b.field == "sbd"}
+    assert len({(b.page, round(b.x), round(b.y)) for b in sheet.bubbles}) == len(sheet.bubbles)
+    assert all(0 < b.x < answer_sheets.PAGE_W and 0 < b.y < answer_sheets.PAGE_H
+               for b in sheet.bubbles)  # fmt: skip
+
+    pdf = tmp_path / "phieu.pdf"
+    pdf.write_bytes(answer_sheets.answer_sheet_pdf(plan))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          check=True).stdout.decode()  # fmt: skip
+    assert "SỐ BÁO DANH" in text and "MÃ ĐỀ" in text and "PHẦN III" in text
+    assert "Câu 6" in text.split("PHẦN III")[1] and "Câu 5" not in text.split("PHẦN II")[1][:9]
+    subprocess.run(["pdftoppm", "-r", "144", "-gray", "-png", "-singlefile", str(pdf),
+                    str(tmp_path / "phieu")], check=True)  # fmt: skip
+    image = Image.open(tmp_path / "phieu.png").convert("L")
+    scale = 144 / 72
+    r = answer_sheets.R
+    for b in sheet.bubbles:
+        rings = [_ink(image, b.x + dx, b.y + dy, scale) for dx, dy in
+                 ((r, 0), (-r, 0), (0, r), (0, -r))]  # fmt: skip
+        assert max(rings) < 160, (b, rings)  # the ring is drawn all round
+        if b.field in ("sbd", "ma_de"):
+            assert _ink(image, b.x, b.y, scale) > 200, b  # and empty inside, to be filled
+    # Between two bubbles of a column there is paper, not one long smudge.
+    first, second = (b for b in sheet.bubbles if b.field == "sbd" and b.column == 0
+                     and b.mark in "01")  # fmt: skip
+    assert _ink(image, first.x, (first.y + second.y) / 2, scale) > 200
+
+
+def test_scanned_answers_by_the_sheets_numbers_and_sbd(services, math_exam):
+    """A scanner writes the sheet's own numbering (I.1 … III.6) and the bubbled số báo danh:
+    scored like the paper-order columns; a bad số báo danh names the row."""
+    with services.sessions() as session:
+        versions = assemble(session, math_exam, seed=2, versions=2)
+        record = answer_sheets.record(
+            math_exam, versions, paper_set.bodies_of(session, versions), 2
+        )
+    items = record["versions"][1]["items"]
+    labels = [f"{p}.{n}" for p, n in
+              [("I", n) for n in range(1, 13)] + [("II", n) for n in range(1, 5)] +
+              [("III", n) for n in range(1, 7)]]  # fmt: skip
+    right = _sheet_row("", "102", items)
+    by_label = {"student": "", "sbd": "012345", "ma_de": "102",
+                **{label: right[str(n)] for n, label in enumerate(labels, start=1)}}  # fmt: skip
+    wrong = {**by_label, "sbd": "012346", "III.1": "999"}
+    bad = {**by_label, "sbd": "12a45"}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, ["student", "sbd", "ma_de", *labels])
+    writer.writeheader()
+    writer.writerows([by_label, wrong, bad])
+    report = answer_sheets.score_class(record, out.getvalue())
+    scores = {s["sbd"]: s for s in report.scores}
+    assert scores["012345"]["score_10"] == 10 and scores["012345"]["student"] == "012345"
+    assert scores["012346"]["score_10"] == 10 - 0.5 * 10 / record_points(record)
+    assert report.rejected == [
+        {"line": 4, "error": "số báo danh '12a45' không phải 6 chữ số"}]  # fmt: skip
+
+
+def record_points(record: dict) -> float:
+    return sum(i["points"] for i in record["versions"][0]["items"])

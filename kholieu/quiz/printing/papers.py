@@ -1,8 +1,9 @@
 """Printed exam papers, one per version (mã đề), as PDF and Word: the usual Vietnamese header
 (school, exam, date, subject, time, mã đề, candidate's name and number), "Câu N." numbering
 from 1 in each PHẦN, options laid out four, two or one to a line by their width, fonts with
-Vietnamese glyphs (Liberation Serif, a Times New Roman match; DejaVu Serif otherwise). Formulas are drawn on the PDF paper
-(``mathimage``) and are Word equations on the Word paper (``omml``), which a teacher can edit."""
+Vietnamese glyphs (Liberation Serif, a Times New Roman match; DejaVu Serif otherwise).
+Formulas are drawn on the PDF paper (``mathimage``) and are Word equations on the Word paper
+(``omml``), which a teacher can edit."""
 
 from __future__ import annotations
 
