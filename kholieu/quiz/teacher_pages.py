@@ -143,7 +143,7 @@ def papers_zip(
     quiz = _owned_exam(quizzes, session, quiz_id, user)
     values = {"school": school, "exam": exam, "date": date}
     try:
-        heading = header.parse(school, exam or quiz.title, date)
+        heading = header.parse(school, exam, date, untitled=quiz.title)
     except ValidationFailed as exc:
         message = exc.message
         raise PageRefused(lambda: _quiz_page(

@@ -108,6 +108,13 @@ def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services
     word = docx.Document(io.BytesIO(archive.read("de-101.docx")))
     cells = "\n".join(c.text for c in word.tables[0].rows[0].cells)
     assert "TRƯỜNG THPT LÊ QUÝ ĐÔN" in cells and "Ngày thi: 12/05/2026" in cells
+    # The exam's name left empty is the quiz's title, however long the title is.
+    with services.sessions.begin() as session:
+        session.query(Quiz).one().title = "Đề kiểm tra " + "rất dài " * 30
+    zipped = client.get(page_url + "/de.zip", params={**fields, "exam": ""})
+    assert zipped.status_code == 200
+    text = pdf_to_text(zipfile.ZipFile(io.BytesIO(zipped.content)).read("de-101.pdf"))
+    assert "ĐỀ KIỂM TRA RẤT DÀI" in text
     # A field refused: the quiz's page again, saying which and keeping what was typed.
     for bad, message in (({"school": "T" * 121}, "Tên trường: dài 121 ký tự, tối đa 120 ký tự."),
                          ({"date": "31/02/2026"}, "Ngày thi: “31/02/2026” không phải một ngày"),

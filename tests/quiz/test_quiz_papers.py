@@ -386,3 +386,24 @@ def test_scanned_answers_by_the_sheets_numbers_and_sbd(services, math_exam):
 
 def record_points(record: dict) -> float:
     return sum(i["points"] for i in record["versions"][0]["items"])
+
+
+def test_the_header_fields_are_checked_and_tidied():
+    from kholieu.errors import ValidationFailed
+    from kholieu.quiz.printing import header
+
+    made = header.parse("  Trường THPT\n Chu Văn An ", "", "14/03/2026", untitled="Đề 1")
+    assert made == header.Header("Trường THPT Chu Văn An", "Đề 1", dt.date(2026, 3, 14))
+    assert made.date_text == "14/03/2026"
+    assert header.parse() == header.Header(header.BLANK_SCHOOL, "", None)
+    assert header.parse("T" * 120).school == "T" * 120
+    for fields, message in (
+        (("T" * 121,), "Tên trường: dài 121 ký tự, tối đa 120 ký tự."),
+        (("", "K" * 151), "Tên kì thi: dài 151 ký tự, tối đa 150 ký tự."),
+        (("", "", "1899-01-01"), "Ngày thi: “1899-01-01” không phải một ngày"),
+        (("", "", "mai"), "Ngày thi: “mai” không phải một ngày"),
+        (("Trường\u202e",), "Tên trường: có ký tự điều khiển, không in được."),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            header.parse(*fields)
+        assert refused.value.message.startswith(message), fields

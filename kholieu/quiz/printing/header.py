@@ -59,8 +59,10 @@ def _date(value: str) -> dt.date | None:
     return day
 
 
-def parse(school: str = "", exam: str = "", date: str = "") -> Header:
+def parse(school: str = "", exam: str = "", date: str = "", *, untitled: str = "") -> Header:
     """A header from the form's fields (each may be empty: the school's line is then left to
-    be filled in by hand, the exam is the quiz's title, the date is left out)."""
+    be filled in by hand, the exam is ``untitled`` (the quiz's title, as long as it is), the
+    date is left out)."""
     school_text = _line("school", school, SCHOOL_MAX)
-    return Header(school_text or BLANK_SCHOOL, _line("exam", exam, EXAM_MAX), _date(date))
+    exam_text = _line("exam", exam, EXAM_MAX) or " ".join(untitled.split())
+    return Header(school_text or BLANK_SCHOOL, exam_text, _date(date))
