@@ -154,11 +154,15 @@ def papers_zip(
     versions = _versions(quiz)
     bodies = quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
     buffer = io.BytesIO()
+    unconverted: list[str] = []
     with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w") as archive:
         files = paper_set.write(Path(folder), plan, versions, bodies, seed=quiz.seed,
-                                header=heading, read_image=image_reader(store))  # fmt: skip
+                                header=heading, read_image=image_reader(store),
+                                unconverted=unconverted)  # fmt: skip
         for path in files:
             archive.write(path, path.name)
+        if unconverted:  # the teacher learns which formulas Word cannot edit
+            archive.writestr(paper_set.DRAWN_NOTE, paper_set.drawn_note(unconverted))
     headers = {"Content-Disposition": f'attachment; filename="de-{quiz.id}.zip"'}
     return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
 

@@ -108,6 +108,7 @@ def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services
     word = docx.Document(io.BytesIO(archive.read("de-101.docx")))
     cells = "\n".join(c.text for c in word.tables[0].rows[0].cells)
     assert "TRƯỜNG THPT LÊ QUÝ ĐÔN" in cells and "Ngày thi: 12/05/2026" in cells
+    assert "cong-thuc-dang-hinh.txt" not in archive.namelist()  # every formula is an equation
     # The exam's name left empty is the quiz's title, however long the title is.
     with services.sessions.begin() as session:
         session.query(Quiz).one().title = "Đề kiểm tra " + "rất dài " * 30
@@ -147,6 +148,35 @@ def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services
     assert scored.status_code == 200
     assert "<td>An</td><td>101</td><td>10</td>" in scored.text
     assert "Dòng 3: ma_de &#39;999&#39; is not one of 101" in scored.text
+
+
+def test_the_printed_set_names_the_formulas_word_holds_as_pictures(client, services, make_user):
+    """A formula latex2mathml cannot read (\\genfrac) is drawn in the Word paper, and a note in
+    the zip names it, so the teacher knows which formula Word will not let them edit."""
+    import io
+    import zipfile
+
+    from kholieu.bank.models import QuestionVersion
+
+    ids = fill(services, "toan", 12, {t: FULL for t in ("single_choice", "true_false_group",
+                                                         "short_answer")})  # fmt: skip
+    with services.sessions.begin() as session:  # before any quiz has read them
+        for row in session.query(QuestionVersion).filter(QuestionVersion.question_id.in_(ids)):
+            if row.body.get("options"):
+                row.body = {**row.body, "stem": r"Rút gọn $\genfrac{}{}{0}{}{a}{b}$ và $x^2$."}
+    sign_in(client, make_user("teacher"))
+    form = client.get("/bai-kiem-tra/moi")
+    created = client.post("/bai-kiem-tra/moi", data={
+        "csrf_token": csrf_from(form.text), "source": "exam_2025", "subject": "toan",
+        "grade": "12", "mode": "exam"}, follow_redirects=False)  # fmt: skip
+    zipped = client.get(created.headers["location"] + "/de.zip")
+    assert zipped.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    note = archive.read("cong-thuc-dang-hinh.txt").decode()
+    assert note.startswith("Trong đề Word, các công thức sau là hình")
+    assert note.splitlines()[1:] == [r"$\genfrac{}{}{0}{}{a}{b}$"]
+    word = docx.Document(io.BytesIO(archive.read("de-101.docx")))
+    assert len(word.inline_shapes) == 12  # one picture in each of PHẦN I's twelve stems
 
 
 def test_the_blueprint_check_gives_totals_and_the_cells_short(client, services, make_user, bearer):

@@ -20,6 +20,17 @@ from kholieu.quiz.blueprint import Blueprint
 from kholieu.quiz.printing import answer_sheets, papers
 
 
+DRAWN_NOTE = "cong-thuc-dang-hinh.txt"
+
+
+def drawn_note(unconverted: list[str]) -> str:
+    """What goes with a set whose Word papers draw some formulas: which, so the teacher knows
+    which ones Word will not let them edit."""
+    lines = [f"${source}$" for source in dict.fromkeys(unconverted)]
+    return ("Trong đề Word, các công thức sau là hình (không chuyển được thành phương trình "
+            "Word, nên không sửa được trong Word):\n" + "\n".join(lines) + "\n")  # fmt: skip
+
+
 def bodies_of(session: Session, versions: list[Version]) -> dict[int, dict]:
     wanted = {(i.question_id, i.version) for v in versions for i in v.items}
     rows = session.scalars(
