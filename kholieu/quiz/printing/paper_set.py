@@ -19,7 +19,6 @@ from kholieu.quiz.assembly import Version
 from kholieu.quiz.blueprint import Blueprint
 from kholieu.quiz.printing import answer_sheets, papers
 
-
 DRAWN_NOTE = "cong-thuc-dang-hinh.txt"
 
 
