@@ -23,8 +23,11 @@ def quiz_assemble(
     seed: Annotated[
         int | None, typer.Option(help="Hạt giống / seed (same seed, same papers)")
     ] = None,
-    school: Annotated[str, typer.Option(help="Tên trường / school")] = "TRƯỜNG ………………………",
-    exam: Annotated[str, typer.Option(help="Tên kì thi / exam name")] = "",
+    school: Annotated[str, typer.Option(help="Tên trường / school (≤ 120 ký tự)")] = "",
+    exam: Annotated[str, typer.Option(help="Tên kì thi / exam name (≤ 150 ký tự)")] = "",
+    date: Annotated[
+        str, typer.Option(help="Ngày thi / exam date (2026-03-14 hoặc 14/03/2026)")
+    ] = "",
     different: Annotated[
         bool, typer.Option("--different", help="Mỗi mã đề bốc câu riêng / a draw per version")
     ] = False,
@@ -40,13 +43,15 @@ def quiz_assemble(
     from kholieu.bank.exporter import image_reader
     from kholieu.quiz import assembly
     from kholieu.quiz import blueprint as blueprints
-    from kholieu.quiz.printing import paper_set, papers
+    from kholieu.quiz.printing import header, paper_set
 
     if not blueprint_path.is_file():
         typer.echo(f"kholieu: error: {blueprint_path} does not exist", err=True)
         raise typer.Exit(2)
     plan = blueprints.load(blueprint_path)
+    heading = header.parse(school, exam, date)  # refused before anything is drawn
     _settings, services = prepare()
+    unconverted: list[str] = []
     seed = seed if seed is not None else secrets.randbelow(2**31)
     with services.sessions.begin() as session:
         made = assembly.assemble(
@@ -54,8 +59,8 @@ def quiz_assemble(
         )
         bodies = paper_set.bodies_of(session, made)
         files = paper_set.write(
-            out, plan, made, bodies, seed=seed, header=papers.Header(school, exam),
-            read_image=image_reader(services.store),
+            out, plan, made, bodies, seed=seed, header=heading,
+            read_image=image_reader(services.store), unconverted=unconverted,
         )  # fmt: skip
         label = f"{plan.title} ({out.name})"
         for question_id, version in {(i.question_id, i.version) for v in made for i in v.items}:
@@ -63,12 +68,16 @@ def quiz_assemble(
                 session, question_id, version, "paper", f"paper:{seed}", label
             )
     report = {"versions": [v.code for v in made], "seed": seed,
-              "questions": len(made[0].items), "files": [str(f) for f in files]}  # fmt: skip
+              "questions": len(made[0].items), "files": [str(f) for f in files],
+              "formulas_drawn_in_word": len(unconverted)}  # fmt: skip
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
     else:
         typer.echo(f"{len(made)} versions ({', '.join(report['versions'])}), "
                    f"{report['questions']} questions each, seed {seed}: {out}")  # fmt: skip
+        for source in dict.fromkeys(unconverted):
+            typer.echo(f"note: drawn as a picture in the Word papers (not a Word equation): "
+                       f"${source}$", err=True)  # fmt: skip
 
 
 @quiz_app.command("score")

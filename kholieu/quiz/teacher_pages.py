@@ -29,6 +29,7 @@ from kholieu.quiz.api import share_link
 from kholieu.quiz.assembly import Item, Version
 from kholieu.quiz.deps import QuizzesDep
 from kholieu.quiz.models import Quiz
+from kholieu.quiz.printing import numbering
 from kholieu.quiz.service import QuizService
 from kholieu.web import csrf
 from kholieu.web.deps import SessionDep, SettingsDep, StoreDep
@@ -127,23 +128,41 @@ def _owned_exam(quizzes: QuizService, session: Session, quiz_id: int, user: User
 
 @router.get("/{quiz_id}/de.zip")
 def papers_zip(
-    quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, store: StoreDep, session: SessionDep
-):
-    """The printed set of an exam quiz's versions: papers (PDF, Word), keys, answer sheet."""
+    request: Request, quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, store: StoreDep,
+    session: SessionDep, settings: SettingsDep,
+    school: Annotated[str, Query(max_length=10_000)] = "",
+    exam: Annotated[str, Query(max_length=10_000)] = "",
+    date: Annotated[str, Query(max_length=10_000)] = "",
+):  # fmt: skip
+    """The printed set of an exam quiz's versions: papers (PDF, Word), keys, answer sheet,
+    with the school, exam and date of the print form in the papers' header (the exam's name
+    is the quiz's title when left empty). A field refused redraws the quiz's page with it."""
     # fpdf, python-docx and matplotlib load when a set is printed, not at every start-up.
-    from kholieu.quiz.printing import paper_set, papers
+    from kholieu.quiz.printing import header, paper_set
 
     quiz = _owned_exam(quizzes, session, quiz_id, user)
+    values = {"school": school, "exam": exam, "date": date}
+    try:
+        heading = header.parse(school, exam, date, untitled=quiz.title)
+    except ValidationFailed as exc:
+        message = exc.message
+        raise PageRefused(lambda: _quiz_page(
+            request, quiz_id, user, quizzes, session, settings, status=422,
+            printing={"error": message, "values": values},
+        )) from None  # fmt: skip
     plan = blueprints.Blueprint.model_validate(quiz.blueprint)
     versions = _versions(quiz)
     bodies = quizzes.bodies(session, [i for v in quiz.versions for i in v["items"]])
     buffer = io.BytesIO()
+    unconverted: list[str] = []
     with tempfile.TemporaryDirectory() as folder, zipfile.ZipFile(buffer, "w") as archive:
         files = paper_set.write(Path(folder), plan, versions, bodies, seed=quiz.seed,
-                                header=papers.Header(exam=quiz.title),
-                                read_image=image_reader(store))  # fmt: skip
+                                header=heading, read_image=image_reader(store),
+                                unconverted=unconverted)  # fmt: skip
         for path in files:
             archive.write(path, path.name)
+        if unconverted:  # the teacher learns which formulas Word cannot edit
+            archive.writestr(paper_set.DRAWN_NOTE, paper_set.drawn_note(unconverted))
     headers = {"Content-Disposition": f'attachment; filename="de-{quiz.id}.zip"'}
     return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
 
@@ -183,17 +202,26 @@ def quiz_page(
     request: Request, quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep,
     settings: SettingsDep,
 ) -> Response:  # fmt: skip
+    return _quiz_page(request, quiz_id, user, quizzes, session, settings)
+
+
+def _quiz_page(request: Request, quiz_id: int, user: User, quizzes: QuizService,
+               session: Session, settings, *, status: int = 200,
+               printing: dict | None = None) -> Response:  # fmt: skip
+    """The quiz's page; ``printing`` holds the print form's refusal and what was typed."""
     quiz = quizzes.owned(session, user, quiz_id)
     preview = []
     if quiz.versions:
         items = quiz.versions[0]["items"]
         bodies = quizzes.bodies(session, items)
-        for item in items:
+        numbers = numbering.numbers(item["type"] for item in items)  # as the printed paper
+        for item, (part, number) in zip(items, numbers, strict=True):
             body = bodies[item["id"]]
             order = item["order"] or range(len(body.get("options") or []))
             options = [body["options"][i] for i in order] if body.get("options") else []
             preview.append({"item": item, "stem": body.get("stem", ""), "options": options,
-                            "statements": body.get("statements") or []})  # fmt: skip
+                            "statements": body.get("statements") or [], "part": part,
+                            "number": number})  # fmt: skip
     data = quiz_results.of(quizzes, session, quiz)
     peak = max(data["stats"]["histogram"] or [0]) or 1
     link = settings.app_origins[0] + share_link(quiz)  # never from the request's Host
@@ -202,7 +230,8 @@ def quiz_page(
         "quiz": quiz, "preview": preview, "results": data, "peak": peak, "link": link,
         "rich": safe, "subjects": SUBJECTS, "closed": closed,
         "participants": quizzes.participants(session, user, quiz),
-    })  # fmt: skip
+        "printing": printing or {"error": None, "values": {}},
+    }, status_code=status)  # fmt: skip
 
 
 @router.post("/{quiz_id}/dong", dependencies=[Depends(csrf.require_form_token)])

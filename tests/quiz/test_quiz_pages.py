@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import html
 import re
+import subprocess
+
+import docx
 
 from tests.support.bank import fill
 from tests.support.web import csrf_from, sign_in
 
 FULL = {level: 12 for level in ("nhan_biet", "thong_hieu", "van_dung")}
+
+
+def pdf_to_text(data: bytes) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (what a teacher's viewer shows)."""
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
+                          capture_output=True, check=True)  # fmt: skip
+    return done.stdout.decode()
 
 
 def test_a_teacher_creates_a_2025_exam_from_the_preset_and_sees_its_page(
@@ -79,10 +90,43 @@ def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services
         "grade": "12", "mode": "exam"}, follow_redirects=False)  # fmt: skip
     page_url = created.headers["location"]
     page = client.get(page_url)
+    assert 'data-testid="print-form"' in page.text and 'name="school"' in page.text
+    assert 'name="exam"' in page.text and 'type="date" name="date"' in page.text
     zipped = client.get(page_url + "/de.zip")
     assert zipped.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(zipped.content)).namelist()
     assert "de-101.pdf" in names and "de-101.docx" in names and "dap-an.xlsx" in names
+    # The print form's fields reach both papers' headers.
+    fields = {"school": "TRƯỜNG THPT LÊ QUÝ ĐÔN", "exam": "Kiểm tra cuối học kì II",
+              "date": "2026-05-12"}  # fmt: skip
+    zipped = client.get(page_url + "/de.zip", params=fields)
+    assert zipped.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    text = pdf_to_text(archive.read("de-101.pdf"))
+    for expected in ("TRƯỜNG THPT LÊ QUÝ ĐÔN", "KIỂM TRA CUỐI HỌC KÌ II", "Ngày thi: 12/05/2026"):
+        assert expected in text, expected
+    word = docx.Document(io.BytesIO(archive.read("de-101.docx")))
+    cells = "\n".join(c.text for c in word.tables[0].rows[0].cells)
+    assert "TRƯỜNG THPT LÊ QUÝ ĐÔN" in cells and "Ngày thi: 12/05/2026" in cells
+    assert "cong-thuc-dang-hinh.txt" not in archive.namelist()  # every formula is an equation
+    # The exam's name left empty is the quiz's title, however long the title is.
+    with services.sessions.begin() as session:
+        session.query(Quiz).one().title = "Đề kiểm tra " + "rất dài " * 30
+    zipped = client.get(page_url + "/de.zip", params={**fields, "exam": ""})
+    assert zipped.status_code == 200
+    text = pdf_to_text(zipfile.ZipFile(io.BytesIO(zipped.content)).read("de-101.pdf"))
+    assert "ĐỀ KIỂM TRA RẤT DÀI" in text
+    # A field refused: the quiz's page again, saying which and keeping what was typed.
+    for bad, message in (({"school": "T" * 121}, "Tên trường: dài 121 ký tự, tối đa 120 ký tự."),
+                         ({"date": "31/02/2026"}, "Ngày thi: “31/02/2026” không phải một ngày"),
+                         ({"exam": "Thi\x07"}, "Tên kì thi: có ký tự điều khiển")):  # fmt: skip
+        refused = client.get(page_url + "/de.zip", params={**fields, **bad},
+                             headers={"Accept": "text/html"})  # fmt: skip
+        assert refused.status_code == 422, bad
+        assert refused.headers["content-type"].startswith("text/html")
+        assert message in html.unescape(refused.text), bad
+        assert 'data-testid="print-error"' in refused.text
+        assert 'value="Kiểm tra cuối học kì II"' in refused.text or "exam" in bad
     with services.sessions() as session:
         quiz = session.query(Quiz).one()
         items = quiz.versions[0]["items"]
@@ -104,6 +148,35 @@ def test_the_printed_set_and_scanned_answers_from_the_quiz_page(client, services
     assert scored.status_code == 200
     assert "<td>An</td><td>101</td><td>10</td>" in scored.text
     assert "Dòng 3: ma_de &#39;999&#39; is not one of 101" in scored.text
+
+
+def test_the_printed_set_names_the_formulas_word_holds_as_pictures(client, services, make_user):
+    """A formula latex2mathml cannot read (\\genfrac) is drawn in the Word paper, and a note in
+    the zip names it, so the teacher knows which formula Word will not let them edit."""
+    import io
+    import zipfile
+
+    from kholieu.bank.models import QuestionVersion
+
+    ids = fill(services, "toan", 12, {t: FULL for t in ("single_choice", "true_false_group",
+                                                         "short_answer")})  # fmt: skip
+    with services.sessions.begin() as session:  # before any quiz has read them
+        for row in session.query(QuestionVersion).filter(QuestionVersion.question_id.in_(ids)):
+            if row.body.get("options"):
+                row.body = {**row.body, "stem": r"Rút gọn $\genfrac{}{}{0}{}{a}{b}$ và $x^2$."}
+    sign_in(client, make_user("teacher"))
+    form = client.get("/bai-kiem-tra/moi")
+    created = client.post("/bai-kiem-tra/moi", data={
+        "csrf_token": csrf_from(form.text), "source": "exam_2025", "subject": "toan",
+        "grade": "12", "mode": "exam"}, follow_redirects=False)  # fmt: skip
+    zipped = client.get(created.headers["location"] + "/de.zip")
+    assert zipped.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    note = archive.read("cong-thuc-dang-hinh.txt").decode()
+    assert note.startswith("Trong đề Word, các công thức sau là hình")
+    assert note.splitlines()[1:] == [r"$\genfrac{}{}{0}{}{a}{b}$"]
+    word = docx.Document(io.BytesIO(archive.read("de-101.docx")))
+    assert len(word.inline_shapes) == 12  # one picture in each of PHẦN I's twelve stems
 
 
 def test_the_blueprint_check_gives_totals_and_the_cells_short(client, services, make_user, bearer):

@@ -19,6 +19,16 @@ from kholieu.quiz.assembly import Version
 from kholieu.quiz.blueprint import Blueprint
 from kholieu.quiz.printing import answer_sheets, papers
 
+DRAWN_NOTE = "cong-thuc-dang-hinh.txt"
+
+
+def drawn_note(unconverted: list[str]) -> str:
+    """What goes with a set whose Word papers draw some formulas: which, so the teacher knows
+    which ones Word will not let them edit."""
+    lines = [f"${source}$" for source in dict.fromkeys(unconverted)]
+    return ("Trong đề Word, các công thức sau là hình (không chuyển được thành phương trình "
+            "Word, nên không sửa được trong Word):\n" + "\n".join(lines) + "\n")  # fmt: skip
+
 
 def bodies_of(session: Session, versions: list[Version]) -> dict[int, dict]:
     wanted = {(i.question_id, i.version) for v in versions for i in v.items}
@@ -29,7 +39,10 @@ def bodies_of(session: Session, versions: list[Version]) -> dict[int, dict]:
 
 
 def write(out: Path, blueprint: Blueprint, versions: list[Version], bodies: dict[int, dict],
-          *, seed: int, header: papers.Header, read_image=None) -> list[Path]:  # fmt: skip
+          *, seed: int, header: papers.Header, read_image=None,
+          unconverted: list[str] | None = None) -> list[Path]:  # fmt: skip
+    """Every file of the set; the LaTeX of each formula a Word paper draws as a picture instead
+    of a Word equation goes into ``unconverted`` (once per paper it is on)."""
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes | str] = {}
     for version in versions:
@@ -37,7 +50,7 @@ def write(out: Path, blueprint: Blueprint, versions: list[Version], bodies: dict
             blueprint, version, bodies, header, read_image
         )
         files[f"de-{version.code}.docx"] = papers.docx_paper(
-            blueprint, version, bodies, header, read_image
+            blueprint, version, bodies, header, read_image, unconverted
         )
     files["dap-an.csv"] = answer_sheets.keys_csv(versions)
     files["dap-an.xlsx"] = answer_sheets.keys_xlsx(versions)

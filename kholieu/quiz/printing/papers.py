@@ -1,7 +1,9 @@
 """Printed exam papers, one per version (mã đề), as PDF and Word: the usual Vietnamese header
-(school, exam, subject, time, mã đề, candidate's name and number), "Câu N." numbering, options
-laid out four, two or one to a line by their width, formulas drawn (``mathimage``), fonts with
-Vietnamese glyphs (Liberation Serif, a Times New Roman match; DejaVu Serif otherwise)."""
+(school, exam, date, subject, time, mã đề, candidate's name and number), "Câu N." numbering
+from 1 in each PHẦN, options laid out four, two or one to a line by their width, fonts with
+Vietnamese glyphs (Liberation Serif, a Times New Roman match; DejaVu Serif otherwise).
+Formulas are drawn on the PDF paper (``mathimage``) and are Word equations on the Word paper
+(``omml``), which a teacher can edit."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from fpdf import FPDF
 from kholieu.curriculum import SUBJECTS
 from kholieu.quiz.assembly import Version, option_letter
 from kholieu.quiz.blueprint import Blueprint
+from kholieu.quiz.printing import numbering, omml
+from kholieu.quiz.printing.header import Header
 from kholieu.quiz.printing.mathimage import Segment, formula, segments
 
 FONTS = [
@@ -29,12 +33,6 @@ FONTS = [
 SIZE = 12  # points
 MM = 72 / 25.4  # points per millimetre
 ReadImage = Callable[[str], bytes]
-
-
-@dataclass
-class Header:
-    school: str = "TRƯỜNG ………………………"
-    exam: str = ""
 
 
 @dataclass
@@ -49,11 +47,14 @@ class Printed:
 
 
 def printed(version: Version, bodies: dict[int, dict[str, Any]]) -> list[list[Printed]]:
-    out, number = [], 0
+    """The version's questions section by section, numbered as the 2025 format numbers them:
+    from Câu 1 again in each PHẦN (``numbering``), as the keys and the answer sheet are."""
+    out = []
+    count = iter(numbering.numbers(item.type for item in version.items))
     for section in version.sections:
         rows = []
         for item in section:
-            number += 1
+            _part, number = next(count)
             body = bodies[item.question_id]
             options = body.get("options") or []
             order = item.order or range(len(options))
@@ -151,9 +152,10 @@ def _pdf_header(pdf: _Paper, blueprint: Blueprint, header: Header, code: str) ->
     pdf.set_xy(pdf.l_margin + half, top)
     exam = header.exam or blueprint.title
     subject = SUBJECTS.get(blueprint.subject, blueprint.subject)
+    when = f"\nNgày thi: {header.date_text}" if header.date else ""
     pdf.multi_cell(half, 14, f"{exam.upper()}\nMôn: {subject} – Lớp {blueprint.grade}\n"
-                   f"Thời gian làm bài: {blueprint.duration_min} phút, không kể thời gian phát đề",
-                   align="C")  # fmt: skip
+                   f"Thời gian làm bài: {blueprint.duration_min} phút, không kể thời gian phát đề"
+                   f"{when}", align="C")  # fmt: skip
     pdf.ln(6)
     pdf.set_font("Serif", "", SIZE)
     pdf.cell(
@@ -217,11 +219,19 @@ def _pdf_options(pdf: _Paper, flow: _Flow, options: list[str], usable: float) ->
 # -- Word --------------------------------------------------------------------------------------
 
 
-def _docx_runs(paragraph, parts: list[Segment], read_image: ReadImage | None) -> None:
+def _docx_runs(paragraph, parts: list[Segment], read_image: ReadImage | None,
+               unconverted: list[str]) -> None:  # fmt: skip
+    """Text as runs, formulas as Word equations (``omml``), so a teacher edits them in Word;
+    a formula that cannot be one is drawn (and named in ``unconverted``), else left as LaTeX."""
     for part in parts:
         if part.kind == "text":
             paragraph.add_run(" ".join(part.value.split("\n")))
         elif part.kind == "math":
+            try:
+                paragraph._p.append(omml.from_latex(part.value))
+                continue
+            except omml.Unconvertible:
+                unconverted.append(part.value)
             picture = formula(part.value, SIZE)
             if picture is None:
                 paragraph.add_run(f"${part.value}$")
@@ -235,7 +245,11 @@ def _docx_runs(paragraph, parts: list[Segment], read_image: ReadImage | None) ->
 
 
 def docx_paper(blueprint: Blueprint, version: Version, bodies: dict[int, dict[str, Any]],
-               header: Header, read_image: ReadImage | None = None) -> bytes:  # fmt: skip
+               header: Header, read_image: ReadImage | None = None,
+               unconverted: list[str] | None = None) -> bytes:  # fmt: skip
+    """The Word paper; the LaTeX of each formula drawn as a picture, not written as a Word
+    equation, is added to ``unconverted``."""
+    unconverted = [] if unconverted is None else unconverted
     document = Document()
     section_props = document.sections[0]
     section_props.left_margin, section_props.right_margin = Cm(1.8), Cm(1.5)
@@ -250,6 +264,7 @@ def docx_paper(blueprint: Blueprint, version: Version, bodies: dict[int, dict[st
     right.paragraphs[0].add_run(
         f"{exam.upper()}\nMôn: {SUBJECTS.get(blueprint.subject, blueprint.subject)} – Lớp "
         f"{blueprint.grade}\nThời gian làm bài: {blueprint.duration_min} phút"
+        + (f"\nNgày thi: {header.date_text}" if header.date else "")
     ).bold = True
     for cell in (left, right):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -263,15 +278,14 @@ def docx_paper(blueprint: Blueprint, version: Version, bodies: dict[int, dict[st
         for q in rows:
             paragraph = document.add_paragraph()
             paragraph.add_run(f"Câu {q.number}. ").bold = True
-            _docx_runs(paragraph, segments(q.stem), read_image)
+            _docx_runs(paragraph, segments(q.stem), read_image, unconverted)
             if q.options:
-                _docx_options(document, q.options, usable, read_image)
+                _docx_options(document, q.options, usable, read_image, unconverted)
             for i, statement in enumerate(q.statements):
                 line = document.add_paragraph()
                 line.paragraph_format.left_indent = Cm(0.8)
-                _docx_runs(
-                    line, [Segment("text", f"{'abcd'[i]}) "), *segments(statement)], read_image
-                )
+                _docx_runs(line, [Segment("text", f"{'abcd'[i]}) "), *segments(statement)],
+                           read_image, unconverted)  # fmt: skip
             if q.type == "essay":
                 for _ in range(5):
                     document.add_paragraph()
@@ -283,7 +297,8 @@ def docx_paper(blueprint: Blueprint, version: Version, bodies: dict[int, dict[st
     return out.getvalue()
 
 
-def _docx_options(document, options: list[str], usable_cm: float, read_image) -> None:
+def _docx_options(document, options: list[str], usable_cm: float, read_image,
+                  unconverted: list[str]) -> None:  # fmt: skip
     """Options on tab stops: four to a line when short, two when medium, else one each."""
     length = max(len(" ".join(s.value for s in segments(o))) for o in options)
     per_line = 4 if length <= 18 else 2 if length <= 40 else 1
@@ -299,4 +314,4 @@ def _docx_options(document, options: list[str], usable_cm: float, read_image) ->
                 paragraph.add_run("\t")
             bold = paragraph.add_run(f"{option_letter(start + k)}. ")
             bold.bold = True
-            _docx_runs(paragraph, segments(option), read_image)
+            _docx_runs(paragraph, segments(option), read_image, unconverted)
