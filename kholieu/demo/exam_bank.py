@@ -21,6 +21,7 @@ from kholieu.demo.algebra import (
     monomial,
     plain,
     polynomial,
+    power,
     shifted,
 )
 
@@ -74,6 +75,11 @@ def _nonzero(rng: random.Random, low: int, high: int) -> int:
 
 def _point(*coordinates: Any) -> str:
     return "(" + "; ".join(str(c) for c in coordinates) + ")"
+
+
+def _paren(n: int) -> str:
+    """A factor in a product: ``(-3)``, but ``3``."""
+    return f"({n})" if n < 0 else str(n)
 
 
 def _sqrt(n: int) -> str:
@@ -182,7 +188,8 @@ def t12_distance(rng: random.Random) -> Question:
         "Độ dài đoạn thẳng $AB$ bằng",
         f"${_sqrt(n)}$", [f"${_sqrt(n + 2 * abs(d[0]) + 1)}$", f"${n}$",
                           f"${_sqrt(sum(abs(q) for q in d) ** 2)}$", f"${_sqrt(n + 4)}$"],
-        f"$\\overrightarrow{{AB}} = {_point(*d)}$ nên $AB = \\sqrt{{{n}}} = {_sqrt(n)}$.",
+        f"$\\overrightarrow{{AB}} = {_point(*d)}$ nên $AB = \\sqrt{{{n}}}"
+        + (f" = {_sqrt(n)}$." if _sqrt(n) != f"\\sqrt{{{n}}}" else "$."),
     )  # fmt: skip
 
 
@@ -334,7 +341,7 @@ def t12_integral_short(rng: random.Random) -> Question:
     value = Fraction(a * (k * k - m * m), 2) + b * (k - m)
     f = polynomial([a, b])
     return _short(
-        "Tích phân", f"Tính tích phân $I = \\int_{{{m}}}^{{{k}}} ({f})\\,dx$.", plain(value),
+        "Tích phân", f"Tính tích phân $I = \\int_{{{m}}}^{{{k}}} {f'({f})' if b else f}\\,dx$.", plain(value),
         f"$I = \\left.\\left({polynomial([Fraction(a, 2), b, 0])}\\right)\\right|_{{{m}}}^{{{k}}}"
         f" = {decimal(value)}$.",
     )  # fmt: skip
@@ -497,7 +504,7 @@ def p12_decay(rng: random.Random) -> Question:
         f"${half * k}$ ngày, khối lượng chất phóng xạ còn lại là",
         f"${decimal(left)}\\,g$", [f"${decimal(m0 - left)}\\,g$", f"${decimal(Fraction(m0, k + 1))}\\,g$",
                                    f"${decimal(left / 2)}\\,g$", f"${decimal(Fraction(m0, 2 * k))}\\,g$"],
-        f"$t = {k}T$ nên $m = \\dfrac{{m_0}}{{2^{{{k}}}}} = {decimal(left)}\\,g$.",
+        f"$t = {k}T$ nên $m = \\dfrac{{m_0}}{{{power('2', k)}}} = {decimal(left)}\\,g$.",
     )  # fmt: skip
 
 
@@ -644,7 +651,7 @@ def p12_decay_short(rng: random.Random) -> Question:
     return _short("Hiện tượng phóng xạ",
                   f"Một chất phóng xạ có chu kì bán rã ${half}$ giờ, ban đầu có ${m0}\\,g$. Sau "
                   f"${half * k}$ giờ, khối lượng chất đó còn lại bao nhiêu gam?", plain(left),
-                  f"$m = \\dfrac{{{m0}}}{{2^{{{k}}}}} = {decimal(left)}\\,g$.")  # fmt: skip
+                  f"$m = \\dfrac{{{m0}}}{{{power('2', k)}}} = {decimal(left)}\\,g$.")  # fmt: skip
 
 
 def p12_emf_short(rng: random.Random) -> Question:
@@ -698,7 +705,7 @@ def t9_sqrt(rng: random.Random) -> Question:
     return _choice(rng, "Căn bậc hai",
                    f"Căn bậc hai số học của ${k * k}$ là",
                    f"${k}$", [f"${-k}$", f"$\\pm {k}$", f"${k * k // 2}$", f"${2 * k}$"],
-                   f"${k} \\ge 0$ và ${k}^2 = {k * k}$ nên $\\sqrt{{{k * k}}} = {k}$.")  # fmt: skip
+                   f"${k} \\geq 0$ và ${k}^2 = {k * k}$ nên $\\sqrt{{{k * k}}} = {k}$.")  # fmt: skip
 
 
 def t9_parabola_point(rng: random.Random) -> Question:
@@ -710,7 +717,7 @@ def t9_parabola_point(rng: random.Random) -> Question:
         f"Điểm nào sau đây thuộc đồ thị hàm số $y = {monomial(a, 'x', 2)}$?",
         f"$({x0}; {a * x0 * x0})$", [f"$({x0}; {a * x0})$", f"$({x0}; {-a * x0 * x0})$",
                                      f"$({x0}; {2 * a * x0})$", f"$({a * x0 * x0}; {x0})$"],
-        f"Thay $x = {x0}$: $y = {a} \\cdot ({x0})^2 = {a * x0 * x0}$.",
+        f"Thay $x = {x0}$: $y = {monomial(a, _paren(x0), 2)} = {a * x0 * x0}$.",
     )  # fmt: skip
 
 
@@ -722,7 +729,7 @@ def t9_discriminant(rng: random.Random) -> Question:
         f"Biệt thức $\\Delta$ của phương trình ${polynomial([a, b, c])} = 0$ là",
         f"$\\Delta = {delta}$", [f"$\\Delta = {b * b + 4 * a * c}$", f"$\\Delta = {b * b - 2 * a * c}$",
                                  f"$\\Delta = {-delta}$", f"$\\Delta = {b - 4 * a * c}$"],
-        f"$\\Delta = b^2 - 4ac = ({b})^2 - 4 \\cdot ({a}) \\cdot ({c}) = {delta}$.",
+        f"$\\Delta = b^2 - 4ac = {_paren(b)}^2 - 4 \\cdot {_paren(a)} \\cdot {_paren(c)} = {delta}$.",
     )  # fmt: skip
 
 
@@ -755,7 +762,7 @@ def t9_system(rng: random.Random) -> Question:
         f"$(x; y) = ({x}; {y})$", [f"$(x; y) = ({y}; {x})$", f"$(x; y) = ({-x}; {-y})$",
                                    f"$(x; y) = ({x}; {-y})$", f"$(x; y) = ({x + 1}; {y})$"],
         f"Thay $x = {x}$, $y = {y}$ vào cả hai phương trình đều đúng; hệ có nghiệm duy nhất vì "
-        f"${a1} \\cdot {b2} \\ne {a2} \\cdot {b1}$.",
+        f"${a1} \\cdot {_paren(b2)} \\ne {a2} \\cdot {_paren(b1)}$.",
     )  # fmt: skip
 
 
@@ -850,7 +857,7 @@ def t9_parabola_group(rng: random.Random) -> Question:
           "Đồ thị hàm số nhận trục $Ox$ làm trục đối xứng."),
          (("Giá trị nhỏ nhất của hàm số bằng $0$." if up else "Giá trị lớn nhất của hàm số bằng $0$."),
           ("Giá trị lớn nhất của hàm số bằng $0$." if up else "Giá trị nhỏ nhất của hàm số bằng $0$."))],
-        f"$a = {a}$ {'> 0' if up else '< 0'}; $y({x0}) = {a * x0 * x0}$; đồ thị là parabol đỉnh $O$, "
+        f"$a = {a} {'> 0' if up else '< 0'}$; $y({x0}) = {a * x0 * x0}$; đồ thị là parabol đỉnh $O$, "
         "đối xứng qua $Oy$.",
     )  # fmt: skip
 
@@ -866,9 +873,10 @@ def t9_triangle_group(rng: random.Random) -> Question:
          (f"$\\sin B = {fraction(Fraction(ac, bc))}$.", f"$\\sin B = {fraction(Fraction(ab, bc))}$."),
          (f"Diện tích tam giác $ABC$ bằng ${decimal(Fraction(ab * ac, 2))}\\,cm^2$.",
           f"Diện tích tam giác $ABC$ bằng ${ab * ac}\\,cm^2$."),
-         (f"$AH = {decimal(h)}\\,cm$.", f"$AH = {decimal(h + 1)}\\,cm$.")],
+         (f"$AH \\approx {decimal(round(float(h), 2), 2)}\\,cm$.",
+          f"$AH \\approx {decimal(round(float(h) + 1, 2), 2)}\\,cm$.")],
         f"$BC = {bc}$; $\\sin B = \\dfrac{{AC}}{{BC}}$; $S = \\dfrac{{AB \\cdot AC}}{{2}}$; "
-        f"$AH = \\dfrac{{AB \\cdot AC}}{{BC}} = {decimal(h)}$.",
+        f"$AH = \\dfrac{{AB \\cdot AC}}{{BC}} \\approx {decimal(round(float(h), 2), 2)}$.",
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from kholieu.demo.exam_bank import COUNTS, SUBJECTS, exam_questions
 from kholieu.demo.questions import questions
 from kholieu.quiz import assembly
 from kholieu.quiz import blueprint as bp
+from tests.support.katex import node, render_mathml
 
 PRESET_SUBJECTS = [("toan", 12), ("vat-li", 12), ("toan", 9)]
 
@@ -120,3 +121,25 @@ def test_demo_text_writes_formulas_as_a_textbook_does():
                 assert not UGLY.search(formula), formula
                 seen += 1
     assert seen > 5000
+
+
+def _formulas() -> list[str]:
+    return sorted({f for q in [*exam_questions(), *questions(300)] for text in _texts(q)
+                   for f in re.findall(r"\$([^$]*)\$", text)})  # fmt: skip
+
+
+@pytest.mark.skipif(node() is None, reason="node is not installed")
+def test_katex_typesets_every_demo_formula():
+    formulas = _formulas()
+    rendered = render_mathml(formulas)
+    failed = [(f, r["error"]) for f, r in zip(formulas, rendered, strict=True) if "error" in r]
+    assert not failed and len(formulas) > 1000
+
+
+def test_printed_papers_draw_every_exam_bank_formula():
+    from kholieu.quiz.printing.mathimage import formula
+
+    printed = [[q["stem"], *(q.get("options") or []), *(q.get("statements") or [])]
+               for q in exam_questions()]  # fmt: skip
+    drawn = {f for texts in printed for text in texts for f in re.findall(r"\$([^$]*)\$", text)}
+    assert sorted(f for f in drawn if formula(f) is None) == []
