@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from kholieu.bank import dedup
 from kholieu.bank.models import Exposure, Question, QuestionStatus, QuestionVersion
 from kholieu.bank.schemas import fits_2025_sheet, lacks_key
-from kholieu.curriculum import LEVELS, QUESTION_TYPES
+from kholieu.curriculum import LEVELS, QUESTION_TYPES, SUBJECTS
 from kholieu.errors import ValidationFailed
 from kholieu.quiz.blueprint import ANY_LEVEL, Blueprint, Row, Section
 
@@ -68,6 +68,10 @@ class Shortage:
                   if code != self.level]  # fmt: skip
         if others:
             return f"{text}; ngân hàng có: {', '.join(others)}"
+        if not any(self.available.values()):
+            subject = f"{SUBJECTS.get(blueprint.subject, blueprint.subject)} {blueprint.grade}"
+            topic = "" if row.label == "cả môn" else f", {row.label}"
+            return f"{text}; ngân hàng không có câu {kind} nào của {subject}{topic}"
         return f"{text}; ngân hàng không có câu {kind} nào ở mức độ khác"
 
     def as_details(self, blueprint: Blueprint) -> dict[str, Any]:
