@@ -15,6 +15,7 @@ from tests.support.live import served
 from tests.support.web import sign_in_browser
 
 PRESETS = [("exam_2025", "Sửa ma trận từ mẫu đề 2025"), ("cv7991", "Sửa ma trận từ mẫu CV 7991")]
+RADIOS = ["Đề thi tốt nghiệp THPT 2025", "Kiểm tra định kì (CV 7991)"]
 SUBJECTS = [("toan", "Toán", 12), ("vat-li", "Vật lí", 12), ("toan", "Toán", 9)]
 
 
@@ -46,4 +47,14 @@ def test_a_teacher_builds_a_quiz_from_each_preset_on_the_demo_bank(app, services
                 preview = page.get_by_test_id("preview").locator(":scope > li")
                 expect(preview).to_have_count(_questions(kind, subject, grade))
                 expect(page.get_by_test_id("preview").locator(".katex").first).to_be_visible()
+        # without opening the editor: the preset's radio, the subject and grade, and go
+        for (kind, _), radio in zip(PRESETS, RADIOS, strict=True):
+            page.goto(base + "/bai-kiem-tra/moi")
+            page.get_by_role("radio", name=radio).check()
+            page.get_by_label(re.compile(r"^Môn học")).select_option(label="Vật lí")
+            page.get_by_label(re.compile(r"^Lớp\b")).fill("12")
+            page.get_by_role("button", name="Tạo và xem trước").click()
+            page.wait_for_url(re.compile(r"/bai-kiem-tra/\d+$"))
+            preview = page.get_by_test_id("preview").locator(":scope > li")
+            expect(preview).to_have_count(_questions(kind, "vat-li", 12))
         page.close()
