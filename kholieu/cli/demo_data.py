@@ -16,6 +16,7 @@ from kholieu.bank.formats import Parsed
 from kholieu.bank.models import Question
 from kholieu.content.models import ContentItem
 from kholieu.content.schemas import ContentIn
+from kholieu.demo.exam_bank import exam_questions
 from kholieu.demo.files import pendulum_lab_zip, quadratic_pdf
 from kholieu.demo.questions import questions
 from kholieu.demo.scorm import scorm_12_zip
@@ -100,25 +101,26 @@ def load_demo(services: Services) -> list[str]:
 
 
 def load_demo_questions(services: Services, count: int = DEMO_QUESTIONS) -> int:
-    """The demo bank, ready for teachers; questions already there (by external_id) are kept.
-    Every other question is ``open``, so that practice quizzes can be tried too."""
+    """The demo bank, ready for teachers: ``count`` questions of every type over many subjects,
+    and the exam bank (``kholieu.demo.exam_bank``) from which both presets draw for Toán 12,
+    Vật lí 12 and Toán 9. Questions already there (by external_id) are kept. Every other
+    question is ``open``, so that practice quizzes can be tried too."""
     with services.sessions() as session:
         present = set(
-            session.scalars(
-                select(Question.external_id).where(Question.external_id.like("demo-q-%"))
-            )
+            session.scalars(select(Question.external_id).where(Question.external_id.like("demo-%")))
         )
-    records = [
-        Parsed(
-            "kholieu-demo",
-            number,
-            data={**q, "status": "ready", "exposure": "open" if number % 2 else "exam"},
-        )
-        for number, q in enumerate(questions(count), start=1)
-        if q["external_id"] not in present
-    ]
-    report = services.importer.run_records(records, on_duplicate="keep")
-    return report.imported
+    mixture = [Parsed("kholieu-demo", n, data=_ready(q, n)) for n, q in
+               enumerate(questions(count), start=1) if q["external_id"] not in present]  # fmt: skip
+    exam = [Parsed("kholieu-demo-de", n, data=_ready(q, n)) for n, q in
+            enumerate(exam_questions(), start=1) if q["external_id"] not in present]  # fmt: skip
+    imported = services.importer.run_records(mixture, on_duplicate="keep").imported
+    # "skip": a near duplicate of a question the bank holds is never drawn beside it, so the
+    # presets must not count on one (the exam bank holds none; a test checks).
+    return imported + services.importer.run_records(exam, on_duplicate="skip").imported
+
+
+def _ready(question: dict, number: int) -> dict:
+    return {**question, "status": "ready", "exposure": "open" if number % 2 else "exam"}
 
 
 VIDEO = DemoItem("demo-video-on-tap-phan-so", {

@@ -9,11 +9,9 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
+from kholieu.demo.algebra import polynomial, shifted
+
 Question = dict[str, Any]
-
-
-def _signed(n: int) -> str:
-    return f"+ {n}" if n >= 0 else f"- {-n}"
 
 
 def _shuffle(rng: random.Random, right: str, wrong: list[str]) -> tuple[list[str], int]:
@@ -33,26 +31,30 @@ def quadratic(rng: random.Random) -> Question:
     a = rng.choice([1, 1, 1, 2, 3, 4, 5])
     b, c = -a * (r1 + r2), a * r1 * r2
     lead = "" if a == 1 else str(a)
+    equation = polynomial([a, b, c])
     right = f"$x = {min(r1, r2)}$; $x = {max(r1, r2)}$"
     wrong = [f"$x = {-r1}$; $x = {-r2}$" if r1 + r2 else f"$x = {r1 + 1}$; $x = {r2 - 1}$",
              f"$x = {r1 + 1}$; $x = {r2 + 1}$", "Phương trình vô nghiệm"]  # fmt: skip
     options, answer = _shuffle(rng, right, wrong)
     return {"type": "single_choice", "subject": "toan", "grade": 9, "level": "nhan_biet",
             "topic": "Phương trình bậc hai một ẩn",
-            "stem": f"Nghiệm của phương trình ${lead}x^2 {_signed(b)}x {_signed(c)} = 0$ là",
+            "stem": f"Nghiệm của phương trình ${equation} = 0$ là",
             "options": options, "answer": answer,
-            "explanation": f"Ta có ${lead}x^2 {_signed(b)}x {_signed(c)} = {lead}(x {_signed(-r1)})"
-                           f"(x {_signed(-r2)})$."}  # fmt: skip
+            "explanation": f"Ta có ${equation} = {lead}({shifted('x', r1)})"
+                           f"({shifted('x', r2)})$."}  # fmt: skip
 
 
 def derivative(rng: random.Random) -> Question:
-    a, n, b = rng.randint(2, 50), rng.randint(2, 9), rng.randint(-50, 50)
-    right = f"$y' = {a * n}x^{{{n - 1}}} {_signed(b)}$"
-    wrong = [f"$y' = {a}x^{{{n - 1}}} {_signed(b)}$", f"$y' = {a * n}x^{{{n}}} {_signed(b)}$",
-             f"$y' = {a * n}x^{{{n - 1}}}$"]  # fmt: skip
+    a, n = rng.randint(2, 50), rng.randint(2, 9)
+    b = rng.choice([k for k in range(-50, 51) if k])  # b = 0 would make two options alike
+    right = f"$y' = {polynomial([a * n, *[0] * (n - 2), b])}$"
+    wrong = [f"$y' = {polynomial([a, *[0] * (n - 2), b])}$",
+             f"$y' = {polynomial([a * n, *[0] * (n - 1), b])}$",
+             f"$y' = {polynomial([a * n, *[0] * (n - 1)])}$"]  # fmt: skip
     options, answer = _shuffle(rng, right, wrong)
     return {"type": "single_choice", "subject": "toan", "grade": 11, "level": "thong_hieu",
-            "topic": "Đạo hàm", "stem": f"Đạo hàm của hàm số $y = {a}x^{{{n}}} {_signed(b)}x$ là",
+            "topic": "Đạo hàm",
+            "stem": f"Đạo hàm của hàm số $y = {polynomial([a, *[0] * (n - 2), b, 0])}$ là",
             "options": options, "answer": answer,
             "explanation": "Áp dụng $(x^n)' = nx^{n-1}$."}  # fmt: skip
 
@@ -66,9 +68,9 @@ def integral(rng: random.Random) -> Question:
             break
     return {"type": "short_answer", "subject": "toan", "grade": 12, "level": "van_dung",
             "topic": "Tích phân",
-            "stem": f"Tính tích phân $I = \\int_{{{m}}}^{{{k}}} ({a}x {_signed(b)})\\,dx$.",
+            "stem": f"Tính tích phân $I = \\int_{{{m}}}^{{{k}}} ({polynomial([a, b])})\\,dx$.",
             "answer": _comma(value),
-            "explanation": f"$I = \\left.\\left(\\frac{{{a}x^2}}{{2}} {_signed(b)}x\\right)"
+            "explanation": f"$I = \\left.\\left({polynomial([Fraction(a, 2), b, 0])}\\right)"
                            f"\\right|_{{{m}}}^{{{k}}} = {_comma(value)}$."}  # fmt: skip
 
 
@@ -83,7 +85,7 @@ def cubic_group(rng: random.Random) -> Question:
     ]
     return {"type": "true_false_group", "subject": "toan", "grade": 12, "level": "thong_hieu",
             "topic": "Ứng dụng đạo hàm",
-            "stem": f"Cho hàm số $y = x^3 - {3 * a * a}x {_signed(c)}$.",
+            "stem": f"Cho hàm số $y = {polynomial([1, 0, -3 * a * a, c])}$.",
             "statements": [s for s, _ in statements],
             "answer": [t for _, t in statements]}  # fmt: skip
 

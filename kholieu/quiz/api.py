@@ -313,7 +313,9 @@ def check_blueprint(
         assembly.draw(session, plan, seed=0, practice=mode == QuizMode.practice, owner_id=user.id)
     except assembly.AssemblyFailed as failed:
         shortages = failed.details["shortages"]
+    points = blueprints.points_by_level(plan)
     return {
         "questions": sum(s.count for s in plan.sections), "max_points": plan.max_points,
-        "points_by_level": blueprints.points_by_level(plan), "shortages": shortages,
+        "points_by_level": points, "shortages": shortages,
+        "level_names": {code: assembly.LEVEL_WORDS.get(code, code) for code in points},
     }  # fmt: skip

@@ -2,17 +2,19 @@
 
 ``draw`` fills every cell of the matrix (row × level) with approved questions of the section's
 type, subject and grade, never the same question twice nor two near duplicates, reproducibly
-from a seed; a cell it cannot fill is reported with how many questions are missing, and
-nothing is drawn. What is drawn is the approved version of each question (a later edit waits
-for review), only ``open`` questions for practice, and for a short-answer section on the 2025
-answer sheet only keys the sheet can hold. ``make_versions`` orders each version: questions
-shuffled within a section, options within a question (a true/false group keeps a–d in order;
-pinned options stay), each version with its own answer key.
+from a seed; a cell it cannot fill is reported with how many questions are missing and what
+the bank holds at the other levels, and nothing is drawn. What is drawn is the approved
+version of each question (a later edit waits for review), only ``open`` questions for
+practice, and for a short-answer section on the 2025 answer sheet only keys the sheet can
+hold. ``make_versions`` orders each version: questions shuffled within a section, options
+within a question (a true/false group keeps a–d in order; pinned options stay), each version
+with its own answer key.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 from kholieu.bank import dedup
 from kholieu.bank.models import Exposure, Question, QuestionStatus, QuestionVersion
 from kholieu.bank.schemas import fits_2025_sheet, lacks_key
-from kholieu.curriculum import LEVELS
+from kholieu.curriculum import LEVELS, QUESTION_TYPES, SUBJECTS
 from kholieu.errors import ValidationFailed
 from kholieu.quiz.blueprint import ANY_LEVEL, Blueprint, Row, Section
 
@@ -33,33 +35,70 @@ CHOICE_TYPES = ("single_choice", "multiple_response")
 
 @dataclass(frozen=True)
 class Shortage:
+    """A cell the bank cannot fill: ``found`` of ``needed`` at ``level``, and what the row's
+    questions (the section's type, the subject and grade, the row's topic or tags) hold per
+    level (``available``; ``None`` for questions without one), so a teacher sees where to
+    move the counts."""
+
     section: int
     row: int
     level: str
     needed: int
     found: int
+    available: dict[str | None, int] = field(default_factory=dict)
 
     def describe(self, blueprint: Blueprint) -> str:
         section = blueprint.sections[self.section]
         row = section.rows[self.row]
-        counted = ""
-        if on_2025_sheet(section):
-            counted = " (only keys the 2025 answer sheet holds: up to 4 of -, 0–9, ',')"
-        return (
-            f"{section.title} · {row.label} · {LEVEL_WORDS.get(self.level, self.level)}: "
-            f"needs {self.needed}, the bank has {self.found}{counted} "
-            f"(missing {self.needed - self.found})"
+        level = LEVEL_WORDS.get(self.level, self.level)
+        where = section.title if row.label == "cả môn" else f"{section.title} · {row.label}"
+        kind = QUESTION_TYPES.get(section.type.value, section.type.value)
+        wanted = f"{self.needed} câu {kind} ({level})" if self.level == ANY_LEVEL else \
+            f"{self.needed} câu {level}"  # fmt: skip
+        text = (
+            f"{where}: cần {wanted}, ngân hàng có {self.found} (thiếu {self.needed - self.found})"
         )
+        if on_2025_sheet(section):
+            text += (" — chỉ tính câu có đáp án ghi được trên phiếu trả lời 2025 "
+                     "(tối đa 4 kí tự: dấu trừ, chữ số 0–9, dấu phẩy)")  # fmt: skip
+        if self.level == ANY_LEVEL:
+            return text
+        others = [f"{LEVEL_WORDS.get(code, code) if code else 'chưa gắn mức độ'} {count}"
+                  for code, count in _in_level_order(self.available)
+                  if code != self.level]  # fmt: skip
+        if others:
+            return f"{text}; ngân hàng có: {', '.join(others)}"
+        if not any(self.available.values()):
+            subject = f"{SUBJECTS.get(blueprint.subject, blueprint.subject)} {blueprint.grade}"
+            topic = "" if row.label == "cả môn" else f", {row.label}"
+            return f"{text}; ngân hàng không có câu {kind} nào của {subject}{topic}"
+        return f"{text}; ngân hàng không có câu {kind} nào ở mức độ khác"
+
+    def as_details(self, blueprint: Blueprint) -> dict[str, Any]:
+        return {"section": self.section, "row": self.row, "level": self.level,
+                "level_name": LEVEL_WORDS.get(self.level, self.level), "needed": self.needed,
+                "found": self.found, "missing": self.needed - self.found,
+                "available": {code or "": n for code, n in _in_level_order(self.available)},
+                "message": self.describe(blueprint)}  # fmt: skip
+
+
+def _in_level_order(counts: dict[str | None, int]) -> list[tuple[str | None, int]]:
+    order = list(LEVELS)
+    return sorted(((k, n) for k, n in counts.items() if n),
+                  key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))  # fmt: skip
 
 
 class AssemblyFailed(ValidationFailed):
+    code = "bank_shortage"
+
     def __init__(self, blueprint: Blueprint, shortages: list[Shortage]) -> None:
-        lines = [s.describe(blueprint) for s in shortages]
+        cells = [s.as_details(blueprint) for s in shortages]
         super().__init__(
-            "the bank cannot fill " + "; ".join(lines),
-            details={"shortages": [{**s.__dict__, "message": m}
-                                   for s, m in zip(shortages, lines, strict=True)]},
-        )  # fmt: skip
+            "Ngân hàng chưa đủ câu hỏi cho ma trận đề. "
+            + ". ".join(cell["message"] for cell in cells)
+            + ".",
+            details={"shortages": cells},
+        )
         self.shortages = shortages
 
 
@@ -268,7 +307,8 @@ def draw(
                 drawn[s].append(question)
                 taken += 1
         if taken < count:
-            shortages.append(Shortage(s, r, level, count, taken))
+            available = Counter(q.level for q in pools[s] if _fits(q, row, ANY_LEVEL))
+            shortages.append(Shortage(s, r, level, count, taken, dict(available)))
     if shortages:
         raise AssemblyFailed(blueprint, sorted(shortages, key=lambda x: (x.section, x.row)))
     return drawn

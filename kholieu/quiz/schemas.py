@@ -314,13 +314,18 @@ class QuizResults(BaseModel):
 
 
 class ShortageOut(BaseModel):
-    """A matrix cell the bank cannot fill."""
+    """A matrix cell the bank cannot fill: ``found`` of ``needed`` questions at ``level``, and
+    how many questions the row's part of the bank holds at each level (``available``; the key
+    "" counts those without a level). ``message`` says it all in a sentence."""
 
     section: int
     row: int
     level: str
+    level_name: str  # "Nhận biết"
     needed: int
     found: int
+    missing: int
+    available: dict[str, int]
     message: str
 
 
@@ -328,4 +333,5 @@ class BlueprintCheck(BaseModel):
     questions: int
     max_points: float
     points_by_level: dict[str, float]
+    level_names: dict[str, str]  # the name of each level code above ("nhan_biet": "Nhận biết")
     shortages: list[ShortageOut]

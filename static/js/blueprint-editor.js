@@ -104,7 +104,10 @@
     const response = await window.kholieuApi.send("POST", "/api/v1/blueprints/check", plan);
     const data = await response.json();
     if (!response.ok) { status.textContent = data.error.message; status.className = "error"; return; }
-    const levels = Object.entries(data.points_by_level).map(([k, v]) => `${k} ${v}`).join(" · ");
+    // Levels by their names (the page's language first, then the server's), never the codes.
+    const names = { ...data.level_names, ...JSON.parse(msg.levelNames || "{}") };
+    const levels = Object.entries(data.points_by_level)
+      .map(([k, v]) => `${names[k] || k} ${v}`).join(" · ");
     const lines = [`${data.questions} ${msg.msgQuestions}, ${data.max_points} ${msg.msgPoints} (${levels})`];
     data.shortages.forEach((s) => lines.push(s.message));
     status.textContent = lines.join("\n");

@@ -27,8 +27,9 @@ def test_edit_a_preset_matrix_until_the_bank_can_fill_it(live_server, browser, t
     sections.first.wait_for()
     assert sections.count() == 3
     check = page.get_by_test_id("matrix-check")
-    page.get_by_text("missing", exact=False).first.wait_for()
-    assert "28" in check.inner_text() and "the bank has 3" in check.inner_text()
+    page.get_by_text("thiếu", exact=False).first.wait_for()
+    assert "28" in check.inner_text() and "ngân hàng có 3 (thiếu 4)" in check.inner_text()
+    assert "Nhận biết" in check.inner_text() and "nhan_biet" not in check.inner_text()
 
     sections.nth(2).get_by_role("button", name="Bỏ phần này").click()
     sections.nth(1).get_by_role("button", name="Bỏ phần này").click()
@@ -36,7 +37,7 @@ def test_edit_a_preset_matrix_until_the_bank_can_fill_it(live_server, browser, t
     for index, value in enumerate(["3", "0", "0", "0"]):
         counts.nth(index).fill(value)
     page.get_by_text("3 câu, 0.75 điểm", exact=False).wait_for()
-    assert "missing" not in check.inner_text()
+    assert "thiếu" not in check.inner_text()
     page.locator("input[name=title]").fill("Kiểm tra nhanh Hóa 11")
     page.get_by_role("button", name="Tạo và xem trước").click()
     page.wait_for_url(re.compile(r"/bai-kiem-tra/\d+$"))

@@ -304,7 +304,7 @@ def test_part_three_draws_only_keys_the_2025_answer_sheet_holds(client, services
     assert refused.status_code == 422
     shortage = refused.json()["error"]["details"]["shortages"][0]
     assert shortage["found"] == 3 and shortage["message"].startswith("PHẦN III. Trả lời ngắn")
-    assert "2025 answer sheet" in shortage["message"]
+    assert "phiếu trả lời 2025" in shortage["message"]
     for seed in range(10):
         made = quiz(client, people["x"], plan(3), seed=seed)
         keys = client.get(f"/api/v1/quizzes/{made['id']}", headers=people["x"]).json()["keys"]

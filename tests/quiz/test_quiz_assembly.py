@@ -115,10 +115,21 @@ def test_cells_the_bank_cannot_fill_are_each_named_with_what_is_missing(services
     with services.sessions() as session, pytest.raises(AssemblyFailed) as failed:
         draw(session, blueprint, seed=1)
     message = failed.value.message
-    assert "PHẦN I · cả môn · Nhận biết: needs 5, the bank has 2 (missing 3)" in message
-    assert "PHẦN II · chủ đề “Ứng dụng đạo hàm” · Thông hiểu: needs 2, the bank has 0" in message
-    assert "Thông hiểu: needs 4" not in message  # that cell can be filled
-    assert len(failed.value.details["shortages"]) == 2
+    # each cell says what the bank has instead, in Vietnamese, levels by their names
+    assert message.startswith("Ngân hàng chưa đủ câu hỏi cho ma trận đề. ")
+    assert ("PHẦN I: cần 5 câu Nhận biết, ngân hàng có 2 (thiếu 3); ngân hàng có: Thông hiểu 9"
+            in message)  # fmt: skip
+    assert ("PHẦN II · chủ đề “Ứng dụng đạo hàm”: cần 2 câu Thông hiểu, ngân hàng có 0 (thiếu 2); "
+            "ngân hàng không có câu Đúng/Sai nào của Toán 12, chủ đề “Ứng dụng đạo hàm”"
+            ) in message  # fmt: skip
+    assert "cần 4 câu" not in message  # that cell can be filled
+    assert "nhan_biet" not in message and "thong_hieu" not in message
+    first, second = failed.value.details["shortages"]
+    assert first | {"message": ""} == {
+        "section": 0, "row": 0, "level": "nhan_biet", "level_name": "Nhận biết", "needed": 5,
+        "found": 2, "missing": 3, "available": {"nhan_biet": 2, "thong_hieu": 9}, "message": "",
+    }  # fmt: skip
+    assert second["available"] == {} and second["missing"] == 2
 
 
 def test_near_duplicates_are_never_drawn_together(services):
@@ -133,7 +144,10 @@ def test_near_duplicates_are_never_drawn_together(services):
     blueprint = bp.parse({"title": "T", "subject": "toan", "grade": 6, "duration_min": 15,
                           "sections": [{"title": "I", "type": "single_choice", "points_each": 1,
                                         "rows": [{"counts": {"nhan_biet": 3}}]}]})  # fmt: skip
-    with services.sessions() as session, pytest.raises(AssemblyFailed, match="has 2"):
+    with (
+        services.sessions() as session,
+        pytest.raises(AssemblyFailed, match=r"ngân hàng có 2 \(thiếu 1\)"),
+    ):
         draw(session, blueprint, seed=2)
 
 

@@ -141,7 +141,10 @@ def test_a_blueprint_the_bank_cannot_fill_is_refused_with_the_cells(client, bank
     response = client.post("/api/v1/quizzes", headers=people["teacher"],
                            json={"title": "x", "blueprint": big, "mode": "exam"})  # fmt: skip
     assert response.status_code == 422
-    assert "needs 40, the bank has 10 (missing 30)" in response.json()["error"]["message"]
+    error = response.json()["error"]
+    assert error["code"] == "bank_shortage"
+    assert "cần 40 câu Nhận biết, ngân hàng có 10 (thiếu 30)" in error["message"]
+    assert error["details"]["shortages"][0]["available"] == {"nhan_biet": 10}
     student = client.post("/api/v1/quizzes", headers=people["student"],
                           json={"title": "x", "blueprint": SMALL, "mode": "exam"})  # fmt: skip
     assert student.status_code == 403

@@ -59,7 +59,9 @@ def test_errors_in_the_form_are_shown_with_the_field(client, services, make_user
     short = client.post("/bai-kiem-tra/moi", data={
         "csrf_token": csrf_from(form.text), "source": "cv7991", "subject": "vat-li",
         "grade": "11", "mode": "practice"})  # fmt: skip
-    assert short.status_code == 422 and "the bank has 0" in short.text
+    shown = re.search(r'data-testid="quiz-form-error">([^<]*)<', short.text).group(1)
+    assert short.status_code == 422 and "ngân hàng có 0" in shown
+    assert "nhan_biet" not in shown and "missing" not in shown and "Nhận biết" in shown
 
 
 def test_students_cannot_open_teachers_pages(client, services, make_user):
@@ -190,7 +192,13 @@ def test_the_blueprint_check_gives_totals_and_the_cells_short(client, services, 
     # 18 + 4 + 6 questions spread 40 / 30 / 30 by count, then weighed by their points
     assert checked["points_by_level"] == {"nhan_biet": 4.25, "thong_hieu": 3.0, "van_dung": 2.75}
     first = checked["shortages"][0]
-    assert first["needed"] == 7 and first["found"] == 3 and "missing 4" in first["message"]
+    assert first["needed"] == 7 and first["found"] == 3 and first["missing"] == 4
+    assert first["message"] == ("PHẦN I. Trắc nghiệm nhiều phương án lựa chọn: cần 7 câu Nhận "
+                                "biết, ngân hàng có 3 (thiếu 4); ngân hàng không có câu Trắc "
+                                "nghiệm nhiều phương án lựa chọn nào ở mức độ khác")  # fmt: skip
+    assert first["level_name"] == "Nhận biết" and first["available"] == {"nhan_biet": 3}
+    assert checked["level_names"] == {"nhan_biet": "Nhận biết", "thong_hieu": "Thông hiểu",
+                                      "van_dung": "Vận dụng"}  # fmt: skip
     small = {**preset.json(), "sections": [{**preset.json()["sections"][0],
                                             "rows": [{"counts": {"nhan_biet": 3}}]}]}  # fmt: skip
     assert (

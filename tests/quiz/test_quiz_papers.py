@@ -179,7 +179,7 @@ def test_the_command_line_prints_papers_and_scores_a_class(services, math_exam, 
     short = tmp_path / "short.json"
     short.write_text(json.dumps({**math_exam.model_dump(mode="json"), "grade": 11}))
     failed = run_kholieu("quiz", "assemble", str(short), "--out", str(tmp_path / "x"), env=env)
-    assert failed.returncode == 1 and "the bank has 0" in failed.stderr
+    assert failed.returncode == 1 and "ngân hàng có 0" in failed.stderr
 
 
 def _formula_exam(services) -> bp.Blueprint:
