@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from kholieu import __version__
 from kholieu.accounts.roles import TEMPLATE_GLOBALS
@@ -16,6 +15,7 @@ from kholieu.errors import ConfigError
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.services import Services, build_services
 from kholieu.web import errors, middleware
+from kholieu.web.assets import Assets, VersionedStatic
 from kholieu.web.i18n import Translator
 from kholieu.web.templating import make_templates
 from kholieu.web.text import refuse_unstorable_text
@@ -58,14 +58,16 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.services = services
     app.state.platform = services.platform
     app.state.translator = translator
-    app.state.templates = make_templates(translator)
+    assets = Assets(settings.static_dir)  # content hashes for /static/…?v= (web/assets.py)
+    app.state.assets = assets
+    app.state.templates = make_templates(translator, assets)
     app.state.templates.env.globals.update(TEMPLATE_GLOBALS)
 
     errors.install(app)
     middleware.install(app)
     for router in routers():
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.mount("/static", VersionedStatic(assets=assets), name="static")
     return app
 
 
