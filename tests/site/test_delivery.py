@@ -281,3 +281,20 @@ def test_the_language_switch_keeps_the_query(client):
     # switching back replaces lang= rather than adding a second one
     back = client.get("/lang/vi?next=/tim-kiem%3Fq%3Dx%26lang%3Den", follow_redirects=False)
     assert parse_qs(urlsplit(back.headers["location"]).query)["lang"] == ["vi"]
+
+
+# --- the home page --------------------------------------------------------------------------
+
+
+def test_the_home_page_has_a_search_box_and_role_links_and_no_developer_sample(client):
+    html = client.get("/").text
+    form = re.search(r'<form class="home-search" method="get" action="/tim-kiem"[^>]*>(.*?)</form>',
+                     html, re.S)  # fmt: skip
+    assert form and 'name="q"' in form.group(1)
+    roles = re.search(r'data-testid="roles">(.*?)</section>', html, re.S).group(1)
+    assert re.findall(r'<a class="card role" id="[a-z-]+" href="([^"]+)"', roles) == [
+        "/bai-kiem-tra", "/goc-hoc-tap", "/bien-tap",
+    ]  # fmt: skip
+    assert "Công thức toán hiển thị đúng" not in html and "math-sample" not in html
+    # KaTeX is only named for app.js to fetch on demand, never loaded by the page itself
+    assert not re.search(r'<(?:script|link)\b[^>]*(?:src|href)="[^"]*katex', html)
