@@ -32,6 +32,9 @@
     return katexLoading;
   }
 
+  const decimalCommas = (tex) => tex.replace(/(\d),(?=\d)/g, "$1{,}");
+  window.decimalCommas = decimalCommas;
+
   window.typesetMath = (node) => {
     if (!node || !MATH.test(node.textContent || "")) return Promise.resolve();
     return loadKatex().then(() => {
@@ -43,10 +46,21 @@
           { left: "$", right: "$", display: false },
         ],
         throwOnError: false,
+        // a decimal comma (36,5) is one number, not a list: "{,}" keeps KaTeX from spacing it
+        preProcess: decimalCommas,
       });
     });
   };
 })();
+
+// A mark as Vietnamese score sheets write it: 8.75 → "8,75" (two decimals at most), the same
+// as the templates' ``comma`` filter (kholieu/web/templating.py).
+window.decimalComma = (value) => {
+  if (value === null || value === undefined || value === "") return "";
+  const number = Number(value);
+  if (!Number.isFinite(number)) return String(value);
+  return String(Math.round(number * 100) / 100).replace(".", ",");
+};
 
 // A form whose action cannot be undone says so first: <form data-confirm="…">.
 document.addEventListener("submit", (event) => {

@@ -85,3 +85,27 @@ def test_the_menu_fits_on_one_line_at_1366_px(live_server, browser, role):
     assert bar["height"] < 70
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     context.close()
+
+
+def test_katex_comes_only_with_a_formula_and_keeps_decimal_commas(live_server, browser):
+    page = browser.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(live_server.base + "/login")
+    page.wait_for_load_state("networkidle")
+    assert not any("katex" in url for url in fetched)  # no formula on the page: no KaTeX
+    # a page script adds a key with decimal commas, and a list with a comma, and typesets it
+    page.evaluate(
+        """() => { const p = document.createElement('p'); p.id = 'key';
+                   p.textContent = 'Đáp án: \\\\(36,5\\\\) và \\\\(2{,}75\\\\); \\\\(a, b\\\\)';
+                   document.querySelector('main').appendChild(p);
+                   window.typesetMath(p); }"""
+    )
+    page.locator("#key .katex").nth(2).wait_for()
+    assert any("katex.min.js" in url for url in fetched)
+    first, second, third = page.locator("#key .katex-html").all()
+    # "36,5" is one number: no thin space after its comma (KaTeX spaces a list's commas)
+    assert first.locator(".mspace").count() == 0 and first.inner_text().strip() == "36,5"
+    assert second.locator(".mspace").count() == 0
+    assert third.locator(".mspace").count() == 1  # a comma between letters stays punctuation
+    page.close()
