@@ -16,9 +16,10 @@ import hashlib
 import os
 from pathlib import Path
 
+import anyio.to_thread
 from starlette.datastructures import Headers
-from starlette.responses import Response
-from starlette.staticfiles import NotModifiedResponse, StaticFiles
+from starlette.responses import FileResponse, Response
+from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from kholieu.web.compression import accepts_gzip, compressible, gzip_bytes
@@ -63,29 +64,33 @@ class VersionedStatic(StaticFiles):
         scope: Scope,
         status_code: int = 200,
     ) -> Response:
-        request = Headers(scope=scope)
-        name = Path(full_path).resolve().relative_to(self.assets.directory.resolve()).as_posix()
+        name = self._name(full_path)
         asked = _query_value(scope, "v")
         current = asked is not None and asked == self.assets.hashes.get(name)
         response = super().file_response(full_path, stat_result, scope, status_code)
-        media_type = response.headers.get("content-type", "")
-        text = compressible(media_type)
         response.headers["Cache-Control"] = LONG if current else SHORT
-        if text:
+        if compressible(response.headers.get("content-type", "")):
             response.headers.add_vary_header("Accept-Encoding")
+        return response
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        request = Headers(scope=scope)
         if (
-            not text
-            or isinstance(response, NotModifiedResponse)
-            or status_code != 200
+            not isinstance(response, FileResponse)
+            or response.status_code != 200
+            or not compressible(response.headers.get("content-type", ""))
             or "range" in request
-            or stat_result.st_size < MINIMUM_GZIP
+            or response.stat_result is None
+            or response.stat_result.st_size < MINIMUM_GZIP
             or not accepts_gzip(request)
         ):
             return response
-        key = (name, stat_result.st_mtime_ns, stat_result.st_size)
+        stat_result = response.stat_result
+        key = (self._name(response.path), stat_result.st_mtime_ns, stat_result.st_size)
         body = self.packed.get(key)
-        if body is None:
-            body = gzip_bytes(Path(full_path).read_bytes(), level=9)
+        if body is None:  # once per file version, off the event loop (level 9 is slow)
+            body = await anyio.to_thread.run_sync(_gzip_file, response.path)
             self.packed[key] = body
         headers = {
             name: value
@@ -95,6 +100,13 @@ class VersionedStatic(StaticFiles):
         headers["Content-Encoding"] = "gzip"
         headers["ETag"] = response.headers["etag"][:-1] + '-gzip"'
         return Response(body, status_code=200, headers=headers)
+
+    def _name(self, full_path: os.PathLike[str] | str) -> str:
+        return Path(full_path).resolve().relative_to(self.assets.directory.resolve()).as_posix()
+
+
+def _gzip_file(path: os.PathLike[str] | str) -> bytes:
+    return gzip_bytes(Path(path).read_bytes(), level=9)
 
 
 def _query_value(scope: Scope, key: str) -> str | None:

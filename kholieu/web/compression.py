@@ -42,6 +42,8 @@ THREAD_MINIMUM = 64 * 1024
 def compressible(media_type: str) -> bool:
     """True for the media types worth gzipping: ``text/*`` and the text-based types above."""
     kind = media_type.partition(";")[0].strip().lower()
+    if kind == "text/event-stream":  # each event must reach the client as it is sent
+        return False
     return kind.startswith("text/") or kind in TEXT_TYPES
 
 
