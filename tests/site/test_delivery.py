@@ -298,3 +298,10 @@ def test_the_home_page_has_a_search_box_and_role_links_and_no_developer_sample(c
     assert "Công thức toán hiển thị đúng" not in html and "math-sample" not in html
     # KaTeX is only named for app.js to fetch on demand, never loaded by the page itself
     assert not re.search(r'<(?:script|link)\b[^>]*(?:src|href)="[^"]*katex', html)
+
+
+def test_a_visitor_following_a_role_card_is_asked_to_sign_in_and_sent_there(client):
+    for path in ("/bai-kiem-tra", "/goc-hoc-tap", "/bien-tap"):
+        response = client.get(path, headers={"accept": "text/html"}, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/login?next={path}"
