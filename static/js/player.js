@@ -80,7 +80,8 @@
   video.addEventListener("play", () => {
     if (started) return;
     started = true;
-    if (hls) hls.startLoad(pendingStart);
+    // from where the learner (or a script) put the playhead, else where they stopped last
+    if (hls) hls.startLoad(video.currentTime > 0 ? video.currentTime : pendingStart);
   });
 
   // -- speed and captions --------------------------------------------------------------------
