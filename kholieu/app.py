@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from kholieu import __version__
 from kholieu.accounts.deps import page_user
@@ -17,6 +16,7 @@ from kholieu.errors import ConfigError
 from kholieu.jobs.runner import BackgroundWork
 from kholieu.services import Services, build_services
 from kholieu.web import errors, middleware
+from kholieu.web.assets import Assets, VersionedStatic
 from kholieu.web.i18n import Translator
 from kholieu.web.templating import make_templates
 from kholieu.web.text import refuse_unstorable_text
@@ -62,14 +62,16 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.platform = services.platform
     app.state.translator = translator
     app.state.page_user = page_user  # the signed-in header on error pages
-    app.state.templates = make_templates(translator)
+    assets = Assets(settings.static_dir)  # content hashes for /static/…?v= (web/assets.py)
+    app.state.assets = assets
+    app.state.templates = make_templates(translator, assets)
     app.state.templates.env.globals.update(TEMPLATE_GLOBALS)
 
     errors.install(app)
     middleware.install(app)
     for router in routers():
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.mount("/static", VersionedStatic(assets=assets), name="static")
     return app
 
 

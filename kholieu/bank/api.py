@@ -155,14 +155,22 @@ def export_questions(
     settings: SettingsDep,
     session: SessionDep,
     filters: FiltersDep,
-    format: Annotated[str, Query(pattern="^(" + "|".join(sorted(WRITERS)) + ")$")] = "jsonl",
+    searching: SearchingDep,
+    format: Annotated[str, Query(pattern="^(" + "|".join(sorted(WRITERS)) + ")$")] = "docx",
+    q: Annotated[str, Query(max_length=300, description="words to search for")] = "",
 ) -> Response:
-    """The questions this caller may see, chosen by the filters, as one file."""
+    """The questions this caller may see, chosen as the list is (the filters, and with ``q``
+    the questions its words find), as one file; Word (.docx) unless ``format`` says."""
+    if q.strip():  # the same questions the bank page lists for these words, every page of them
+        only = listing.matching_ids(searching, user, q, filters)
+        filters = Filters()  # the search applied them as the list does
+    else:
+        only = None
     tmp_dir = settings.data_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(dir=tmp_dir))
     out = folder / f"ngan-hang-cau-hoi.{EXPORT_SUFFIX[format]}"
-    count, notes = export(session, store, visible(user), format, out, filters)
+    count, notes = export(session, store, visible(user), format, out, filters, only)
     return FileResponse(
         out,
         filename=out.name,

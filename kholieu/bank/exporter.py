@@ -7,7 +7,7 @@ question by its bank id (``question #12``), so a teacher can open it and fix it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,11 +57,15 @@ def selected(
 
 
 def _chosen(
-    session: Session, query: Select[tuple[Question]], filters: Filters
+    session: Session,
+    query: Select[tuple[Question]],
+    filters: Filters,
+    only: Sequence[int] | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    rows = session.scalars(
-        filters.apply(query).order_by(Question.id).execution_options(yield_per=500)
-    )
+    query = filters.apply(query)
+    if only is not None:  # the matches of the bank page's words (listing.matching_ids)
+        query = query.where(Question.id.in_(list(only)))
+    rows = session.scalars(query.order_by(Question.id).execution_options(yield_per=500))
     for question in rows:
         if filters.keep(question):
             yield question.id, as_native(question)
@@ -118,12 +122,15 @@ def export(
     fmt: str,
     out: Path,
     filters: Filters,
+    only: Sequence[int] | None = None,
 ) -> tuple[int, list[str]]:
-    """Write the chosen questions to ``out``; return how many were written and the writer's
-    notes (questions left out or written without something, and why). Written to a temporary
-    name and renamed, so a failed export never leaves a half-written file under that name."""
+    """Write the chosen questions to ``out`` (those of ``query`` and ``filters``, and, when
+    given, only those of ``only``: the matches of a keyword); return how many were written and
+    the writer's notes (questions left out or written without something, and why). Written to
+    a temporary name and renamed, so a failed export never leaves a half-written file under
+    that name."""
     writer = writer_for(fmt)
-    chosen = list(_chosen(session, query, filters))
+    chosen = list(_chosen(session, query, filters, only))
     questions = [native for _, native in chosen]
     partial = out.with_name(out.name + ".partial")
     try:

@@ -11,10 +11,12 @@ from kholieu.accounts.models import User
 from kholieu.bank.exporter import Filters
 from kholieu.bank.models import Question
 from kholieu.bank.policy import visible
+from kholieu.errors import ValidationFailed
 from kholieu.search.query import MAX_SIZE, SearchRequest
 from kholieu.search.service import SearchService
 
 Found = tuple[int, list[Question]]
+MAX_MATCHING = 10_000  # every match of words, for an export: Elasticsearch's result window
 
 
 def page(session: Session, user: User, filters: Filters, number: int, size: int) -> Found:
@@ -42,15 +44,39 @@ def search(
     size: int,
 ) -> Found:
     """Questions matching ``text`` through the search index, best first."""
-    wanted = {"subject": filters.subject, "grade": filters.grade, "level": filters.level,
-              "kind": filters.type, "status": filters.status,
-              "exposure": filters.exposure}  # fmt: skip
-    request = SearchRequest(
-        index="questions", text=" ".join(filter(None, [text, filters.topic, filters.tag])),
-        filters={name: [str(value)] for name, value in wanted.items() if value not in (None, "")},
-        page=number, size=min(size, MAX_SIZE),
-    )  # fmt: skip
-    result = searching.search(user, request)
+    result = searching.search(user, _request(text, filters, number, min(size, MAX_SIZE)))
     ids = [int(hit.id) for hit in result.hits]
     rows = {q.id: q for q in session.scalars(visible(user).where(Question.id.in_(ids)))}
     return result.total, [rows[i] for i in ids if i in rows]
+
+
+def matching_ids(searching: SearchService, user: User, text: str, filters: Filters) -> list[int]:
+    """The ids of every question ``search`` would list for ``text`` and ``filters``, over all
+    its pages (what the bank page shows, for its export)."""
+    ids: list[int] = []
+    number = 1
+    while True:
+        request = _request(text, filters, number, MAX_SIZE)
+        request.highlight, request.facets = False, False
+        result = searching.search(user, request)
+        if result.total > MAX_MATCHING:
+            raise ValidationFailed(
+                f"Từ khoá khớp {result.total} câu hỏi; xuất theo từ khoá được tối đa "
+                f"{MAX_MATCHING} câu. Hãy thu hẹp bộ lọc (môn, lớp, chủ đề…).",
+                details={"field": "q", "total": result.total, "limit": MAX_MATCHING},
+            )
+        ids.extend(int(hit.id) for hit in result.hits)
+        if not result.hits or len(ids) >= result.total:
+            return list(dict.fromkeys(ids))
+        number += 1
+
+
+def _request(text: str, filters: Filters, number: int, size: int) -> SearchRequest:
+    wanted = {"subject": filters.subject, "grade": filters.grade, "level": filters.level,
+              "kind": filters.type, "status": filters.status,
+              "exposure": filters.exposure}  # fmt: skip
+    return SearchRequest(
+        index="questions", text=" ".join(filter(None, [text, filters.topic, filters.tag])),
+        filters={name: [str(value)] for name, value in wanted.items() if value not in (None, "")},
+        page=number, size=size,
+    )  # fmt: skip

@@ -30,7 +30,10 @@ CHOICES = {
     "subjects": SUBJECTS, "levels": LEVELS, "grades": range(1, 13),
     "types": [t.value for t in QuestionType], "statuses": [s.value for s in QuestionStatus],
     "exposures": [e.value for e in Exposure],
-    "formats": sorted(EXPORT_SUFFIX), "accept": ",".join(sorted(READERS)),
+    "formats": ["docx", *sorted(set(EXPORT_SUFFIX) - {"docx"})],  # Word first, and chosen
+    "format_names": {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "moodle": "Moodle XML",
+                     "qti": "QTI (.zip)"},
+    "accept": ",".join(sorted(READERS)),
     "no_key_tag": NO_KEY_TAG,
 }  # fmt: skip
 

@@ -19,7 +19,9 @@ from kholieu.files.zipsafe import PackageLimits
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2_000_000  # characters kept for search from one document
-THUMBNAIL_WIDTH = 480
+THUMBNAIL_WIDTH = 480  # pixels: twice the 240 CSS pixels a card shows it at
+THUMBNAIL_HEIGHT = 300  # the top of page 1 (title, first lines), not the blank page below
+THUMBNAIL_COLOURS = 64  # a palette PNG: a page of text needs few colours, and weighs a third
 DOCUMENTS = {PDF, OOXML_TEXT, OOXML_SLIDES}  # the types whose text is extracted
 
 
@@ -54,7 +56,8 @@ def pdf_text(path: Path) -> str | None:
 
 
 def pdf_thumbnail(path: Path, timeout_s: float = 30) -> bytes | None:
-    """PNG of the first page, or None when pdftoppm is missing or fails."""
+    """PNG of the top of the first page (``THUMBNAIL_WIDTH`` × at most ``THUMBNAIL_HEIGHT``,
+    a palette image), or None when pdftoppm is missing or fails."""
     tool = shutil.which("pdftoppm")
     if tool is None:
         return None
@@ -72,6 +75,14 @@ def pdf_thumbnail(path: Path, timeout_s: float = 30) -> bytes | None:
             str(THUMBNAIL_WIDTH),
             "-scale-to-y",
             "-1",
+            "-x",
+            "0",
+            "-y",
+            "0",
+            "-W",
+            str(THUMBNAIL_WIDTH),
+            "-H",
+            str(THUMBNAIL_HEIGHT),
             str(path),
             str(target),
         ]
@@ -81,4 +92,17 @@ def pdf_thumbnail(path: Path, timeout_s: float = 30) -> bytes | None:
             stderr = getattr(exc, "stderr", b"") or b""
             log.warning("pdftoppm failed on %s: %s", path.name, stderr.decode()[-200:] or exc)
             return None
-        return (Path(out) / "thumb.png").read_bytes()
+        return _small_png((Path(out) / "thumb.png").read_bytes())
+
+
+def _small_png(png: bytes) -> bytes:
+    """The same picture with an adaptive palette, optimised (Pillow)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    with Image.open(BytesIO(png)) as picture:
+        small = picture.convert("RGB").quantize(THUMBNAIL_COLOURS)
+        out = BytesIO()
+        small.save(out, format="PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(png) else png

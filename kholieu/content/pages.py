@@ -16,7 +16,7 @@ from kholieu.content.models import ContentFile
 from kholieu.content.packages import scorm
 from kholieu.content.packages.origin import PACKAGE_SANDBOX, file_url, package_url, video_url
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
-from kholieu.video.captions import caption_link
+from kholieu.video.captions import caption_link, default_language
 from kholieu.web.deps import SessionDep, SettingsDep
 from kholieu.web.templating import render
 
@@ -74,6 +74,8 @@ def content_page(
         "viewer": viewer(settings, file),
         "captions": [caption_link(c) for c in content.captions(session, item.id)],
     }
+    languages = [c["language"] for c in context["captions"]]
+    context["default_captions"] = default_language(languages, item.language)
     headers = {}
     if user is not None and context["viewer"].get("scorm"):
         # The learner's own SCORM state, for the package to resume from: the frame's name

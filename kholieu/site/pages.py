@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from kholieu.accounts.deps import AnyoneDep
 from kholieu.accounts.pages import safe_next
@@ -21,9 +23,26 @@ def home(request: Request, user: AnyoneDep, settings: SettingsDep, session: Sess
     return render(request, "home.html", {"newest": newest, "thumbnails": thumbnails})
 
 
+@router.get("/favicon.ico")
+def favicon(settings: SettingsDep) -> Response:
+    """Browsers ask for it at the root whatever the page links (base.html links it too)."""
+    return FileResponse(
+        settings.static_dir / "favicon.ico",
+        media_type="image/x-icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @router.get("/lang/{locale}")
 def switch_language(request: Request, locale: str, user: AnyoneDep, next: str = "/") -> Response:
-    """Follow-up requests carry ?lang=, which the middleware stores in a cookie."""
-    target = safe_next(next)
-    separator = "&" if "?" in target else "?"
-    return RedirectResponse(f"{target}{separator}lang={locale}", status_code=303)
+    """Back to the same page, its query kept (a search, a filtered list), in the other
+    language: the page's URL carries ?lang=, which the middleware stores in a cookie."""
+    return RedirectResponse(with_language(safe_next(next), locale), status_code=303)
+
+
+def with_language(target: str, locale: str) -> str:
+    """``target`` with its ``lang`` parameter (if any) replaced by ``locale``."""
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    query.append(("lang", locale))
+    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -115,3 +115,12 @@ def caption_link(caption: Caption) -> dict[str, str]:
         "label": LANGUAGES.get(caption.language, caption.language),
         "url": f"/content/{caption.item_id}/captions/{caption.language}.vtt",
     }
+
+
+def default_language(languages: list[str], item_language: str) -> str | None:
+    """The captions a player shows first: those in the item's own language (Vietnamese on a
+    Vietnamese lesson), else Vietnamese, else the first there is; None when there are none."""
+    for wanted in (item_language, "vi"):
+        if wanted in languages:
+            return wanted
+    return languages[0] if languages else None

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kholieu.errors import PayloadTooLarge
 from kholieu.i18n import N_, Term
+from kholieu.web.compression import Compression
 from kholieu.web.errors import CONNECTION_LOST, error_response
 from kholieu.web.i18n import COOKIE, api_client_language, current_locale, pick_locale
 
@@ -69,6 +70,8 @@ class RequestContext:
                 if "content-security-policy" not in headers:
                     headers["Content-Security-Policy"] = self.csp
                 headers["X-Content-Type-Options"] = "nosniff"
+                if "cache-control" not in headers and _is_page(headers):
+                    headers["Cache-Control"] = PAGE_CACHE
                 headers["Referrer-Policy"] = "same-origin"
                 if asked == locale:
                     cookie = f"{COOKIE}={locale}; Max-Age={365 * 24 * 3600}; Path=/; SameSite=lax"
@@ -84,6 +87,42 @@ class RequestContext:
                 "request", method=request.method, path=request.url.path, status=status,
                 ms=round((time.perf_counter() - started) * 1000, 1), request_id=request_id,
             )  # fmt: skip
+
+
+PAGE_CACHE = "private, no-cache"
+"""A page: every one embeds this browser's CSRF token and many a user's own data, so no shared
+cache may keep it, and the browser asks again (ETag-less: a fresh render) each time."""
+
+
+def _is_page(headers: MutableHeaders) -> bool:
+    return headers.get("content-type", "").startswith("text/html")
+
+
+class HeadAsGet:
+    """``HEAD`` is answered wherever ``GET`` is: the app sees a GET (routes declare GET only),
+    the client gets its status and headers (the length of what a GET would send, compressed
+    or not) and no body. Static files answer HEAD themselves, without reading the file."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "HEAD"
+            or scope["path"].startswith("/static/")
+        ):
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 class Turns:
@@ -338,6 +377,8 @@ def install(app: FastAPI) -> None:
         Admission, in_flight=settings.requests_in_flight, waiting=settings.requests_waiting,
         patience=settings.requests_patience_s, lifo_after=settings.requests_lifo_after_s,
     )  # fmt: skip
+    app.add_middleware(Compression)  # gzip for text only (web/compression.py)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(
         RequestContext,
         csp=app_csp(settings.content_origin, settings.store_origins),

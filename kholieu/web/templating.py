@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.responses import HTMLResponse
 
 from kholieu.web import csrf
+from kholieu.web.assets import Assets
 from kholieu.web.i18n import Translator, current_locale
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -23,7 +24,7 @@ def comma(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def make_templates(translator: Translator) -> Jinja2Templates:
+def make_templates(translator: Translator, assets: Assets) -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(default=True),
@@ -32,6 +33,7 @@ def make_templates(translator: Translator) -> Jinja2Templates:
     )
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
     env.filters["comma"] = comma
+    env.globals["static"] = assets.url  # every link to a static file: {{ static("js/app.js") }}
     return Jinja2Templates(env=env)
 
 

@@ -15,6 +15,10 @@
   const status = box.querySelector(".player-status");
   const positionUrl = `/api/v1/content/${box.dataset.item}/position`;
   let hls = null;
+  // Nothing but the playlist is fetched before the learner presses play (preload="none" on
+  // the <video>; hls.js with autoStartLoad off): a page opened on a phone costs no segment.
+  let started = false;
+  let pendingStart = 0;
 
   const clock = (s) => {
     s = Math.max(0, Math.floor(s));
@@ -27,7 +31,11 @@
     const resume = () => { if (startAt > 0) video.currentTime = startAt; };  // native HLS
     if (window.Hls && window.Hls.isSupported()) {
       if (hls) hls.destroy();
-      hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: -1, startPosition: startAt || -1 });
+      hls = new window.Hls({
+        capLevelToPlayerSize: true, startLevel: -1, startPosition: startAt || -1,
+        autoStartLoad: started,
+      });
+      pendingStart = startAt || -1;
       hls.on(window.Hls.Events.MANIFEST_PARSED, () => fillQualities());
       hls.on(window.Hls.Events.ERROR, (_, data) => {
         if (!data.fatal) return;
@@ -67,6 +75,13 @@
       if (wantAudio) return;
     }
     if (hls && !wantAudio) hls.currentLevel = quality.value === "auto" ? -1 : Number(quality.value);
+  });
+
+  video.addEventListener("play", () => {
+    if (started) return;
+    started = true;
+    // from where the learner (or a script) put the playhead, else where they stopped last
+    if (hls) hls.startLoad(video.currentTime > 0 ? video.currentTime : pendingStart);
   });
 
   // -- speed and captions --------------------------------------------------------------------

@@ -6,6 +6,7 @@
   const root = document.getElementById("quiz");
   if (!root) return;
   const msg = root.dataset;
+  const num = (value) => window.decimalComma(value);  // 8,75: app.js
   const list = root.querySelector("[data-testid=questions]");
   const grid = root.querySelector("[data-testid=question-grid]");
   const timer = root.querySelector("[data-testid=timer]");
@@ -142,7 +143,7 @@
     item.dataset.testid = "quiz-question";
     const head = document.createElement("p");
     head.className = "meta";
-    head.textContent = `${msg.msgQuestion} ${index + 1} · ${question.points} ${msg.msgPoints}`;
+    head.textContent = `${msg.msgQuestion} ${index + 1} · ${num(question.points)} ${msg.msgPoints}`;
     const stem = document.createElement("div");
     stem.className = "stem";
     stem.innerHTML = question.stem;
@@ -252,7 +253,7 @@
     const score = document.createElement("p");
     score.className = "score";
     score.dataset.testid = "score";
-    score.textContent = `${msg.msgScore}: ${data.score_10} / 10 (${data.score} / ${data.max_score})`;
+    score.textContent = `${msg.msgScore}: ${num(data.score_10)} / 10 (${num(data.score)} / ${num(data.max_score)})`;
     resultBox.appendChild(score);
     resultBox.scrollIntoView({ block: "nearest" });
     if (data.review === "later") {
@@ -268,7 +269,7 @@
       review.className = "review";
       review.dataset.testid = "review";
       const question = attempt.questions.find((q) => q.id === item.id);
-      review.textContent = `${item.earned} / ${item.points} ${msg.msgPoints}. ` +
+      review.textContent = `${num(item.earned)} / ${num(item.points)} ${msg.msgPoints}. ` +
         (item.withheld ? `${msg.msgWithheld}. ` : `${msg.msgKey}: ${keyText(question, item.key)}. `);
       const explanation = document.createElement("span");
       explanation.innerHTML = item.explanation || "";  // the bank's sanitised HTML

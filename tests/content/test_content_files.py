@@ -198,6 +198,16 @@ def test_pdf_text_is_kept_for_search_and_a_thumbnail_made(services):
     assert "Bài 2. Tìm m để phương trình" in document["body"]
     png = b"".join(services.store.get(thumbnail_key(file.sha256)))
     assert png.startswith(b"\x89PNG")
+    from io import BytesIO
+
+    from PIL import Image
+
+    picture = Image.open(BytesIO(png))
+    # the top of page 1, not the whole A4 page: wider than tall, small, and not blank
+    assert picture.size == (480, 300)
+    assert len(png) < 30_000
+    darkest = picture.convert("L").getextrema()[0]
+    assert darkest < 100  # the title's ink is in the crop
 
 
 def test_unreadable_pdf_is_kept_without_text(services):

@@ -120,7 +120,8 @@ def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
     score = page.get_by_test_id("score")
     score.wait_for()
     # 1 + 1 (single choices) + 0.25 (two statements right) + 0 (short answer) of 4
-    assert "5.63 / 10" in score.inner_text() and "(2.25 / 4)" in score.inner_text()
+    # decimal commas, as Vietnamese score sheets write them
+    assert "5,63 / 10" in score.inner_text() and "(2,25 / 4)" in score.inner_text()
     assert page.get_by_test_id("review").count() == 4
     reviews = page.locator("[data-testid=review]").all_inner_texts()
     assert all("Lời giải" in text for text in reviews)
@@ -132,7 +133,7 @@ def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
     assert page.get_by_test_id("start").count() == 0
     page.get_by_text("Xem kết quả").click()  # the past attempt's result, again
     page.get_by_test_id("score").wait_for()
-    assert "5.63 / 10" in page.get_by_test_id("score").inner_text()
+    assert "5,63 / 10" in page.get_by_test_id("score").inner_text()
     context.close()
 
 

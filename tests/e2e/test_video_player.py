@@ -11,6 +11,12 @@ from kholieu.demo.video import CAPTIONS_VI, make_test_video
 from tests.support.web import E2E_PASSWORD
 from tests.support.web import sign_in_browser as sign_in
 
+CAPTIONS_EN = """WEBVTT
+
+00:00:00.500 --> 00:00:04.000
+Hello everyone, today we review fractions.
+"""
+
 
 def played_past(page, seconds: float, timeout_s: float = 20) -> None:
     """Wait until the video's position passes ``seconds`` (polled: the page's CSP forbids the
@@ -84,6 +90,52 @@ def test_a_student_plays_the_stream_with_captions(live_server, browser, tmp_path
     )
     assert saved["seconds"] == pytest.approx(stopped, abs=0.2)
     page.reload()
-    played_past(page, stopped - 1)  # resumed there, paused
-    assert "Tiếp tục từ" in page.locator("[data-testid=player-status]").inner_text()
+    status = page.locator("[data-testid=player-status]")
+    status.filter(has_text="Tiếp tục từ").wait_for()  # says where it will resume
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }")
+    played_past(page, 0.1)
+    assert position(page) >= stopped - 1  # resumed there, not from the start
+    page.close()
+
+
+def test_no_segment_is_fetched_before_play_and_captions_follow_the_lessons_language(
+    live_server, browser, tmp_path
+):
+    source = make_test_video(tmp_path / "bai-hoc.mp4", seconds=14, width=640, height=360)
+    (live_server.data / "bai-hoc-vi.vtt").write_text(CAPTIONS_VI)
+    (live_server.data / "bai-hoc-en.vtt").write_text(CAPTIONS_EN)
+    item_id = live_server.import_item(
+        "bai-hoc.mp4", source.read_bytes(), title="Bài học: Phân số bằng nhau", kind="video",
+        subject="toan", grade=6, language="vi",
+        captions={"en": "bai-hoc-en.vtt", "vi": "bai-hoc-vi.vtt"},
+    )  # fmt: skip
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{live_server.base}/content/{item_id}")
+    video = page.get_by_test_id("video")
+    assert video.get_attribute("preload") == "none"
+    # the playlists are read (the quality menu fills from them), no segment is
+    quality = page.locator("[data-testid=quality] option")
+    quality.nth(1).wait_for(state="attached", timeout=15000)
+    page.wait_for_load_state("networkidle")
+    segments = [u for u in fetched if u.split("?")[0].endswith((".ts", ".m4s", ".mp4"))]
+    assert segments == [], segments
+    assert any(".m3u8" in u for u in fetched)
+    # Vietnamese captions first on a Vietnamese lesson, though "en" sorts before "vi"
+    assert page.get_by_test_id("captions").input_value() == "vi"
+    assert video.locator("track[default]").get_attribute("srclang") == "vi"
+    # the learner drags the playhead to 0:06 before pressing play: loading starts there
+    page.evaluate(
+        "() => { const v = document.querySelector('video'); v.muted = true; "
+        "v.currentTime = 6; v.play(); }"
+    )
+    played_past(page, 0.1)
+    assert position(page) >= 5.5
+    segments = [u for u in fetched if u.split("?")[0].endswith(".ts")]
+    assert segments, "playing fetched no segment"
+    modes = page.evaluate(
+        "() => [...document.querySelector('video').textTracks].map(t => [t.language, t.mode])"
+    )
+    assert sorted(modes) == [["en", "disabled"], ["vi", "showing"]]
     page.close()

@@ -39,6 +39,8 @@ def test_a_teacher_creates_a_2025_exam_from_the_preset_and_sees_its_page(
     assert len(code) == 8 and "/vao-thi/" in page.text
     assert page.text.count('class="card question"') == 22  # the preview, with keys marked
     assert 'class="key"' in page.text and "0 bài đã nộp" in page.text
+    # points as Vietnamese write them: 0,25 (a PHẦN I question), never 0.25
+    assert "· 0,25 điểm" in page.text and "0.25 điểm" not in page.text
     assert "Thi thử lần 1" in client.get("/bai-kiem-tra").text
 
 

@@ -115,6 +115,7 @@ def test_every_template_compiles(app, name):
 
 STATIC_JS = Path(__file__).resolve().parents[2] / "static" / "js"
 SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="/static/js/([^"]+)"')
+PAGE_SCRIPT = re.compile(r"js/([^/]+\.js)")  # {{ static("js/x.js") }}: web/assets.py
 API_USERS = {"blueprint-editor.js", "player.js", "question-editor.js", "question-import.js",
              "quiz-take.js", "scorm-bridge.js", "upload.js"}  # fmt: skip
 
@@ -140,6 +141,16 @@ def page_scripts(env: Environment, name: str) -> list[str]:
             return
         if isinstance(node, nodes.TemplateData):
             yield from SCRIPT_SRC.findall(node.data)
+        if (
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name == "static"
+            and node.args
+            and isinstance(node.args[0], nodes.Const)
+        ):
+            match = PAGE_SCRIPT.fullmatch(str(node.args[0].value))
+            if match:
+                yield match.group(1)
         if isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const):
             yield from page_scripts(env, node.template.value)
         for child in node.iter_child_nodes():

@@ -222,3 +222,33 @@ def test_missing_ffmpeg_is_said_by_readyz_the_editor_page_and_the_upload(
     finally:
         _empty_tables(services.engine)
         services.close()
+
+
+def test_captions_default_to_the_lessons_language_and_nothing_preloads(
+    client, services, videos, make_user, bearer
+):
+    item_id = video_item(services, videos)  # a Vietnamese lesson (the default language)
+    editor = bearer(make_user("editor"))
+    for language in ("en", "vi"):  # "en" sorts first: it used to win
+        put = client.put(
+            f"/api/v1/content/{item_id}/captions/{language}",
+            files={"file": (f"{language}.srt", SRT.encode())}, headers=editor,
+        )  # fmt: skip
+        assert put.status_code == 200, put.text
+    page = client.get(f"/content/{item_id}").text
+    assert re.findall(r'<track kind="captions" srclang="(\w+)"[^>]*?( default)?>', page) == [
+        ("en", ""), ("vi", " default"),
+    ]  # fmt: skip
+    assert re.search(r'<option value="vi" selected>', page)
+    assert not re.search(r'<option value="en" selected>', page)
+    assert re.search(r'<video [^>]*preload="none"', page)
+
+
+def test_the_default_captions_language():
+    from kholieu.video.captions import default_language
+
+    assert default_language(["en", "vi"], "vi") == "vi"
+    assert default_language(["en", "vi"], "en") == "en"
+    assert default_language(["en", "fr"], "vi") == "en"
+    assert default_language(["en", "vi"], "fr") == "vi"  # none in its language: Vietnamese
+    assert default_language([], "vi") is None

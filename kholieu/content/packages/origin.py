@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -40,6 +41,7 @@ from kholieu.errors import InvalidKey, ObjectNotFound, RangeNotSatisfiable
 from kholieu.platform import Platform
 from kholieu.signing import sign, valid
 from kholieu.video.transcode import hls_prefix
+from kholieu.web.compression import Compression
 
 _TOKEN = re.compile(r"^([0-9a-f]{64})-(\d+)-([0-9a-f]{64})$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -206,6 +208,7 @@ def create_content_app(platform: Platform) -> Starlette:
         return _plain(404, "not found", csp)
 
     return Starlette(
+        middleware=[Middleware(Compression)],  # package pages, scripts, captions, playlists
         routes=[
             Route("/p/{token}/{path:path}", package_file, methods=["GET", "HEAD"]),
             Route("/b/{token}/{name}", stored_file, methods=["GET", "HEAD"]),
@@ -213,7 +216,7 @@ def create_content_app(platform: Platform) -> Starlette:
             Route("/t/{token}/thumb.png", thumbnail, methods=["GET", "HEAD"]),
             Route(SCORM_API, scorm_api, methods=["GET", "HEAD"]),
             Route("/{rest:path}", not_found, methods=["GET", "HEAD"]),
-        ]
+        ],
     )
 
 
