@@ -58,7 +58,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.services = services
     app.state.platform = services.platform
     app.state.translator = translator
-    app.state.templates = make_templates(translator)
+    app.state.templates = make_templates(translator, settings.timezone)
     app.state.templates.env.globals.update(TEMPLATE_GLOBALS)
 
     errors.install(app)

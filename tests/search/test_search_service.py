@@ -21,7 +21,7 @@ def settings(tmp_path, database_url):  # conftest's services and app use these
 
 
 def add_item(services, title: str, *, publish: bool = True, **fields) -> int:
-    fields = {"kind": "lecture", "subject": "toan", "grade": 9, **fields}
+    fields = {"kind": "lecture", "subject": "toan", "grade": 9, "body": "Bài học.", **fields}
     data = ContentIn(title=title, **fields)
     with services.sessions.begin() as session:
         item = services.content.create(session, None, data)
