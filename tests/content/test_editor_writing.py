@@ -362,3 +362,25 @@ def test_the_time_zone_is_a_setting(tmp_path):
     assert hanoi(None) == ""
     with pytest.raises(ConfigError, match="KHOLIEU_TIMEZONE"):
         load_settings(data_dir=tmp_path, timezone="Asia/Hanoi-Nope")
+
+
+def test_a_published_item_s_edit_form_warns_it_goes_back_to_review(client, editors, make_user):
+    (author_user, author), (_, reviewer) = editors
+    item = create(client, author, body=TEXT)
+    act(client, author, item["id"], "submit")
+    act(client, reviewer, item["id"], "approve")
+    sign_in(client, author_user)
+    url = f"/bien-tap/{item['id']}"
+    page = client.get(url).text
+    assert 'data-confirm="Lưu thay đổi sẽ gửi học liệu lại để duyệt. Tiếp tục?"' in page
+    values = {"csrf_token": csrf_from(page), **LECTURE, "grade": "8", "body": TEXT,
+              "title": "Định lí Pythagore (sửa)"}  # fmt: skip
+    assert client.post(f"{url}/sua", data=values, follow_redirects=False).status_code == 303
+    page = client.get(url).text
+    assert re.search(r'data-testid="item-status">Chờ duyệt<', page)
+    assert "Gửi duyệt lại vì đã sửa bản đang xuất bản" in page
+    assert 'data-testid="own-submission"' in page  # the editor of the change cannot approve it
+    # a student meets a 404 on the page they read yesterday, and on the preview
+    sign_in(client, make_user("student"))
+    assert client.get(f"/content/{item['id']}", headers=HTML).status_code == 404
+    assert client.get(f"{url}/xem-nhu-hoc-sinh", headers=HTML).status_code == 404
