@@ -415,7 +415,7 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
     return {
         str(item.id): {
             "kind": item.kind, "title": item.title, "summary": item.summary,
-            "body": "\n".join(filter(None, [item.body, *texts.get(item.id, [])])),
+            "body": "\n".join(filter(None, [body.to_html(item.body), *texts.get(item.id, [])])),
             "subject": item.subject, "grade": item.grade, "series": item.textbook_series,
             "chapter": item.chapter, "tags": item.tags, "license": item.license,
             "status": item.status, "owner": item.owner_id,
