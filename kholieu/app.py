@@ -64,7 +64,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.page_user = page_user  # the signed-in header on error pages
     assets = Assets(settings.static_dir)  # content hashes for /static/…?v= (web/assets.py)
     app.state.assets = assets
-    app.state.templates = make_templates(translator, assets)
+    app.state.templates = make_templates(translator, assets, settings.timezone)
     app.state.templates.env.globals.update(TEMPLATE_GLOBALS)
 
     errors.install(app)

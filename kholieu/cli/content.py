@@ -61,3 +61,26 @@ def content_show(
         return
     for key, value in info.items():
         typer.echo(f"{key}: {value}")
+
+
+@content_app.command("publish")
+def content_publish(
+    item_id: Annotated[int, typer.Argument(help="Mã học liệu / item id")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Xuất bản / publish a draft or an item in review, as the command line.
+
+    On the web nobody approves what they wrote or submitted; a one-person deployment publishes
+    its own items here (an empty lecture is refused here too).
+    """
+    _settings, services = prepare(migrate=False)
+    with services.sessions.begin() as session:
+        item = services.content.get(session, None, item_id, system=True)
+        if item.status == "draft":
+            services.content.transition(session, None, item_id, "submit")
+        item = services.content.transition(session, None, item_id, "approve")
+        status = item.status
+    if as_json:
+        typer.echo(json.dumps({"id": item_id, "status": status}))
+    else:
+        typer.echo(f"published {item_id}")

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from kholieu.accounts.deps import AnyoneDep, EditorDep, SignedInDep
 from kholieu.audit import log as audit
-from kholieu.content import catalogue
+from kholieu.content import body, catalogue
 from kholieu.content.deps import ContentDep
 from kholieu.content.packages import scorm
 from kholieu.content.schemas import ContentIn, ContentOut, ContentPatch, Review
@@ -71,6 +71,23 @@ def create_content(
 ) -> ContentOut:
     item = content.create(session, user, data)
     return ContentOut.model_validate(item)
+
+
+class BodyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(max_length=200_000)
+
+
+class BodyOut(BaseModel):
+    html: str
+
+
+@router.post("/preview")
+def preview_body(data: BodyIn, user: EditorDep) -> BodyOut:
+    """A lecture's text as the content page will show it (Markdown, sanitised; formulas left
+    for KaTeX): the editor's live preview."""
+    return BodyOut(html=body.to_html(data.body))
 
 
 @router.get("/{item_id}")

@@ -1,5 +1,6 @@
 """Editor pages: the dashboard, the new-item form, and an item's editing page with the
-workflow buttons and the resumable file upload (static/js/upload.js)."""
+workflow buttons, the metadata and lecture-text form (live preview: static/js/lecture-editor.js),
+the resumable file upload (static/js/upload.js), the history, and the preview as a learner."""
 
 from __future__ import annotations
 
@@ -10,19 +11,20 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from kholieu.accounts.deps import EditorDep
+from kholieu.accounts.deps import AnyoneDep, EditorDep
 from kholieu.accounts.models import User
 from kholieu.audit import log as audit
 from kholieu.config import Settings
-from kholieu.content import catalogue
+from kholieu.content import body, catalogue, form
 from kholieu.content.deps import ContentDep, UploadsDep
 from kholieu.content.models import Kind
-from kholieu.content.schemas import ContentIn
-from kholieu.content.service import ContentService
+from kholieu.content.pages import learner_page
+from kholieu.content.schemas import ContentIn, ContentPatch
+from kholieu.content.service import ContentService, OwnSubmission
 from kholieu.content.summary import describe
 from kholieu.content.uploads import UploadService
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
-from kholieu.errors import KholieuError, field_errors
+from kholieu.errors import Conflict, KholieuError, ValidationFailed
 from kholieu.video import media
 from kholieu.video.captions import LANGUAGES, MAX_BYTES
 from kholieu.web import csrf
@@ -44,25 +46,20 @@ def dashboard(request: Request, user: EditorDep, session: SessionDep) -> Respons
 
 @router.get("/moi")
 def new_item_form(request: Request, user: EditorDep) -> Response:
-    return render(request, "editor/new.html", {**CHOICES, "values": {}, "errors": {}})
+    context = {**CHOICES, "values": {}, "errors": {}, "body_html": ""}
+    return render(request, "editor/new.html", context)
 
 
 @router.post("/moi", dependencies=[Depends(csrf.require_form_token)])
 async def create_item(
     request: Request, user: EditorDep, content: ContentDep, session: SessionDep
 ) -> Response:
-    form = await request.form()
-    values = {k: v for k, v in form.items() if k != csrf.FIELD and v != ""}
-    record = {
-        **values,
-        "tags": _split(values.get("tags")),
-        "authors": _split(values.get("authors")),
-    }
+    values = await _typed(request)
     try:
-        data = ContentIn.model_validate(record)
+        data = ContentIn.model_validate(form.record(values, creating=True))
     except ValidationError as exc:
-        errors = {field.split(".")[0]: message for field, message in field_errors(exc)}
-        context = {**CHOICES, "values": values, "errors": errors}
+        context = {**CHOICES, "values": values, "errors": form.problems(exc),
+                   "body_html": body.to_html(values.get("body"))}  # fmt: skip
         return render(request, "editor/new.html", context, status_code=422)
     item = content.create(session, user, data)
     return RedirectResponse(f"/bien-tap/{item.id}", status_code=303)
@@ -84,13 +81,22 @@ def edit_item(
 def _item_page(
     request: Request, user: User, content: ContentService, uploads: UploadService,
     settings: Settings, session: Session, item_id: int, *, caption_error: str | None = None,
+    action_error: str | None = None, values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None, status: int = 200,
 ) -> Response:  # fmt: skip
     item = content.get(session, user, item_id)
     last_upload = catalogue.last_upload(session, item.id)
+    shown = values if values is not None else form.current(item)
     context = {
+        **CHOICES,
         "item": item,
+        "values": shown,
+        "body_html": body.to_html(shown.get("body")),
+        "errors": errors or {},
+        "action_error": action_error,
+        "may_approve": content.may_approve(session, user, item),
         "info": describe(session, item, content.file(session, item.id)),
-        "history": audit.history(session, f"content:{item.id}"),
+        "history": audit.named_history(session, f"content:{item.id}"),
         "last_upload": last_upload,
         "original_url": uploads.original_url(last_upload) if last_upload else None,
         "subject_name": SUBJECTS.get(item.subject, item.subject),
@@ -99,7 +105,7 @@ def _item_page(
         "caption_error": caption_error,
         "ffmpeg_missing": _ffmpeg_missing(settings) if item.kind == Kind.video else None,
     }
-    status = 422 if caption_error else 200
+    status = 422 if caption_error else status
     return render(request, "editor/item.html", context, status_code=status)
 
 
@@ -109,6 +115,53 @@ def _ffmpeg_missing(settings: Settings) -> str | None:
     except media.MediaToolsMissing as exc:
         return exc.message
     return None
+
+
+@router.get("/{item_id}/xem-nhu-hoc-sinh")
+def preview_as_learner(
+    request: Request,
+    item_id: int,
+    user: AnyoneDep,
+    content: ContentDep,
+    settings: SettingsDep,
+    session: SessionDep,
+) -> Response:
+    """The content page as a learner will see it, drafts included, marked as a preview;
+    anyone but an editor gets 404."""
+    item = content.preview(session, user, item_id)
+    return learner_page(request, user, item, content, settings, session, preview=True)
+
+
+@router.post("/{item_id}/sua", dependencies=[Depends(csrf.require_form_token)])
+async def edit_metadata(
+    request: Request,
+    item_id: int,
+    user: EditorDep,
+    content: ContentDep,
+    uploads: UploadsDep,
+    settings: SettingsDep,
+    session: SessionDep,
+) -> Response:
+    """The edit form: the same ``update`` as ``PATCH /api/v1/content/{id}``; what is wrong is
+    shown beside its field, with what was typed kept."""
+    values = {k: v for k, v in (await _typed(request)).items() if k in form.FIELDS}
+
+    def again(errors: dict[str, str] | None = None, message: str | None = None) -> Response:
+        return _item_page(request, user, content, uploads, settings, session, item_id,
+                          values=values, errors=errors, action_error=message,
+                          status=422 if errors else 409)  # fmt: skip
+
+    try:
+        patch = ContentPatch.model_validate(form.record(values, creating=False))
+    except ValidationError as exc:
+        problems = form.problems(exc)
+        raise PageRefused(lambda: again(problems)) from None
+    try:
+        content.update(session, user, item_id, patch)
+    except KholieuError as exc:
+        message = exc.message
+        raise PageRefused(lambda: again(message=message)) from None
+    return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
 
 
 @router.post("/{item_id}/phu-de", dependencies=[Depends(csrf.require_form_token)])
@@ -172,17 +225,31 @@ def delete_rejected(
 
 @router.post("/{item_id}/{action}", dependencies=[Depends(csrf.require_form_token)])
 def change_status(
+    request: Request,
     item_id: int,
     action: str,
     user: EditorDep,
     content: ContentDep,
+    uploads: UploadsDep,
+    settings: SettingsDep,
     session: SessionDep,
     reason: Annotated[str | None, Form()] = None,
     note: Annotated[str | None, Form()] = None,
 ) -> Response:
-    content.transition(session, user, item_id, action, reason=reason, note=note)
+    """A workflow button; a refusal (an empty lecture, one's own submission, an item already
+    moved on) is said on the item's page."""
+    try:
+        content.transition(session, user, item_id, action, reason=reason, note=note)
+    except (ValidationFailed, Conflict, OwnSubmission) as exc:
+        message, status = exc.message, exc.status_code
+        raise PageRefused(
+            lambda: _item_page(request, user, content, uploads, settings, session, item_id,
+                               action_error=message, status=status)
+        ) from None  # fmt: skip
     return RedirectResponse(f"/bien-tap/{item_id}", status_code=303)
 
 
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
+async def _typed(request: Request) -> dict[str, str]:
+    """A form's text fields as typed."""
+    data = await request.form()
+    return {k: v for k, v in data.items() if k != csrf.FIELD and isinstance(v, str)}

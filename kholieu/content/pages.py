@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import nh3
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from kholieu.accounts.deps import AnyoneDep
+from kholieu.accounts.models import User
 from kholieu.config import Settings
-from kholieu.content import catalogue, views
+from kholieu.content import body, catalogue, views
 from kholieu.content.deps import ContentDep
-from kholieu.content.models import ContentFile
+from kholieu.content.models import ContentFile, ContentItem
 from kholieu.content.packages import scorm
 from kholieu.content.packages.origin import PACKAGE_SANDBOX, file_url, package_url, video_url
+from kholieu.content.service import ContentService
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
 from kholieu.video.captions import caption_link, default_language
 from kholieu.web.deps import SessionDep, SettingsDep
@@ -63,11 +65,21 @@ def content_page(
     session: SessionDep,
 ) -> Response:
     item = content.get(session, user, item_id)
+    return learner_page(request, user, item, content, settings, session)
+
+
+def learner_page(
+    request: Request, user: User | None, item: ContentItem, content: ContentService,
+    settings: Settings, session: Session, *, preview: bool = False,
+) -> Response:  # fmt: skip
+    """The content page; ``preview``: an editor's look at it as a learner (any status,
+    marked as a preview, not counted as a view)."""
     file = content.file(session, item.id)
     context = {
-        "related": catalogue.related(session, item),
+        "related": [] if preview else catalogue.related(session, item),
         "item": item,
-        "body_html": nh3.clean(item.body) if item.body else "",
+        "preview": preview,
+        "body_html": body.to_html(item.body),
         "subject_name": SUBJECTS.get(item.subject, item.subject),
         "series_name": SERIES.get(item.textbook_series or "", ""),
         "licence_name": LICENCES.get(item.license, item.license),
@@ -85,9 +97,10 @@ def content_page(
         headers["Cache-Control"] = "private, no-store"
     # Counted last: the UPDATE takes SQLite's write lock, held until the request commits, so
     # only while the page renders.
-    catalogue.count_view(session, item)
-    if user is not None:
-        views.opened(session, user, item)
+    if not preview:
+        catalogue.count_view(session, item)
+        if user is not None:
+            views.opened(session, user, item)
     response = render(request, "content.html", context)
     response.headers.update(headers)
     return response

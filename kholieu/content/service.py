@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kholieu.accounts.models import User
 from kholieu.audit import log as audit
 from kholieu.config import Settings
-from kholieu.content import policy
+from kholieu.content import body, policy
 from kholieu.content.documents import DOCUMENTS
 from kholieu.content.files import ingest
 from kholieu.content.models import (
@@ -32,6 +32,7 @@ from kholieu.content.policy import visible
 from kholieu.content.schemas import ContentIn, ContentPatch
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kholieu.i18n import N_, Term
 from kholieu.jobs.queue import JobQueue
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
@@ -53,6 +54,28 @@ TRANSITIONS: dict[str, tuple[set[Status], Status]] = {
     "archive": ({Status.published}, Status.archived),
     "restore": ({Status.archived}, Status.draft),
 }
+# how a refusal names an action and a status (the Vietnamese first, as everywhere)
+VERBS = {"submit": N_("gửi duyệt"), "approve": N_("duyệt"), "reject": N_("trả lại"),
+         "archive": N_("lưu trữ"), "restore": N_("khôi phục")}  # fmt: skip
+STATUS_WORDS = {Status.draft: N_("bản nháp"), Status.in_review: N_("chờ duyệt"),
+                Status.published: N_("đã xuất bản"), Status.archived: N_("đã lưu trữ")}  # fmt: skip
+# Every action this service writes to the audit log: the item page has a label for each
+# (templates/_labels.html, content_action; tests/content/test_editor_writing.py checks).
+ACTIONS = (
+    "created", "updated", "file_attached", "reprocess", "processing_cancelled",
+    "captions_set", "captions_removed", "reopened", *TRANSITIONS,
+)  # fmt: skip
+# The actions that make what learners will get: whoever did one since the item was last
+# approved is one of its authors, and may not approve it (a second pair of eyes).
+AUTHORING = ("created", "updated", "file_attached", "captions_set", "captions_removed", "submit")
+
+
+class EmptyLecture(ValidationFailed):
+    code = "empty_lecture"
+
+
+class OwnSubmission(PermissionDenied):
+    code = "own_submission"
 
 
 def _package_summary(info: PackageInfo | None) -> dict[str, Any] | None:
@@ -84,6 +107,22 @@ class ContentService:
         if item is None:
             raise NotFound("Không có học liệu số {item_id}", item_id=item_id)
         return item
+
+    def preview(self, session: Session, user: User | None, item_id: int) -> ContentItem:
+        """The item as a learner will see it, for an editor before publishing: anyone else
+        is told there is no such page (404), whatever the item's status."""
+        if not policy.sees_drafts(user):
+            raise NotFound(f"no content item {item_id}")
+        return self.get(session, user, item_id)
+
+    def authors(self, session: Session, item: ContentItem) -> set[int | None]:
+        """Who wrote, changed or submitted the item since it was last approved."""
+        return audit.actors_since(session, f"content:{item.id}", AUTHORING, after="approve")
+
+    def may_approve(self, session: Session, actor: User | None, item: ContentItem) -> bool:
+        """Nobody approves what they wrote or submitted, admins included; the command line
+        (``None``) is the one-person deployment's way to publish."""
+        return actor is None or actor.id not in self.authors(session, item)
 
     def create(self, session: Session, actor: User | None, data: ContentIn) -> ContentItem:
         self._require_editor(actor)
@@ -122,6 +161,7 @@ class ContentService:
         item.updated_at = utcnow()
         self._version(session, item, actor)
         self._changed(session, item, actor, "updated", fields=sorted(changes))
+        self._reopen(session, item, actor)
         return item
 
     def transition(
@@ -147,8 +187,15 @@ class ContentService:
         if item.status not in sources:
             raise Conflict(
                 "Không thể {action} một học liệu đang ở trạng thái {status}",
-                action=action,
-                status=item.status,
+                action=Term(VERBS[action]),
+                status=Term(STATUS_WORDS[item.status]),
+            )
+        if action in ("submit", "approve"):
+            self._require_something_to_show(session, item)
+        if action == "approve" and not self.may_approve(session, actor, item):
+            raise OwnSubmission(
+                "Bạn không thể tự duyệt học liệu do chính mình soạn, sửa hoặc gửi duyệt: "
+                "một biên tập viên khác hoặc quản trị viên phải duyệt."
             )
         item.status = target
         item.updated_at = utcnow()
@@ -216,6 +263,7 @@ class ContentService:
             mime=blob.mime,
             size=blob.size,
         )
+        self._reopen(session, item, actor)
         return file
 
     def reprocess(self, session: Session, actor: User | None, item_id: int) -> ContentFile:
@@ -260,6 +308,7 @@ class ContentService:
         caption.vtt, caption.text, caption.cues = parsed.vtt, parsed.text, parsed.cues
         caption.filename, caption.updated_at = filename, utcnow()
         self._changed(session, item, actor, "captions_set", language=language, cues=parsed.cues)
+        self._reopen(session, item, actor)
         session.flush()  # defaults for the reply
         return caption
 
@@ -279,6 +328,7 @@ class ContentService:
             )
         session.delete(caption)
         self._changed(session, item, actor, "captions_removed", language=language)
+        self._reopen(session, item, actor)
 
     def captions(self, session: Session, item_id: int) -> list[Caption]:
         query = select(Caption).where(Caption.item_id == item_id).order_by(Caption.language)
@@ -317,6 +367,29 @@ class ContentService:
                 session, task, {"sha256": file.sha256}, started_by=actor.id if actor else None
             )
             file.job_id = job.id
+
+    def _require_something_to_show(self, session: Session, item: ContentItem) -> None:
+        """A lecture needs its text or a file: never a blank page for learners."""
+        if (
+            item.kind == Kind.lecture
+            and body.is_empty(item.body)
+            and not self.file(session, item.id)
+        ):
+            raise EmptyLecture(
+                "Bài giảng chưa có nội dung: hãy viết nội dung bài giảng hoặc đính kèm tệp "
+                "trước khi gửi duyệt.",
+                details={"field": "body"},
+            )
+
+    def _reopen(self, session: Session, item: ContentItem, actor: User | None) -> None:
+        """A person's change to a published item sends it back to review: learners never get
+        an edit no second editor has seen (they do not see the item until it is approved
+        again). The command line (``None``, trusted like the one-person deployment's publisher)
+        keeps it published."""
+        if actor is not None and item.status == Status.published:
+            item.status = Status.in_review
+            item.review_reason = item.review_note = None
+            self._changed(session, item, actor, "reopened", status=Status.in_review.value)
 
     def _require_editor(self, actor: User | None) -> None:
         """``None`` is the command line (``kholieu content import``), trusted like an editor."""
@@ -359,7 +432,7 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
     return {
         str(item.id): {
             "kind": item.kind, "title": item.title, "summary": item.summary,
-            "body": "\n".join(filter(None, [item.body, *texts.get(item.id, [])])),
+            "body": "\n".join(filter(None, [body.to_html(item.body), *texts.get(item.id, [])])),
             "subject": item.subject, "grade": item.grade, "series": item.textbook_series,
             "chapter": item.chapter, "tags": item.tags, "license": item.license,
             "status": item.status, "owner": item.owner_id,

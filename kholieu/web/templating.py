@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -24,7 +26,23 @@ def comma(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def make_templates(translator: Translator, assets: Assets) -> Jinja2Templates:
+def local_time(zone: ZoneInfo):
+    """The ``localtime`` filter: a stored (UTC) time as the clock in ``zone`` reads it,
+    ``02/12/2026 14:05`` by default; a naive time (SQLite) is UTC."""
+
+    def localtime(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+        if value is None:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(zone).strftime(fmt)
+
+    return localtime
+
+
+def make_templates(
+    translator: Translator, assets: Assets, timezone: str = "Asia/Ho_Chi_Minh"
+) -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(default=True),
@@ -34,6 +52,7 @@ def make_templates(translator: Translator, assets: Assets) -> Jinja2Templates:
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)
     env.filters["comma"] = comma
     env.globals["static"] = assets.url  # every link to a static file: {{ static("js/app.js") }}
+    env.filters["localtime"] = local_time(ZoneInfo(timezone))
     return Jinja2Templates(env=env)
 
 

@@ -22,6 +22,7 @@ COMMANDS = [
     ["content"],
     ["content", "import"],
     ["content", "show"],
+    ["content", "publish"],
 ]
 
 
@@ -160,3 +161,21 @@ def test_content_import_waits_for_a_video_and_its_captions(run, tmp_path, videos
     assert shown["file"]["media"]["height"] == 240
     assert [r["name"] for r in shown["file"]["hls"]["renditions"]] == ["240p", "audio"]
     assert shown["file"]["processing"]["status"] == "succeeded"
+
+
+def test_content_publish_is_the_one_person_deployment_s_approval(run, services):
+    """On the web nobody approves their own submission; the command line publishes (a draft
+    or an item in review), and refuses an empty lecture as the web does."""
+    from kholieu.content.schemas import ContentIn
+
+    fields = {"kind": "lecture", "title": "Bài giảng", "subject": "toan", "grade": 9}
+    with services.sessions.begin() as session:
+        written = services.content.create(session, None, ContentIn(**fields, body="$x^2$")).id
+        empty = services.content.create(session, None, ContentIn(**fields)).id
+    result = run("content", "publish", str(written), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"id": written, "status": "published"}
+    refused = run("content", "publish", str(empty))
+    assert refused.returncode == 1 and "Bài giảng chưa có nội dung" in refused.stderr
+    with services.sessions() as session:
+        assert services.content.get(session, None, empty, system=True).status == "draft"

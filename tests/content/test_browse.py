@@ -8,7 +8,8 @@ from kholieu.content.schemas import ContentIn
 
 
 def publish(services, **fields) -> None:
-    data = ContentIn(kind="lecture", title=fields.pop("title"), license="CC-BY-4.0", **fields)
+    data = ContentIn(kind="lecture", title=fields.pop("title"), license="CC-BY-4.0",
+                     body="Nội dung bài giảng.", **fields)  # fmt: skip
     with services.sessions.begin() as session:
         item = services.content.create(session, None, data)
         services.content.transition(session, None, item.id, "submit")

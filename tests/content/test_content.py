@@ -19,6 +19,7 @@ LESSON = {
     "tags": ["phuong-trinh"],
     "license": "CC-BY-4.0",
     "authors": ["Nguyễn Văn A"],
+    "body": "Phương trình $ax^2 + bx + c = 0$ với $a \\ne 0$.",
 }
 
 
@@ -28,7 +29,13 @@ def editor_headers(make_user, bearer):
 
 
 @pytest.fixture
-def make_item(client, editor_headers):
+def reviewer_headers(make_user, bearer):
+    """A second editor: nobody approves their own submission."""
+    return bearer(make_user("editor"))
+
+
+@pytest.fixture
+def make_item(client, editor_headers, reviewer_headers):
     def make(status: str = "draft", **fields) -> dict:
         response = client.post("/api/v1/content", json={**LESSON, **fields}, headers=editor_headers)
         assert response.status_code == 201, response.text
@@ -40,7 +47,8 @@ def make_item(client, editor_headers):
             "archived": ["submit", "approve", "archive"],
         }[status]
         for action in steps:
-            item = client.post(f"/api/v1/content/{item['id']}/{action}", headers=editor_headers)
+            headers = reviewer_headers if action == "approve" else editor_headers
+            item = client.post(f"/api/v1/content/{item['id']}/{action}", headers=headers)
             item = item.json()
         assert item["status"] == status
         return item
@@ -58,7 +66,7 @@ def test_editor_creates_a_draft(client, editor_headers, services):
         assert [(r.index, r.doc_id) for r in rows] == [("content", str(item["id"]))]
 
 
-def test_full_workflow_with_rejection(client, editor_headers, make_item):
+def test_full_workflow_with_rejection(client, editor_headers, reviewer_headers, make_item):
     item = make_item("in_review")
     url = f"/api/v1/content/{item['id']}"
     rejected = client.post(
@@ -70,7 +78,7 @@ def test_full_workflow_with_rejection(client, editor_headers, make_item):
     assert rejected["review_note"] == "Hãy ghi rõ nguồn hình ảnh."
     again = client.post(f"{url}/submit", headers=editor_headers).json()
     assert again["status"] == "in_review" and again["review_reason"] is None
-    published = client.post(f"{url}/approve", headers=editor_headers).json()
+    published = client.post(f"{url}/approve", headers=reviewer_headers).json()
     assert published["status"] == "published" and published["published_at"]
     archived = client.post(f"{url}/archive", headers=editor_headers).json()
     assert archived["status"] == "archived"

@@ -136,7 +136,9 @@ def test_related_items_share_subject_and_grade(services, client):
     for title, grade in (("Bài A", 9), ("Bài B", 9), ("Bài C", 10)):
         with services.sessions.begin() as session:
             item = services.content.create(
-                session, None, ContentIn(kind="lecture", title=title, subject="toan", grade=grade)
+                session,
+                None,
+                ContentIn(kind="lecture", title=title, subject="toan", grade=grade, body="Bài"),
             )
             services.content.transition(session, None, item.id, "submit")
             services.content.transition(session, None, item.id, "approve")

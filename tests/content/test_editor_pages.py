@@ -24,7 +24,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 
 def test_create_review_and_publish_through_the_forms(client, make_user):
-    sign_in(client, make_user("editor"))
+    author = make_user("editor")
+    sign_in(client, author)
     form = client.get("/bien-tap/moi")
     response = client.post(
         "/bien-tap/moi",
@@ -62,9 +63,18 @@ def test_create_review_and_publish_through_the_forms(client, make_user):
     page = client.get(url)
     assert "Bị trả lại: Thiếu nguồn" in page.text and "Bổ sung nguồn." in page.text
     client.post(f"{url}/submit", data={"csrf_token": csrf_from(page.text)})
+    # its author cannot approve it: the page says why, and a second editor must
+    own = client.post(
+        f"{url}/approve", data={"csrf_token": csrf_from(page.text)}, headers={"accept": "text/html"}
+    )
+    assert own.status_code == 403 and "không thể tự duyệt" in own.text
+    assert re.search(r'data-testid="item-status">Chờ duyệt<', own.text)
+    sign_in(client, make_user("editor"))
+    page = client.get(url)
     client.post(f"{url}/approve", data={"csrf_token": csrf_from(page.text)})
     page = client.get(url)
     assert re.search(r'data-testid="item-status">Đã xuất bản<', page.text)
+    sign_in(client, author)
     assert client.get("/bien-tap").text.count("Con lắc đơn") == 1
 
 
@@ -82,7 +92,7 @@ def test_create_form_reports_bad_fields(client, make_user):
         },
     )
     assert response.status_code == 422
-    assert 'role="alert">phải từ 12 trở xuống<' in response.text
+    assert 'data-testid="error-grade">Lớp phải là một số từ 1 đến 12.<' in response.text
     assert 'value="x"' in response.text  # what was typed is kept
 
 

@@ -19,7 +19,7 @@ HLS = {"duration": 100.0, "renditions": [{"name": "240p", "height": 240, "kbps":
 
 
 def published(services, title: str, kind: str = "lecture") -> int:
-    item_id = new_item(services, kind=kind)
+    item_id = new_item(services, kind=kind, body="Nội dung")  # a lecture is never blank
     with services.sessions.begin() as session:
         session.get(ContentItem, item_id).title = title
         services.content.transition(session, None, item_id, "submit")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.support.content import PDF
 from tests.support.web import sign_in_browser as sign_in
 
@@ -32,6 +34,17 @@ def test_editor_uploads_and_publishes(live_server, browser, tmp_path):
     page.wait_for_selector("[data-testid=file-info]", timeout=30_000)  # reloaded when done
     assert "sgk-toan-9.pdf · application/pdf" in page.inner_text("[data-testid=file-info]")
     page.click("text=Gửi duyệt")
+    expect(page.get_by_test_id("item-status")).to_have_text("Chờ duyệt")
+    item_url = page.url
+    page.close()
+    # nobody approves their own submission: a second editor publishes it
+    live_server.kholieu(
+        "users", "create", "bien.tap.duyet", "--role", "editor", "--password-stdin",
+        stdin="mat-khau-e2e\n",
+    )  # fmt: skip
+    page = browser.new_page()
+    sign_in(page, live_server.base, "bien.tap.duyet", "mat-khau-e2e")
+    page.goto(item_url)
     page.click("text=Duyệt và xuất bản")
     assert page.inner_text("[data-testid=item-status]") == "Đã xuất bản"
     page.click("text=Xem trang học liệu")

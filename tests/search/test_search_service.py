@@ -4,6 +4,7 @@ and the outbox keeping the embedded index in step (rebuilds included)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import update
@@ -21,7 +22,7 @@ def settings(tmp_path, database_url):  # conftest's services and app use these
 
 
 def add_item(services, title: str, *, publish: bool = True, **fields) -> int:
-    fields = {"kind": "lecture", "subject": "toan", "grade": 9, **fields}
+    fields = {"kind": "lecture", "subject": "toan", "grade": 9, "body": "Bài học.", **fields}
     data = ContentIn(title=title, **fields)
     with services.sessions.begin() as session:
         item = services.content.create(session, None, data)
@@ -231,3 +232,15 @@ def test_teachers_page_through_question_results_and_the_bank_search(client, serv
     bank = client.get("/cau-hoi", params={"q": "bieu thuc so 7"})
     assert bank.status_code == 200 and bank.text.count('data-testid="question-card"') >= 1
     assert "Tính giá trị biểu thức số 7" in bank.text.split('data-testid="question-card"')[1]
+
+
+def test_a_markdown_lecture_is_indexed_as_its_readers_see_it(client, services):
+    """The lecture text is Markdown: its words are found, its markup is not in the snippet."""
+    add_item(
+        services, "Hình học", body="## Định lí\n\nMọi **tam giác vuông** có $a^2 + b^2 = c^2$."
+    )
+    services.outbox.drain()
+    hit = search(client, q="tam giac vuong")["hits"][0]
+    assert hit["title"] == "Hình học"
+    assert "**" not in hit["snippet"] and "##" not in hit["snippet"], hit["snippet"]
+    assert "tam giác vuông" in re.sub(r"<[^>]+>", "", hit["snippet"]).lower()

@@ -103,6 +103,11 @@ def test_captions_upload_convert_serve_and_search(client, services, videos, make
     )
     assert put.status_code == 200, put.text
     assert put.json()["cues"] == 2 and put.json()["url"] == f"/content/{item_id}/captions/vi.vtt"
+    # a change to a published item goes back to review: a second editor publishes it again
+    assert client.get(f"/api/v1/content/{item_id}").status_code == 404
+    reviewer = bearer(make_user("editor"))
+    approved = client.post(f"/api/v1/content/{item_id}/approve", headers=reviewer)
+    assert approved.status_code == 200 and approved.json()["status"] == "published"
     served = client.get(f"/content/{item_id}/captions/vi.vtt")
     assert served.headers["content-type"] == "text/vtt; charset=utf-8"
     assert served.text.startswith("WEBVTT") and "00:00:01.000 --> 00:00:03.500" in served.text
