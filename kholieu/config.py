@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,6 +69,8 @@ class Settings(BaseSettings):
     # and the newest is admitted first (web/middleware.py, Turns).
     requests_lifo_after_s: float = Field(0.1, ge=0)
     default_locale: Literal["vi", "en"] = "vi"
+    # The time zone of the times people type and read (a quiz's opening and closing times).
+    timezone: str = "Asia/Ho_Chi_Minh"
     # /readyz: how long each dependency's check may take before it is reported as timed out.
     readyz_timeout_s: float = Field(1.5, gt=0, le=30)
     # Database time limits (0 = none). PostgreSQL: a statement running, or waiting for a lock,
@@ -162,12 +165,22 @@ class Settings(BaseSettings):
                     f"{name}={url!r}: unknown scheme {scheme!r} (expected one of "
                     f"{', '.join(sorted(allowed))})"
                 )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"KHOLIEU_TIMEZONE={self.timezone!r}: not a time zone (e.g. Asia/Ho_Chi_Minh)"
+            ) from None
         if self.env != "development" and self.secret_key.get_secret_value() == DEV_SECRET_KEY:
             raise ValueError(
                 "KHOLIEU_SECRET_KEY is the built-in development key; outside development set "
                 "a random one, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
         return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def app_origins(self) -> list[str]:
