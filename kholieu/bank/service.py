@@ -47,6 +47,13 @@ MAX_IMAGE_BYTES = 5 * 2**20
 STRICTNESS = {Exposure.open: 0, Exposure.exam: 1, Exposure.secure: 2}
 
 
+class DuplicateQuestion(Conflict):
+    """A question saved from the editor or the API is (nearly) one the saver can already see:
+    refused unless they ask to keep both (``duplicates="keep"``)."""
+
+    code = "duplicate_question"
+
+
 def image_key(sha256: str) -> str:
     return f"qimages/{sha256}"
 
@@ -111,14 +118,19 @@ class QuestionBank:
 
     # -- writing -------------------------------------------------------------------------------
     def create(
-        self, session: Session, actor: User | None, data: QuestionIn, *, audit_it: bool = True
-    ) -> Question:
+        self, session: Session, actor: User | None, data: QuestionIn, *, audit_it: bool = True,
+        duplicates: str = "keep",
+    ) -> Question:  # fmt: skip
+        """``duplicates="refuse"``: a near duplicate of a question the actor can see raises
+        ``DuplicateQuestion`` naming it (the editor and the API ask this by default)."""
         self._require_author(actor)
         if data.status != QuestionStatus.draft:
             self._require_editor(actor, f"only editors may add {data.status.value} questions")
         self._check_external_id(session, data.external_id, None)
         question = Question(owner_id=actor.id if actor else None, version=1, updated_at=utcnow())
         fill(question, data)
+        if duplicates == "refuse":
+            self._refuse_duplicate(session, actor, question, None)
         _approve_if_ready(question)
         session.add(question)
         session.flush()
@@ -159,8 +171,11 @@ class QuestionBank:
         return {external_id: question_id for external_id, question_id in session.execute(query)}
 
     def update(
-        self, session: Session, actor: User | None, question_id: int, data: QuestionIn
-    ) -> Question:
+        self, session: Session, actor: User | None, question_id: int, data: QuestionIn,
+        *, duplicates: str = "keep",
+    ) -> Question:  # fmt: skip
+        """``duplicates="refuse"``: an edit of the text that makes it a near duplicate of
+        another question the actor can see raises ``DuplicateQuestion``."""
         question = self.get(session, actor, question_id, system=actor is None)
         self._require_owner_or_editor(actor, question)
         editor = actor is None or is_in(actor, EDITORS)
@@ -169,6 +184,8 @@ class QuestionBank:
         self._check_external_id(session, data.external_id, question.id)
         before = (question.type, question.body)
         fill(question, data)
+        if duplicates == "refuse" and before != (question.type, question.body):
+            self._refuse_duplicate(session, actor, question, question.id)
         question.status = status
         question.updated_at = utcnow()
         if before != (question.type, question.body):
@@ -271,6 +288,42 @@ class QuestionBank:
         ):
             index.add(qid, fingerprint, sketch or [])
         return index
+
+    def find_duplicate(
+        self, session: Session, actor: User | None, question: Question, own: int | None
+    ) -> tuple[int, float] | None:
+        """(id, similarity) of the closest question ``actor`` can see (not retired, not
+        ``own``) that ``question``'s filled-in text nearly repeats (``dedup``), if any."""
+        query = (
+            visible(actor, system=actor is None)
+            .with_only_columns(Question.id, Question.fingerprint, Question.sketch)
+            .where(Question.status != QuestionStatus.retired)
+        )
+        if own is not None:
+            query = query.where(Question.id != own)
+
+        def load(question_id: int) -> dedup.Signature | None:
+            row = session.get(Question, question_id)
+            return dedup.signature(row.type, row.body) if row is not None else None
+
+        index = dedup.DuplicateIndex(load)
+        for qid, fingerprint, sketch in session.execute(query):
+            index.add(qid, fingerprint, sketch or [])
+        found = index.find(dedup.signature(question.type, question.body))
+        return (int(found[0]), found[1]) if found else None
+
+    def _refuse_duplicate(
+        self, session: Session, actor: User | None, question: Question, own: int | None
+    ) -> None:
+        found = self.find_duplicate(session, actor, question, own)
+        if found is None:
+            return
+        other, similarity = found
+        same = "trùng" if similarity >= 1 else f"gần giống ({round(similarity * 100)} %)"
+        raise DuplicateQuestion(
+            f"Câu hỏi này {same} câu #{other} đã có trong ngân hàng.",
+            details={"question": other, "similarity": similarity, "url": f"/cau-hoi/{other}"},
+        )
 
     # -- helpers -------------------------------------------------------------------------------
     def _snapshot(self, session: Session, question: Question, actor: User | None) -> None:

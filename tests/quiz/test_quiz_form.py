@@ -25,12 +25,15 @@ def _post(client, **fields):
 
 
 def _beside(html: str, field: str) -> str:
-    """The problem shown in ``field``'s own label, which the field points to."""
-    label = re.search(rf'<label>(?:(?!</label>).)*name="{field}"(?:(?!</label>).)*</label>',
-                      html, re.S)  # fmt: skip
-    assert label, f"no label holds the field {field}"
-    assert f'aria-describedby="loi-{field}"' in label.group(0)
-    found = re.search(rf'id="loi-{field}"[^>]*>([^<]+)<', label.group(0))
+    """The problem shown in ``field``'s own block (label, input, hint, problem), which the
+    input names in aria-describedby."""
+    block = re.search(rf'<div class="field[^"]*">(?:(?!<div class="field).)*name="{field}"'
+                      rf'(?:(?!<div class="field).)*', html, re.S)  # fmt: skip
+    assert block, f"no field block holds {field}"
+    entry = re.search(rf'<(?:input|select|textarea)[^>]*name="{field}"[^>]*>', block.group(0))
+    assert re.search(rf'aria-describedby="[^"]*loi-{field}"', entry.group(0)), entry.group(0)
+    assert 'aria-invalid="true"' in entry.group(0)
+    found = re.search(rf'id="loi-{field}"[^>]*>([^<]+)<', block.group(0))
     assert found, f"no problem beside {field}"
     return found.group(1)
 
