@@ -5,10 +5,12 @@ question the bank already holds warns and links to it, and saves a second only w
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import expect
 
+from tests.support.web import E2E_PASSWORD
 from tests.support.web import sign_in_browser as sign_in
 
 PHONE = {"width": 390, "height": 844}
@@ -113,4 +115,33 @@ def test_the_question_editor_on_a_phone(live_server, browser):
     page.get_by_test_id("duplicate-link").click()
     page.wait_for_url(re.compile(rf".*/cau-hoi/{first}$|.*/cau-hoi/\d+$"))
     expect(page.get_by_label("Đề bài", exact=False)).to_have_value(re.compile("Khối lượng riêng"))
+    page.close()
+
+
+def test_retiring_a_question_asks_first(live_server, browser, tmp_path):
+    """An editor's "Ngừng dùng" is a danger button: dismissed, nothing changes; accepted, the
+    question is retired."""
+    live_server.kholieu("users", "create", "bien.tap.forms", "--role", "editor",
+                        "--password-stdin", stdin=E2E_PASSWORD + "\n")  # fmt: skip
+    line = {"type": "single_choice", "stem": "Câu để ngừng dùng (điện thoại) $1 + 41$",
+            "options": ["42", "41", "40", "1"], "answer": 0}  # fmt: skip
+    bank = tmp_path / "retire.jsonl"
+    bank.write_text(json.dumps(line, ensure_ascii=False))
+    report = live_server.kholieu("questions", "import", str(bank), "--status", "ready", "--json")
+    (question,) = json.loads(report)["ids"]
+
+    page = browser.new_page(viewport=PHONE)
+    sign_in(page, live_server.base, "bien.tap.forms", E2E_PASSWORD)
+    page.goto(f"{live_server.base}/cau-hoi/{question}")
+    retire = page.get_by_role("button", name="Chuyển sang: Ngừng dùng")
+    assert "danger" in retire.get_attribute("class")
+    assert retire.evaluate("e => getComputedStyle(e).color") == "rgb(179, 38, 30)"
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    retire.click()
+    expect(page.get_by_test_id("question-meta")).to_contain_text("Sẵn sàng")
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    retire.click()
+    expect(page.get_by_test_id("question-meta")).to_contain_text("Ngừng dùng")
+    assert asked == ["Ngừng dùng câu hỏi này? Câu sẽ không được đưa vào đề mới nữa."] * 2
     page.close()
