@@ -232,6 +232,16 @@ def edit_question(
     return QuestionOut.of(question)
 
 
+@router.delete("/{question_id}", status_code=204)
+def delete_question(
+    question_id: int, user: TeacherDep, bank: BankDep, session: SessionDep
+) -> Response:
+    """A question nobody has used: its author's draft, or any for an editor (409
+    ``question_in_use`` otherwise: retire it instead)."""
+    bank.delete(session, user, question_id)
+    return Response(status_code=204)
+
+
 @router.post("/{question_id}/status")
 def set_status(
     question_id: int, body: StatusIn, user: EditorDep, bank: BankDep, session: SessionDep

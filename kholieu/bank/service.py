@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import magic
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
@@ -52,6 +52,13 @@ class DuplicateQuestion(Conflict):
     refused unless they ask to keep both (``duplicates="keep"``)."""
 
     code = "duplicate_question"
+
+
+class QuestionInUse(Conflict):
+    """A question a quiz, paper or attempt has shown, or one in the shared bank, is kept (its
+    uses show its versions); it can be retired instead."""
+
+    code = "question_in_use"
 
 
 def image_key(sha256: str) -> str:
@@ -288,6 +295,35 @@ class QuestionBank:
         ):
             index.add(qid, fingerprint, sketch or [])
         return index
+
+    def delete(self, session: Session, actor: User | None, question_id: int) -> None:
+        """Delete a question nobody has used: its author's (not yet in the shared bank) or, for
+        an editor, any. Its versions and review request go with it; its images stay (shared
+        by checksum)."""
+        question = self.get(session, actor, question_id, system=actor is None)
+        self._require_owner_or_editor(actor, question)
+        used = session.scalar(
+            select(func.count(QuestionUse.id)).where(QuestionUse.question_id == question.id)
+        )
+        if used:
+            raise QuestionInUse(
+                f"Câu hỏi #{question.id} đã được dùng trong {used} đề hoặc bài kiểm tra nên không "
+                "xoá được; hãy chuyển sang “Ngừng dùng”.",
+                details={"question": question.id, "uses": used},
+            )
+        if (
+            question.approved_version is not None
+            and actor is not None
+            and not is_in(actor, EDITORS)
+        ):
+            raise QuestionInUse(
+                f"Câu hỏi #{question.id} đã vào ngân hàng chung; chỉ biên tập viên xoá được.",
+                details={"question": question.id},
+            )
+        audit.record(session, actor, "deleted", f"question:{question.id}", type=question.type)
+        session.execute(delete(Question).where(Question.id == question.id))
+        session.expunge(question)
+        self.outbox.record(session, INDEX, str(question_id), op="delete")
 
     def find_duplicate(
         self, session: Session, actor: User | None, question: Question, own: int | None

@@ -236,6 +236,15 @@
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); save("refuse"); });
   duplicate.querySelector("[data-save-anyway]").addEventListener("click", () => save("keep"));
+  const remover = document.querySelector("[data-delete-question]");
+  if (remover) {
+    remover.addEventListener("click", async () => {
+      if (!window.confirm(remover.dataset.confirm)) return;
+      const response = await window.kholieuApi.send("DELETE", `/api/v1/questions/${form.dataset.id}`);
+      if (response.ok) { window.location.assign("/cau-hoi"); return; }
+      say((await response.json()).error.message);
+    });
+  }
   document.querySelectorAll("[data-status]").forEach((button) => {
     button.addEventListener("click", async () => {
       if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
