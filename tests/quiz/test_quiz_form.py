@@ -151,3 +151,14 @@ def test_the_api_tells_every_wrong_setting_by_field(client, make_user, bearer):
     assert bare.json()["error"]["details"]["fields"] == {
         "opens_at": "Giờ mở bài không phải một ngày giờ hợp lệ."
     }  # a time without its offset
+
+
+def test_the_form_and_its_problems_in_english(client, services, make_user):
+    fill(services, "hoa-hoc", 11, {"single_choice": {"nhan_biet": 3}})
+    sign_in(client, make_user("teacher"))
+    page = client.get("/bai-kiem-tra/moi?lang=en").text
+    for words in ("Attempts allowed", "Number of versions (mã đề)", "When the quiz is open "
+                  "(Vietnam time)", "Never show the answers", "Shuffle the questions"):  # fmt: skip
+        assert words in page, words
+    bad = _post(client, max_attempts="0")
+    assert "The quiz was not created: correct the fields marked below." in bad.text
