@@ -114,11 +114,17 @@ MOMENT = TypeAdapter(UtcMoment)
 
 
 def _version_problems(plan: Any) -> dict[str, str]:
-    """The number of versions (mã đề) and their codes, told apart from the rest of the
-    blueprint (``blueprints.parse`` checks the rest) so each has its own field on the form."""
+    """Where the questions come from, the number of versions (mã đề) and their codes, told
+    apart from the rest of the blueprint (``blueprints.parse`` checks the rest) so each has
+    its own field on the form."""
     if not isinstance(plan, dict):
         return {}
     problems = {}
+    if plan.get("source", "all") not in ("all", "bank", "mine"):
+        problems["blueprint.source"] = (
+            "Nguồn câu hỏi phải là: ngân hàng chung và câu của tôi (all), chỉ ngân hàng chung "
+            "(bank) hoặc chỉ câu của tôi (mine)."
+        )
     versions = plan.get("versions", 1)
     if (
         isinstance(versions, bool)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import zipfile
 from datetime import datetime
@@ -61,7 +62,7 @@ DEFAULTS = {
 # blueprint's own fields not listed here show beside the matrix.
 FIELD_OF = {"time_limit_s": "minutes", "blueprint.versions": "versions",
             "blueprint.codes": "codes", "subject": "subject", "grade": "grade",
-            "title": "title"}  # fmt: skip
+            "title": "title", "source": "pool", "blueprint.source": "pool"}  # fmt: skip
 FORM_FIELDS = frozenset(DEFAULTS)
 
 
@@ -75,7 +76,7 @@ def _form(request: Request, errors: dict[str, str] | None = None, values: dict |
 def _number(text: str) -> int | str:
     """A number typed in the form, or the text as typed for the service to refuse by field."""
     text = text.strip()
-    return int(text) if text.lstrip("-").isdigit() else text
+    return int(text) if re.fullmatch(r"-?[0-9]{1,12}", text) else text
 
 
 def _moment(text: str, zone: ZoneInfo) -> str:

@@ -75,6 +75,8 @@ def test_every_wrong_field_is_told_beside_it_and_what_was_typed_stays(client, se
 
     few = _post(client, versions="3", codes="101, 102")
     assert "Cần đúng 3 mã đề" in _beside(few.text, "codes")
+    pool = _post(client, pool="everything", seed="--3")
+    assert "Số trộn đề" in _beside(pool.text, "seed") and _beside(pool.text, "pool")
     text = _post(client, max_attempts="hai", opens_at="ngày mai")
     assert "số nguyên" in _beside(text.text, "max_attempts")
     assert "Giờ mở bài" in _beside(text.text, "opens_at")
