@@ -16,7 +16,6 @@
   const toText = (html) => (html || "").replace(/<br\s*\/?>/g, "\n");
   const toHtml = (text) => (text || "").replace(/\r?\n/g, "<br>");
 
-  const CHOICE_TYPES = ["single_choice", "multiple_response"];
   const letterOf = (i) => String.fromCharCode(65 + i);
 
   // An option: its letter (A, B, C…), its text, the "đúng" marker (a radio for single choice,
