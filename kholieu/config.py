@@ -180,6 +180,10 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
     def app_origins(self) -> list[str]:
         if self.public_url:
             return [self.public_url.rstrip("/")]

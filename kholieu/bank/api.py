@@ -140,11 +140,21 @@ def list_questions(
     return page_of(listing.page(session, user, filters, page, size))
 
 
+# A question saved twice, or nearly the same as one already there, is refused (409,
+# duplicate_question, naming the other) unless the caller asks to keep both.
+Duplicates = Annotated[
+    str,
+    Query(pattern="^(refuse|keep)$",
+          description="refuse: 409 duplicate_question for a near duplicate; keep: save anyway"),
+]  # fmt: skip
+
+
 @router.post("", status_code=201)
 def create_question(
-    data: QuestionIn, user: TeacherDep, bank: BankDep, session: SessionDep
-) -> QuestionOut:
-    question = bank.create(session, user, data)
+    data: QuestionIn, user: TeacherDep, bank: BankDep, session: SessionDep,
+    duplicates: Duplicates = "refuse",
+) -> QuestionOut:  # fmt: skip
+    question = bank.create(session, user, data, duplicates=duplicates)
     return QuestionOut.of(question)
 
 
@@ -224,9 +234,20 @@ def edit_question(
     user: TeacherDep,
     bank: BankDep,
     session: SessionDep,
+    duplicates: Duplicates = "refuse",
 ) -> QuestionOut:
-    question = bank.update(session, user, question_id, data)
+    question = bank.update(session, user, question_id, data, duplicates=duplicates)
     return QuestionOut.of(question)
+
+
+@router.delete("/{question_id}", status_code=204)
+def delete_question(
+    question_id: int, user: TeacherDep, bank: BankDep, session: SessionDep
+) -> Response:
+    """A question nobody has used: its author's draft, or any for an editor (409
+    ``question_in_use`` otherwise: retire it instead)."""
+    bank.delete(session, user, question_id)
+    return Response(status_code=204)
 
 
 @router.post("/{question_id}/status")

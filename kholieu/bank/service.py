@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import magic
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
@@ -45,6 +45,20 @@ INDEX = "questions"
 AUTHORS = TEACHERS
 MAX_IMAGE_BYTES = 5 * 2**20
 STRICTNESS = {Exposure.open: 0, Exposure.exam: 1, Exposure.secure: 2}
+
+
+class DuplicateQuestion(Conflict):
+    """A question saved from the editor or the API is (nearly) one the saver can already see:
+    refused unless they ask to keep both (``duplicates="keep"``)."""
+
+    code = "duplicate_question"
+
+
+class QuestionInUse(Conflict):
+    """A question a quiz, paper or attempt has shown, or one in the shared bank, is kept (its
+    uses show its versions); it can be retired instead."""
+
+    code = "question_in_use"
 
 
 def image_key(sha256: str) -> str:
@@ -115,14 +129,19 @@ class QuestionBank:
 
     # -- writing -------------------------------------------------------------------------------
     def create(
-        self, session: Session, actor: User | None, data: QuestionIn, *, audit_it: bool = True
-    ) -> Question:
+        self, session: Session, actor: User | None, data: QuestionIn, *, audit_it: bool = True,
+        duplicates: str = "keep",
+    ) -> Question:  # fmt: skip
+        """``duplicates="refuse"``: a near duplicate of a question the actor can see raises
+        ``DuplicateQuestion`` naming it (the editor and the API ask this by default)."""
         self._require_author(actor)
         if data.status != QuestionStatus.draft:
             self._require_editor(actor, f"only editors may add {data.status.value} questions")
         self._check_external_id(session, data.external_id, None)
         question = Question(owner_id=actor.id if actor else None, version=1, updated_at=utcnow())
         fill(question, data)
+        if duplicates == "refuse":
+            self._refuse_duplicate(session, actor, question, None)
         _approve_if_ready(question)
         session.add(question)
         session.flush()
@@ -163,8 +182,11 @@ class QuestionBank:
         return {external_id: question_id for external_id, question_id in session.execute(query)}
 
     def update(
-        self, session: Session, actor: User | None, question_id: int, data: QuestionIn
-    ) -> Question:
+        self, session: Session, actor: User | None, question_id: int, data: QuestionIn,
+        *, duplicates: str = "keep",
+    ) -> Question:  # fmt: skip
+        """``duplicates="refuse"``: an edit of the text that makes it a near duplicate of
+        another question the actor can see raises ``DuplicateQuestion``."""
         question = self.get(session, actor, question_id, system=actor is None)
         self._require_owner_or_editor(actor, question)
         editor = actor is None or is_in(actor, EDITORS)
@@ -173,6 +195,8 @@ class QuestionBank:
         self._check_external_id(session, data.external_id, question.id)
         before = (question.type, question.body)
         fill(question, data)
+        if duplicates == "refuse" and before != (question.type, question.body):
+            self._refuse_duplicate(session, actor, question, question.id)
         question.status = status
         question.updated_at = utcnow()
         if before != (question.type, question.body):
@@ -279,6 +303,71 @@ class QuestionBank:
         ):
             index.add(qid, fingerprint, sketch or [])
         return index
+
+    def delete(self, session: Session, actor: User | None, question_id: int) -> None:
+        """Delete a question nobody has used: its author's (not yet in the shared bank) or, for
+        an editor, any. Its versions and review request go with it; its images stay (shared
+        by checksum)."""
+        question = self.get(session, actor, question_id, system=actor is None)
+        self._require_owner_or_editor(actor, question)
+        used = session.scalar(
+            select(func.count(QuestionUse.id)).where(QuestionUse.question_id == question.id)
+        )
+        if used:
+            raise QuestionInUse(
+                f"Câu hỏi #{question.id} đã được dùng trong {used} đề hoặc bài kiểm tra nên không "
+                "xoá được; hãy chuyển sang “Ngừng dùng”.",
+                details={"question": question.id, "uses": used},
+            )
+        if (
+            question.approved_version is not None
+            and actor is not None
+            and not is_in(actor, EDITORS)
+        ):
+            raise QuestionInUse(
+                f"Câu hỏi #{question.id} đã vào ngân hàng chung; chỉ biên tập viên xoá được.",
+                details={"question": question.id},
+            )
+        audit.record(session, actor, "deleted", f"question:{question.id}", type=question.type)
+        session.execute(delete(Question).where(Question.id == question.id))
+        session.expunge(question)
+        self.outbox.record(session, INDEX, str(question_id), op="delete")
+
+    def find_duplicate(
+        self, session: Session, actor: User | None, question: Question, own: int | None
+    ) -> tuple[int, float] | None:
+        """(id, similarity) of the closest question ``actor`` can see (not retired, not
+        ``own``) that ``question``'s filled-in text nearly repeats (``dedup``), if any."""
+        query = (
+            visible(actor, system=actor is None)
+            .with_only_columns(Question.id, Question.fingerprint, Question.sketch)
+            .where(Question.status != QuestionStatus.retired)
+        )
+        if own is not None:
+            query = query.where(Question.id != own)
+
+        def load(question_id: int) -> dedup.Signature | None:
+            row = session.get(Question, question_id)
+            return dedup.signature(row.type, row.body) if row is not None else None
+
+        index = dedup.DuplicateIndex(load)
+        for qid, fingerprint, sketch in session.execute(query):
+            index.add(qid, fingerprint, sketch or [])
+        found = index.find(dedup.signature(question.type, question.body))
+        return (int(found[0]), found[1]) if found else None
+
+    def _refuse_duplicate(
+        self, session: Session, actor: User | None, question: Question, own: int | None
+    ) -> None:
+        found = self.find_duplicate(session, actor, question, own)
+        if found is None:
+            return
+        other, similarity = found
+        same = "trùng" if similarity >= 1 else f"gần giống ({round(similarity * 100)} %)"
+        raise DuplicateQuestion(
+            f"Câu hỏi này {same} câu #{other} đã có trong ngân hàng.",
+            details={"question": other, "similarity": similarity, "url": f"/cau-hoi/{other}"},
+        )
 
     # -- helpers -------------------------------------------------------------------------------
     def _snapshot(self, session: Session, question: Question, actor: User | None) -> None:

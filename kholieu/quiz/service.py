@@ -24,7 +24,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,9 +36,9 @@ from kholieu.audit import log as audit
 from kholieu.bank.models import Exposure, Question, QuestionUse
 from kholieu.bank.schemas import lacks_key
 from kholieu.bank.service import QuestionBank
-from kholieu.db.base import aware, utcnow
+from kholieu.db.base import UtcMoment, aware, utcnow
 from kholieu.db.locks import held, hold
-from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, first_problem
+from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.quiz import allowances, assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz.bodies import VersionBodies
@@ -98,18 +98,90 @@ def check_answer(item: dict[str, Any], body: dict[str, Any], answer: Any) -> Non
         )
 
 
-def settings_of(data: Any) -> QuizSettings:
-    if not isinstance(data, dict):
-        raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON")
+# What a teacher is told about each setting the quiz form and the API take, by field: the
+# form shows each beside its own field (details["fields"]), the API's message is the first.
+SETTING_PROBLEMS = {
+    "title": "Tên bài dài quá 300 kí tự.",
+    "mode": "Hình thức phải là “thi” hoặc “luyện tập”.",
+    "time_limit_s": "Thời gian làm bài phải từ 1 đến 360 phút.",
+    "access": "Bài kiểm tra chỉ chia sẻ được bằng mã và đường dẫn (access: link).",
+    "max_attempts": "Số lần làm bài phải là số nguyên từ 1 đến 100 (để trống: không giới hạn).",
+    "grading": "Cách tính điểm phải là: lần cao nhất, lần cuối hoặc trung bình các lần.",
+    "review": "Cho xem lại phải là: ngay sau khi nộp, sau khi bài đóng hoặc không cho xem.",
+    "opens_at": "Giờ mở bài không phải một ngày giờ hợp lệ.",
+    "closes_at": "Giờ đóng bài không phải một ngày giờ hợp lệ.",
+    "seed": "Số trộn đề phải là số nguyên từ 0 đến 2147483647 (để trống: ngẫu nhiên).",
+}
+MAX_VERSIONS = 99  # as blueprint.Blueprint.versions
+MOMENT = TypeAdapter(UtcMoment)
+
+
+def _version_problems(plan: Any) -> dict[str, str]:
+    """Where the questions come from, the number of versions (mã đề) and their codes, told
+    apart from the rest of the blueprint (``blueprints.parse`` checks the rest) so each has
+    its own field on the form."""
+    if not isinstance(plan, dict):
+        return {}
+    problems = {}
+    if plan.get("source", "all") not in ("all", "bank", "mine"):
+        problems["blueprint.source"] = (
+            "Nguồn câu hỏi phải là: ngân hàng chung và câu của tôi (all), chỉ ngân hàng chung "
+            "(bank) hoặc chỉ câu của tôi (mine)."
+        )
+    versions = plan.get("versions", 1)
+    if (
+        isinstance(versions, bool)
+        or not isinstance(versions, int)
+        or not (1 <= versions <= MAX_VERSIONS)
+    ):
+        problems["blueprint.versions"] = f"Số mã đề phải là số nguyên từ 1 đến {MAX_VERSIONS}."
+        return problems
+    codes = plan.get("codes")
+    if codes is None:
+        return problems
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        problems["blueprint.codes"] = "Các mã đề phải là một danh sách chữ hoặc số."
+    elif len(codes) != versions:
+        problems["blueprint.codes"] = (
+            f"Cần đúng {versions} mã đề (mỗi đề một mã), đang có {len(codes)}."
+        )
+    elif bad := [c for c in codes if not 1 <= len(c.strip()) <= 12 or c != c.strip()]:
+        problems["blueprint.codes"] = (
+            f"Mã đề “{bad[0]}” phải dài từ 1 đến 12 kí tự, không có khoảng trắng ở hai đầu."
+        )
+    elif repeated := [c for c, n in Counter(codes).items() if n > 1]:
+        problems["blueprint.codes"] = f"Mã đề {repeated[0]} bị lặp: mỗi đề cần một mã riêng."
+    return problems
+
+
+def setting_problems(data: dict[str, Any]) -> tuple[QuizSettings | None, dict[str, str]]:
+    """Every setting that is wrong, by field (not only the first), and the settings when none
+    is."""
+    problems: dict[str, str] = {}
+    given = None
     try:
         given = QuizSettings.model_validate(data)
     except ValidationError as exc:
-        field, message = first_problem(exc)
-        raise ValidationFailed(
-            "{field}: {message_}", field=field, message_=message, details={"field": field}
-        ) from None
-    if given.opens_at and given.closes_at and given.closes_at <= given.opens_at:
-        raise ValidationFailed("Giờ đóng phải sau giờ mở", details={"field": "closes_at"})
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "title"
+            problems.setdefault(field, SETTING_PROBLEMS.get(field, err["msg"]))
+    window = [data.get("opens_at"), data.get("closes_at")]
+    if all(window) and not {"opens_at", "closes_at"} & set(problems):
+        opens, closes = (MOMENT.validate_python(moment) for moment in window)
+        if closes <= opens:
+            problems["closes_at"] = "Giờ đóng bài phải sau giờ mở bài."
+    problems.update(_version_problems(data.get("blueprint")))
+    return (None if problems else given), problems
+
+
+def settings_of(data: Any) -> QuizSettings:
+    if not isinstance(data, dict):
+        raise ValidationFailed("Nội dung gửi lên phải là một đối tượng JSON.")
+    given, problems = setting_problems(data)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise ValidationFailed(message, details={"field": field, "fields": problems})
+    assert given is not None
     return given
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -48,10 +51,92 @@ def my_quizzes(
     return render(request, "quiz/quizzes.html", {"quizzes": mine})
 
 
-def _form(request: Request, error: str | None = None, values: dict | None = None, status=200):
+# The form's fields, with what a new form holds; every setting of the quiz API has one.
+DEFAULTS = {
+    "title": "", "source": "exam_2025", "subject": "toan", "grade": "12", "blueprint": "",
+    "mode": "exam", "minutes": "", "versions": "1", "codes": "", "opens_at": "",
+    "closes_at": "", "max_attempts": "", "grading": "highest", "review": "after_submit",
+    "shuffle_questions": "1", "shuffle_options": "1", "partial_multiple": "0", "pool": "all",
+    "seed": "",
+}  # fmt: skip
+# The service's field (QuizService.create) -> the form's field that shows its problem; the
+# blueprint's own fields not listed here show beside the matrix.
+FIELD_OF = {"time_limit_s": "minutes", "blueprint.versions": "versions",
+            "blueprint.codes": "codes", "subject": "subject", "grade": "grade",
+            "title": "title", "source": "pool", "blueprint.source": "pool"}  # fmt: skip
+FORM_FIELDS = frozenset(DEFAULTS)
+
+
+def _form(request: Request, errors: dict[str, str] | None = None, values: dict | None = None,
+          status: int = 200) -> Response:  # fmt: skip
     context = {"presets": PRESETS, "subjects": SUBJECTS, "exam_subjects": blueprints.EXAM_2025,
-               "error": error, "values": values or {}}  # fmt: skip
+               "errors": errors or {}, "values": {**DEFAULTS, **(values or {})}}  # fmt: skip
     return render(request, "quiz/new_quiz.html", context, status_code=status)
+
+
+def _number(text: str) -> int | str:
+    """A number typed in the form, or the text as typed for the service to refuse by field."""
+    text = text.strip()
+    return int(text) if re.fullmatch(r"-?[0-9]{1,12}", text) else text
+
+
+def _moment(text: str, zone: ZoneInfo) -> str:
+    """A ``datetime-local`` value read in the app's time zone (Vietnam), as ISO 8601 with its
+    offset; what is not a time goes on as typed, for the service to refuse by field."""
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=zone).isoformat()
+    except ValueError:
+        return text
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A stored time as people read it here: in the app's time zone (Vietnam)."""
+    return aware(moment).astimezone(zone).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def quiz_request(values: dict[str, str], plan: dict, zone: ZoneInfo) -> dict:
+    """The form's fields as the API's body (``POST /api/v1/quizzes``): the same settings for
+    the same service call. Blank fields are left out, so the service's defaults apply (an
+    exam: the matrix's duration, one attempt)."""
+    plan = {**plan, "source": values["pool"] or plan.get("source", "all"),
+            "partial_multiple": values["partial_multiple"] == "1"}  # fmt: skip
+    if values["versions"].strip():
+        plan["versions"] = _number(values["versions"])
+    if values["codes"].strip():
+        plan["codes"] = [c.strip() for c in values["codes"].replace(";", ",").split(",")]
+    # "Không": shuffling is off in every part; "Có": each part keeps its own (the presets
+    # never shuffle a short answer's or an essay's options: they have none).
+    keep = {name: values[name] != "0" for name in ("shuffle_questions", "shuffle_options")}
+    plan["sections"] = [
+        {**section, **{name: on and section.get(name, True) for name, on in keep.items()}}
+        if isinstance(section, dict) else section
+        for section in plan.get("sections") or []
+    ]  # fmt: skip
+    data: dict = {"title": values["title"], "blueprint": plan, "mode": values["mode"],
+                  "grading": values["grading"], "review": values["review"]}  # fmt: skip
+    if values["minutes"].strip():
+        minutes = _number(values["minutes"])
+        data["time_limit_s"] = minutes * 60 if isinstance(minutes, int) else minutes
+    if values["max_attempts"].strip():
+        data["max_attempts"] = _number(values["max_attempts"])
+    if values["seed"].strip():
+        data["seed"] = _number(values["seed"])
+    for name in ("opens_at", "closes_at"):
+        if values[name].strip():
+            data[name] = _moment(values[name], zone)
+    return data
+
+
+def _errors_of(exc: ValidationFailed) -> dict[str, str]:
+    """The service's problems by the form's fields: the settings' own, or the blueprint's one
+    (a bad field, a cell the bank cannot fill) beside the matrix or the field it names."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    fields = details.get("fields") or {details.get("field") or "blueprint": exc.message}
+    errors: dict[str, str] = {}
+    for field, message in fields.items():
+        name = FIELD_OF.get(field, field if field in FORM_FIELDS else "blueprint")
+        errors.setdefault(name, message)
+    return errors
 
 
 @router.get("/moi")
@@ -65,42 +150,44 @@ def new_quiz(
         return _form(request)
     plan = quizzes.blueprint_of_import(session, user, nhap)
     values = {"title": plan["title"], "source": "yaml", "subject": plan["subject"],
-              "grade": plan["grade"], "blueprint": json.dumps(plan, ensure_ascii=False, indent=2),
-              "mode": "exam"}  # fmt: skip
+              "grade": str(plan["grade"]), "mode": "exam",
+              "blueprint": json.dumps(plan, ensure_ascii=False, indent=2)}  # fmt: skip
     return _form(request, values=values)
 
 
 @router.post("/moi", dependencies=[Depends(csrf.require_form_token)])
 def create_quiz(
-    request: Request,
-    user: TeacherDep,
-    quizzes: QuizzesDep,
-    session: SessionDep,
-    title: Annotated[str, Form(max_length=300)] = "",
-    source: Annotated[str, Form()] = "exam_2025",
-    subject: Annotated[str, Form()] = "toan",
-    grade: Annotated[int, Form(ge=1, le=12)] = 12,
-    blueprint: Annotated[str, Form(max_length=100_000)] = "",
-    mode: Annotated[str, Form()] = "exam",
-    minutes: Annotated[int | None, Form(ge=1, le=360)] = None,
-) -> Response:
-    values = {"title": title, "source": source, "subject": subject, "grade": grade,
-              "blueprint": blueprint, "mode": mode, "minutes": minutes}  # fmt: skip
+    request: Request, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep,
+    settings: SettingsDep,
+    title: Annotated[str, Form()] = "", source: Annotated[str, Form()] = "exam_2025",
+    subject: Annotated[str, Form()] = "toan", grade: Annotated[str, Form()] = "12",
+    blueprint: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "exam",
+    minutes: Annotated[str, Form()] = "", versions: Annotated[str, Form()] = "",
+    codes: Annotated[str, Form()] = "", opens_at: Annotated[str, Form()] = "",
+    closes_at: Annotated[str, Form()] = "", max_attempts: Annotated[str, Form()] = "",
+    grading: Annotated[str, Form()] = "highest", review: Annotated[str, Form()] = "after_submit",
+    shuffle_questions: Annotated[str, Form()] = "1", shuffle_options: Annotated[str, Form()] = "1",
+    partial_multiple: Annotated[str, Form()] = "0", pool: Annotated[str, Form()] = "all",
+    seed: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    """The form's fields become the API's body and go to the same ``QuizService.create``;
+    every problem is shown beside its field, with what was typed kept."""
+    values = {name: value for name, value in locals().items() if name in FORM_FIELDS}
     try:
+        number = _number(grade)
+        if source in PRESETS and not isinstance(number, int):
+            raise ValidationFailed("Lớp phải là số từ 1 đến 12.", details={"field": "grade"})
         if source == "exam_2025":
-            plan = blueprints.exam_2025(subject, grade).model_dump(mode="json")
+            plan = blueprints.exam_2025(subject, number).model_dump(mode="json")
         elif source == "cv7991":
-            plan = blueprints.periodic_7991(subject, grade).model_dump(mode="json")
+            plan = blueprints.periodic_7991(subject, number).model_dump(mode="json")
         else:
             given = {"title": title} if title else None
             plan = blueprints.parse_text(blueprint, defaults=given).model_dump(mode="json")
-        data = {"title": title, "blueprint": plan, "mode": mode}
-        if minutes:
-            data["time_limit_s"] = minutes * 60
-        quiz = quizzes.create(session, user, data)
+        quiz = quizzes.create(session, user, quiz_request(values, plan, settings.zone))
     except ValidationFailed as exc:
-        message = exc.message
-        raise PageRefused(lambda: _form(request, message, values, status=422)) from None
+        errors = _errors_of(exc)
+        raise PageRefused(lambda: _form(request, errors, values, status=422)) from None
     return RedirectResponse(f"/bai-kiem-tra/{quiz.id}", status_code=303)
 
 
@@ -231,6 +318,8 @@ def _quiz_page(request: Request, quiz_id: int, user: User, quizzes: QuizService,
         "rich": safe, "subjects": SUBJECTS, "closed": closed,
         "participants": quizzes.participants(session, user, quiz),
         "printing": printing or {"error": None, "values": {}},
+        "opens": _local(quiz.opens_at, settings.zone),
+        "closes": _local(quiz.closes_at, settings.zone),
     }, status_code=status)  # fmt: skip
 
 

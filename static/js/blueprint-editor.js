@@ -1,5 +1,5 @@
-// The blueprint (ma trận đề) as a table: sections with their type and points, rows of a topic
-// and counts per level; totals and the cells the bank cannot fill are checked by the server
+// The blueprint (ma trận đề) as cards: sections with their type, points and shuffling, rows of
+// a topic and counts per level; totals and the cells the bank cannot fill are checked by the server
 // as you edit. The table writes JSON into the blueprint field (JSON is YAML), which the form
 // posts; without this script the field is edited as text.
 (() => {
@@ -11,6 +11,9 @@
   const status = document.querySelector("[data-testid=matrix-check]");
   const LEVELS = ["nhan_biet", "thong_hieu", "van_dung", "van_dung_cao"];
   const TYPES = JSON.parse(msg.types);
+  const LEVEL_NAMES = JSON.parse(msg.levels);
+  const textBox = form.querySelector(".blueprint-text");
+  const decimal = (n) => (document.documentElement.lang === "en" ? String(n) : String(n).replace(".", ","));
   let plan = null;
   let timer = null;
 
@@ -21,11 +24,28 @@
     return node;
   }
 
-  function numberInput(value, min, step, onChange, label) {
-    const input = el("input", { type: "number", min, step, "aria-label": label });
+  // Every input has its label beside it: a stacked card per section (PHẦN), a block per row,
+  // the levels as labelled number inputs, so a phone never scrolls sideways.
+  function labelled(text, input, cls = "") {
+    const label = el("label", cls ? { class: cls } : {});
+    label.append(el("span", {}, text), input);
+    return label;
+  }
+
+  function numberInput(value, min, step, onChange) {
+    const input = el("input", { type: "number", min, step, inputmode: "decimal" });
     input.value = value;
     input.addEventListener("input", () => { onChange(Number(input.value)); changed(false); });
     return input;
+  }
+
+  function checkbox(text, checked, onChange) {
+    const input = el("input", { type: "checkbox" });
+    input.checked = checked;
+    input.addEventListener("change", () => { onChange(input.checked); changed(false); });
+    const label = el("label", { class: "choice" });
+    label.append(input, el("span", {}, text));
+    return label;
   }
 
   function render() {
@@ -34,62 +54,60 @@
       const card = el("fieldset", { class: "card matrix-section", "data-testid": "matrix-section" });
       card.appendChild(el("legend", {}, section.title));
       const head = el("div", { class: "matrix-head" });
-      const title = el("input", { value: section.title, "aria-label": msg.msgTitle });
+      const title = el("input", { value: section.title });
       title.addEventListener("input", () => { section.title = title.value; changed(false); });
-      const type = el("select", { "aria-label": msg.msgType });
+      const type = el("select");
       Object.entries(TYPES).forEach(([code, name]) => {
         const option = el("option", { value: code }, name);
         if (code === section.type) option.selected = true;
         type.appendChild(option);
       });
       type.addEventListener("change", () => { section.type = type.value; changed(false); });
-      head.append(title, type, el("span", {}, msg.msgPoints),
-        numberInput(section.points_each, 0.05, 0.05, (v) => { section.points_each = v; }, msg.msgPoints));
-      const remove = el("button", { type: "button", class: "link" }, msg.msgRemoveSection);
-      remove.addEventListener("click", () => { plan.sections.splice(s, 1); changed(true); });
-      head.appendChild(remove);
+      head.append(labelled(msg.msgTitle, title), labelled(msg.msgType, type),
+        labelled(msg.msgPointsEach, numberInput(section.points_each, 0.05, 0.05, (v) => { section.points_each = v; })));
       card.appendChild(head);
-      const table = el("table", { class: "results" });
-      const header = el("tr");
-      header.appendChild(el("th", {}, msg.msgTopic));
-      JSON.parse(msg.levels).forEach((name) => header.appendChild(el("th", {}, name)));
-      header.appendChild(el("th"));
-      table.appendChild(header);
+      const shuffles = el("div", { class: "matrix-shuffle" });
+      shuffles.append(
+        checkbox(msg.msgShuffleQuestions, section.shuffle_questions !== false, (on) => { section.shuffle_questions = on; }),
+        checkbox(msg.msgShuffleOptions, section.shuffle_options !== false, (on) => { section.shuffle_options = on; }));
+      card.appendChild(shuffles);
       section.rows.forEach((row, r) => {
-        const line = el("tr", { "data-testid": "matrix-row" });
-        const topic = el("input", { value: row.topic || "", placeholder: msg.msgWholeSubject, "aria-label": msg.msgTopic });
+        const block = el("div", { class: "matrix-row", "data-testid": "matrix-row", role: "group",
+          "aria-label": `${msg.msgRow} ${r + 1}` });
+        const topic = el("input", { value: row.topic || "", placeholder: msg.msgWholeSubject });
         topic.addEventListener("input", () => { row.topic = topic.value || null; changed(false); });
-        const cell = el("td");
-        cell.appendChild(topic);
-        line.appendChild(cell);
-        LEVELS.forEach((level) => {
-          const td = el("td");
-          td.appendChild(numberInput(row.counts[level] || 0, 0, 1, (v) => {
+        block.appendChild(labelled(msg.msgTopic, topic, "matrix-topic"));
+        const levels = el("div", { class: "matrix-levels" });
+        // A level the row counts that is not one of the four (bat_ky: any level) shows too.
+        const shown = [...LEVELS, ...Object.keys(row.counts).filter((k) => !LEVELS.includes(k))];
+        shown.forEach((level) => {
+          levels.appendChild(labelled(LEVEL_NAMES[level] || level, numberInput(row.counts[level] || 0, 0, 1, (v) => {
             if (v) row.counts[level] = v; else delete row.counts[level];
-          }, level));
-          line.appendChild(td);
+          })));
         });
-        const drop = el("button", { type: "button", class: "link" }, "×");
-        drop.setAttribute("aria-label", msg.msgRemoveRow);
+        block.appendChild(levels);
+        const drop = el("button", { type: "button", class: "link danger" }, msg.msgRemoveRow);
         drop.addEventListener("click", () => { section.rows.splice(r, 1); changed(true); });
-        const td = el("td");
-        td.appendChild(drop);
-        line.appendChild(td);
-        table.appendChild(line);
+        block.appendChild(drop);
+        card.appendChild(block);
       });
-      card.appendChild(table);
-      const add = el("button", { type: "button", class: "button" }, msg.msgAddRow);
+      const actions = el("div", { class: "actions" });
+      const add = el("button", { type: "button", class: "button secondary" }, msg.msgAddRow);
       add.addEventListener("click", () => { section.rows.push({ topic: null, counts: {} }); changed(true); });
-      card.appendChild(add);
+      const remove = el("button", { type: "button", class: "button danger" }, msg.msgRemoveSection);
+      remove.addEventListener("click", () => { plan.sections.splice(s, 1); changed(true); });
+      actions.append(add, remove);
+      card.appendChild(actions);
       box.appendChild(card);
     });
-    const addSection = el("button", { type: "button", class: "button", "data-testid": "add-section" }, msg.msgAddSection);
+    const addSection = el("button", { type: "button", class: "button secondary", "data-testid": "add-section" }, msg.msgAddSection);
     addSection.addEventListener("click", () => {
       plan.sections.push({ title: `PHẦN ${plan.sections.length + 1}`, type: "single_choice",
         points_each: 0.25, rows: [{ topic: null, counts: { nhan_biet: 1 } }] });
       changed(true);
     });
     box.appendChild(addSection);
+    showText();
   }
 
   function changed(redraw) {
@@ -103,15 +121,13 @@
   async function check() {
     const response = await window.kholieuApi.send("POST", "/api/v1/blueprints/check", plan);
     const data = await response.json();
-    if (!response.ok) { status.textContent = data.error.message; status.className = "error"; return; }
-    // Levels by their names (the page's language first, then the server's), never the codes.
-    const names = { ...data.level_names, ...JSON.parse(msg.levelNames || "{}") };
+    if (!response.ok) { status.textContent = data.error.message; status.className = "matrix-check error"; return; }
     const levels = Object.entries(data.points_by_level)
-      .map(([k, v]) => `${names[k] || k} ${v}`).join(" · ");
-    const lines = [`${data.questions} ${msg.msgQuestions}, ${data.max_points} ${msg.msgPoints} (${levels})`];
+      .map(([k, v]) => `${LEVEL_NAMES[k] || k} ${decimal(v)} ${msg.msgPoints}`).join(" · ");
+    const lines = [`${data.questions} ${msg.msgQuestions}, ${decimal(data.max_points)} ${msg.msgPoints} (${levels})`];
     data.shortages.forEach((s) => lines.push(s.message));
     status.textContent = lines.join("\n");
-    status.className = data.shortages.length ? "error" : "ok";
+    status.className = `matrix-check ${data.shortages.length ? "error" : "ok"}`;
   }
 
   async function load(kind) {
@@ -123,10 +139,18 @@
     changed(true);
   }
 
+  // The matrix as text (YAML or JSON) is for a teacher pasting their own; while the table
+  // edits it, the field stays hidden and only carries the JSON the form posts.
+  function showText() {
+    textBox.hidden = plan !== null || form.elements.namedItem("source").value !== "yaml";
+  }
+  form.querySelectorAll("input[name=source]").forEach((radio) => radio.addEventListener("change", showText));
+
   document.querySelectorAll("[data-load-preset]").forEach((button) => {
     button.addEventListener("click", () => load(button.dataset.loadPreset));
   });
   if (field.value.trim().startsWith("{")) {
     try { plan = JSON.parse(field.value); render(); } catch (error) { /* plain YAML: text only */ }
   }
+  showText();
 })();

@@ -16,34 +16,70 @@
   const toText = (html) => (html || "").replace(/<br\s*\/?>/g, "\n");
   const toHtml = (text) => (text || "").replace(/\r?\n/g, "<br>");
 
+  const letterOf = (i) => String.fromCharCode(65 + i);
+
+  // An option: its letter (A, B, C…), its text, the "đúng" marker (a radio for single choice,
+  // a checkbox for multiple response) and a remove button that asks first.
   function optionRow(text, checked) {
     const row = document.createElement("div");
     row.className = "option-row";
-    const letter = String.fromCharCode(65 + optionRows.children.length);
-    row.innerHTML = `<label class="key"><input type="checkbox" name="key"> <span></span></label>
+    row.dataset.testid = "option-row";
+    row.innerHTML = `<span class="letter" aria-hidden="true"></span>
       <textarea rows="2" name="option"></textarea>
-      <button type="button" class="link" data-remove></button>`;
-    row.querySelector("span").textContent = `${letter} · ${msg.msgKey}`;
+      <div class="option-tools">
+        <label class="choice key"><input type="radio" name="key"> <span></span></label>
+        <button type="button" class="button danger" data-remove></button>
+      </div>`;
+    row.querySelector(".key span").textContent = msg.msgCorrect;
     row.querySelector("[data-remove]").textContent = msg.msgRemove;
     row.querySelector("textarea").value = toText(text);
-    row.querySelector("textarea").setAttribute("aria-label", `${msg.msgOption} ${letter}`);
     row.querySelector("input").checked = checked;
     optionRows.appendChild(row);
   }
 
+  // Letters, names and the marker's kind follow the rows' order and the question's type.
+  function relabel() {
+    const single = field("type").value !== "multiple_response";
+    const rows = [...optionRows.children];
+    // read the keys before the markers change kind (radios of one name uncheck each other)
+    const keys = rows.map((row) => row.querySelector("input[name=key]").checked);
+    const first = keys.indexOf(true);
+    rows.forEach((row, i) => {
+      const letter = letterOf(i);
+      row.querySelector(".letter").textContent = letter;
+      row.querySelector("textarea").setAttribute("aria-label", `${msg.msgOption} ${letter}`);
+      const marker = row.querySelector("input[name=key]");
+      marker.type = single ? "radio" : "checkbox";
+      marker.setAttribute("aria-label", `${msg.msgOption} ${letter} ${msg.msgKey}`);
+      const remove = row.querySelector("[data-remove]");
+      remove.setAttribute("aria-label", `${msg.msgRemoveOption} ${letter}`);
+      remove.dataset.letter = letter;
+    });
+    rows.forEach((row, i) => {
+      row.querySelector("input[name=key]").checked = single ? i === first : keys[i];
+    });
+  }
+
+  // A statement of the 2025 true/false type: its text and Đúng / Sai, one pair per statement.
   function statementRow(text, truth, index) {
     const row = document.createElement("div");
-    row.className = "option-row";
+    row.className = "statement-row";
     const label = "abcd"[index];
-    row.innerHTML = `<span></span><textarea rows="2" name="statement"></textarea>
-      <select name="truth"><option value=""></option><option value="true"></option><option value="false"></option></select>`;
-    row.querySelector("span").textContent = `${label})`;
+    row.innerHTML = `<span class="letter" aria-hidden="true"></span><textarea rows="2" name="statement"></textarea>
+      <div class="truth" role="radiogroup">
+        <label class="choice"><input type="radio" value="true"> <span></span></label>
+        <label class="choice"><input type="radio" value="false"> <span></span></label>
+      </div>`;
+    row.querySelector(".letter").textContent = `${label})`;
     row.querySelector("textarea").value = toText(text);
     row.querySelector("textarea").setAttribute("aria-label", `${msg.msgStatement} ${label}`);
-    const [unset, yes, no] = row.querySelectorAll("option");
-    unset.textContent = "—"; yes.textContent = msg.msgTrue; no.textContent = msg.msgFalse;
+    row.querySelector(".truth").setAttribute("aria-label", `${msg.msgStatement} ${label}`);
+    const [yes, no] = row.querySelectorAll("input");
+    [yes, no].forEach((radio) => { radio.name = `truth-${index}`; });
+    const [yesText, noText] = row.querySelectorAll(".truth span");
+    yesText.textContent = msg.msgTrue; noText.textContent = msg.msgFalse;
     // null: a draft still waiting for its key (imported without one) shows no choice made
-    row.querySelector("select").value = truth === null ? "" : String(truth);
+    yes.checked = truth === true; no.checked = truth === false;
     statementRows.appendChild(row);
   }
 
@@ -58,6 +94,7 @@
     (q.options || ["", "", "", ""]).forEach((o, i) => optionRow(o, keys.includes(i)));
     (q.statements || ["", "", "", ""]).forEach((s, i) =>
       statementRow(s, Array.isArray(q.answer) ? q.answer[i] === true : null, i));
+    relabel();
     if (q.type === "short_answer") field("answer_text").value = q.answer ?? "";
   }
 
@@ -78,7 +115,7 @@
     } else if (type === "true_false_group") {
       const rows = [...statementRows.children];
       q.statements = rows.map((r) => toHtml(r.querySelector("textarea").value));
-      const truths = rows.map((r) => r.querySelector("select").value);
+      const truths = rows.map((r) => r.querySelector(".truth input:checked")?.value ?? "");
       q.answer = truths.includes("") ? null : truths.map((t) => t === "true");
     } else if (type === "short_answer") {
       q.answer = field("answer_text").value;
@@ -99,6 +136,12 @@
     const response = await window.kholieuApi.send(method, url, body);
     return { ok: response.ok, body: await response.json() };
   }
+
+  // Problems show only once the teacher has tried to save (a new, empty form shows none);
+  // from then on they follow the text as it is corrected.
+  let tried = false;
+  const duplicate = form.querySelector("[data-testid=duplicate-warning]");
+  const saveButton = form.querySelector("[data-testid=save-question]");
 
   function say(error) {
     errorBox.hidden = !error;
@@ -140,7 +183,7 @@
     timer = setTimeout(async () => {
       const { body } = await api("POST", "/api/v1/questions/preview", collect());
       render(body.html);
-      say(body.ok ? null : body.error);
+      if (tried) say(body.ok ? null : body.error);
       noKey.hidden = !lacksKey(collect());
     }, 250);
   }
@@ -149,22 +192,61 @@
   showFields();
   refresh();
   form.addEventListener("input", refresh);
-  form.addEventListener("change", () => { showFields(); refresh(); });
-  form.querySelector("[data-add-option]").addEventListener("click", () => { optionRow("", false); refresh(); });
+  form.addEventListener("change", (e) => {
+    if (e.target === field("type")) relabel();
+    showFields(); refresh();
+  });
+  form.querySelector("[data-add-option]").addEventListener("click", () => { optionRow("", false); relabel(); refresh(); });
   optionRows.addEventListener("click", (e) => {
-    if (e.target.matches("[data-remove]")) { e.target.closest(".option-row").remove(); refresh(); }
+    const remove = e.target.closest("[data-remove]");
+    if (!remove) return;
+    if (!window.confirm(msg.msgConfirmRemove.replace("{letter}", remove.dataset.letter))) return;
+    remove.closest(".option-row").remove();
+    relabel(); refresh();
   });
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
+
+  // Saving: a near duplicate of a question already in the bank is refused by the server
+  // (409 duplicate_question); the teacher opens that one or saves this one anyway.
+  async function save(duplicates) {
+    tried = true;
+    duplicate.hidden = true;
+    saveButton.disabled = true;
+    statusBox.textContent = msg.msgSaving;
     const id = form.dataset.id;
-    const { ok, body } = await api(id ? "PUT" : "POST", id ? `/api/v1/questions/${id}` : "/api/v1/questions", collect());
-    if (!ok) { say(body.error.message); return; }
-    say(null);
-    statusBox.textContent = msg.msgSaved;
-    if (!id) window.location.assign(`/cau-hoi/${body.id}`);
-  });
+    const url = `${id ? `/api/v1/questions/${id}` : "/api/v1/questions"}?duplicates=${duplicates}`;
+    let leaving = false;
+    try {
+      const { ok, body } = await api(id ? "PUT" : "POST", url, collect());
+      statusBox.textContent = "";
+      if (!ok && body.error.code === "duplicate_question") {
+        duplicate.querySelector("[data-duplicate-message]").textContent = body.error.message;
+        duplicate.querySelector("[data-duplicate-link]").href = body.error.details.url;
+        duplicate.hidden = false;
+        say(null);
+        return;
+      }
+      if (!ok) { say(body.error.message); refresh(); return; }
+      say(null);
+      statusBox.textContent = msg.msgSaved;
+      if (!id) { leaving = true; window.location.assign(`/cau-hoi/${body.id}`); }
+    } finally {
+      saveButton.disabled = leaving; // a new question is saved once: no second click makes two
+    }
+  }
+  form.addEventListener("submit", (e) => { e.preventDefault(); save("refuse"); });
+  duplicate.querySelector("[data-save-anyway]").addEventListener("click", () => save("keep"));
+  const remover = document.querySelector("[data-delete-question]");
+  if (remover) {
+    remover.addEventListener("click", async () => {
+      if (!window.confirm(remover.dataset.confirm)) return;
+      const response = await window.kholieuApi.send("DELETE", `/api/v1/questions/${form.dataset.id}`);
+      if (response.ok) { window.location.assign("/cau-hoi"); return; }
+      say((await response.json()).error.message);
+    });
+  }
   document.querySelectorAll("[data-status]").forEach((button) => {
     button.addEventListener("click", async () => {
+      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
       const { ok, body } = await api("POST", `/api/v1/questions/${form.dataset.id}/status`, { status: button.dataset.status });
       if (!ok) { say(body.error.message); return; }
       window.location.reload();
