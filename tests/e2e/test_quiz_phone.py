@@ -102,6 +102,8 @@ def test_a_wrong_check_shows_the_key_and_locks_the_question(live_server, browser
     page = context.new_page()
     sign_in(page, live_server.base, "hs.dung")
     page.goto(live_server.base + quiz["link"])
+    rule = page.get_by_test_id("practice-checks").inner_text()
+    assert rule == "1 lần, rồi câu trả lời được giữ nguyên"  # the start screen says the rule
     page.get_by_test_id("start").click()
     questions = page.get_by_test_id("quiz-question")
     questions.first.wait_for()
