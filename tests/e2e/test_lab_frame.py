@@ -71,8 +71,11 @@ def test_a_lab_fits_a_phone_and_goes_full_screen(live_server, browser):
     go = inner.locator("#go")
     assert inside(go.bounding_box(), box), (go.bounding_box(), box)  # the lab's controls show
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    button = page.get_by_test_id("lab-fullscreen")  # above the frame: on screen with it
+    button.evaluate("b => b.scrollIntoView({block: 'start'})")
+    assert inside(button.bounding_box(), SCREEN) and inside(frame.bounding_box(), SCREEN)
 
-    page.get_by_test_id("lab-fullscreen").click()
+    button.click()
     stage = page.get_by_test_id("lab-stage")
     expect(stage).to_have_class(re.compile(r"\bis-fullscreen\b"))
     assert page.evaluate(
