@@ -186,3 +186,16 @@ def test_an_exam_check_reveals_nothing_to_a_student_trying(client, services, ban
     assert (
         check(client, people["other"], attempt, attempt["questions"][0]["id"], 0).status_code == 404
     )
+
+
+def test_a_class_copy_keeps_the_quizs_checks(client, bank, people):
+    teacher = people["teacher"]
+    quiz = make_quiz(client, teacher, mode="practice", practice_checks=3)
+    made = client.post("/api/v1/classes", headers=teacher, json={
+        "name": "10A2", "grade": 10, "school_year": "2026-2027"})  # fmt: skip
+    assert made.status_code == 201, made.text
+    given = client.post(f"/api/v1/classes/{made.json()['id']}/assignments", headers=teacher,
+                        json={"quiz_id": quiz["id"]})  # fmt: skip
+    assert given.status_code == 201, given.text
+    copy = client.get(f"/api/v1/quizzes/{given.json()['quiz_id']}", headers=teacher).json()
+    assert copy["id"] != quiz["id"] and copy["practice_checks"] == 3
