@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.deps import AnyoneDep
@@ -48,6 +48,7 @@ def viewer(settings: Settings, file: ContentFile | None) -> dict[str, Any]:
             "url": package_url(settings, file.sha256, file.package["entry"]),
             "sandbox": PACKAGE_SANDBOX,
             "scorm": file.package["standard"].startswith("scorm"),
+            "aspect": file.package.get("aspect"),
         }
     url = file_url(settings, file.sha256, file.filename)
     if file.mime == "application/pdf":
@@ -88,13 +89,7 @@ def learner_page(
     }
     languages = [c["language"] for c in context["captions"]]
     context["default_captions"] = default_language(languages, item.language)
-    headers = {}
-    if user is not None and context["viewer"].get("scorm"):
-        # The learner's own SCORM state, for the package to resume from: the frame's name
-        # carries it into the sandbox (see static/content/scorm-api.js); never cached.
-        version = "2004" if file.package["standard"] == "scorm2004" else "1.2"
-        context["viewer"]["launch"] = scorm.launch(scorm.result(session, user, item), user, version)
-        headers["Cache-Control"] = "private, no-store"
+    headers = _launch(session, user, item, file, context["viewer"])
     # Counted last: the UPDATE takes SQLite's write lock, held until the request commits, so
     # only while the page renders.
     if not preview:
@@ -102,5 +97,39 @@ def learner_page(
         if user is not None:
             views.opened(session, user, item)
     response = render(request, "content.html", context)
+    response.headers.update(headers)
+    return response
+
+
+def _launch(session, user, item, file, shown: dict[str, Any]) -> dict[str, str]:
+    """The learner's own SCORM state, for the package to resume from: the frame's name
+    carries it into the sandbox (see static/content/scorm-api.js); never cached."""
+    if user is None or not shown.get("scorm"):
+        return {}
+    version = "2004" if file.package["standard"] == "scorm2004" else "1.2"
+    shown["launch"] = scorm.launch(scorm.result(session, user, item), user, version)
+    return {"Cache-Control": "private, no-store"}
+
+
+@router.get("/content/{item_id}/toan-man-hinh")
+def package_alone(
+    request: Request,
+    item_id: int,
+    user: AnyoneDep,
+    content: ContentDep,
+    settings: SettingsDep,
+    session: SessionDep,
+) -> Response:
+    """A lab (or any package) alone on a page of its own, its frame as large as the screen:
+    where the browser has no Fullscreen API (an iPhone's), the content page's "Toàn màn hình"
+    opens this. The same sandboxed frame on the content origin; other items go back to their
+    page."""
+    item = content.get(session, user, item_id)
+    file = content.file(session, item.id)
+    shown = viewer(settings, file)
+    if shown["type"] != "package":
+        return RedirectResponse(f"/content/{item.id}", status_code=303)
+    headers = _launch(session, user, item, file, shown)
+    response = render(request, "package_alone.html", {"item": item, "viewer": shown})
     response.headers.update(headers)
     return response

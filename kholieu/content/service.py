@@ -83,7 +83,7 @@ def _package_summary(info: PackageInfo | None) -> dict[str, Any] | None:
         return None
     return {
         "standard": info.standard, "entry": info.entry, "root": info.root, "title": info.title,
-        "files": len(info.files), "bytes": info.total_size,
+        "files": len(info.files), "bytes": info.total_size, "aspect": info.aspect,
     }  # fmt: skip
 
 

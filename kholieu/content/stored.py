@@ -17,3 +17,4 @@ class PackageSummary(StoredModel):
     title: str | None
     files: int  # how many
     bytes: int  # unpacked, in all
+    aspect: float | None = None  # the stage's width / height, if the launch page gives one

@@ -39,7 +39,7 @@ def quiz_summary(quiz) -> dict[str, Any]:
         "id": quiz.id, "title": quiz.title, "mode": quiz.mode, "code": quiz.code,
         "link": share_link(quiz),
         "time_limit_s": quiz.time_limit_s, "max_attempts": quiz.max_attempts,
-        "grading": quiz.grading, "review": quiz.review,
+        "grading": quiz.grading, "review": quiz.review, "practice_checks": quiz.practice_checks,
         "opens_at": aware(quiz.opens_at).isoformat() if quiz.opens_at else None,
         "closes_at": aware(quiz.closes_at).isoformat() if quiz.closes_at else None,
         "versions": [v["code"] for v in quiz.versions],

@@ -22,7 +22,7 @@ from kholieu.quiz.stored import (
 
 
 class QuizMode(enum.StrEnum):
-    practice = "practice"  # feedback per question, unlimited tries, fresh questions each time
+    practice = "practice"  # feedback per question ("Kiểm tra"), fresh questions each time
     exam = "exam"  # timed by the server, keys hidden until the review policy allows
 
 
@@ -52,6 +52,9 @@ class Quiz(Timestamped, Base):
     review: Mapped[str] = mapped_column(String(16), default="after_submit")
     opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Practice: how many times "Kiểm tra" may check each question (0: no check before
+    # submitting). A right answer, or the last try, shows the key and locks the answer.
+    practice_checks: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # A quiz assigned to a class (``classes.assignments``): only that class's students take
     # it, its teachers (co-teachers too) manage it; None: shared by code or link.
     class_id: Mapped[int | None] = mapped_column(

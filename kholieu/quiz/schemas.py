@@ -52,6 +52,11 @@ class QuizSettings(BaseModel):
     opens_at: UtcMoment | None = None
     closes_at: UtcMoment | None = None
     seed: int | None = Field(default=None, ge=0, lt=2**31)
+    practice_checks: int = Field(
+        default=1, ge=0, le=5,
+        description="practice: how many times each question may be checked before submitting "
+        "(0: none); a right answer or the last try shows the key and locks the answer",
+    )  # fmt: skip
 
 
 class QuizIn(QuizSettings):
@@ -100,6 +105,7 @@ class QuizBase(BaseModel):
     review: Review
     opens_at: Moment | None
     closes_at: Moment | None
+    practice_checks: int = Field(description="practice: checks allowed per question (0: none)")
     versions: list[str] = Field(description="the exam versions' codes (mã đề); [] in practice")
     questions: int | None = Field(description="per attempt; None in practice (drawn each time)")
 
@@ -194,18 +200,25 @@ class AttemptBase(BaseModel):
 
 
 class CheckShown(BaseModel):
-    """A practice check made before a reload: right or not, and the explanation (the key is
-    never in an attempt's payload; the check's own reply carried it)."""
+    """A practice check made before a reload: right or not, the tries used, and once the
+    question is settled (``final``: right, or its last try) the key and explanation the check
+    showed (none while tries are left, nor when the quiz's review is "never")."""
 
     share: float
     correct: bool | None
+    key: Key = None
     explanation: str = ""
+    tries: int = 1
+    final: bool = True
 
 
 class OpenAttempt(AttemptBase):
     submitted: Literal[False]
     checks: dict[str, CheckShown] = Field(
         default_factory=dict, description="practice: the checks already made, by question id"
+    )
+    checks_allowed: int = Field(
+        default=0, description="practice: checks allowed per question (the quiz's setting)"
     )
 
 
@@ -228,14 +241,18 @@ class Saved(BaseModel):
 
 
 class Checked(BaseModel):
-    """Practice mode's feedback on one answer; the key and the explanation unless the quiz's
-    review is "never"."""
+    """Practice mode's feedback on one answer: right or not and the tries left; once the
+    question is settled (right, or no try left: ``final``, its answer then locked) the key and
+    the explanation, unless the quiz's review is "never"."""
 
     question_id: int
     share: float
     correct: bool | None
     key: Key = None
     explanation: str = ""
+    tries: int
+    tries_left: int
+    final: bool
 
 
 class PracticeTopic(BaseModel):

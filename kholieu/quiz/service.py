@@ -174,6 +174,31 @@ def setting_problems(data: dict[str, Any]) -> tuple[QuizSettings | None, dict[st
     return (None if problems else given), problems
 
 
+def _settled(check: dict[str, Any] | None) -> bool:
+    """A practice check that settled its question (stored before tries were counted: yes)."""
+    return bool(check) and check.get("final", True)
+
+
+def _shown_check(check: dict[str, Any]) -> dict[str, Any]:
+    """A kept check as a reload shows it: the key and explanation only once it settled its
+    question and the check showed them."""
+    shown = {k: check[k] for k in ("share", "correct", "tries", "final") if k in check}
+    if _settled(check):
+        shown |= {k: check[k] for k in ("key", "explanation") if check.get(k) not in (None, "")}
+    return shown
+
+
+def _blank(qtype: str, answer: Any) -> bool:
+    """Nothing chosen or written yet (a check of it would tell nothing and waste a try)."""
+    if answer is None:
+        return True
+    if qtype == "true_false_group":
+        return all(v is None for v in answer)
+    if isinstance(answer, str):
+        return not answer.strip()
+    return isinstance(answer, list) and not answer
+
+
 def settings_of(data: Any) -> QuizSettings:
     if not isinstance(data, dict):
         raise ValidationFailed("Nội dung gửi lên phải là một đối tượng JSON.")
@@ -232,7 +257,7 @@ class QuizService:
             blueprint=plan.model_dump(mode="json"), seed=seed, code=self._new_code(session),
             token=secrets.token_urlsafe(16), time_limit_s=limit, review=given.review,
             grading=given.grading, max_attempts=max_attempts, opens_at=given.opens_at,
-            closes_at=given.closes_at,
+            closes_at=given.closes_at, practice_checks=given.practice_checks,
         )  # fmt: skip
         if mode == QuizMode.exam:
             versions = assembly.assemble(session, plan, seed=seed, owner_id=owner.id)
@@ -555,9 +580,23 @@ class QuizService:
             session.refresh(attempt)
             if self._grade_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
                 raise Conflict("Bài đã nộp; câu trả lời không thể thay đổi nữa", keeps_changes=True)
+            self._refuse_locked(attempt, answers)
             attempt.answers = {**attempt.answers, **{str(k): v for k, v in answers.items()}}
             attempt.saved_at = utcnow()
         return attempt
+
+    @staticmethod
+    def _refuse_locked(attempt: Attempt, answers: dict[str, Any]) -> None:
+        """Practice: a question settled by its check (right, or its last try used) keeps the
+        answer that was checked; a save that changes it is refused whole (the same answer
+        again, as an autosave may resend it, is fine)."""
+        for qid, answer in answers.items():
+            kept = (attempt.checks or {}).get(str(qid))
+            if _settled(kept) and answer != attempt.answers.get(str(qid)):
+                raise Conflict(
+                    f"Câu hỏi {qid} đã được kiểm tra: không đổi được câu trả lời nữa.",
+                    details={"field": f"answers.{qid}", "reason": "answer_locked"},
+                )
 
     def finish_if_due(self, session: Session, attempt: Attempt, quiz: Quiz) -> bool:
         """Submit an attempt whose time is up, with what was saved in time. Its time is up at
@@ -631,11 +670,20 @@ class QuizService:
 
     def practice_check(self, session: Session, attempt: Attempt, qid: int, answer: Any) -> dict:
         """Practice mode's instant feedback on one question of an attempt in progress: right
-        or not, and (unless the quiz's review is "never") the key and explanation. Only for
-        ``open`` questions: practice draws no other, and this checks again at answer time."""
+        or not, counted against the quiz's tries per question (``practice_checks``). The
+        answer checked is saved. A right answer, or the last try, settles the question: its
+        answer is locked, and (unless the quiz's review is "never") the key and explanation
+        are shown, then and on a reload; never before. Only for ``open`` questions: practice
+        draws no other, and this checks again at answer time. An exam's attempt gets a 403
+        before anything is looked at or stored."""
         quiz = self.get(session, attempt.quiz_id)
         if quiz.mode != QuizMode.practice:
             raise PermissionDenied("Phản hồi từng câu chỉ có ở đề luyện tập")
+        if not quiz.practice_checks:
+            raise PermissionDenied(
+                "Bài luyện tập này không cho kiểm tra từng câu: kết quả có sau khi nộp bài.",
+                details={"reason": "checks_off"},
+            )
         if self.finish_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
             raise Conflict("Bài đã nộp; phần xem lại cho biết kết quả",
                            keeps_changes=True)  # fmt: skip
@@ -647,14 +695,34 @@ class QuizService:
             raise PermissionDenied("Đáp án của câu này không được hiện khi luyện tập")
         body = self._body(session, item)
         check_answer(item, body, answer)
+        if _blank(item["type"], answer):
+            raise ValidationFailed(
+                "Hãy trả lời câu hỏi trước khi bấm “Kiểm tra”.",
+                details={"field": "answer", "reason": "blank"},
+            )
         marked = grading.mark(item["type"], body, _original(item, answer))
-        out = {"question_id": qid, "share": marked.share, "correct": marked.correct}
-        if quiz.review != "never":
-            out |= {"key": item["key"], "explanation": body.get("explanation", "")}
-        with held(session, Attempt, attempt.id):  # kept for a reload; no check lost to another
+        with held(session, Attempt, attempt.id):  # one check at a time; none lost to another
             session.refresh(attempt)
-            kept = {k: v for k, v in out.items() if k != "question_id"}
-            attempt.checks = {**(attempt.checks or {}), str(qid): kept}
+            if self._grade_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
+                raise Conflict("the attempt is submitted; its review shows the results",
+                               keeps_changes=True)  # fmt: skip
+            kept = (attempt.checks or {}).get(str(qid))
+            if _settled(kept):
+                raise Conflict(
+                    f"Câu hỏi {qid} đã được kiểm tra xong: không kiểm tra lại được.",
+                    details={"field": "question_id", "reason": "checked"},
+                )
+            tries = (kept.get("tries", 1) if kept else 0) + 1
+            final = marked.correct is not False or tries >= quiz.practice_checks
+            out = {"question_id": qid, "share": marked.share, "correct": marked.correct,
+                   "tries": tries, "tries_left": max(0, quiz.practice_checks - tries),
+                   "final": final}  # fmt: skip
+            if final and quiz.review != "never":
+                out |= {"key": item["key"], "explanation": body.get("explanation", "")}
+            stored = {k: v for k, v in out.items() if k not in ("question_id", "tries_left")}
+            attempt.checks = {**(attempt.checks or {}), str(qid): stored}
+            attempt.answers = {**attempt.answers, str(qid): answer}  # what was checked
+            attempt.saved_at = utcnow()
         return out
 
     # -- what may be shown -------------------------------------------------------------------
@@ -724,7 +792,8 @@ class QuizService:
             "answers": attempt.answers, "submitted": attempt.submitted_at is not None,
         }  # fmt: skip
         if quiz.mode == QuizMode.practice and attempt.submitted_at is None:
-            data["checks"] = attempt.checks or {}
+            data["checks"] = {qid: _shown_check(c) for qid, c in (attempt.checks or {}).items()}
+            data["checks_allowed"] = quiz.practice_checks
         if attempt.submitted_at is not None:
             data |= self.result(session, attempt, quiz)
         return data
@@ -866,6 +935,8 @@ class QuizService:
             max_attempts=given.max_attempts if "max_attempts" in data else quiz.max_attempts,
             review=given.review if "review" in data else quiz.review,
             grading=given.grading if "grading" in data else quiz.grading,
+            practice_checks=given.practice_checks if "practice_checks" in data
+            else quiz.practice_checks,
             opens_at=given.opens_at, closes_at=given.closes_at,
         )  # fmt: skip
         session.add(copy)

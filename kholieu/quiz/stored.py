@@ -81,12 +81,16 @@ class QuizItem(StoredModel):
 
 class CheckResult(StoredModel):
     """Practice's feedback on one question of an attempt (``Attempt.checks``), kept so that a
-    reload shows what was checked."""
+    reload shows what was checked. ``final``: the answer was right or this was the last try
+    the quiz allows (``Quiz.practice_checks``): the key and explanation were shown (unless the
+    review is "never") and the question's answer can no longer change."""
 
     share: float
     correct: bool | None
     key: Key = None
     explanation: str = ""
+    tries: int = 1
+    final: bool = True
 
 
 class ExamVersion(StoredModel):

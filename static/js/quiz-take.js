@@ -29,6 +29,7 @@
     if (!response.ok) {
       const error = new Error((data.error && data.error.message) || response.statusText);
       error.status = response.status;
+      error.reason = data.error && data.error.details && data.error.details.reason;
       throw error;
     }
     return data;
@@ -56,7 +57,7 @@
       link.className = answered(question) ? "done" : "";
       link.setAttribute("aria-label", `${msg.msgQuestion} ${index + 1}${answered(question) ? "" : ", " + msg.msgUnanswered}`);
       link.addEventListener("click", (event) => {
-        if (onePerScreen.checked) { event.preventDefault(); show(index); }
+        if (onePerScreen.checked) { event.preventDefault(); show(index, true); }
       });
       grid.appendChild(link);
     });
@@ -81,6 +82,22 @@
       saveState.dataset.state = "saved";
       merge(saved.answers || {});
     } catch (error) {
+      if (error.status === 409 && error.reason === "answer_locked") {
+        // a checked question's answer cannot change (another tab, an old page): show the
+        // server's answers again, keep the rest of this page's for the next save
+        saving = false;
+        showError(error.message);
+        const fresh = await api("GET", `/api/v1/attempts/${attempt.id}`).catch(() => null);
+        if (fresh) {
+          attempt.checks = fresh.checks || {};
+          Object.keys(batch).forEach((qid) => {
+            if (!(attempt.checks[qid] && attempt.checks[qid].final)) pending[qid] = batch[qid];
+          });
+          merge(fresh.answers || {});
+        }
+        if (Object.keys(pending).length) save();
+        return;
+      }
       if (error.status === 409) {  // time is up, or the teacher closed the quiz: submitted
         saving = false;
         saveState.textContent = msg.msgTimeup;
@@ -109,7 +126,7 @@
       if (JSON.stringify(theirs) === JSON.stringify(answers[question.id] ?? null)) return;
       answers[question.id] = theirs;
       const node = document.getElementById(`q-${question.id}`);
-      const fresh = render(question);
+      const fresh = render(question, index);
       node.replaceWith(fresh);
       window.typesetMath(fresh);
       changed.push(index + 1);
@@ -182,36 +199,94 @@
       area.addEventListener("input", () => change(question, area.value));
       item.appendChild(area);
     }
-    if (attempt.mode === "practice") {
+    if (attempt.mode === "practice" && attempt.checks_allowed > 0) {
       const check = document.createElement("button");
       check.type = "button";
-      check.className = "button";
+      check.className = "button check";
+      check.dataset.testid = "check";
       check.textContent = msg.msgCheck;
-      const feedback = document.createElement("p");
+      const feedback = document.createElement("div");
       feedback.className = "feedback";
+      feedback.dataset.testid = "feedback";
       feedback.setAttribute("aria-live", "polite");
       check.addEventListener("click", async () => {
+        check.disabled = true;  // one check at a time: a double tap costs one try
+        showError("");
         try {
+          await flush();  // the answer checked is the one saved
           const result = await api("POST", `/api/v1/attempts/${attempt.id}/check`,
             { question_id: question.id, answer: answers[question.id] ?? null });
-          feedback.innerHTML = (result.correct ? msg.msgRight : msg.msgWrong) + " " + (result.explanation || "");  // the bank's sanitised HTML
-          window.typesetMath(feedback);
-        } catch (error) { showError(error.message); }
+          attempt.checks = { ...(attempt.checks || {}), [question.id]: result };
+          showCheck(item, question, result, check, feedback);
+        } catch (error) {
+          showError(error.message);
+          check.disabled = false;
+        }
       });
-      const kept = (attempt.checks || {})[question.id];  // checked before a reload
-      if (kept) {
-        feedback.innerHTML = (kept.correct ? msg.msgRight : msg.msgWrong) + " " + (kept.explanation || "");
-        window.typesetMath(feedback);
-      }
       item.append(check, feedback);
+      const kept = (attempt.checks || {})[question.id];  // checked before a reload
+      if (kept) showCheck(item, question, kept, check, feedback);
     }
     return item;
   }
 
-  function show(index) {
+  function showCheck(item, question, result, check, feedback) {
+    // The verdict; once the question is settled (right, or its last try) the key and the
+    // explanation, and the answer is locked, as the server holds it.
+    feedback.replaceChildren();
+    const verdict = document.createElement("p");
+    verdict.className = "verdict";
+    verdict.textContent = result.correct ? msg.msgRight : msg.msgWrong;
+    feedback.appendChild(verdict);
+    if (result.key !== undefined && result.key !== null && !result.correct) {
+      const key = document.createElement("p");
+      key.className = "key";
+      key.dataset.testid = "check-key";
+      key.textContent = `${msg.msgKey}: ${keyText(question, result.key)}`;
+      feedback.appendChild(key);
+    }
+    if (result.explanation) {
+      const why = document.createElement("div");
+      why.className = "explanation";
+      why.innerHTML = result.explanation;  // the bank's sanitised HTML
+      feedback.appendChild(why);
+    }
+    feedback.dataset.state = result.correct ? "right" : "wrong";
+    if (result.final) {
+      item.classList.add("checked");
+      item.querySelectorAll("input, textarea").forEach((node) => { node.disabled = true; });
+      check.disabled = true;
+      check.textContent = msg.msgChecked;
+    } else {
+      const left = attempt.checks_allowed - (result.tries || 0);
+      const tries = document.createElement("p");
+      tries.className = "tries";
+      tries.textContent = msg.msgTriesLeft.replace("{n}", String(left));
+      feedback.appendChild(tries);
+      check.disabled = false;
+    }
+    window.typesetMath(feedback);
+  }
+
+  function show(index, moved = false) {
     current = Math.max(0, Math.min(index, attempt.questions.length - 1));
     [...list.children].forEach((node, i) => { node.hidden = onePerScreen.checked && i !== current; });
     nav.hidden = !onePerScreen.checked;
+    if (onePerScreen.checked && moved && list.children[current]) {
+      // the question's text below the sticky header (the page's scroll-padding is its height)
+      list.children[current].scrollIntoView({ block: "start" });
+    }
+  }
+
+  function keepBelowHead() {
+    // Anything scrolled into view (the score, a question, a grid link's target, a focused
+    // field) stops below the sticky header, whatever its height on this screen.
+    const head = root.querySelector(".quiz-head");
+    const fit = () => {
+      document.documentElement.style.scrollPaddingTop = `${Math.ceil(head.getBoundingClientRect().height) + 8}px`;
+    };
+    fit();
+    if (window.ResizeObserver) new ResizeObserver(fit).observe(head);
   }
 
   function tick() {
@@ -248,6 +323,7 @@
     submitButton.hidden = true;
     timer.hidden = true;
     list.querySelectorAll("input, textarea, button").forEach((node) => { node.disabled = true; });
+    root.classList.add("finished");
     resultBox.hidden = false;
     resultBox.replaceChildren();
     const score = document.createElement("p");
@@ -255,7 +331,10 @@
     score.dataset.testid = "score";
     score.textContent = `${msg.msgScore}: ${num(data.score_10)} / 10 (${num(data.score)} / ${num(data.max_score)})`;
     resultBox.appendChild(score);
-    resultBox.scrollIntoView({ block: "nearest" });
+    // In view below the sticky header, and read out: focus moves to the score line.
+    score.tabIndex = -1;
+    score.focus({ preventScroll: true });
+    resultBox.scrollIntoView({ block: "start" });
     if (data.review === "later") {
       const later = document.createElement("p");
       later.textContent = msg.msgLater;
@@ -315,9 +394,10 @@
     await flush();
     await finish();
   });
-  onePerScreen.addEventListener("change", () => show(current));
-  nav.querySelector("[data-prev]").addEventListener("click", () => show(current - 1));
-  nav.querySelector("[data-next]").addEventListener("click", () => show(current + 1));
+  onePerScreen.addEventListener("change", () => show(current, true));
+  nav.querySelector("[data-prev]").addEventListener("click", () => show(current - 1, true));
+  nav.querySelector("[data-next]").addEventListener("click", () => show(current + 1, true));
+  keepBelowHead();
   window.addEventListener("online", save);
   start();
 })();

@@ -95,6 +95,29 @@ def test_content_page_frames_the_package_in_a_sandbox(services, client):
     assert "frame-src http://127.0.0.1:8001" in page.headers["content-security-policy"]
 
 
+def test_a_package_alone_on_a_page_of_its_own(services, client):
+    """The full-screen fallback: the same sandboxed frame alone, for whoever may see the
+    item; a draft is a 404 to a visitor, an item without a package goes back to its page."""
+    item_id, _ = unpacked_lab(services)
+    page = client.get(f"/content/{item_id}")
+    assert f'href="/content/{item_id}/toan-man-hinh"' in page.text
+    alone = client.get(f"/content/{item_id}/toan-man-hinh")
+    assert alone.status_code == 200 and 'data-testid="package-alone"' in alone.text
+    assert 'sandbox="allow-scripts allow-forms allow-popups allow-modals allow-pointer-lock"' in (
+        alone.text
+    )
+    assert "allow-same-origin" not in alone.text and 'src="http://127.0.0.1:8001/p/' in alone.text
+    assert "frame-src http://127.0.0.1:8001" in alone.headers["content-security-policy"]
+    draft, _ = unpacked_lab(services, status="draft")
+    assert client.get(f"/content/{draft}/toan-man-hinh").status_code == 404
+    text_only = new_item(services, body="<p>Bài giảng</p>")
+    with services.sessions.begin() as session:
+        services.content.transition(session, None, text_only, "submit")
+        services.content.transition(session, None, text_only, "approve")
+    back = client.get(f"/content/{text_only}/toan-man-hinh", follow_redirects=False)
+    assert back.status_code == 303 and back.headers["location"] == f"/content/{text_only}"
+
+
 def test_content_page_counts_views_and_sanitises_the_body(services, client):
     item_id = new_item(
         services, body='<p onclick="steal()">Định lí <b>Pi-ta-go</b></p><script>alert(1)</script>'

@@ -207,3 +207,37 @@ def test_scorm_2004_package():
     )
     source = make_zip({"imsmanifest.xml": manifest, "content/bai1.html": "x"})
     assert inspect_package(source).standard == "scorm2004"
+
+
+# -- the stage's shape ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "aspect"),
+    [
+        ('<meta name="viewport" content="width=800, height=450">', 1.7778),
+        ("<META NAME=Viewport CONTENT='height=600,width=800'>", 1.3333),
+        ('<meta name="viewport" content="width=device-width, initial-scale=1">', None),
+        ('<meta name="viewport" content="width=device-width, height=device-height">', None),
+        ('<meta name="viewport" content="width=100, height=1000">', None),  # not a stage
+        ('<meta name="viewport" content="width=0, height=400">', None),
+        ("<title>Con lắc</title>", None),
+    ],
+)
+def test_the_launch_pages_stage_gives_the_frame_its_shape(head, aspect):
+    page = f"<!doctype html><html><head>{head}</head><body><canvas></canvas></body></html>"
+    info = inspect_package(make_zip({"lab/index.html": page, "lab/js/sim.js": "1;"}))
+    assert info.aspect == aspect
+
+
+def test_a_scorm_packages_launch_page_gives_its_shape_too():
+    manifest = """<?xml version="1.0"?><manifest identifier="m"
+      xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2">
+      <metadata><schemaversion>1.2</schemaversion></metadata>
+      <organizations default="o"><organization identifier="o"><title>T</title>
+      <item identifier="i" identifierref="r"><title>T</title></item></organization></organizations>
+      <resources><resource identifier="r" type="webcontent" href="sco/start.html">
+      <file href="sco/start.html"/></resource></resources></manifest>"""
+    page = '<meta name="viewport" content="width=1024,height=768"><p>bài</p>'
+    info = inspect_package(make_zip({"imsmanifest.xml": manifest, "sco/start.html": page}))
+    assert (info.entry, info.aspect) == ("sco/start.html", 1.3333)

@@ -4,63 +4,10 @@ starts nothing) → "Bắt đầu làm bài" → answer (autosaved) → reload (
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 
-from tests.support.bank import body
-from tests.support.web import E2E_PASSWORD
+from tests.support.live_quiz import api, exam_for
 from tests.support.web import sign_in_browser as sign_in
-
-BLUEPRINT = {
-    "title": "Kiểm tra 10 phút", "subject": "toan", "grade": 10, "duration_min": 10,
-    "sections": [
-        {"title": "PHẦN I", "type": "single_choice", "points_each": 1, "shuffle_options": False,
-         "rows": [{"counts": {"nhan_biet": 2}}]},
-        {"title": "PHẦN II", "type": "true_false_group", "points_each": 1,
-         "rows": [{"counts": {"thong_hieu": 1}}]},
-        {"title": "PHẦN III", "type": "short_answer", "points_each": 1,
-         "rows": [{"counts": {"van_dung": 1}}]},
-    ],
-}  # fmt: skip
-
-
-def api(base: str, path: str, data: dict | None, token: str | None = None) -> dict:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    body = json.dumps(data).encode() if data is not None else None
-    request = urllib.request.Request(base + path, body, headers)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())
-
-
-def token(base: str, username: str) -> str:
-    form = f"username={username}&password={E2E_PASSWORD}".encode()
-    with urllib.request.urlopen(base + "/api/v1/auth/token", form) as response:
-        return json.loads(response.read())["access_token"]
-
-
-def exam_for(live_server, tmp_path, student: str) -> tuple[dict, str]:
-    """The small bank (imported once; a second import skips its duplicates), a student and an
-    exam of BLUEPRINT: (the quiz as its teacher gets it, the teacher's API token)."""
-    lines = []
-    for n, (qtype, level) in enumerate(
-        [("single_choice", "nhan_biet")] * 2 + [("true_false_group", "thong_hieu"),
-                                                ("short_answer", "van_dung")], start=500
-    ):  # fmt: skip
-        lines.append({"type": qtype, **body(qtype, n), "subject": "toan", "grade": 10,
-                      "level": level, "explanation": f"Lời giải câu {n}: $x = {n}$."})  # fmt: skip
-    bank = tmp_path / "bank.jsonl"
-    bank.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines))
-    live_server.kholieu("questions", "import", str(bank), "--status", "ready")
-    live_server.kholieu("users", "create", student, "--role", "student", "--password-stdin",
-                        stdin=E2E_PASSWORD + "\n")  # fmt: skip
-    teacher = token(live_server.base, "co.hoa")
-    quiz = api(live_server.base, "/api/v1/quizzes",
-               {"title": "Kiểm tra 10 phút", "blueprint": BLUEPRINT, "mode": "exam"},
-               teacher)  # fmt: skip
-    return quiz, teacher
 
 
 def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):

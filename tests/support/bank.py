@@ -15,7 +15,7 @@ def body(qtype: str, n: int) -> dict:
     match qtype:
         case "single_choice":
             return {"stem": stem, "options": [str(a + b), str(a - b), str(a * 2), str(b * 2)],
-                    "answer": 0}  # fmt: skip
+                    "answer": 0, "explanation": f"${a} + {b} = {a + b}$."}  # fmt: skip
         case "multiple_response":
             return {"stem": stem, "options": [str(a + b), f"{a + b}.0", str(a), str(b)],
                     "answer": [0, 1]}  # fmt: skip

@@ -9,9 +9,12 @@ entities, no external references.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from typing import BinaryIO, Literal
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element, ParseError
@@ -42,6 +45,9 @@ class PackageInfo:
     root: str  # "" or the single top-level folder ("lab/") the files sit in
     files: dict[str, int] = field(repr=False)  # path relative to root -> unpacked size
     title: str | None = None
+    # width / height of the stage the launch page declares (its viewport meta with a width
+    # and a height in pixels, as fixed-stage HTML5 exports write it); None: it fits any shape
+    aspect: float | None = None
 
     @property
     def total_size(self) -> int:
@@ -59,8 +65,58 @@ def inspect_package(source: BinaryIO, limits: PackageLimits | None = None) -> Pa
         }
         if MANIFEST in files:
             data = _read_small(archive, root + MANIFEST)
-            return _from_manifest(data, files, root)
-        return PackageInfo(standard="html", entry="index.html", root=root, files=files)
+            info = _from_manifest(data, files, root)
+        else:
+            info = PackageInfo(standard="html", entry="index.html", root=root, files=files)
+        if info.entry in files:
+            info = replace(info, aspect=_launch_aspect(archive, root + info.entry))
+        return info
+
+
+def _launch_aspect(archive: zipfile.ZipFile, name: str) -> float | None:
+    try:
+        with archive.open(name) as page:
+            head = page.read(MAX_LAUNCH_HEAD_BYTES)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return None  # a corrupt launch page: unpacking it rejects the package, saying where
+    return stage_aspect(head.decode("utf-8", "replace"))
+
+
+# -- the stage's shape -----------------------------------------------------------------------
+
+MAX_LAUNCH_HEAD_BYTES = 256 * 1024  # the viewport meta sits in the head
+ASPECT_RANGE = (0.25, 4.0)  # anything narrower or wider is a mistake, not a stage
+
+
+class _ViewportMeta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.content: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "meta" and (found.get("name") or "").lower() == "viewport" and not self.content:
+            self.content = found.get("content") or ""
+
+
+def stage_aspect(html: str) -> float | None:
+    """The width / height ratio of ``<meta name="viewport" content="width=800, height=450">``
+    in a launch page (rounded to 4 places), or None when it gives no pixel width and height
+    (``width=device-width``: the page fits whatever it is given) or an unlikely shape."""
+    parser = _ViewportMeta()
+    parser.feed(html)
+    if not parser.content:
+        return None
+    sizes = dict(re.findall(r"(width|height)\s*=\s*([0-9]+(?:\.[0-9]+)?)\b(?![-\w])",
+                            parser.content.lower()))  # fmt: skip
+    try:
+        width, height = float(sizes["width"]), float(sizes["height"])
+    except (KeyError, ValueError):
+        return None
+    if not width or not height:
+        return None
+    ratio = width / height
+    return round(ratio, 4) if ASPECT_RANGE[0] <= ratio <= ASPECT_RANGE[1] else None
 
 
 def iter_files(source: BinaryIO, info: PackageInfo) -> Iterator[tuple[str, BinaryIO]]:
