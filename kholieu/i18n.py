@@ -93,12 +93,16 @@ class Message:
 
     def render(self, locale: str | None = None) -> str:
         locale = locale or current_locale.get()
-        shown = {name: _shown(value, locale) for name, value in self.params.items()}
         translated = gettext(self.template, locale)
-        try:
-            return translated.format(**shown)
-        except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
-            return self.template.format(**shown)
+        if not self.params:  # a text without placeholders (perhaps already rendered)
+            return translated.replace("{{", "{").replace("}}", "}")
+        shown = {name: _shown(value, locale) for name, value in self.params.items()}
+        for text in (translated, self.template):  # a translation that lost a placeholder
+            try:
+                return text.format(**shown)
+            except (KeyError, IndexError, ValueError):
+                continue
+        return self.template
 
     def __str__(self) -> str:
         return self.render()

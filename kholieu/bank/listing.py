@@ -61,8 +61,10 @@ def matching_ids(searching: SearchService, user: User, text: str, filters: Filte
         result = searching.search(user, request)
         if result.total > MAX_MATCHING:
             raise ValidationFailed(
-                f"Từ khoá khớp {result.total} câu hỏi; xuất theo từ khoá được tối đa "
-                f"{MAX_MATCHING} câu. Hãy thu hẹp bộ lọc (môn, lớp, chủ đề…).",
+                "Từ khoá khớp {total} câu hỏi; xuất theo từ khoá được tối đa {max_matching} câu. "
+                "Hãy thu hẹp bộ lọc (môn, lớp, chủ đề…).",
+                total=result.total,
+                max_matching=MAX_MATCHING,
                 details={"field": "q", "total": result.total, "limit": MAX_MATCHING},
             )
         ids.extend(int(hit.id) for hit in result.hits)

@@ -37,6 +37,7 @@ from kholieu.bank.schemas import KEYLESS_STATUSES, NO_KEY_TAG, QuestionIn, lacks
 from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.files.mime import IMAGE_EXTENSIONS
+from kholieu.i18n import N_, Message, Term
 from kholieu.search.analysis import shorten
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
@@ -52,6 +53,14 @@ class DuplicateQuestion(Conflict):
     refused unless they ask to keep both (``duplicates="keep"``)."""
 
     code = "duplicate_question"
+
+
+STATUS_WORDS = {
+    QuestionStatus.draft: N_("bản nháp"),
+    QuestionStatus.ready: N_("sẵn sàng"),
+    QuestionStatus.changed: N_("đã sửa"),
+    QuestionStatus.retired: N_("ngừng dùng"),
+}
 
 
 class QuestionInUse(Conflict):
@@ -136,7 +145,10 @@ class QuestionBank:
         ``DuplicateQuestion`` naming it (the editor and the API ask this by default)."""
         self._require_author(actor)
         if data.status != QuestionStatus.draft:
-            self._require_editor(actor, f"only editors may add {data.status.value} questions")
+            self._require_editor(
+                actor, N_("Chỉ biên tập viên được thêm câu hỏi ở trạng thái {status}"),
+                status=Term(STATUS_WORDS[data.status]),
+            )  # fmt: skip
         self._check_external_id(session, data.external_id, None)
         question = Question(owner_id=actor.id if actor else None, version=1, updated_at=utcnow())
         fill(question, data)
@@ -161,7 +173,9 @@ class QuestionBank:
         The caller has checked external ids against the bank (in memory, for the whole run)."""
         self._require_author(actor)
         if any(data.status != QuestionStatus.draft for data, _ in items):
-            self._require_editor(actor, "only editors may add ready or retired questions")
+            self._require_editor(
+                actor, N_("Chỉ biên tập viên được thêm câu hỏi sẵn sàng hoặc ngừng dùng")
+            )
         rows = []
         for data, sig in items:
             question = Question(
@@ -229,7 +243,9 @@ class QuestionBank:
         if wanted == QuestionStatus.changed:
             return question.status
         if wanted != question.status and wanted != QuestionStatus.draft:
-            self._require_editor(actor, "only editors may mark questions ready or retired")
+            self._require_editor(
+                actor, N_("Chỉ biên tập viên được đánh dấu câu hỏi sẵn sàng hoặc ngừng dùng")
+            )
         return wanted.value
 
     def _check_exposure(self, actor: User | None, question: Question, wanted: Exposure) -> None:
@@ -237,12 +253,14 @@ class QuestionBank:
         editor (an exam may be using it)."""
         looser = STRICTNESS[Exposure(wanted)] < STRICTNESS[Exposure(question.exposure)]
         if looser and question.approved_version is not None:
-            self._require_editor(actor, "only editors may loosen an approved question's exposure")
+            self._require_editor(
+                actor, N_("Chỉ biên tập viên được nới mức bảo mật của câu hỏi đã duyệt")
+            )
 
     def set_status(
         self, session: Session, actor: User | None, question_id: int, status: QuestionStatus
     ) -> Question:
-        self._require_editor(actor, "only editors may change a question's status")
+        self._require_editor(actor, N_("Chỉ biên tập viên được đổi trạng thái câu hỏi"))
         if status == QuestionStatus.changed:
             raise ValidationFailed(
                 "Trạng thái “đã sửa” do việc sửa câu hỏi đặt ra, không chọn được",
@@ -315,8 +333,10 @@ class QuestionBank:
         )
         if used:
             raise QuestionInUse(
-                f"Câu hỏi #{question.id} đã được dùng trong {used} đề hoặc bài kiểm tra nên không "
-                "xoá được; hãy chuyển sang “Ngừng dùng”.",
+                "Câu hỏi #{id} đã được dùng trong {used} đề hoặc bài kiểm tra nên không xoá "
+                "được; hãy chuyển sang “Ngừng dùng”.",
+                id=question.id,
+                used=used,
                 details={"question": question.id, "uses": used},
             )
         if (
@@ -325,7 +345,8 @@ class QuestionBank:
             and not is_in(actor, EDITORS)
         ):
             raise QuestionInUse(
-                f"Câu hỏi #{question.id} đã vào ngân hàng chung; chỉ biên tập viên xoá được.",
+                "Câu hỏi #{id} đã vào ngân hàng chung; chỉ biên tập viên xoá được.",
+                id=question.id,
                 details={"question": question.id},
             )
         audit.record(session, actor, "deleted", f"question:{question.id}", type=question.type)
@@ -363,9 +384,14 @@ class QuestionBank:
         if found is None:
             return
         other, similarity = found
-        same = "trùng" if similarity >= 1 else f"gần giống ({round(similarity * 100)} %)"
+        same = (
+            Term(N_("trùng")) if similarity >= 1
+            else Message(N_("gần giống ({percent} %)"), {"percent": round(similarity * 100)})
+        )  # fmt: skip
         raise DuplicateQuestion(
-            f"Câu hỏi này {same} câu #{other} đã có trong ngân hàng.",
+            "Câu hỏi này {same} câu #{other} đã có trong ngân hàng.",
+            same=same,
+            other=other,
             details={"question": other, "similarity": similarity, "url": f"/cau-hoi/{other}"},
         )
 
@@ -399,9 +425,9 @@ class QuestionBank:
             raise PermissionDenied("Chỉ giáo viên và biên tập viên được thêm câu hỏi")
 
     @staticmethod
-    def _require_editor(actor: User | None, message: str) -> None:
+    def _require_editor(actor: User | None, message: str, **params: Any) -> None:
         if actor is not None and not is_in(actor, EDITORS):
-            raise PermissionDenied(message)
+            raise PermissionDenied(Message(message, params))
 
     def _require_owner_or_editor(self, actor: User | None, question: Question) -> None:
         if actor is None or is_in(actor, EDITORS):

@@ -112,7 +112,7 @@ class ContentService:
         """The item as a learner will see it, for an editor before publishing: anyone else
         is told there is no such page (404), whatever the item's status."""
         if not policy.sees_drafts(user):
-            raise NotFound(f"no content item {item_id}")
+            raise NotFound("Không có học liệu số {item_id}", item_id=item_id)
         return self.get(session, user, item_id)
 
     def authors(self, session: Session, item: ContentItem) -> set[int | None]:

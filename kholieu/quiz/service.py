@@ -39,6 +39,8 @@ from kholieu.bank.service import QuestionBank
 from kholieu.db.base import UtcMoment, aware, utcnow
 from kholieu.db.locks import held, hold
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kholieu.i18n import N_, Message, gettext
+from kholieu.pydantic_messages import located
 from kholieu.quiz import allowances, assembly, grading, stats
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz.bodies import VersionBodies
@@ -101,19 +103,24 @@ def check_answer(item: dict[str, Any], body: dict[str, Any], answer: Any) -> Non
 # What a teacher is told about each setting the quiz form and the API take, by field: the
 # form shows each beside its own field (details["fields"]), the API's message is the first.
 SETTING_PROBLEMS = {
-    "title": "Tên bài dài quá 300 kí tự.",
-    "mode": "Hình thức phải là “thi” hoặc “luyện tập”.",
-    "time_limit_s": "Thời gian làm bài phải từ 1 đến 360 phút.",
-    "access": "Bài kiểm tra chỉ chia sẻ được bằng mã và đường dẫn (access: link).",
-    "max_attempts": "Số lần làm bài phải là số nguyên từ 1 đến 100 (để trống: không giới hạn).",
-    "grading": "Cách tính điểm phải là: lần cao nhất, lần cuối hoặc trung bình các lần.",
-    "review": "Cho xem lại phải là: ngay sau khi nộp, sau khi bài đóng hoặc không cho xem.",
-    "opens_at": "Giờ mở bài không phải một ngày giờ hợp lệ.",
-    "closes_at": "Giờ đóng bài không phải một ngày giờ hợp lệ.",
-    "seed": "Số trộn đề phải là số nguyên từ 0 đến 2147483647 (để trống: ngẫu nhiên).",
+    "title": N_("Tên bài dài quá 300 kí tự."),
+    "mode": N_("Hình thức phải là “thi” hoặc “luyện tập”."),
+    "time_limit_s": N_("Thời gian làm bài phải từ 1 đến 360 phút."),
+    "access": N_("Bài kiểm tra chỉ chia sẻ được bằng mã và đường dẫn (access: link)."),
+    "max_attempts": N_("Số lần làm bài phải là số nguyên từ 1 đến 100 (để trống: không giới hạn)."),
+    "grading": N_("Cách tính điểm phải là: lần cao nhất, lần cuối hoặc trung bình các lần."),
+    "review": N_("Cho xem lại phải là: ngay sau khi nộp, sau khi bài đóng hoặc không cho xem."),
+    "opens_at": N_("Giờ mở bài không phải một ngày giờ hợp lệ."),
+    "closes_at": N_("Giờ đóng bài không phải một ngày giờ hợp lệ."),
+    "seed": N_("Số trộn đề phải là số nguyên từ 0 đến 2147483647 (để trống: ngẫu nhiên)."),
 }
 MAX_VERSIONS = 99  # as blueprint.Blueprint.versions
 MOMENT = TypeAdapter(UtcMoment)
+
+
+def _said(template: str, **params: Any) -> str:
+    """A problem as the form shows it, in the reader's language."""
+    return Message(template, params).render()
 
 
 def _version_problems(plan: Any) -> dict[str, str]:
@@ -124,9 +131,11 @@ def _version_problems(plan: Any) -> dict[str, str]:
         return {}
     problems = {}
     if plan.get("source", "all") not in ("all", "bank", "mine"):
-        problems["blueprint.source"] = (
-            "Nguồn câu hỏi phải là: ngân hàng chung và câu của tôi (all), chỉ ngân hàng chung "
-            "(bank) hoặc chỉ câu của tôi (mine)."
+        problems["blueprint.source"] = gettext(
+            N_(
+                "Nguồn câu hỏi phải là: ngân hàng chung và câu của tôi (all), chỉ ngân hàng "
+                "chung (bank) hoặc chỉ câu của tôi (mine)."
+            )
         )
     versions = plan.get("versions", 1)
     if (
@@ -134,23 +143,29 @@ def _version_problems(plan: Any) -> dict[str, str]:
         or not isinstance(versions, int)
         or not (1 <= versions <= MAX_VERSIONS)
     ):
-        problems["blueprint.versions"] = f"Số mã đề phải là số nguyên từ 1 đến {MAX_VERSIONS}."
+        problems["blueprint.versions"] = _said(
+            N_("Số mã đề phải là số nguyên từ 1 đến {most}."), most=MAX_VERSIONS
+        )
         return problems
     codes = plan.get("codes")
     if codes is None:
         return problems
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        problems["blueprint.codes"] = "Các mã đề phải là một danh sách chữ hoặc số."
+        problems["blueprint.codes"] = _said(N_("Các mã đề phải là một danh sách chữ hoặc số."))
     elif len(codes) != versions:
-        problems["blueprint.codes"] = (
-            f"Cần đúng {versions} mã đề (mỗi đề một mã), đang có {len(codes)}."
-        )
+        problems["blueprint.codes"] = _said(
+            N_("Cần đúng {versions} mã đề (mỗi đề một mã), đang có {count}."),
+            versions=versions, count=len(codes),
+        )  # fmt: skip
     elif bad := [c for c in codes if not 1 <= len(c.strip()) <= 12 or c != c.strip()]:
-        problems["blueprint.codes"] = (
-            f"Mã đề “{bad[0]}” phải dài từ 1 đến 12 kí tự, không có khoảng trắng ở hai đầu."
+        problems["blueprint.codes"] = _said(
+            N_("Mã đề “{code}” phải dài từ 1 đến 12 kí tự, không có khoảng trắng ở hai đầu."),
+            code=bad[0],
         )
     elif repeated := [c for c, n in Counter(codes).items() if n > 1]:
-        problems["blueprint.codes"] = f"Mã đề {repeated[0]} bị lặp: mỗi đề cần một mã riêng."
+        problems["blueprint.codes"] = _said(
+            N_("Mã đề {code} bị lặp: mỗi đề cần một mã riêng."), code=repeated[0]
+        )
     return problems
 
 
@@ -164,12 +179,13 @@ def setting_problems(data: dict[str, Any]) -> tuple[QuizSettings | None, dict[st
     except ValidationError as exc:
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "title"
-            problems.setdefault(field, SETTING_PROBLEMS.get(field, err["msg"]))
+            known = SETTING_PROBLEMS.get(field)
+            problems.setdefault(field, gettext(known) if known else located(err, field))
     window = [data.get("opens_at"), data.get("closes_at")]
     if all(window) and not {"opens_at", "closes_at"} & set(problems):
         opens, closes = (MOMENT.validate_python(moment) for moment in window)
         if closes <= opens:
-            problems["closes_at"] = "Giờ đóng bài phải sau giờ mở bài."
+            problems["closes_at"] = _said(N_("Giờ đóng bài phải sau giờ mở bài."))
     problems.update(_version_problems(data.get("blueprint")))
     return (None if problems else given), problems
 
@@ -205,7 +221,7 @@ def settings_of(data: Any) -> QuizSettings:
     given, problems = setting_problems(data)
     if problems:
         field, message = next(iter(problems.items()))
-        raise ValidationFailed(message, details={"field": field, "fields": problems})
+        raise ValidationFailed(Message(message), details={"field": field, "fields": problems})
     assert given is not None
     return given
 
@@ -594,7 +610,8 @@ class QuizService:
             kept = (attempt.checks or {}).get(str(qid))
             if _settled(kept) and answer != attempt.answers.get(str(qid)):
                 raise Conflict(
-                    f"Câu hỏi {qid} đã được kiểm tra: không đổi được câu trả lời nữa.",
+                    "Câu hỏi {qid} đã được kiểm tra: không đổi được câu trả lời nữa.",
+                    qid=qid,
                     details={"field": f"answers.{qid}", "reason": "answer_locked"},
                 )
 
@@ -704,12 +721,13 @@ class QuizService:
         with held(session, Attempt, attempt.id):  # one check at a time; none lost to another
             session.refresh(attempt)
             if self._grade_if_due(session, attempt, quiz) or attempt.submitted_at is not None:
-                raise Conflict("the attempt is submitted; its review shows the results",
+                raise Conflict("Bài đã nộp; phần xem lại cho biết kết quả",
                                keeps_changes=True)  # fmt: skip
             kept = (attempt.checks or {}).get(str(qid))
             if _settled(kept):
                 raise Conflict(
-                    f"Câu hỏi {qid} đã được kiểm tra xong: không kiểm tra lại được.",
+                    "Câu hỏi {qid} đã được kiểm tra xong: không kiểm tra lại được.",
+                    qid=qid,
                     details={"field": "question_id", "reason": "checked"},
                 )
             tries = (kept.get("tries", 1) if kept else 0) + 1

@@ -9,11 +9,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from kholieu.errors import ValidationFailed
+from kholieu.i18n import N_, Term
 
 SCHOOL_MAX = 120  # characters: "TRƯỜNG THPT CHUYÊN …" fits twice over on the header's line
 EXAM_MAX = 150
 BLANK_SCHOOL = "TRƯỜNG ………………………"
-LABELS = {"school": "Tên trường", "exam": "Tên kì thi", "date": "Ngày thi"}
+LABELS = {"school": N_("Tên trường"), "exam": N_("Tên kì thi"), "date": N_("Ngày thi")}
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,16 @@ def _line(field: str, value: str, limit: int) -> str:
     text = " ".join((value or "").split())
     if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in text):
         raise ValidationFailed(
-            f"{LABELS[field]}: có ký tự điều khiển, không in được.", details={"field": field}
+            "{value}: có ký tự điều khiển, không in được.",
+            value=Term(LABELS[field]),
+            details={"field": field},
         )
     if len(text) > limit:
         raise ValidationFailed(
-            f"{LABELS[field]}: dài {len(text)} ký tự, tối đa {limit} ký tự.",
+            "{value}: dài {len} ký tự, tối đa {limit} ký tự.",
+            value=Term(LABELS[field]),
+            len=len(text),
+            limit=limit,
             details={"field": field, "max": limit},
         )
     return unicodedata.normalize("NFC", text)
@@ -53,7 +59,8 @@ def _date(value: str) -> dt.date | None:
         day = None
     if day is None or not 2000 <= day.year <= 2100:
         raise ValidationFailed(
-            f"Ngày thi: “{text[:40]}” không phải một ngày (viết như 2026-03-14 hoặc 14/03/2026).",
+            "Ngày thi: “{value}” không phải một ngày (viết như 2026-03-14 hoặc 14/03/2026).",
+            value=text[:40],
             details={"field": "date"},
         )
     return day
