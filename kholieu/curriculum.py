@@ -6,49 +6,49 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kholieu.i18n import Invalid
+from kholieu.i18n import N_, Invalid
 
 SUBJECTS: dict[str, str] = {
-    "toan": "Toán",
-    "ngu-van": "Ngữ văn",
-    "tieng-viet": "Tiếng Việt",
-    "ngoai-ngu": "Ngoại ngữ",
-    "tieng-anh": "Tiếng Anh",
-    "vat-li": "Vật lí",
-    "hoa-hoc": "Hóa học",
-    "sinh-hoc": "Sinh học",
-    "lich-su": "Lịch sử",
-    "dia-li": "Địa lí",
-    "lich-su-dia-li": "Lịch sử và Địa lí",
-    "khoa-hoc-tu-nhien": "Khoa học tự nhiên",
-    "khoa-hoc": "Khoa học",
-    "tu-nhien-xa-hoi": "Tự nhiên và Xã hội",
-    "dao-duc": "Đạo đức",
-    "gdcd": "Giáo dục công dân",
-    "gdkt-pl": "Giáo dục kinh tế và pháp luật",
-    "cong-nghe": "Công nghệ",
-    "tin-hoc": "Tin học",
-    "tin-hoc-cong-nghe": "Tin học và Công nghệ",
-    "am-nhac": "Âm nhạc",
-    "mi-thuat": "Mĩ thuật",
-    "gd-the-chat": "Giáo dục thể chất",
-    "gdqp-an": "Giáo dục quốc phòng và an ninh",
-    "hdtn": "Hoạt động trải nghiệm, hướng nghiệp",
+    "toan": N_("Toán"),
+    "ngu-van": N_("Ngữ văn"),
+    "tieng-viet": N_("Tiếng Việt"),
+    "ngoai-ngu": N_("Ngoại ngữ"),
+    "tieng-anh": N_("Tiếng Anh"),
+    "vat-li": N_("Vật lí"),
+    "hoa-hoc": N_("Hóa học"),
+    "sinh-hoc": N_("Sinh học"),
+    "lich-su": N_("Lịch sử"),
+    "dia-li": N_("Địa lí"),
+    "lich-su-dia-li": N_("Lịch sử và Địa lí"),
+    "khoa-hoc-tu-nhien": N_("Khoa học tự nhiên"),
+    "khoa-hoc": N_("Khoa học"),
+    "tu-nhien-xa-hoi": N_("Tự nhiên và Xã hội"),
+    "dao-duc": N_("Đạo đức"),
+    "gdcd": N_("Giáo dục công dân"),
+    "gdkt-pl": N_("Giáo dục kinh tế và pháp luật"),
+    "cong-nghe": N_("Công nghệ"),
+    "tin-hoc": N_("Tin học"),
+    "tin-hoc-cong-nghe": N_("Tin học và Công nghệ"),
+    "am-nhac": N_("Âm nhạc"),
+    "mi-thuat": N_("Mĩ thuật"),
+    "gd-the-chat": N_("Giáo dục thể chất"),
+    "gdqp-an": N_("Giáo dục quốc phòng và an ninh"),
+    "hdtn": N_("Hoạt động trải nghiệm, hướng nghiệp"),
 }
 
 GRADES = range(1, 13)
 
 SERIES: dict[str, str] = {
-    "ket-noi-tri-thuc": "Kết nối tri thức với cuộc sống",
-    "chan-troi-sang-tao": "Chân trời sáng tạo",
-    "canh-dieu": "Cánh Diều",
+    "ket-noi-tri-thuc": N_("Kết nối tri thức với cuộc sống"),
+    "chan-troi-sang-tao": N_("Chân trời sáng tạo"),
+    "canh-dieu": N_("Cánh Diều"),
 }
 
 LEVELS: dict[str, str] = {
-    "nhan_biet": "Nhận biết",
-    "thong_hieu": "Thông hiểu",
-    "van_dung": "Vận dụng",
-    "van_dung_cao": "Vận dụng cao",
+    "nhan_biet": N_("Nhận biết"),
+    "thong_hieu": N_("Thông hiểu"),
+    "van_dung": N_("Vận dụng"),
+    "van_dung_cao": N_("Vận dụng cao"),
 }
 
 LICENCES: dict[str, str] = {

@@ -12,6 +12,7 @@ from kholieu.accounts.deps import AnyoneDep
 from kholieu.content import catalogue
 from kholieu.content.catalogue import LEVELS
 from kholieu.curriculum import SERIES, SUBJECTS
+from kholieu.i18n import gettext
 from kholieu.web.deps import SessionDep, SettingsDep
 from kholieu.web.templating import render
 
@@ -51,9 +52,9 @@ def browse(
 
 def _label(level: str, value: Any) -> str:
     if level == "subject":
-        return SUBJECTS.get(value, value)
+        return gettext(SUBJECTS[value]) if value in SUBJECTS else value
     if level == "grade":
         return f"{value}"
     if level == "textbook_series":
-        return SERIES.get(value, value) if value else ""
+        return gettext(SERIES[value]) if value in SERIES else (value or "")
     return value or ""

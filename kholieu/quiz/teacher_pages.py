@@ -26,6 +26,7 @@ from kholieu.classes.deps import AssignmentsDep
 from kholieu.curriculum import SUBJECTS
 from kholieu.db.base import aware, utcnow
 from kholieu.errors import ValidationFailed
+from kholieu.i18n import N_
 from kholieu.quiz import blueprint as blueprints
 from kholieu.quiz import results as quiz_results
 from kholieu.quiz.api import share_link
@@ -40,7 +41,10 @@ from kholieu.web.errors import PageRefused
 from kholieu.web.templating import render
 
 router = APIRouter(prefix="/bai-kiem-tra", tags=["pages"], include_in_schema=False)
-PRESETS = {"exam_2025": "Đề thi tốt nghiệp THPT 2025", "cv7991": "Kiểm tra định kì (CV 7991)"}
+PRESETS = {
+    "exam_2025": N_("Đề thi tốt nghiệp THPT 2025"),
+    "cv7991": N_("Kiểm tra định kì (CV 7991)"),
+}
 
 
 @router.get("")
