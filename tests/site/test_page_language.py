@@ -185,3 +185,13 @@ def test_the_detector_catches_english():
     assert english_in('<input placeholder="Search the bank">')
     assert not english_in("<p>Không có đề kiểm tra số 12</p><code>the</code>")
     assert not english_in(r"<p>Tính \(\int_0^1 x\,dx\) với $a$ is</p>".replace(" is", ""))
+
+
+def test_every_item_analysis_flag_has_a_vietnamese_label():
+    """The item table's flags are codes in the API ("too easy"); the page names each."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "kholieu/quiz/stats.py").read_text()
+    labels = (Path(__file__).resolve().parents[2] / "kholieu/templates/_labels.html").read_text()
+    flags = set(re.findall(r'flags\.append\("([^"]+)"\)', source))
+    assert flags and all(f'"{flag}": _(' in labels for flag in flags), flags
