@@ -112,6 +112,7 @@ SETTING_PROBLEMS = {
     "review": N_("Cho xem lại phải là: ngay sau khi nộp, sau khi bài đóng hoặc không cho xem."),
     "opens_at": N_("Giờ mở bài không phải một ngày giờ hợp lệ."),
     "closes_at": N_("Giờ đóng bài không phải một ngày giờ hợp lệ."),
+    "practice_checks": N_("Số lần kiểm tra mỗi câu phải là số nguyên từ 0 đến 5."),
     "seed": N_("Số trộn đề phải là số nguyên từ 0 đến 2147483647 (để trống: ngẫu nhiên)."),
 }
 MAX_VERSIONS = 99  # as blueprint.Blueprint.versions

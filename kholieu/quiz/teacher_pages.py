@@ -61,7 +61,7 @@ DEFAULTS = {
     "mode": "exam", "minutes": "", "versions": "1", "codes": "", "opens_at": "",
     "closes_at": "", "max_attempts": "", "grading": "highest", "review": "after_submit",
     "shuffle_questions": "1", "shuffle_options": "1", "partial_multiple": "0", "pool": "all",
-    "seed": "",
+    "seed": "", "practice_checks": "1",
 }  # fmt: skip
 # The service's field (QuizService.create) -> the form's field that shows its problem; the
 # blueprint's own fields not listed here show beside the matrix.
@@ -125,6 +125,8 @@ def quiz_request(values: dict[str, str], plan: dict, zone: ZoneInfo) -> dict:
         data["max_attempts"] = _number(values["max_attempts"])
     if values["seed"].strip():
         data["seed"] = _number(values["seed"])
+    if values["practice_checks"].strip():
+        data["practice_checks"] = _number(values["practice_checks"])
     for name in ("opens_at", "closes_at"):
         if values[name].strip():
             data[name] = _moment(values[name], zone)
@@ -172,7 +174,7 @@ def create_quiz(
     grading: Annotated[str, Form()] = "highest", review: Annotated[str, Form()] = "after_submit",
     shuffle_questions: Annotated[str, Form()] = "1", shuffle_options: Annotated[str, Form()] = "1",
     partial_multiple: Annotated[str, Form()] = "0", pool: Annotated[str, Form()] = "all",
-    seed: Annotated[str, Form()] = "",
+    seed: Annotated[str, Form()] = "", practice_checks: Annotated[str, Form()] = "1",
 ) -> Response:  # fmt: skip
     """The form's fields become the API's body and go to the same ``QuizService.create``;
     every problem is shown beside its field, with what was typed kept."""

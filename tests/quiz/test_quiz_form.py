@@ -44,7 +44,7 @@ def test_the_form_has_a_field_for_every_setting(client, make_user):
     for name in ("title", "source", "subject", "grade", "blueprint", "mode", "minutes",
                  "max_attempts", "grading", "review", "opens_at", "closes_at", "versions",
                  "codes", "shuffle_questions", "shuffle_options", "partial_multiple", "pool",
-                 "seed"):  # fmt: skip
+                 "seed", "practice_checks"):  # fmt: skip
         assert f'name="{name}"' in page, name
     assert 'type="datetime-local"' in page and "giờ Việt Nam" in page
     assert 'class="field-error"' not in page  # an empty form shows no problem
@@ -55,7 +55,7 @@ def test_every_wrong_field_is_told_beside_it_and_what_was_typed_stays(client, se
     sign_in(client, make_user("teacher"))
     bad = _post(client, title="Kiểm tra 15 phút", max_attempts="0", minutes="999",
                 versions="2", codes="A1, A1", opens_at="2026-12-10T09:00",
-                closes_at="2026-12-10T08:00", seed="-3")  # fmt: skip
+                closes_at="2026-12-10T08:00", seed="-3", practice_checks="9")  # fmt: skip
     assert bad.status_code == 422
     html = bad.text
     assert "Số lần làm bài phải là số nguyên từ 1 đến 100" in _beside(html, "max_attempts")
@@ -63,6 +63,7 @@ def test_every_wrong_field_is_told_beside_it_and_what_was_typed_stays(client, se
     assert "Mã đề A1 bị lặp" in _beside(html, "codes")
     assert "Giờ đóng bài phải sau giờ mở bài" in _beside(html, "closes_at")
     assert "Số trộn đề" in _beside(html, "seed")
+    assert "từ 0 đến 5" in _beside(html, "practice_checks")
     assert 'id="loi-opens_at"' not in html and 'id="loi-versions"' not in html
     # what was typed is kept, every field of it
     for name, value in (("max_attempts", "0"), ("minutes", "999"), ("codes", "A1, A1"),
@@ -100,12 +101,13 @@ def test_the_settings_typed_are_the_quizs_in_vietnam_time(client, services, make
                  grading="last", review="after_close", versions="2", codes="A1, B2",
                  opens_at="2026-12-10T07:30", closes_at="2026-12-10T09:00",
                  shuffle_questions="0", shuffle_options="1", partial_multiple="1",
-                 pool="bank", seed="42")  # fmt: skip
+                 pool="bank", seed="42", practice_checks="3")  # fmt: skip
     assert made.status_code == 303, made.text
     with services.sessions() as session:
         quiz = session.query(Quiz).one()
         assert (quiz.title, quiz.time_limit_s, quiz.max_attempts, quiz.grading, quiz.review,
-                quiz.seed) == ("Hoá 11 – 15 phút", 1200, 2, "last", "after_close", 42)  # fmt: skip
+                quiz.seed, quiz.practice_checks) == ("Hoá 11 – 15 phút", 1200, 2, "last",
+                                                     "after_close", 42, 3)  # fmt: skip
         # 07:30 in Hà Nội is 00:30 UTC
         assert aware(quiz.opens_at) == datetime(2026, 12, 10, 0, 30, tzinfo=UTC)
         assert aware(quiz.closes_at) == datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
@@ -138,7 +140,7 @@ def test_the_api_tells_every_wrong_setting_by_field(client, make_user, bearer):
                "rows": [{"counts": {"nhan_biet": 1}}]}  # fmt: skip
     plan = {"title": "x", "subject": "toan", "grade": 12, "duration_min": 10, "versions": 2,
             "codes": ["101"], "sections": [section]}  # fmt: skip
-    response = client.post("/api/v1/quizzes", headers=teacher, json={
+    response = client.post("/api/v1/quizzes?lang=vi", headers=teacher, json={
         "blueprint": plan, "max_attempts": 0, "review": "sometimes",
         "opens_at": "2026-12-10T09:00:00+07:00",
         "closes_at": "2026-12-10T08:00:00+07:00"})  # fmt: skip
