@@ -47,9 +47,12 @@ class PageRefused(Exception):
 
 
 def wants_json(request: Request) -> bool:
+    """The API answers JSON; a page's address answers a page (a form post, a link followed),
+    unless the caller asks for JSON and not HTML."""
     if request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz"):
         return True
-    return "text/html" not in request.headers.get("accept", "")
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
 
 
 def error_response(

@@ -97,3 +97,14 @@ def test_a_refused_form_offers_the_way_back_never_json(app, client):
     assert "Học liệu này đã được xuất bản" in page.text and 'href="/bien-tap/7"' in page.text
     elsewhere = client.post("/_test/duyet", headers={**HTML, "referer": "https://evil.example/x"})
     assert "evil.example" not in elsewhere.text
+
+
+def test_a_page_address_answers_a_page_whatever_the_client_accepts(client, make_user):
+    """A form post or a link to a page never gets JSON (a client that asks for JSON does)."""
+    teacher = make_user("teacher")
+    sign_in(client, teacher)
+    for accept in ("*/*", ""):
+        page = client.post("/lop/moi", data={"name": "x"}, headers={"accept": accept})
+        assert page.headers["content-type"].startswith("text/html"), accept
+    asked = client.get("/khong-co", headers={"accept": "application/json"})
+    assert asked.json()["error"]["code"] == "not_found"
