@@ -137,6 +137,8 @@ def problem(error: dict[str, Any]) -> str:
         return found.text.render()
     if current_locale.get() == "en" and error.get("msg"):
         return str(error["msg"]).removeprefix("Value error, ")
+    if isinstance(found, Exception):  # a plain ValueError: an operator's message, as written
+        return str(found)
     template = TEMPLATES.get(error["type"])
     if template is None:
         return gettext(TEMPLATES["value_error"])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from kholieu.accounts.deps import AnyoneDep
+from kholieu.accounts.deps import AnyoneDep, anyone
 from kholieu.accounts.pages import safe_next
 from kholieu.content import catalogue
 from kholieu.web.deps import SessionDep, SettingsDep
@@ -23,7 +23,7 @@ def home(request: Request, user: AnyoneDep, settings: SettingsDep, session: Sess
     return render(request, "home.html", {"newest": newest, "thumbnails": thumbnails})
 
 
-@router.get("/favicon.ico")
+@router.get("/favicon.ico", dependencies=[Depends(anyone)])
 def favicon(settings: SettingsDep) -> Response:
     """Browsers ask for it at the root whatever the page links (base.html links it too)."""
     return FileResponse(

@@ -130,7 +130,7 @@ def test_a_text_file_over_its_limit_is_refused_with_the_limit_named(
     headers = bearer(make_user("teacher"))
     big = io.BytesIO(b"// " + b"x" * MAX_WHOLE_TEXT_BYTES + b"\n")
     response = client.post(
-        "/api/v1/questions/imports", headers=headers, files={"file": (f"de{suffix}", big)}
+        "/api/v1/questions/imports?lang=vi", headers=headers, files={"file": (f"de{suffix}", big)}
     )
     assert response.status_code == 422, response.text
     message = response.json()["error"]["message"]

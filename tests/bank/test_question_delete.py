@@ -48,7 +48,7 @@ def test_a_used_or_shared_question_is_kept(client, services, people):
     used = _add(client, people["an"])
     with services.sessions.begin() as session:
         session.add(QuestionUse(question_id=used, version=1, kind="quiz", ref="quiz:1"))
-    refused = client.delete(f"/api/v1/questions/{used}", headers=people["editor"])
+    refused = client.delete(f"/api/v1/questions/{used}?lang=vi", headers=people["editor"])
     assert refused.status_code == 409
     error = refused.json()["error"]
     assert error["code"] == "question_in_use" and "Ngừng dùng" in error["message"]

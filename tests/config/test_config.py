@@ -76,8 +76,8 @@ def test_cli_fails_fast_on_unreachable_database(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     line = result.stderr.strip().splitlines()[-1]
-    assert line.startswith("kholieu: error: database postgresql+psycopg://nobody@127.0.0.1:1/")
-    assert "unreachable" in line
+    prefix = "kholieu: error: Không kết nối được cơ sở dữ liệu postgresql+psycopg://nobody@127"
+    assert line.startswith(prefix)
 
 
 def test_cli_unknown_scheme(tmp_path):

@@ -9,6 +9,7 @@ import ast
 import inspect
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -17,11 +18,14 @@ from kholieu.audit.models import AuditEntry
 from kholieu.config import load_settings
 from kholieu.content import body, service
 from kholieu.errors import ConfigError
+from kholieu.i18n import current_locale
+from kholieu.web.assets import Assets
 from kholieu.web.i18n import Translator
 from kholieu.web.templating import make_templates
 from tests.support.content import PDF, attach
 from tests.support.web import csrf_from, sign_in
 
+STATIC = Path(__file__).resolve().parents[2] / "static"
 LECTURE = {"kind": "lecture", "title": "Định lí Pythagore", "subject": "toan", "grade": 8}
 TEXT = "# Định lí\n\nVới tam giác vuông: $a_1 * b_2 < c^2$ và\n\n$$c^2 = a^2 + b^2$$\n"
 HTML = {"accept": "text/html"}
@@ -324,10 +328,11 @@ def test_every_action_the_workflow_writes_has_a_vietnamese_label():
         and len(node.args) > 3 and isinstance(node.args[3], ast.Constant)
     } | set(service.TRANSITIONS)  # fmt: skip
     assert written and written <= set(service.ACTIONS), written - set(service.ACTIONS)
-    labels = make_templates(Translator()).env.get_template("_labels.html").module
+    labels = make_templates(Translator(), Assets(STATIC)).env.get_template("_labels.html").module
     for action in service.ACTIONS:
         label = str(labels.content_action(action)).strip()
         assert label and label != action, action
+    current_locale.set("vi")  # (the suite reads messages in English: tests/conftest.py)
     assert str(labels.content_action("created")) == "Tạo"
     assert str(labels.content_action("file_attached")) == "Đính kèm tệp"
     assert str(labels.content_action("approve")) == "Duyệt"
@@ -355,9 +360,9 @@ def test_the_history_shows_vietnam_time_names_and_labels(client, services, make_
 def test_the_time_zone_is_a_setting(tmp_path):
     moment = datetime(2026, 12, 2, 17, 30, tzinfo=UTC)
     assert load_settings(data_dir=tmp_path).timezone == "Asia/Ho_Chi_Minh"
-    paris = make_templates(Translator(), "Europe/Paris").env.filters["localtime"]
+    paris = make_templates(Translator(), Assets(STATIC), "Europe/Paris").env.filters["localtime"]
     assert paris(moment) == "02/12/2026 18:30"
-    hanoi = make_templates(Translator()).env.filters["localtime"]
+    hanoi = make_templates(Translator(), Assets(STATIC)).env.filters["localtime"]
     assert hanoi(moment.replace(tzinfo=None)) == "03/12/2026 00:30"  # naive: stored UTC
     assert hanoi(None) == ""
     with pytest.raises(ConfigError, match="KHOLIEU_TIMEZONE"):

@@ -133,9 +133,9 @@ def test_a_key_the_service_let_slip_is_not_sent(client, bank, people, monkeypatc
 @pytest.mark.parametrize(
     ("data", "message", "details"),
     [
-        ({"blueprint": SMALL, "time_limit_s": 5}, "Thời gian làm bài phải từ 1 đến 360 phút.",
+        ({"blueprint": SMALL, "time_limit_s": 5}, "The time allowed must be 1 to 360 minutes.",
          {"field": "time_limit_s",
-          "fields": {"time_limit_s": "Thời gian làm bài phải từ 1 đến 360 phút."}}),
+          "fields": {"time_limit_s": "The time allowed must be 1 to 360 minutes."}}),
         ({"blueprint": {**SMALL, "grade": 13}},
          "blueprint: grade: Input should be less than or equal to 12",
          {"field": "grade", "errors": 1}),

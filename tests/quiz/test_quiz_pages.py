@@ -61,7 +61,7 @@ def test_errors_in_the_form_are_shown_with_the_field(client, services, make_user
     short = client.post("/bai-kiem-tra/moi", data={
         "csrf_token": csrf_from(form.text), "source": "cv7991", "subject": "vat-li",
         "grade": "11", "mode": "practice"})  # fmt: skip
-    shown = re.search(r'data-testid="quiz-form-error">([^<]*)<', short.text).group(1)
+    shown = re.search(r'data-testid="error-blueprint">([^<]*)<', short.text).group(1)
     assert short.status_code == 422 and "ngân hàng có 0" in shown
     assert "nhan_biet" not in shown and "missing" not in shown and "Nhận biết" in shown
 

@@ -406,4 +406,4 @@ def test_the_header_fields_are_checked_and_tidied():
     ):
         with pytest.raises(ValidationFailed) as refused:
             header.parse(*fields)
-        assert refused.value.message.startswith(message), fields
+        assert refused.value.text.render("vi").startswith(message), fields

@@ -240,6 +240,9 @@ def test_captions_default_to_the_lessons_language_and_nothing_preloads(
             files={"file": (f"{language}.srt", SRT.encode())}, headers=editor,
         )  # fmt: skip
         assert put.status_code == 200, put.text
+    with services.sessions.begin() as session:  # new captions went back to review
+        assert services.content.get(session, None, item_id, system=True).status == "in_review"
+        services.content.transition(session, None, item_id, "approve")
     page = client.get(f"/content/{item_id}").text
     assert re.findall(r'<track kind="captions" srclang="(\w+)"[^>]*?( default)?>', page) == [
         ("en", ""), ("vi", " default"),
