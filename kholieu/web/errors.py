@@ -90,7 +90,8 @@ async def signed_in(request: Request) -> None:
 
 
 async def handle_kholieu_error(request: Request, exc: KholieuError) -> Response:
-    if isinstance(exc, NotAuthenticated) and not wants_json(request):
+    navigating = "text/html" in request.headers.get("accept", "")
+    if isinstance(exc, NotAuthenticated) and navigating and not wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
     if not isinstance(exc, ServiceUnavailable):

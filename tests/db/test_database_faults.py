@@ -38,6 +38,7 @@ from kholieu.services import build_services
 from kholieu.web.deps import SessionDep
 from tests.conftest import PASSWORD, make_settings
 from tests.support import live, pg_faults
+from tests.support.aio import run_apart
 from tests.support.content import new_item
 from tests.support.web import csrf_from
 
@@ -242,7 +243,7 @@ def test_connections_killed_throughout_a_burst_give_only_2xx_and_503(
         thread.start()
         try:
             assert first_kill.wait(30)
-            asyncio.run(burst(base))
+            run_apart(burst(base))
         finally:
             stop.set()
             thread.join(30)

@@ -29,6 +29,7 @@ from sqlalchemy.pool import NullPool
 from kholieu.accounts.models import TokenKind
 from kholieu.quiz.models import Attempt, Quiz
 from tests.support import live
+from tests.support.aio import run_apart
 from tests.support.bank import fill
 
 LOCK_S = 20
@@ -152,7 +153,7 @@ def test_a_20_second_table_lock_during_400_autosaves_does_not_wedge_serve(
                 released = time.monotonic()
                 return await asyncio.gather(*saves), released
 
-        landed, released = asyncio.run(exam_morning())
+        landed, released = run_apart(exam_morning())
         health.stop.set()
         health.join(30)
         idle = min(idle, idle_rate(base, started))  # the slower of before and after
