@@ -37,7 +37,7 @@ def test_a_student_sits_an_exam_on_a_phone(live_server, browser, tmp_path):
     assert started() == [1]
     assert questions.count() == 4
     assert re.fullmatch(r"\d+:\d\d", page.get_by_test_id("timer").inner_text())
-    assert page.locator(".quiz-question .katex").count() > 0  # math typeset
+    page.locator(".quiz-question .katex").first.wait_for()  # math typeset (KaTeX loads lazily)
 
     # answer every question; the single choices' right answer is A (not shuffled here)
     for index in range(4):

@@ -113,7 +113,7 @@ def test_a_wrong_check_shows_the_key_and_locks_the_question(live_server, browser
     feedback.get_by_text("Chưa đúng.").wait_for()
     assert first.get_by_test_id("check-key").inner_text() == "Đáp án: A"
     assert "Lời giải câu" in feedback.inner_text()
-    assert feedback.locator(".katex").count() > 0  # the explanation's formula typeset
+    feedback.locator(".katex").first.wait_for()  # the explanation's formula typeset
     radios = first.locator("input[type=radio]")
     assert all(radios.nth(i).is_disabled() for i in range(radios.count()))  # locked
     assert first.get_by_test_id("check").is_disabled()
