@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kholieu.i18n import N_, Invalid, Message, Term, current_locale, gettext
+from kholieu.i18n import N_, Invalid, Message, current_locale, gettext
 
 # pydantic error type → Vietnamese template over the error's ctx
 TEMPLATES: dict[str, str] = {
@@ -149,7 +149,7 @@ def problem(error: dict[str, Any]) -> str:
 def _shown(value: Any) -> Any:
     if isinstance(value, str) and value.startswith("'"):  # pydantic quotes literal choices
         return value.replace("'", "")
-    return Term(value) if isinstance(value, Term) else value
+    return value
 
 
 def located(error: dict[str, Any], path: str) -> str:
