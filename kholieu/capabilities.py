@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from kholieu.storage.sweep import Holder, Referenced
 
 CAPABILITIES = (
-    "accounts", "audit", "search", "content", "video", "bank", "quiz", "classes", "space",
-    "site",
+    "accounts", "audit", "search", "outcomes", "content", "textbooks", "video", "bank", "quiz",
+    "classes", "space", "site",
 )  # fmt: skip
 
 

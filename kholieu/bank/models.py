@@ -51,6 +51,8 @@ class Question(Timestamped, Base):
     topic: Mapped[str] = mapped_column(String(300), default="", index=True)
     level: Mapped[str | None] = mapped_column(String(16), index=True)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Learning outcomes (kholieu.outcomes) the question assesses, by catalogue code.
+    yccd_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(300), default="")
     license: Mapped[str] = mapped_column(String(32), default="CC-BY-4.0")
     author: Mapped[str] = mapped_column(String(200), default="")

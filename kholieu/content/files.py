@@ -37,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     Kind.lab: {ZIP},
     Kind.document: {PDF, OOXML_TEXT, OOXML_SLIDES},
     Kind.video: VIDEO,
+    Kind.textbook: {PDF},
 }
 PACKAGE_KINDS = {Kind.lecture, Kind.lab}
 
@@ -56,7 +57,7 @@ class Blob:
 
 
 KIND_WORDS = {"lecture": N_("bài giảng"), "video": N_("video"), "lab": N_("thí nghiệm ảo"),
-              "document": N_("tài liệu")}  # fmt: skip
+              "document": N_("tài liệu"), "textbook": N_("sách giáo khoa")}  # fmt: skip
 
 
 def blob_key(sha256: str) -> str:

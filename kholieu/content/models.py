@@ -29,6 +29,7 @@ class Kind(enum.StrEnum):
     video = "video"
     lab = "lab"
     document = "document"
+    textbook = "textbook"  # a PDF read in the textbook reader (kholieu.textbooks)
 
 
 class Status(enum.StrEnum):

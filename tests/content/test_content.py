@@ -149,7 +149,7 @@ def test_archived_items_cannot_be_edited(client, editor_headers, make_item):
         ("grade", 13, "less than or equal to 12"),
         ("textbook_series", "sach-moi", "'sach-moi' is not a known textbook series"),
         ("license", "GPL", "'GPL' is not a known licence"),
-        ("kind", "podcast", "Input should be 'lecture', 'video', 'lab' or 'document'"),
+        ("kind", "podcast", "Input should be 'lecture', 'video', 'lab', 'document' or 'textbook'"),
         ("title", "   ", "at least 1 character"),
         ("colour", "red", "Extra inputs are not permitted"),
     ],

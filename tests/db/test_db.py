@@ -28,12 +28,12 @@ def test_migrations_match_the_models(services):
     with services.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
-    assert current_revision(services.engine) == head_revision() == "0020"
+    assert current_revision(services.engine) == head_revision() == "0021"
 
 
 def test_upgrade_is_idempotent(services):
     upgrade(services.engine)
-    assert current_revision(services.engine) == head_revision() == "0020"
+    assert current_revision(services.engine) == head_revision() == "0021"
 
 
 def test_foreign_keys_are_enforced(services):
