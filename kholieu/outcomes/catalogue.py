@@ -22,7 +22,9 @@ def unknown_codes(session: Session, codes: Iterable[str]) -> list[str]:
     return [code for code in wanted if code not in known]
 
 
-def checked_codes(session: Session, values: Iterable[str], *, field: str = "yccd_codes") -> list[str]:
+def checked_codes(
+    session: Session, values: Iterable[str], *, field: str = "yccd_codes"
+) -> list[str]:
     """``values`` as catalogue codes (normalised, no duplicates), or a 422 naming each code the
     catalogue does not hold: nothing is stored naming an outcome that does not exist."""
     codes = normalise_codes(list(values))
