@@ -18,6 +18,8 @@ from kholieu.content.packages import scorm
 from kholieu.content.packages.origin import PACKAGE_SANDBOX, file_url, package_url, video_url
 from kholieu.content.service import ContentService
 from kholieu.curriculum import LICENCES, SERIES, SUBJECTS
+from kholieu.outcomes import catalogue as outcome_catalogue
+from kholieu.textbooks import alignment
 from kholieu.video.captions import caption_link, default_language
 from kholieu.web.deps import SessionDep, SettingsDep
 from kholieu.web.templating import render
@@ -86,6 +88,9 @@ def learner_page(
         "licence_name": LICENCES.get(item.license, item.license),
         "viewer": viewer(settings, file),
         "captions": [caption_link(c) for c in content.captions(session, item.id)],
+        "outcomes": outcome_catalogue.by_code(session, item.yccd_codes or ()),
+        "other_series": alignment.other_series(session, user, item),
+        "series_names": SERIES,
     }
     languages = [c["language"] for c in context["captions"]]
     context["default_captions"] = default_language(languages, item.language)
