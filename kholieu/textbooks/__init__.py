@@ -10,6 +10,6 @@ if TYPE_CHECKING:
 
 
 def routers() -> list[APIRouter]:
-    from kholieu.textbooks import alignment_api
+    from kholieu.textbooks import alignment_api, shelf_pages
 
-    return [alignment_api.router]
+    return [alignment_api.router, shelf_pages.router]
