@@ -185,3 +185,45 @@ def test_outcome_rows_survive_storage_and_presets_still_build(services, tagged, 
     for preset in (bp.exam_2025("toan"), bp.periodic_7991("toan", 12)):
         assert all(row.outcomes == [] for s in preset.sections for row in s.rows)
         assert preset.max_points == 10
+
+
+YAML = """title: Kiểm tra theo YCCĐ
+subject: toan
+grade: 12
+duration_min: 15
+sections:
+  - title: PHẦN I
+    type: single_choice
+    points_each: 0.5
+    rows:
+      - {outcomes: [%s], counts: {nhan_biet: 2}}
+"""
+
+
+def test_the_form_takes_outcome_rows_as_plain_text(app, services, tagged, make_user):
+    """Without scripts the matrix is YAML: an outcome row makes the quiz, an unknown code is
+    told beside the matrix; the table editor's row field is the outcome picker's field."""
+    from fastapi.testclient import TestClient
+
+    from tests.support.web import csrf_from
+
+    client = TestClient(app)
+    sign_in(client, make_user("teacher"))
+    form = client.get("/bai-kiem-tra/moi")
+    assert '<template id="row-outcomes">' in form.text and "data-outcome-picker" in form.text
+
+    def post(codes: str):
+        data = {"csrf_token": csrf_from(form.text), "source": "yaml", "mode": "exam",
+                "blueprint": YAML % codes}  # fmt: skip
+        return client.post("/bai-kiem-tra/moi", data=data, follow_redirects=False)
+
+    unknown = post(f"{A}, TOAN.12.KHONG.CO")
+    assert unknown.status_code == 422
+    problem = unknown.text.split('id="loi-blueprint"', 1)[1].split("</span>", 1)[0]
+    assert "TOAN.12.KHONG.CO" in problem and "danh mục yêu cầu cần đạt" in problem
+    made = post(f"{A.lower()}, {D}")
+    assert made.status_code == 303, made.text
+    page = client.get(made.headers["location"]).text
+    assert f'data-code="{A}"' in page
+    missing = page.split('data-testid="coverage-missing"', 1)[1].split("</ul>", 1)[0]
+    assert D in missing
