@@ -238,3 +238,21 @@ def test_the_legend_reads_as_words(graded):
     legend = html.split('data-testid="heat-legend"', 1)[1].split("</ul>", 1)[0]
     assert "Từ 80 %: đã đạt" in legend and "Dưới 50 %: chưa đạt" in legend
     assert "%%" not in legend and "Chưa đủ dữ liệu: ít hơn 3 câu" in legend
+
+
+def test_the_api_gives_the_same_figures_to_the_teacher_alone(graded, client, bearer,
+                                                            make_user):  # fmt: skip
+    url = f"/api/v1/classes/{graded['class_id']}/outcomes"
+    mine = client.get(url, headers=bearer(graded["teacher"]))
+    assert mine.status_code == 200, mine.text
+    data = mine.json()
+    assert data["class"]["id"] == graded["class_id"] and data["pending"] == 2
+    cells = _by_name(data)
+    for name, expected in EXPECTED.items():
+        for code, figures in expected.items():
+            assert _figures(cells[name][code]) == figures, (name, code)
+    student = next(iter(graded["students"].values()))
+    for headers, status in ((bearer(student), 404), (bearer(make_user("teacher")), 404),
+                            ({}, 401)):  # fmt: skip
+        response = client.get(url, headers=headers)
+        assert response.status_code == status and A not in response.text
