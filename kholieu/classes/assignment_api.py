@@ -123,6 +123,16 @@ def gradebook_export(
     return Response(data, media_type=media, headers=headers)
 
 
+@router.get("/classes/{class_id}/outcomes", response_model=schemas.OutcomeHeatmap)
+def outcome_heatmap(
+    class_id: int, user: SignedInDep, gradebook: GradebookDep, session: SessionDep
+) -> dict[str, Any]:
+    """Students × learning outcomes: each cell the facility of the student's graded items
+    assessing the outcome, and the class's; 404 to anyone but the class's teachers and
+    admins."""
+    return gradebook.outcome_heatmap(session, user, class_id)
+
+
 @router.get("/attempts/{attempt_id}/marking", response_model=schemas.AttemptForTeacher)
 def attempt_for_teacher(
     attempt_id: int, user: TeacherDep, gradebook: GradebookDep, session: SessionDep

@@ -1,7 +1,8 @@
 """The assignment pages of a class, for its teachers: ``/lop/{id}/giao-bai`` (assign a lesson
 or one of my quizzes), ``/lop/bai/{id}`` (who has done it, one student's extra time or
 attempt), ``/lop/bai/{id}/cham`` (the essays to mark), ``/lop/bai-lam/{id}`` (a student's
-attempt), ``/lop/{id}/so-diem`` (the gradebook and its export). Every rule is in
+attempt), ``/lop/{id}/so-diem`` (the gradebook and its export), ``/lop/{id}/yccd`` (the class ×
+outcome heatmap and its export). Every rule is in
 ``AssignmentService`` and ``Gradebook``; times on the forms are Vietnam's."""
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from kholieu.accounts.deps import TeacherDep
+from kholieu.accounts.deps import SignedInDep, TeacherDep
 from kholieu.bank.pages import safe
+from kholieu.classes import heatmap
 from kholieu.classes.deps import AssignmentsDep, ClassesDep, GradebookDep
 from kholieu.classes.schemas import AllowanceIn, LessonAssignmentIn, QuizAssignmentIn
 from kholieu.db.base import aware
@@ -238,5 +240,27 @@ def gradebook_file(
         raise ValidationFailed("Định dạng: xlsx hoặc csv", details={"field": "format"})
     data, media = gradebook.export(gradebook.table(session, user, class_id), fmt)
     name = f"so-diem-lop-{class_id}.{fmt}"
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+@router.get("/{class_id}/yccd")
+def outcome_heatmap_page(
+    request: Request, class_id: int, user: SignedInDep, gradebook: GradebookDep,
+    session: SessionDep,
+) -> Response:  # fmt: skip
+    """Students × learning outcomes: the facility of each, coloured, with its percentage."""
+    data = gradebook.outcome_heatmap(session, user, class_id)
+    return render(request, "classes/outcome_heatmap.html", {"heatmap": data})
+
+
+@router.get("/{class_id}/yccd.{fmt}")
+def outcome_heatmap_file(
+    class_id: int, fmt: str, user: SignedInDep, gradebook: GradebookDep, session: SessionDep
+) -> Response:
+    if fmt not in ("xlsx", "csv"):
+        raise ValidationFailed("Định dạng: xlsx hoặc csv", details={"field": "format"})
+    data, media = heatmap.export(gradebook.outcome_heatmap(session, user, class_id), fmt)
+    name = f"yccd-lop-{class_id}.{fmt}"
     return Response(data, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

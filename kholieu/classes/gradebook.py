@@ -16,10 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kholieu.accounts.models import User
+from kholieu.bank.models import Question
+from kholieu.classes import heatmap
 from kholieu.classes.assignments import AssignmentService
 from kholieu.classes.models import Assignment
-from kholieu.errors import NotFound
+from kholieu.errors import NotFound, PermissionDenied
 from kholieu.files import spreadsheets
+from kholieu.outcomes import catalogue
 from kholieu.quiz.models import Attempt
 from kholieu.web.templating import comma
 
@@ -87,6 +90,59 @@ class Gradebook:
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue(), XLSX
+
+    # -- learning outcomes -------------------------------------------------------------------
+
+    def outcome_heatmap(self, session: Session, teacher: User, class_id: int) -> dict[str, Any]:
+        """Students × outcomes: each cell the facility (points earned / possible) of the
+        student's graded items assessing the outcome, over every submitted attempt of the
+        class's assigned quizzes (``classes.heatmap``); a row for the whole class. Only the
+        class's teachers and admins: 404 to anyone else, its students included (what a test
+        assesses is not theirs to learn here)."""
+        try:
+            made = self.classes.managed(session, teacher, class_id, archived_ok=True)
+        except PermissionDenied:
+            raise NotFound("Không có lớp số {class_id}", class_id=class_id) from None
+        quiz_ids = list(session.scalars(
+            select(Assignment.quiz_id).where(Assignment.class_id == made.id,
+                                             Assignment.quiz_id.is_not(None))
+            .order_by(Assignment.id)
+        ))  # fmt: skip
+        quizzes = [self.quizzes.get(session, qid) for qid in quiz_ids]
+        attempts = [a for quiz in quizzes for a in self.quizzes.submitted(session, quiz)]
+        students = self.classes.students(session, made.id)
+        in_class = {u.id for u, _ in students}
+        ids = {i["id"] for a in attempts for i in a.items}
+        codes_of: dict[int, list[str]] = {}
+        if ids:
+            rows = session.execute(
+                select(Question.id, Question.yccd_codes).where(Question.id.in_(list(ids)))
+            )
+            codes_of = {qid: list(codes or []) for qid, codes in rows}
+        cells, totals, pending = heatmap.tally(attempts, codes_of, in_class)
+        known = catalogue.by_code(session, totals)
+
+        def place(code: str) -> tuple:  # the catalogue's order; codes it lacks last
+            row = known.get(code)
+            return (False, row.subject, row.grade, row.position, code) if row else \
+                (True, "", 0, 0, code)  # fmt: skip
+
+        order = sorted(totals, key=place)
+        outcomes = [{"code": c, "text": known[c].text if c in known else "",
+                     "strand": known[c].strand if c in known else ""} for c in order]  # fmt: skip
+        return {
+            "class": {"id": made.id, "name": made.name, "school_year": made.school_year},
+            "outcomes": outcomes,
+            "rows": [
+                {"user_id": u.id, "name": u.display_name or u.username,
+                 "student_number": m.student_number or "",
+                 "cells": [cells.get((u.id, c), heatmap.Cell()).view() for c in order]}
+                for u, m in students
+            ],
+            "total": [totals[c].view() for c in order],
+            "attempts": sum(1 for a in attempts if a.user_id in in_class),
+            "pending": pending, "min_items": heatmap.MIN_ITEMS,
+        }  # fmt: skip
 
     # -- a student's work, as the teacher sees it --------------------------------------------
 

@@ -245,3 +245,39 @@ class AttemptForTeacher(BaseModel):
     max_score: float
     score_10: float | None
     items: list[ItemForTeacher]
+
+
+class OutcomeRef(BaseModel):
+    code: str
+    text: str  # the catalogue's ("" for a code it does not hold)
+    strand: str
+
+
+class OutcomeCell(BaseModel):
+    """One student's (or the class's) graded items of one outcome (``classes.heatmap``)."""
+
+    earned: float
+    possible: float
+    n: int  # items
+    percent: float | None  # earned / possible × 100, one decimal; None without items
+    enough: bool  # n ≥ min_items
+    band: Literal["high", "mid", "low", "none"]
+
+
+class OutcomeRow(BaseModel):
+    user_id: int
+    name: str
+    student_number: str
+    cells: list[OutcomeCell]  # in the order of ``outcomes``
+
+
+class OutcomeHeatmap(BaseModel):
+    class_: ClassRef = Field(alias="class")
+    outcomes: list[OutcomeRef]
+    rows: list[OutcomeRow]
+    total: list[OutcomeCell]  # the whole class
+    attempts: int  # submitted attempts counted
+    pending: int  # essays left out, waiting for a mark
+    min_items: int
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)

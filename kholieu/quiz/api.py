@@ -19,6 +19,7 @@ from kholieu.db.base import aware
 from kholieu.files import spreadsheets
 from kholieu.quiz import assembly, schemas, self_practice
 from kholieu.quiz import blueprint as blueprints
+from kholieu.quiz import coverage as quiz_coverage
 from kholieu.quiz import results as quiz_results
 from kholieu.quiz.deps import QuizzesDep
 from kholieu.quiz.models import Attempt, QuizMode
@@ -232,6 +233,17 @@ def results(
     return data
 
 
+@router.get("/quizzes/{quiz_id}/coverage", response_model=schemas.QuizCoverage, **SENT)
+def coverage(
+    quiz_id: int, user: TeacherDep, quizzes: QuizzesDep, session: SessionDep
+) -> dict[str, Any]:
+    """For the quiz's teacher: the outcomes its questions assess (questions and points each)
+    and the blueprint's targeted outcomes none covers. 404 to who cannot reach the quiz, 403
+    to a student who joined it."""
+    quiz = quizzes.owned(session, user, quiz_id)
+    return quiz_coverage.of_quiz(session, quiz)
+
+
 ITEM_COLUMNS = ["question_id", "type", "answered", "facility", "point_biserial", "upper_lower",
                 "options", "statements", "flags"]  # fmt: skip
 
@@ -308,6 +320,7 @@ def check_blueprint(
     """Totals of a blueprint and every cell the bank cannot fill (by how many questions);
     422 naming the field when the blueprint itself is wrong."""
     plan = blueprints.parse(data)
+    assembly.check_outcomes(session, plan)
     shortages = []
     try:
         assembly.draw(session, plan, seed=0, practice=mode == QuizMode.practice, owner_id=user.id)

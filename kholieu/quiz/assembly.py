@@ -26,7 +26,8 @@ from kholieu.bank.models import Exposure, Question, QuestionStatus, QuestionVers
 from kholieu.bank.schemas import fits_2025_sheet, lacks_key
 from kholieu.curriculum import LEVELS, QUESTION_TYPES, SUBJECTS
 from kholieu.errors import ValidationFailed
-from kholieu.quiz.blueprint import ANY_LEVEL, Blueprint, Row, Section
+from kholieu.outcomes import catalogue
+from kholieu.quiz.blueprint import ANY_LEVEL, Blueprint, Row, Section, outcome_codes
 
 LEVEL_WORDS = {**LEVELS, ANY_LEVEL: "mọi mức độ"}
 
@@ -55,6 +56,8 @@ class Shortage:
         kind = QUESTION_TYPES.get(section.type.value, section.type.value)
         wanted = f"{self.needed} câu {kind} ({level})" if self.level == ANY_LEVEL else \
             f"{self.needed} câu {level}"  # fmt: skip
+        if row.outcomes:
+            wanted += f" cho YCCĐ {', '.join(row.outcomes)}"
         text = (
             f"{where}: cần {wanted}, ngân hàng có {self.found} (thiếu {self.needed - self.found})"
         )
@@ -71,6 +74,8 @@ class Shortage:
         if not any(self.available.values()):
             subject = f"{SUBJECTS.get(blueprint.subject, blueprint.subject)} {blueprint.grade}"
             topic = "" if row.label == "cả môn" else f", {row.label}"
+            if row.outcomes:
+                topic += f", YCCĐ {', '.join(row.outcomes)}"
             return f"{text}; ngân hàng không có câu {kind} nào của {subject}{topic}"
         return f"{text}; ngân hàng không có câu {kind} nào ở mức độ khác"
 
@@ -139,6 +144,7 @@ class Candidate:
     fingerprint: str
     sketch: list[int]
     facility: float | None
+    outcomes: tuple[str, ...] = ()  # the question's outcome codes (``Question.yccd_codes``)
 
     @classmethod
     def of(cls, question: Question, approved: QuestionVersion | None = None) -> Candidate:
@@ -150,7 +156,8 @@ class Candidate:
             sig = dedup.signature(approved.type, approved.body)
             fingerprint, sketch = sig.fingerprint, list(sig.sketch)
         return cls(question.id, *content, question.level, question.topic or "",
-                   list(question.tags or []), fingerprint, sketch, question.facility)  # fmt: skip
+                   list(question.tags or []), fingerprint, sketch, question.facility,
+                   tuple(question.yccd_codes or ()))  # fmt: skip
 
 
 def on_2025_sheet(section: Section) -> bool:
@@ -234,6 +241,8 @@ def _fits(question: Candidate, row: Row, level: str) -> bool:
         return False
     if row.topic and question.topic.casefold() != row.topic.casefold():
         return False
+    if row.outcomes and not set(row.outcomes) & set(question.outcomes):
+        return False
     return all(tag in (question.tags or []) for tag in row.tags)
 
 
@@ -288,8 +297,7 @@ def draw(
         for level, count in row.counts.items() if count
     ]  # fmt: skip
     cells.sort(key=lambda c: (c[2] == ANY_LEVEL,  # specific levels take theirs first
-                              not (blueprint.sections[c[0]].rows[c[1]].topic
-                                   or blueprint.sections[c[0]].rows[c[1]].tags)))  # fmt: skip
+                              not blueprint.sections[c[0]].rows[c[1]].specific))  # fmt: skip
     pools = {
         s: _candidates(session, blueprint, section, practice=practice, owner_id=owner_id)
         for s, section in enumerate(blueprint.sections)
@@ -312,6 +320,27 @@ def draw(
     if shortages:
         raise AssemblyFailed(blueprint, sorted(shortages, key=lambda x: (x.section, x.row)))
     return drawn
+
+
+def check_outcomes(session: Session, blueprint: Blueprint) -> None:
+    """422 naming every outcome code the blueprint's rows target that the catalogue does not
+    hold (and the first row naming one), before anything is drawn."""
+    missing = set(catalogue.unknown_codes(session, outcome_codes(blueprint)))
+    if not missing:
+        return
+    where = next(
+        f"sections.{s}.rows.{r}.outcomes"
+        for s, section in enumerate(blueprint.sections)
+        for r, row in enumerate(section.rows)
+        if missing & set(row.outcomes)
+    )
+    codes = [code for code in outcome_codes(blueprint) if code in missing]
+    raise ValidationFailed(
+        "Ma trận đề: {field}: không có trong danh mục yêu cầu cần đạt: {codes}",
+        field=where,
+        codes=", ".join(codes),
+        details={"field": where, "unknown": codes},
+    )
 
 
 def _option_order(question: Candidate, shuffle: bool, rng: random.Random) -> tuple[int, ...] | None:

@@ -15,6 +15,7 @@ from kholieu.bank.schemas import level_code
 from kholieu.curriculum import SUBJECTS
 from kholieu.errors import ValidationFailed, first_problem
 from kholieu.i18n import Invalid
+from kholieu.outcomes.codes import normalise_codes
 from kholieu.search.analysis import fold
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
@@ -25,6 +26,7 @@ MAX_TEXT = 64 * 1024  # bytes of YAML or JSON
 MAX_SECTIONS = 20
 MAX_ROWS = 100  # per section
 MAX_QUESTIONS = 300  # in the whole blueprint
+MAX_ROW_OUTCOMES = 20  # outcome codes a row may target
 # A count of questions of any level: a teacher's own Word test rarely marks levels.
 ANY_LEVEL = "bat_ky"
 ANY_NAMES = frozenset({"bat_ky", "bat ky", "bat ki", "*", "any"})
@@ -39,7 +41,16 @@ class Row(BaseModel):
     topic: str | None = Field(default=None, max_length=300)
     tags: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=20)
     requirement: str | None = Field(default=None, max_length=2000)  # yêu cầu cần đạt
+    # Outcome codes (the catalogue's): the row draws questions naming any of them.
+    outcomes: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=MAX_ROW_OUTCOMES
+    )
     counts: dict[str, Annotated[int, Field(ge=0, le=200)]] = Field(max_length=10)
+
+    @field_validator("outcomes", mode="after")
+    @classmethod
+    def _outcome_codes(cls, value: list[str]) -> list[str]:
+        return normalise_codes(value)
 
     @field_validator("counts", mode="before")
     @classmethod
@@ -58,6 +69,11 @@ class Row(BaseModel):
         if self.tags:
             return "thẻ " + ", ".join(self.tags)
         return "cả môn"
+
+    @property
+    def specific(self) -> bool:
+        """The row narrows the subject (a topic, tags or outcomes): it draws first."""
+        return bool(self.topic or self.tags or self.outcomes)
 
 
 class Section(BaseModel):
@@ -270,6 +286,12 @@ def periodic_7991(subject: str, grade: int) -> Blueprint:
     title = f"Kiểm tra định kì – {SUBJECTS.get(subject, subject)} {grade}"
     return parse({"title": title, "subject": subject, "grade": grade, "duration_min": 45,
                   "sections": sections})  # fmt: skip
+
+
+def outcome_codes(blueprint: Blueprint) -> list[str]:
+    """Every outcome the blueprint's rows target, in the order they first appear."""
+    codes = (code for s in blueprint.sections for row in s.rows for code in row.outcomes)
+    return list(dict.fromkeys(codes))
 
 
 def points_by_level(blueprint: Blueprint) -> dict[str, float]:

@@ -352,3 +352,32 @@ class BlueprintCheck(BaseModel):
     points_by_level: dict[str, float]
     level_names: dict[str, str]  # the name of each level code above ("nhan_biet": "Nhận biết")
     shortages: list[ShortageOut]
+
+
+class CoveredOutcome(BaseModel):
+    """An outcome a quiz's questions assess: how many of them, for how many points."""
+
+    code: str
+    text: str  # the catalogue's text ("" for a code the catalogue does not hold)
+    strand: str
+    targeted: bool  # one of the blueprint's rows targets it
+    questions: int
+    points: float
+
+
+class MissingOutcome(BaseModel):
+    """An outcome the blueprint targets that no question of the quiz covers."""
+
+    code: str
+    text: str
+    strand: str
+    targeted: bool
+
+
+class QuizCoverage(BaseModel):
+    quiz_id: int
+    sample: bool  # practice: the questions of one draw (each attempt draws anew)
+    questions: int
+    covered: list[CoveredOutcome]
+    missing: list[MissingOutcome]
+    uncoded: int  # questions naming no outcome

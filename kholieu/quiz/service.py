@@ -261,6 +261,7 @@ class QuizService:
             raise PermissionDenied("Chỉ giáo viên và biên tập viên tạo được đề kiểm tra")
         given = settings_of(data)
         plan = blueprints.parse(data.get("blueprint"))
+        assembly.check_outcomes(session, plan)
         mode = given.mode
         limit = given.time_limit_s
         if limit is None and mode == QuizMode.exam and "time_limit_s" not in data:

@@ -36,6 +36,7 @@ class StoredRow(StoredModel):
     topic: str | None = None
     tags: list[str] = Field(default_factory=list)
     requirement: str | None = None
+    outcomes: list[str] = Field(default_factory=list)
     counts: dict[str, int]
 
 

@@ -28,6 +28,7 @@ from kholieu.db.base import aware, utcnow
 from kholieu.errors import ValidationFailed
 from kholieu.i18n import N_
 from kholieu.quiz import blueprint as blueprints
+from kholieu.quiz import coverage as quiz_coverage
 from kholieu.quiz import results as quiz_results
 from kholieu.quiz.api import share_link
 from kholieu.quiz.assembly import Item, Version
@@ -323,6 +324,7 @@ def _quiz_page(request: Request, quiz_id: int, user: User, quizzes: QuizService,
         "quiz": quiz, "preview": preview, "results": data, "peak": peak, "link": link,
         "rich": safe, "subjects": SUBJECTS, "closed": closed,
         "participants": quizzes.participants(session, user, quiz),
+        "coverage": quiz_coverage.of_quiz(session, quiz),
         "printing": printing or {"error": None, "values": {}},
         "opens": _local(quiz.opens_at, settings.zone),
         "closes": _local(quiz.closes_at, settings.zone),

@@ -48,6 +48,27 @@
     return label;
   }
 
+  // The outcomes (YCCĐ codes) a row targets: a copy of the page's outcome field (comma-separated
+  // codes; outcome-picker.js may enhance it), read back into the row as a list.
+  const outcomeTemplate = document.getElementById("row-outcomes");
+  function outcomesField(row) {
+    const copy = outcomeTemplate.content.firstElementChild.cloneNode(true);
+    const input = copy.querySelector("input");
+    input.removeAttribute("name");  // the row's codes travel in the blueprint's JSON
+    input.dataset.subject = form.elements.namedItem("subject").value;
+    input.dataset.grade = form.elements.namedItem("grade").value;
+    input.value = (row.outcomes || []).join(", ");
+    const read = () => {
+      const codes = input.value.split(",").map((c) => c.trim()).filter(Boolean);
+      if (codes.length) row.outcomes = codes; else delete row.outcomes;
+      changed(false);
+    };
+    input.addEventListener("input", read);
+    input.addEventListener("change", read);
+    copy.classList.add("matrix-outcomes");
+    return copy;
+  }
+
   function render() {
     box.replaceChildren();
     plan.sections.forEach((section, s) => {
@@ -77,6 +98,7 @@
         const topic = el("input", { value: row.topic || "", placeholder: msg.msgWholeSubject });
         topic.addEventListener("input", () => { row.topic = topic.value || null; changed(false); });
         block.appendChild(labelled(msg.msgTopic, topic, "matrix-topic"));
+        block.appendChild(outcomesField(row));
         const levels = el("div", { class: "matrix-levels" });
         // A level the row counts that is not one of the four (bat_ky: any level) shows too.
         const shown = [...LEVELS, ...Object.keys(row.counts).filter((k) => !LEVELS.includes(k))];
