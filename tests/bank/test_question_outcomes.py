@@ -284,7 +284,7 @@ def test_an_unknown_code_rejects_its_question_with_file_and_line(services, outco
     assert "TOAN.12.ZZ.09" in report.rejected[0]["error"]
     assert "TOAN.10.HS.01" not in report.rejected[0]["error"]  # only the unknown one is named
     assert "LY.10.XX.01" in report.rejected[1]["error"]
-    assert "danh mục yêu cầu cần đạt" in report.rejected[0]["error"]
+    assert "not in the learning-outcome catalogue" in report.rejected[0]["error"]
     assert _stored(services, report.ids) == [(["TOAN.10.HS.01"], []), (["TOAN.10.HS.02"], [])]
 
 
@@ -334,3 +334,19 @@ def test_aiken_and_word_exports_leave_codes_out_without_failing(client, people, 
         exported = client.get("/api/v1/questions/export", params={"format": fmt},
                               headers=people["editor"])  # fmt: skip
         assert exported.status_code == 200 and exported.headers["x-questions"] == "1"
+
+
+def test_the_command_line_exports_by_outcome(services, settings, outcomes, tmp_path):
+    from tests.conftest import run_kholieu
+
+    with services.sessions.begin() as session:
+        for stem, codes in (("Câu có YCCĐ", CODES[:1]), ("Câu không có", [])):
+            data = QuestionIn.model_validate({**SINGLE, "stem": stem, "yccd_codes": codes})
+            services.questions.create(session, None, data)
+    env = {"KHOLIEU_DATA_DIR": str(tmp_path), "KHOLIEU_DATABASE_URL": settings.database_url}
+    out = tmp_path / "out.jsonl"
+    result = run_kholieu("questions", "export", "--format", "jsonl", "--out", str(out),
+                         "--yccd", CODES[0].lower(), env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(q["stem"], q["yccd_codes"]) for q in exported] == [("Câu có YCCĐ", CODES[:1])]

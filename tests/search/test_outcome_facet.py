@@ -134,6 +134,10 @@ def test_lessons_and_questions_are_found_by_their_outcome(client, aligned, make_
     assert set(hit_ids(every)) == {aligned["question"], aligned["plain"]}
     assert every["facets"]["outcome"] == {HS01: 1}
     assert search(client, teacher, index="questions", outcome=TK01)["total"] == 0
+    # the bank's own word search passes its outcome filter to the index
+    bank = client.get("/api/v1/questions", params={"q": "ham so", "yccd": HS01.lower()},
+                      headers=teacher).json()  # fmt: skip
+    assert [str(q["id"]) for q in bank["items"]] == [aligned["question"]]
     # visitors still never search the bank, whatever the filter
     assert client.get("/api/v1/search", params={"index": "questions",
                                                 "outcome": HS01}).status_code == 401  # fmt: skip
