@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kholieu.audit.models import AuditEntry
 from kholieu.bank.models import Question
 from kholieu.bank.schemas import QuestionIn
-from kholieu.outcomes.models import Outcome
+from tests.support.outcome_rows import add_outcomes
 
 SINGLE = {"type": "single_choice", "stem": "Tập xác định của hàm số $y = \\sqrt{x}$ là",
           "options": ["$[0; +\\infty)$", "$\\mathbb{R}$", "$(0; +\\infty)$"], "answer": 0,
@@ -33,9 +33,7 @@ TEXTS = {
 def outcomes(services):
     """A few catalogue rows, inserted directly (the seed is another module's)."""
     with services.sessions.begin() as session:
-        for position, (code, text) in enumerate(TEXTS.items()):
-            session.add(Outcome(code=code, subject="toan", grade=10, strand="Hàm số",
-                                text=text, position=position, folded=code.lower()))  # fmt: skip
+        add_outcomes(session, TEXTS)
     return CODES
 
 

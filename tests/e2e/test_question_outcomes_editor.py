@@ -6,29 +6,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
-
-from kholieu.config import load_settings
-from kholieu.outcomes.models import Outcome
+from tests.support.outcome_rows import add_to_server
 from tests.support.web import sign_in_browser as sign_in
 
 CODES = {"TOAN.10.E2E.01": "Nhận biết hàm số (kiểm thử).", "TOAN.10.E2E.02": "Mô tả hàm số."}
 
 
-def _catalogue(live_server) -> None:
-    """Outcome rows straight into the server's database (the seed is another module's)."""
-    engine = create_engine(load_settings(data_dir=live_server.data).database_url)
-    with Session(engine) as session, session.begin():
-        for position, (code, text) in enumerate(CODES.items()):
-            if session.query(Outcome).filter_by(code=code).first() is None:
-                session.add(Outcome(code=code, subject="toan", grade=10, strand="Hàm số",
-                                    text=text, position=position, folded=code.lower()))  # fmt: skip
-    engine.dispose()
-
-
 def test_the_editor_saves_outcome_codes_and_the_bank_filters_by_them(live_server, browser):
-    _catalogue(live_server)
+    add_to_server(live_server.data, CODES)  # the seed catalogue is another module's
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     sign_in(page, live_server.base, "co.hoa", "mat-khau-e2e")
