@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from kholieu.bank.schemas import QuestionIn
 from kholieu.content.schemas import ContentIn, ContentPatch
-from kholieu.outcomes.models import Outcome
 from kholieu.search.models import OutboxEntry
 from kholieu.services import build_services
 from tests.conftest import _empty_tables, make_settings, run_kholieu
 from tests.search.test_search_backends import find, ids, load
+from tests.support.outcome_rows import add_outcomes
 
 HS01, HS02, TK01 = "TOAN.10.HS.01", "TOAN.10.HS.02", "TOAN.10.TK.01"
 LONG = (
@@ -81,11 +81,7 @@ def services(settings, search_backend) -> Iterator:
 def aligned(services):
     """A lesson and a question on HS01, a lesson on TK01, and a question on none."""
     with services.sessions.begin() as session:
-        for position, (code, text) in enumerate(
-            {HS01: LONG, HS02: "Mô tả hàm số.", TK01: "Thu thập dữ liệu."}.items()
-        ):
-            session.add(Outcome(code=code, subject="toan", grade=10, strand="Hàm số", text=text,
-                                position=position, folded=code.lower()))  # fmt: skip
+        add_outcomes(session, {HS01: LONG, HS02: "Mô tả hàm số.", TK01: "Thu thập dữ liệu."})
     with services.sessions.begin() as session:
         made = {}
         for name, title, codes in (("lesson", "Hàm số và đồ thị", [HS01]),
