@@ -20,6 +20,7 @@ from kholieu.search.query import MAX_SIZE, SearchRequest
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
 Values = Annotated[list[str] | None, Query()]
+MAX_OUTCOMES = 20  # outcome codes one search may filter by (as many as a question may name)
 
 
 def request_of(
@@ -28,6 +29,12 @@ def request_of(
     filters = {name: [v for v in vals if v] for name, vals in values.items() if vals}
     if OUTCOME in filters:  # typed in any case; the index holds them upper case
         filters[OUTCOME] = list(dict.fromkeys(outcome_code(v) for v in filters[OUTCOME]))
+        if len(filters[OUTCOME]) > MAX_OUTCOMES or any(len(v) > 64 for v in filters[OUTCOME]):
+            raise ValidationFailed(
+                "Yêu cầu cần đạt: lọc được theo tối đa {count} mã, mỗi mã tối đa 64 kí tự",
+                count=MAX_OUTCOMES,
+                details={"field": OUTCOME},
+            )
     return SearchRequest(
         index=index, text=q, filters={k: v for k, v in filters.items() if v},
         sort=sort, page=page, size=size,  # type: ignore[arg-type]

@@ -134,6 +134,8 @@ def test_lessons_and_questions_are_found_by_their_outcome(client, aligned, make_
     bank = client.get("/api/v1/questions", params={"q": "ham so", "yccd": HS01.lower()},
                       headers=teacher).json()  # fmt: skip
     assert [str(q["id"]) for q in bank["items"]] == [aligned["question"]]
+    too_many = client.get("/api/v1/search", params={"outcome": [f"X.{i:02d}" for i in range(21)]})
+    assert too_many.status_code == 422 and too_many.json()["error"]["details"]["field"] == "outcome"
     # visitors still never search the bank, whatever the filter
     assert client.get("/api/v1/search", params={"index": "questions",
                                                 "outcome": HS01}).status_code == 401  # fmt: skip
