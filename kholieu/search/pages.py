@@ -84,13 +84,14 @@ async def search_page(
         result = await run_in_threadpool(searching.search, user, wanted)
     base = {"q": q, "index": index, "sort": sort}
     facets = facet_links(wanted.filters, base, result.facets)
+    shown = [row["value"] for row in facets.get(OUTCOME, [])]
+    # each outcome's text beside its code (the index holds codes; the catalogue their words)
+    outcomes = await run_in_threadpool(by_code, session, shown) if shown else {}
     context = {
         "q": q, "index": index, "sort": sort, "page": page, "result": result,
         "pages": max(1, min(100, -(-result.total // PAGE_SIZE))),
         "facets": facets,
-        # each outcome's text beside its code (the facet shows codes from the index)
-        "outcome_texts": {code: row.text for code, row in by_code(
-            session, [r["value"] for r in facets.get(OUTCOME, [])]).items()},
+        "outcome_texts": {code: row.text for code, row in outcomes.items()},
         "chosen": wanted.filters, "sorts": SORTS,
         "page_link": "/tim-kiem?" + urlencode(
             [*base.items(), *((k, v) for k, vs in wanted.filters.items() for v in vs)]
