@@ -111,6 +111,7 @@ FIELDS: dict[str, str] = {
     "birth_date": N_("Ngày sinh"),
     "email": N_("Thư điện tử"),
     "external_id": N_("Mã ngoài"),
+    "yccd_codes": N_("Yêu cầu cần đạt"),
     "kind": N_("Loại học liệu"),
 }
 

@@ -112,8 +112,12 @@ def _filters(
     status: str | None = None,
     tag: str | None = None,
     exposure: str | None = None,
+    yccd: Annotated[
+        str | None, Query(max_length=64, description="an outcome code (YCCĐ) the question names")
+    ] = None,
 ) -> Filters:
-    return Filters(subject, grade, topic, level, type, status, tag, exposure)
+    code = yccd.strip().upper() if yccd else None
+    return Filters(subject, grade, topic, level, type, status, tag, exposure, code or None)
 
 
 FiltersDep = Annotated[Filters, Depends(_filters)]

@@ -32,6 +32,7 @@ class Filters:
     status: str | None = None
     tag: str | None = None
     exposure: str | None = None
+    yccd: str | None = None  # an outcome code the question names (upper case, as stored)
 
     def apply(self, query: Select[tuple[Question]]) -> Select[tuple[Question]]:
         for column, value in (
@@ -44,9 +45,17 @@ class Filters:
                 query = query.where(column == value)
         return query
 
+    @property
+    def in_lists(self) -> bool:
+        """Whether a filter reads a JSON list (``keep``), which SQL here does not."""
+        return bool(self.tag or self.yccd)
+
     def keep(self, question: Question) -> bool:
-        """Tags live in a JSON list, filtered here so SQLite and PostgreSQL agree."""
-        return not self.tag or self.tag in (question.tags or [])
+        """Tags and outcome codes live in JSON lists, filtered here so SQLite and PostgreSQL
+        agree."""
+        return (not self.tag or self.tag in (question.tags or [])) and (
+            not self.yccd or self.yccd in (question.yccd_codes or [])
+        )
 
 
 def selected(

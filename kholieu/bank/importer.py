@@ -37,6 +37,7 @@ from kholieu.bank.schemas import NO_KEY_TAG, QuestionIn, first_error, lacks_key
 from kholieu.bank.service import QuestionBank
 from kholieu.errors import Conflict, KholieuError, is_transient
 from kholieu.i18n import N_, Message, gettext
+from kholieu.outcomes.catalogue import unknown_codes
 
 BATCH = 500
 OnDuplicate = Literal["skip", "link", "keep"]
@@ -218,10 +219,11 @@ class QuestionImporter:
             index, hidden = self._indexes(session, sight)
             taken: dict[str, Any] = self.bank.external_ids(session)
             own = _Own(session, import_id)
+            catalogue = _Catalogue(session)
             batch: list[_Ready] = []
             for done, parsed in enumerate(records, start=1):
                 files.add(parsed.file)
-                ready = self._check(parsed, defaults or {}, report, taken, sight, own)
+                ready = self._check(parsed, defaults or {}, report, taken, sight, own, catalogue)
                 if ready is not None:
                     report.warnings += [{**parsed.location(), "warning": w}
                                         for w in parsed.extra.get("warnings") or ()]  # fmt: skip
@@ -274,6 +276,7 @@ class QuestionImporter:
         taken: dict[str, Any],
         sight: _Sight,
         own: _Own,
+        catalogue: _Catalogue,
     ) -> _Ready | None:
         if parsed.error is not None or parsed.data is None:
             report.rejected.append({**parsed.location(), "error": parsed.error or "empty"})
@@ -285,6 +288,11 @@ class QuestionImporter:
             data = QuestionIn.model_validate(merged)
         except ValidationError as exc:
             report.rejected.append({**parsed.location(), "error": first_error(exc)})
+            return None
+        if missing := catalogue.unknown(data.yccd_codes):
+            error = Message(N_("Mã YCCĐ: không có trong danh mục yêu cầu cần đạt: {codes}"),
+                            {"codes": ", ".join(missing)})  # fmt: skip
+            report.rejected.append({**parsed.location(), "error": error.render()})
             return None
         if data.keyless:
             parsed.extra.setdefault("warnings", []).insert(0, NO_KEY)
@@ -403,6 +411,22 @@ class _Own:
     def claim(self, fingerprint: str) -> int | None:
         ids = self._ids.get(fingerprint)
         return ids.pop(0) if ids else None
+
+
+class _Catalogue:
+    """Which outcome codes the catalogue holds, asked once per code for the whole run (a
+    file names the same few codes again and again)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._known: dict[str, bool] = {}
+
+    def unknown(self, codes: list[str]) -> list[str]:
+        new = [code for code in codes if code not in self._known]
+        if new:
+            missing = set(unknown_codes(self.session, new))
+            self._known.update({code: code not in missing for code in new})
+        return [code for code in codes if not self._known[code]]
 
 
 class _Sight:

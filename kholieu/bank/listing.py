@@ -22,7 +22,7 @@ MAX_MATCHING = 10_000  # every match of words, for an export: Elasticsearch's re
 def page(session: Session, user: User, filters: Filters, number: int, size: int) -> Found:
     """Newest first; shared by the bank's API and its web page."""
     query = filters.apply(visible(user))
-    if filters.tag:  # JSON lists: filtered in Python so SQLite and PostgreSQL agree
+    if filters.in_lists:  # JSON lists: filtered in Python so SQLite and PostgreSQL agree
         rows = [q for q in session.scalars(query.order_by(Question.id.desc())) if filters.keep(q)]
         return len(rows), rows[(number - 1) * size :][:size]
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -76,7 +76,7 @@ def matching_ids(searching: SearchService, user: User, text: str, filters: Filte
 def _request(text: str, filters: Filters, number: int, size: int) -> SearchRequest:
     wanted = {"subject": filters.subject, "grade": filters.grade, "level": filters.level,
               "kind": filters.type, "status": filters.status,
-              "exposure": filters.exposure}  # fmt: skip
+              "exposure": filters.exposure, "outcome": filters.yccd}  # fmt: skip
     return SearchRequest(
         index="questions", text=" ".join(filter(None, [text, filters.topic, filters.tag])),
         filters={name: [str(value)] for name, value in wanted.items() if value not in (None, "")},

@@ -54,11 +54,13 @@ def bank(
     status: str | None = None,
     exposure: str | None = None,
     tag: Annotated[str | None, Query(max_length=60)] = None,
+    yccd: Annotated[str | None, Query(max_length=64)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     grade_number = int(grade) if grade and grade.isdigit() else None
+    code = (yccd or "").strip().upper() or None
     filters = Filters(subject or None, grade_number, topic or None, level or None, type or None,
-                      status or None, tag or None, exposure or None)  # fmt: skip
+                      status or None, tag or None, exposure or None, code)  # fmt: skip
     if q.strip():  # the question search teachers use when building tests
         found = page_of(listing.search(searching, session, user, q, filters, page, PAGE_SIZE))
     else:

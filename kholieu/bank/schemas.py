@@ -19,11 +19,12 @@ from pydantic import (
     model_validator,
 )
 
-from kholieu.bank import richtext
+from kholieu.bank import outcome_tags, richtext
 from kholieu.bank.models import Exposure, QuestionStatus, QuestionType
 from kholieu.curriculum import LICENCES, grade_number, level_code, subject_code
 from kholieu.errors import field_errors
 from kholieu.i18n import Invalid
+from kholieu.outcomes.codes import normalise_codes
 from kholieu.pydantic_messages import field_label
 from kholieu.web.text import problems
 
@@ -85,6 +86,9 @@ class QuestionMeta(BaseModel):
     topic: str = Field(default="", max_length=300)
     level: str | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
+    # Learning outcomes by catalogue code (kholieu.outcomes); the bank checks them against the
+    # catalogue, this model only their shape. A tag ``yccd:CODE`` lands here (outcome_tags).
+    yccd_codes: list[str] = Field(default_factory=list, max_length=outcome_tags.MAX_CODES)
     status: QuestionStatus = QuestionStatus.draft
     # Who may see the key (README "Exposure levels"); the bank's default is exams only.
     exposure: Exposure = Exposure.exam
@@ -92,6 +96,27 @@ class QuestionMeta(BaseModel):
     source: str = Field(default="", max_length=300)
     license: str = "CC-BY-4.0"
     author: str = Field(default="", max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tagged_codes(cls, data: Any) -> Any:
+        """Tags written ``yccd:CODE`` (every format with tags carries outcomes so) become
+        outcome codes, after any the question names directly."""
+        if not isinstance(data, dict) or not isinstance(data.get("tags"), list):
+            return data
+        tags, codes = outcome_tags.split(data["tags"])
+        if not codes:
+            return data
+        named = data.get("yccd_codes") or []
+        if not isinstance(named, list):
+            return data  # the field's own check names the problem
+        return {**data, "tags": tags, "yccd_codes": [*named, *codes]}
+
+    @field_validator("yccd_codes")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        """Codes as the catalogue writes them (upper case), each once."""
+        return normalise_codes(value)
 
     @field_validator("subject", mode="before")
     @classmethod

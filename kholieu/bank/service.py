@@ -38,6 +38,7 @@ from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.files.mime import IMAGE_EXTENSIONS
 from kholieu.i18n import N_, Message, Term
+from kholieu.outcomes.catalogue import checked_codes
 from kholieu.search.analysis import shorten
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
@@ -150,6 +151,7 @@ class QuestionBank:
                 status=Term(STATUS_WORDS[data.status]),
             )  # fmt: skip
         self._check_external_id(session, data.external_id, None)
+        checked_codes(session, data.yccd_codes)
         question = Question(owner_id=actor.id if actor else None, version=1, updated_at=utcnow())
         fill(question, data)
         if duplicates == "refuse":
@@ -176,6 +178,9 @@ class QuestionBank:
             self._require_editor(
                 actor, N_("Chỉ biên tập viên được thêm câu hỏi sẵn sàng hoặc ngừng dùng")
             )
+        # The importer checked each row's codes; a batch naming one the catalogue lost since
+        # is refused whole, and the importer's one-by-one retry names the row.
+        checked_codes(session, [code for data, _ in items for code in data.yccd_codes])
         rows = []
         for data, sig in items:
             question = Question(
@@ -207,7 +212,9 @@ class QuestionBank:
         status = self._wanted_status(actor, question, data.status)
         self._check_exposure(actor, question, data.exposure)
         self._check_external_id(session, data.external_id, question.id)
+        checked_codes(session, data.yccd_codes)
         before = (question.type, question.body)
+        codes_before = list(question.yccd_codes or [])
         fill(question, data)
         if duplicates == "refuse" and before != (question.type, question.body):
             self._refuse_duplicate(session, actor, question, question.id)
@@ -218,7 +225,11 @@ class QuestionBank:
             if not editor and question.approved_version is not None and status != "draft":
                 question.status = QuestionStatus.changed  # back to review; approved one drawn
         _approve_if_ready(question)
-        audit.record(session, actor, "updated", f"question:{question.id}", version=question.version)
+        changed = {"yccd_codes": question.yccd_codes} if codes_before != question.yccd_codes else {}
+        audit.record(
+            session, actor, "updated", f"question:{question.id}", version=question.version,
+            **changed,
+        )  # fmt: skip
         self.outbox.record(session, INDEX, str(question.id))
         return question
 
@@ -447,6 +458,7 @@ def as_native(question: Question) -> dict[str, Any]:
     meta = {
         "title": question.title, "subject": question.subject, "grade": question.grade,
         "topic": question.topic, "level": question.level, "tags": question.tags,
+        "yccd_codes": question.yccd_codes or [],
         "status": question.status, "exposure": question.exposure,
         "external_id": question.external_id, "source": question.source,
         "license": question.license, "author": question.author,
@@ -477,7 +489,8 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
             "statements": [richtext.to_text(s) for s in body.get("statements", [])],
             "explanation": richtext.to_text(body.get("explanation", "")),
             "subject": q.subject, "grade": q.grade, "topic": q.topic, "level": q.level,
-            "tags": q.tags, "status": q.status, "exposure": q.exposure,
+            "tags": q.tags, "outcome": q.yccd_codes or [], "status": q.status,
+            "exposure": q.exposure,
             "updated_at": q.updated_at.isoformat(), "kind": q.type, "owner": q.owner_id,
             "popularity": uses.get(q.id, 0),
         }  # fmt: skip

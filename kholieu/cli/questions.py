@@ -96,6 +96,9 @@ def questions_export(
     qtype: Annotated[str | None, typer.Option("--type", help="Dạng câu hỏi / type")] = None,
     status: Annotated[str | None, typer.Option(help="draft | ready | retired")] = None,
     tag: Annotated[str | None, typer.Option(help="Từ khoá / tag")] = None,
+    yccd: Annotated[
+        str | None, typer.Option(help="Mã YCCĐ / learning outcome code, e.g. TOAN.10.HS.01")
+    ] = None,
 ) -> None:
     """Xuất câu hỏi / export questions chosen by the filters."""
     from kholieu.bank.exporter import Filters, export
@@ -108,7 +111,8 @@ def questions_export(
         typer.echo(f"kholieu: error: {exc}", err=True)
         raise typer.Exit(2) from None
     _settings, services = prepare(migrate=False)
-    filters = Filters(subject, grade, topic, level, qtype, status, tag)
+    code = yccd.strip().upper() if yccd else None
+    filters = Filters(subject, grade, topic, level, qtype, status, tag, yccd=code or None)
     with services.sessions() as session:
         count, skipped = export(
             session, services.store, visible(None, system=True), fmt, out, filters

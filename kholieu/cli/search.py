@@ -22,6 +22,9 @@ def search(
     kind: Annotated[str | None, typer.Option(help="Loại / kind (or question type)")] = None,
     level: Annotated[str | None, typer.Option(help="Mức độ / level (questions)")] = None,
     series: Annotated[str | None, typer.Option(help="Bộ sách / textbook series")] = None,
+    outcome: Annotated[
+        str | None, typer.Option(help="Mã YCCĐ / learning outcome code, e.g. TOAN.10.HS.01")
+    ] = None,
     sort: Annotated[str, typer.Option(help="relevance | newest | popular")] = "relevance",
     limit: Annotated[int, typer.Option(help="Số kết quả / results per page")] = 10,
     page: Annotated[int, typer.Option(help="Trang / page")] = 1,
@@ -31,7 +34,8 @@ def search(
     from kholieu.errors import ValidationFailed
     from kholieu.search.query import SearchRequest
 
-    wanted = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series}
+    wanted = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series,
+              "outcome": outcome}  # fmt: skip
     filters = {name: [str(value)] for name, value in wanted.items() if value is not None}
     request = SearchRequest(
         index=index,

@@ -435,6 +435,7 @@ def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]
             "body": "\n".join(filter(None, [body.to_html(item.body), *texts.get(item.id, [])])),
             "subject": item.subject, "grade": item.grade, "series": item.textbook_series,
             "chapter": item.chapter, "tags": item.tags, "license": item.license,
+            "outcome": item.yccd_codes,
             "status": item.status, "owner": item.owner_id,
             "updated_at": item.updated_at.isoformat(), "popularity": item.views,
         }

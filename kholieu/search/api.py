@@ -15,17 +15,26 @@ from fastapi.responses import JSONResponse
 from kholieu.accounts.deps import AnyoneDep
 from kholieu.errors import NotAuthenticated, ValidationFailed
 from kholieu.search.deps import SearchingDep
-from kholieu.search.fields import SCHEMAS, SORTS
+from kholieu.search.fields import OUTCOME, SCHEMAS, SORTS, outcome_code
 from kholieu.search.query import MAX_SIZE, SearchRequest
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
 Values = Annotated[list[str] | None, Query()]
+MAX_OUTCOMES = 20  # outcome codes one search may filter by (as many as a question may name)
 
 
 def request_of(
     q: str, index: str, sort: str, page: int, size: int, values: dict[str, list[str] | None]
 ) -> SearchRequest:
     filters = {name: [v for v in vals if v] for name, vals in values.items() if vals}
+    if OUTCOME in filters:  # typed in any case; the index holds them upper case
+        filters[OUTCOME] = list(dict.fromkeys(outcome_code(v) for v in filters[OUTCOME]))
+        if len(filters[OUTCOME]) > MAX_OUTCOMES or any(len(v) > 64 for v in filters[OUTCOME]):
+            raise ValidationFailed(
+                "Yêu cầu cần đạt: lọc được theo tối đa {count} mã, mỗi mã tối đa 64 kí tự",
+                count=MAX_OUTCOMES,
+                details={"field": OUTCOME},
+            )
     return SearchRequest(
         index=index, text=q, filters={k: v for k, v in filters.items() if v},
         sort=sort, page=page, size=size,  # type: ignore[arg-type]
@@ -50,6 +59,9 @@ async def search(
     kind: Values = None,
     level: Values = None,
     series: Values = None,
+    outcome: Annotated[
+        list[str] | None, Query(description="learning outcome (YCCĐ) codes, as subject is")
+    ] = None,
     sort: Annotated[str, Query(description=" | ".join(SORTS))] = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 10,
@@ -57,7 +69,8 @@ async def search(
     """Results as ``{"total", "hits": [{"id", "kind", "title", "score", "snippet", …}],
     "facets": {name: {value: count}}, "fuzzy"}``; each facet's counts ignore its own filter."""
     _who_may(user, index)
-    values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series}
+    values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series,
+              "outcome": outcome}  # fmt: skip
     request = request_of(q, index, sort, page, size, values)
     result = await run_in_threadpool(searching.search, user, request)
     return JSONResponse(result.as_json())  # plain JSON already: no encoder walks it again

@@ -2,8 +2,10 @@
 
 Text fields are searched with a weight and indexed exact and folded (see ``analysis``);
 ``math`` holds what the formulas in the others say in words.
-Keyword fields are filters and facets. Every document also has ``id``, ``title`` (stored for
-result lists), ``updated_at`` (newest first) and ``popularity`` (views or uses: most used first).
+Keyword fields are filters and facets; ``outcome`` holds the learning outcomes (YCCĐ codes,
+``kholieu.outcomes``) an item or a question names. Every document also has ``id``, ``title``
+(stored for result lists), ``updated_at`` (newest first) and ``popularity`` (views or uses:
+most used first).
 """
 
 from __future__ import annotations
@@ -34,14 +36,17 @@ class IndexSchema:
 # The compound words of every other text field (``analysis.compounds``), matched by a query's
 # adjacent syllables joined; never by a single query word.
 COMPOUNDS = "words"
+# The learning outcomes a document names, by catalogue code (upper case, as the catalogue
+# writes them; ``prepare`` makes them so, and a filter's value too: ``outcome_code``).
+OUTCOME = "outcome"
 CONTENT = IndexSchema(
     name="content",
     text={
         "title": 4.0, "summary": 2.0, "tags": 2.0, "chapter": 1.5, "body": 1.0, "math": 1.0,
         COMPOUNDS: 1.0,
     },
-    keywords=("kind", "subject", "grade", "series", "license", "status", "owner"),
-    facets=("subject", "grade", "kind", "series"),
+    keywords=("kind", "subject", "grade", "series", "license", "status", "owner", OUTCOME),
+    facets=("subject", "grade", "kind", "series", OUTCOME),
     snippet_fields=("body", "summary"),
     phrase_fields=("title", "summary"),
 )  # fmt: skip
@@ -51,8 +56,8 @@ QUESTIONS = IndexSchema(
         "title": 3.0, "stem": 3.0, "topic": 2.0, "tags": 2.0, "options": 1.5,
         "statements": 1.5, "explanation": 1.0, "math": 1.0, COMPOUNDS: 1.0,
     },
-    keywords=("kind", "subject", "grade", "level", "status", "exposure", "owner"),
-    facets=("subject", "grade", "kind", "level"),
+    keywords=("kind", "subject", "grade", "level", "status", "exposure", "owner", OUTCOME),
+    facets=("subject", "grade", "kind", "level", OUTCOME),
     snippet_fields=("stem", "statements", "options", "explanation"),
     phrase_fields=("title", "stem", "topic"),
 )  # fmt: skip
@@ -102,9 +107,17 @@ def prepare(index: str, doc: dict[str, Any]) -> dict[str, Any]:
     out[COMPOUNDS] = analysis.compounds("\n".join(filter(None, words)))
     for name in fields.keywords:
         out[name] = _keywords(doc.get(name))
+    if OUTCOME in out:
+        out[OUTCOME] = list(dict.fromkeys(outcome_code(v) for v in out[OUTCOME] if v.strip()))
     out["updated_at"] = doc.get("updated_at")
     out["popularity"] = int(doc.get("popularity") or 0)
     return out
+
+
+def outcome_code(value: str) -> str:
+    """An outcome code as the index holds it: a content item's free-typed ``toan.10.hs.01 ``
+    is ``TOAN.10.HS.01``, as a filter typed either way."""
+    return value.strip().upper()
 
 
 def prepared(index: str, loader: Callable[..., dict[str, dict[str, Any]]]):

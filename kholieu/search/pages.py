@@ -15,13 +15,16 @@ from kholieu.accounts.deps import AnyoneDep
 from kholieu.accounts.roles import TEACHERS, is_in
 from kholieu.curriculum import LEVELS, SERIES, SUBJECTS
 from kholieu.errors import ValidationFailed
+from kholieu.outcomes.catalogue import by_code
 from kholieu.search.api import Values, request_of
 from kholieu.search.deps import SearchingDep
-from kholieu.search.fields import SCHEMAS, SORTS
+from kholieu.search.fields import OUTCOME, SCHEMAS, SORTS
+from kholieu.web.deps import SessionDep
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 10
+OUTCOMES_SHOWN = 15  # the most frequent outcomes in the facet (and any chosen): a phone's screen
 
 
 def may_search_questions(user) -> bool:
@@ -42,6 +45,8 @@ def facet_links(chosen: dict[str, list[str]], base: dict[str, Any], facets: dict
             query = [*base.items(), *((k, v) for k, vs in now.items() for v in vs)]
             rows.append({"value": value, "count": counts.get(value, 0), "picked": picked,
                          "href": "/tim-kiem?" + urlencode(query)})  # fmt: skip
+        if name == OUTCOME:
+            rows = [r for i, r in enumerate(rows) if r["picked"] or i < OUTCOMES_SHOWN]
         out[name] = rows
     return out
 
@@ -51,6 +56,7 @@ async def search_page(
     request: Request,
     searching: SearchingDep,
     user: AnyoneDep,
+    session: SessionDep,
     q: Annotated[str, Query(max_length=300)] = "",
     index: str = "content",
     subject: Values = None,
@@ -58,6 +64,7 @@ async def search_page(
     kind: Values = None,
     level: Values = None,
     series: Values = None,
+    outcome: Values = None,
     sort: str = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
@@ -65,7 +72,8 @@ async def search_page(
         index = "content"
     if sort not in SORTS:
         sort = "relevance"
-    values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series}
+    values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series,
+              "outcome": outcome}  # fmt: skip
     allowed = set(SCHEMAS[index].keywords)
     values = {k: v for k, v in values.items() if k in allowed}
     wanted = request_of(q, index, sort, page, PAGE_SIZE, values)
@@ -75,10 +83,15 @@ async def search_page(
         wanted.filters = {}
         result = await run_in_threadpool(searching.search, user, wanted)
     base = {"q": q, "index": index, "sort": sort}
+    facets = facet_links(wanted.filters, base, result.facets)
+    shown = [row["value"] for row in facets.get(OUTCOME, [])]
+    # each outcome's text beside its code (the index holds codes; the catalogue their words)
+    outcomes = await run_in_threadpool(by_code, session, shown) if shown else {}
     context = {
         "q": q, "index": index, "sort": sort, "page": page, "result": result,
         "pages": max(1, min(100, -(-result.total // PAGE_SIZE))),
-        "facets": facet_links(wanted.filters, base, result.facets),
+        "facets": facets,
+        "outcome_texts": {code: row.text for code, row in outcomes.items()},
         "chosen": wanted.filters, "sorts": SORTS,
         "page_link": "/tim-kiem?" + urlencode(
             [*base.items(), *((k, v) for k, vs in wanted.filters.items() for v in vs)]

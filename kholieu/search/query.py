@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kholieu.search import analysis, snippets
-from kholieu.search.fields import COMPOUNDS, IndexSchema, schema
+from kholieu.search.fields import COMPOUNDS, OUTCOME, IndexSchema, outcome_code, schema
 
 EXACT_BOOST = 1.5  # a word as typed, on top of its folded match
 FUNCTION_WEIGHT = 0.25  # a function word ("là", "của", "nào") against a topic word
@@ -259,7 +259,8 @@ def plan(request: SearchRequest, scope: Node | None, *, fuzzy: bool = False) -> 
         if name not in fields.keywords:
             raise ValueError(f"{request.index} cannot be filtered by {name!r}")
         if values:
-            filters[name] = Keyword(name, tuple(str(v) for v in values))
+            shown = (outcome_code(str(v)) for v in values) if name == OUTCOME else map(str, values)
+            filters[name] = Keyword(name, tuple(shown))
     size = max(1, min(request.size, MAX_SIZE))
     page = max(1, request.page)
     return Plan(

@@ -89,6 +89,7 @@
     field("explanation").value = toText(q.explanation);
     for (const name of ["subject", "grade", "level", "topic"]) field(name).value = q[name] ?? "";
     field("tags").value = (q.tags || []).join(", ");
+    field("yccd_codes").value = (q.yccd_codes || []).join(", ");
     field("exposure").value = q.exposure || "exam";
     const keys = q.type === "multiple_response" ? q.answer || [] : [q.answer];
     (q.options || ["", "", "", ""]).forEach((o, i) => optionRow(o, keys.includes(i)));
@@ -106,6 +107,8 @@
     for (const name of ["subject", "level", "topic"]) if (field(name).value) q[name] = field(name).value;
     if (field("grade").value) q.grade = Number(field("grade").value);
     q.tags = field("tags").value.split(",").map((t) => t.trim()).filter(Boolean);
+    // Outcome codes, typed comma-separated (the outcome picker, when loaded, writes the same).
+    q.yccd_codes = field("yccd_codes").value.split(/[,;\s]+/).map((t) => t.trim()).filter(Boolean);
     q.exposure = field("exposure").value;
     if (type === "single_choice" || type === "multiple_response") {
       const rows = [...optionRows.children];
@@ -146,6 +149,25 @@
   function say(error) {
     errorBox.hidden = !error;
     errorBox.textContent = error || "";
+  }
+
+  // A refusal naming the outcome field (the catalogue lacks a code, or one is malformed) is
+  // shown beside it too: the service's details name the field, a request check lists fields.
+  const outcomeBox = form.querySelector("[data-field=yccd_codes]");
+  function sayOutcome(error) {
+    let note = outcomeBox.querySelector(".field-error");
+    const details = error && error.details;
+    const named = details && (details.field === "yccd_codes" ||
+      (Array.isArray(details) && details.some((d) => String(d.field).includes("yccd_codes"))));
+    if (!named) { if (note) note.remove(); return; }
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "field-error";
+      note.setAttribute("role", "alert");
+      note.dataset.testid = "yccd-error";
+      outcomeBox.querySelector("label").appendChild(note);
+    }
+    note.textContent = error.message;
   }
 
   function render(html) {
@@ -225,6 +247,7 @@
         say(null);
         return;
       }
+      sayOutcome(ok ? null : body.error);
       if (!ok) { say(body.error.message); refresh(); return; }
       say(null);
       statusBox.textContent = msg.msgSaved;

@@ -15,6 +15,7 @@ BANK = [
      "options": ["$x=2; x=3$", "$x=1; x=6$", "Vô nghiệm", "$\\{1; 6\\}$"], "answer": 0,
      "explanation": "Vì $\\Delta = b^2-4ac = 1 > 0$ # chú ý", "subject": "toan", "grade": 9,
      "topic": "Phương trình bậc hai", "level": "nhan_biet", "tags": ["pt-bac-hai"],
+     "yccd_codes": ["TOAN.9.DS.03", "TOAN.9.DS.04"],
      "external_id": "T9-001", "title": "Câu 1: nghiệm"},
     {"type": "single_choice", "stem": "Kim loại nào dẫn điện tốt nhất?",
      "options": ["Ag", "Cu", "Au", "Al"], "answer": 0, "weights": [100, 50, 0, -25],
@@ -47,9 +48,9 @@ MOODLE_META = ("subject", "grade", "level", "status", "license", "author", "sour
 NO_FIELD = {
     "gift": MOODLE_META,
     "moodle": MOODLE_META,
-    "qti": (*MOODLE_META, "topic", "tags", "external_id", "title"),
+    "qti": (*MOODLE_META, "topic", "external_id", "title"),  # tags: the manifest's keywords
     "docx": ("subject", "grade", "status", "license", "author", "source", "topic", "tags",
-             "external_id", "title"),
+             "yccd_codes", "external_id", "title"),
 }  # fmt: skip
 
 

@@ -209,7 +209,7 @@ def test_cli_search_and_reindex(services, catalogue, settings):
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
     assert body["total"] == 2  # the command line sees drafts, as an editor does
-    assert set(body["facets"]) == {"subject", "grade", "kind", "series"}
+    assert set(body["facets"]) == {"subject", "grade", "kind", "series", "outcome"}
     result = run_kholieu("reindex", "--index", "content", env=env)
     assert result.returncode == 0, result.stderr
     assert "content: 3 documents" in result.stdout

@@ -1,7 +1,8 @@
 """GIFT, Moodle's text format (https://docs.moodle.org/en/GIFT_format), read as Moodle reads it.
 
 Supported: categories (``$CATEGORY:`` → topic), titles, ``// [id:…]`` and ``// [tag:…]``
-comment lines, ``[html]``/``[moodle]``/``[plain]``/``[markdown]``, escapes (``\\~ \\= \\# \\{ \\}
+comment lines (``[tag:yccd:CODE]`` or ``[yccd:CODE]`` names a learning outcome),
+``[html]``/``[moodle]``/``[plain]``/``[markdown]``, escapes (``\\~ \\= \\# \\{ \\}
 \\: \\\\ \\n``), answer feedback and general feedback (``####``), weights (``%50%``), answer blocks
 inside the sentence (``_____``), multiple choice (one key → single_choice, several weighted →
 multiple_response), true/false (a single_choice "Đúng"/"Sai", feedback as Moodle assigns it: the
@@ -18,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from kholieu.bank import richtext
+from kholieu.bank import outcome_tags, richtext
 from kholieu.bank.formats import (
     MAX_WHOLE_TEXT_BYTES,
     ImageSink,
@@ -167,7 +168,10 @@ def _meta(comments: list[str]) -> dict[str, Any]:
         meta["external_id"] = found.group(1).strip()
     tags = [t.strip() for t in re.findall(r"\[tag:([^\]]+)\]", text)]
     if tags:
-        meta["tags"] = tags
+        meta["tags"] = tags  # "[tag:yccd:CODE]" is an outcome code (schemas, outcome_tags)
+    codes = re.findall(r"\[ycc[dđ]\s*:([^\]]+)\]", text, re.IGNORECASE)  # "[yccd:CODE]" too
+    if codes:
+        meta["yccd_codes"] = [code.strip() for code in codes]
     return meta
 
 
@@ -382,8 +386,8 @@ def question_text(q: dict[str, Any]) -> str:
     lines = []
     if q.get("external_id"):
         lines.append(f"// [id:{q['external_id']}]")
-    if q.get("tags"):
-        lines.append("// " + " ".join(f"[tag:{t}]" for t in q["tags"]))
+    if tags := outcome_tags.tags_with_codes(q):  # outcome codes as tags: "[tag:yccd:…]"
+        lines.append("// " + " ".join(f"[tag:{t}]" for t in tags))
     head = f"::{escape(q['title'])}::" if q.get("title") else ""
     block = _block(q)
     if q.get("explanation"):

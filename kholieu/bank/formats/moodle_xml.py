@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from kholieu.bank import richtext
+from kholieu.bank import outcome_tags, richtext
 from kholieu.bank.formats import (
     FormatError,
     ImageSink,
@@ -324,9 +324,9 @@ def _element(q: dict[str, Any], read_image) -> ET.Element:
         ET.SubElement(element, "single").text = "true" if q["type"] == "single_choice" else "false"
         ET.SubElement(element, "shuffleanswers").text = "true"
         ET.SubElement(element, "answernumbering").text = "ABCD"
-    if q.get("tags"):
+    if written := outcome_tags.tags_with_codes(q):  # outcome codes as tags "yccd:…"
         tags = ET.SubElement(element, "tags")
-        for tag in q["tags"]:
+        for tag in written:
             ET.SubElement(ET.SubElement(tags, "tag"), "text").text = tag
     return element
 

@@ -118,15 +118,30 @@ def read_package(path: Path, images: ImageSink) -> Iterator[Parsed]:
             raise FormatError("{name}: {message_}", name=path.name, message_=exc.message) from None
         with archive:
             manifest = parse_xml(archive.read(info.root + "imsmanifest.xml"), "imsmanifest.xml")
-            hrefs = [
-                r.get("href", "")
+            items = [
+                (r.get("href", ""), _keywords(r))
                 for r in manifest.iter("resource")
                 if ITEM_TYPES.match(r.get("type", ""))
             ]
-            if not hrefs:
+            if not items:
                 raise FormatError("{name}: gói không liệt kê câu hỏi QTI nào", name=path.name)
-            for href in hrefs:
-                yield _package_item(path.name, archive, info.root, href, set(names), images)
+            for href, keywords in items:
+                parsed = _package_item(path.name, archive, info.root, href, set(names), images)
+                if parsed.data is not None and keywords:
+                    parsed.data["tags"] = keywords  # "yccd:CODE" ones name outcomes
+                yield parsed
+
+
+def _keywords(resource: ET.Element) -> list[str]:
+    """The LOM keywords of a manifest resource's metadata (tags, and outcome codes written
+    ``yccd:CODE``); namespaces are already gone (``normalise``)."""
+    found = []
+    for metadata in resource.findall("metadata"):
+        for keyword in metadata.iter("keyword"):
+            for string in keyword.iter("string"):
+                if text := (string.text or "").strip():
+                    found.append(text)
+    return list(dict.fromkeys(found))
 
 
 def _package_item(name, archive, root: str, href: str, names: set[str], images) -> Parsed:

@@ -23,7 +23,7 @@ from typing import IO, Any
 
 import magic
 
-from kholieu.bank import richtext
+from kholieu.bank import outcome_tags, richtext
 from kholieu.bank.formats import Unrepresentable, left_out, name_of, require_key
 from kholieu.bank.schemas import number
 from kholieu.errors import is_transient
@@ -31,6 +31,7 @@ from kholieu.files.mime import IMAGE_EXTENSIONS
 
 NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 CP = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
+LOM = "http://ltsc.ieee.org/xsd/LOM"
 TEMPLATES = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/"
 GROUP_SCORES = {4: "1", 3: "0.5", 2: "0.25", 1: "0.1"}
 
@@ -38,7 +39,7 @@ GROUP_SCORES = {4: "1", 3: "0.5", 2: "0.25", 1: "0.1"}
 def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -> list[str]:
     read_image = options.get("images")
     skipped: list[str] = []
-    resources: list[tuple[str, str, list[str]]] = []
+    resources: list[tuple[str, str, list[str], list[str]]] = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         stored: dict[str, str] = {}
         for number_, q in enumerate(questions, start=1):
@@ -59,7 +60,8 @@ def write(questions: Iterable[dict[str, Any]], out: IO[bytes], **options: Any) -
                 skipped.append(f"{name_of(q)}: written without its per-answer feedback")
             href = f"items/{identifier}.xml"
             package.writestr(href, item)
-            resources.append((identifier, href, sorted(set(files.values()))))
+            keywords = outcome_tags.tags_with_codes(q)  # outcomes as "yccd:CODE" keywords
+            resources.append((identifier, href, sorted(set(files.values())), keywords))
         package.writestr("imsmanifest.xml", _xml(_manifest(resources), indent=True))
     return skipped
 
@@ -71,17 +73,27 @@ def _xml(element: ET.Element, *, indent: bool = False) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(element, encoding="utf-8")
 
 
-def _manifest(resources: list[tuple[str, str, list[str]]]) -> ET.Element:
+def _manifest(resources: list[tuple[str, str, list[str], list[str]]]) -> ET.Element:
+    """The package's manifest; each item's tags and outcome codes are its LOM keywords."""
     manifest = ET.Element("manifest", xmlns=CP, identifier="kholieu-export")
     meta = ET.SubElement(manifest, "metadata")
     ET.SubElement(meta, "schema").text = "QTI Package"
     ET.SubElement(meta, "schemaversion").text = "3.0.0"
     ET.SubElement(manifest, "organizations")
     holder = ET.SubElement(manifest, "resources")
-    for identifier, href, files in resources:
+    for identifier, href, files, keywords in resources:
         resource = ET.SubElement(
             holder, "resource", identifier=identifier, type="imsqti_item_xmlv3p0", href=href
         )
+        if keywords:
+            general = ET.SubElement(
+                ET.SubElement(ET.SubElement(resource, "metadata"), f"{{{LOM}}}lom"),
+                f"{{{LOM}}}general",
+            )
+            for keyword in keywords:
+                ET.SubElement(
+                    ET.SubElement(general, f"{{{LOM}}}keyword"), f"{{{LOM}}}string"
+                ).text = keyword
         ET.SubElement(resource, "file", href=href)
         for file in files:
             ET.SubElement(resource, "file", href=f"items/{file}")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from kholieu.bank import richtext
+from kholieu.bank import outcome_tags, richtext
 from kholieu.bank.formats import FormatError, ImageSink, Parsed, decoding, left_out, name_of
 from kholieu.bank.schemas import lacks_key
 from kholieu.curriculum import fold, grade_number, level_code, question_type_code, subject_code
@@ -39,6 +39,8 @@ COLUMNS = {
     "topic": ("topic", "chapter", "chu de", "chuong", "bai"),
     "level": ("level", "muc do", "muc do nhan thuc"),
     "tags": ("tags", "tu khoa", "the"),
+    # Learning outcomes by code: "YCCĐ", "Yêu cầu cần đạt" (the tags may name them too).
+    "yccd_codes": ("yccd", "yccd_codes", "ma yccd", "yeu cau can dat", "outcomes"),
     "status": ("status", "trang thai"),
     "external_id": ("external_id", "id", "ma", "ma cau hoi"),
     "source": ("source", "nguon"),
@@ -198,6 +200,8 @@ def _record(cells: dict[str, str]) -> dict[str, Any]:
             data[key] = _named(key, cells[key], code_of)
     if cells.get("tags"):
         data["tags"] = [t.strip() for t in re.split(r"[,;]", cells["tags"]) if t.strip()]
+    if cells.get("yccd_codes"):
+        data["yccd_codes"] = outcome_tags.cell_codes(cells["yccd_codes"])
     kind = _named("type", cells.get("type", ""), question_type_code) or "single_choice"
     data["type"] = kind
     data["stem"] = _text(cells["stem"])
@@ -306,7 +310,7 @@ def _text(value: str) -> str:
 # -- writing -------------------------------------------------------------------------------------
 HEADER = [
     "type", "stem", *LETTERS[:6], "answer", "explanation", "subject", "grade", "topic", "level",
-    "tags", "status", "external_id", "source", "license", "author", "title",
+    "tags", "status", "external_id", "source", "license", "author", "title", "yccd",
 ]  # fmt: skip
 
 
@@ -330,7 +334,8 @@ def row_of(q: dict[str, Any]) -> list[Any]:
         q.get(k) or "" for k in ("status", "external_id", "source", "license", "author", "title")
     ]
     return [q["type"], _cell_text(q["stem"]), *cells, key, _cell_text(q.get("explanation", "")),
-            *meta, ", ".join(q.get("tags") or []), *tail]  # fmt: skip
+            *meta, ", ".join(q.get("tags") or []), *tail,
+            ", ".join(q.get("yccd_codes") or [])]  # fmt: skip
 
 
 def _cell_text(html: str) -> str:
