@@ -174,3 +174,26 @@ def test_images_left_without_a_source_are_removed_from_stored_questions(services
         assert fixed["options"] == ["", "Nhân "] and fixed["explanation"] == "Xem "
         assert fixed["option_feedback"] == ["", ""] and fixed["answer"] == 0
     assert bodies[1] == plain
+
+
+def test_the_outcome_fields_migration_makes_the_drainer_rebuild_the_indices(tmp_path):
+    """0021 adds ``outcome`` to both search schemas: it leaves one pending change per index
+    that has documents, so the drainer meets the old index and rebuilds it."""
+    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+    upgrade(engine, "0020")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO questions (id, type, status, title, topic, tags, source, license,"
+            " author, body, version, fingerprint, sketch, updated_at, created_at, exposure,"
+            " times_graded) VALUES (7, 'essay', 'ready', '', '', '[]', '', 'CC-BY-4.0', '',"
+            " '{}', 1, 'f', '[]', '2026-11-30', '2026-11-30', 'exam', 0)"
+        ))  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as conn:
+        pending = conn.execute(
+            text('SELECT "index", doc_id, op FROM search_outbox WHERE done_at IS NULL')
+        ).all()
+        codes = conn.execute(text("SELECT yccd_codes FROM questions")).scalar_one()
+    engine.dispose()
+    assert [tuple(row) for row in pending] == [("questions", "7", "upsert")]  # no content yet
+    assert json.loads(codes) == []

@@ -103,6 +103,22 @@ def upgrade() -> None:
     with op.batch_alter_table("questions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("yccd_codes", sa.JSON(), nullable=False, server_default="[]"))
 
+    _reindex_soon()
+
+
+def _reindex_soon() -> None:
+    """Both search indices gain an ``outcome`` field: one pending change per index makes the
+    drainer write to it, meet the old schema (IndexMissing) and rebuild the index from the
+    database, so searching works again without anyone running ``kholieu reindex``."""
+    for index, table in (("content", "content_items"), ("questions", "questions")):
+        op.execute(
+            sa.text(
+                'INSERT INTO search_outbox ("index", doc_id, op, attempts, created_at) '
+                f"SELECT '{index}', CAST(MIN(id) AS VARCHAR(64)), 'upsert', 0, "
+                f"CURRENT_TIMESTAMP FROM {table} HAVING COUNT(*) > 0"
+            )
+        )
+
 
 def downgrade() -> None:
     with op.batch_alter_table("questions", schema=None) as batch_op:
