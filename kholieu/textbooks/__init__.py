@@ -2,3 +2,14 @@
 chương and bài with page ranges, and the learning material linked to each bài."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from kholieu.textbooks import pages
+
+    return [pages.router]
