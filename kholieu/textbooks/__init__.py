@@ -2,3 +2,25 @@
 chương and bài with page ranges, and the learning material linked to each bài."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+    from kholieu.capabilities import Registry
+
+
+def routers() -> list[APIRouter]:
+    from kholieu.textbooks import api
+
+    return [api.router]
+
+
+def register(registry: Registry) -> None:
+    from kholieu.textbooks import policy, service, tasks
+
+    registry.search_index(
+        service.INDEX, service.load_page_documents, service.page_document_ids, policy.search_scope
+    )
+    tasks.register(registry)
