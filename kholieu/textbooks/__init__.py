@@ -8,8 +8,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
+    from kholieu.capabilities import Registry
+
 
 def routers() -> list[APIRouter]:
-    from kholieu.textbooks import pages
+    from kholieu.textbooks import api, pages
 
-    return [pages.router]
+    return [api.router, pages.router]
+
+
+def register(registry: Registry) -> None:
+    from kholieu.textbooks import policy, service, tasks
+
+    registry.search_index(
+        service.INDEX, service.load_page_documents, service.page_document_ids, policy.search_scope
+    )
+    tasks.register(registry)
