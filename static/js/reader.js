@@ -161,17 +161,18 @@ async function start(root) {
   root.querySelector("[data-zoom-in]").addEventListener("click", () => zoom(1.25));
   root.querySelector("[data-zoom-out]").addEventListener("click", () => zoom(0.8));
   root.querySelector("[data-zoom-fit]").addEventListener("click", () => zoom(0));
+  // Fit width follows the frame: a turned phone, a panel opened beside the page on a desktop.
   let lastWidth = frame.clientWidth;
   let resizeTimer = 0;
-  window.addEventListener("resize", () => {
+  new ResizeObserver(() => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
       if (frame.clientWidth !== lastWidth) {
         lastWidth = frame.clientWidth;
         draw();
       }
-    }, 200);
-  });
+    }, 150);
+  }).observe(frame);
 
   // --- panels: the table of contents, search, thumbnails (one at a time) ---
   const panels = $("[data-panels]");
@@ -192,6 +193,7 @@ async function start(root) {
   for (const toggle of toggles) {
     toggle.addEventListener("click", () => openPanel(toggle.dataset.panelToggle));
   }
+  $("[data-panel-close]").addEventListener("click", () => openPanel(null));
   const chosen = (page) => {
     if (narrow.matches) openPanel(null); // on a phone the panel covers the page
     go(page);
