@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kholieu.accounts.deps import AnyoneDep
+from kholieu.content import catalogue, views
 from kholieu.content.deps import ContentDep
 from kholieu.content.models import Kind
 from kholieu.content.packages.origin import file_url
@@ -30,7 +31,7 @@ def reader_page(
 ) -> Response:
     """Seen by whoever sees the content item (a draft is 404 to all but editors); any other
     kind of item has no reader. The PDF's link is in the page, so the file and the book's
-    sections load at the same time."""
+    sections load at the same time. Opening it counts as opening the item."""
     item = content.get(session, user, item_id)
     if item.kind != Kind.textbook:
         raise NotFound("Không có sách giáo khoa số {item_id}", item_id=item_id)
@@ -41,4 +42,9 @@ def reader_page(
         "series_name": SERIES.get(item.textbook_series or "", ""),
         "file_url": file_url(settings, file.sha256, file.filename) if file else "",
     }
+    # Read here is opened, as on the content page (its view count, Góc học tập's recent list);
+    # last, because the UPDATE holds SQLite's write lock until the request commits.
+    catalogue.count_view(session, item)
+    if user is not None:
+        views.opened(session, user, item)
     return render(request, "textbooks/reader.html", context)

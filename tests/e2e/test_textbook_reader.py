@@ -124,7 +124,7 @@ def test_a_student_reads_a_300_page_book_on_a_phone(live_server, browser, book):
     print(f"\nPDF {book['size']} bytes; to show page 42: {at_42} bytes received "
           f"({100 * at_42 / book['size']:.1f}%), {len(traffic.ranges)} requests "
           f"({len(ranged)} with Range), statuses {traffic.statuses}; "
-          f"first page drawn {first_ms} ms after the script started")  # fmt: skip
+          f"first page drawn {first_ms} ms after navigation started")  # fmt: skip
     assert ranged and all(r.startswith("bytes=") for r in ranged)
     assert 206 in traffic.statuses
     assert at_42 < book["size"] * 0.5, (at_42, book["size"])

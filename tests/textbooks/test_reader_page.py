@@ -72,3 +72,13 @@ def test_pdfjs_modules_are_served_as_javascript(client, monkeypatch):
         response = client.get(f"/static/vendor/pdfjs/{name}")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/javascript")
+
+
+def test_reading_counts_as_opening_the_item(client, services, make_user):
+    item_id = textbook(services)
+    student = make_user("student")
+    sign_in(client, student)
+    client.get(f"/sach/{item_id}")
+    with services.sessions() as session:
+        item = services.content.get(session, student, item_id)
+        assert item.views == 1
