@@ -317,9 +317,11 @@ class TextbookService:
                 try:
                     codes = checked_codes(session, raw.get("yccd_codes") or [])
                 except ValidationFailed as exc:
+                    unknown = (exc.details or {}).get("unknown") or []
                     raise ValidationFailed(
-                        "Mục {row}: {problem}", row=where, problem=exc.message,
-                        details={**row_field, **(exc.details or {})},
+                        "Mục {row}: không có trong danh mục yêu cầu cần đạt: {codes}",
+                        row=where, codes=", ".join(unknown),
+                        details={**row_field, "unknown": unknown},
                     ) from None  # fmt: skip
                 kind = raw.get("kind") or (SectionKind.chuong if children else SectionKind.bai)
                 if kind not in SectionKind.__members__:
