@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
 
 def routers() -> list[APIRouter]:
-    from kholieu.textbooks import api
+    from kholieu.textbooks import api, editor_pages
 
-    return [api.router]
+    return [api.router, editor_pages.router]
 
 
 def register(registry: Registry) -> None:
