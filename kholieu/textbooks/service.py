@@ -27,7 +27,8 @@ from kholieu.content.models import ContentFile, ContentItem, Kind
 from kholieu.content.packages.origin import file_url
 from kholieu.content.service import ContentService
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from kholieu.jobs.queue import JobQueue
+from kholieu.jobs.models import Job
+from kholieu.jobs.queue import FINISHED, JobQueue
 from kholieu.outcomes.catalogue import checked_codes
 from kholieu.search import analysis
 from kholieu.search.outbox import Outbox
@@ -186,6 +187,14 @@ class TextbookService:
             self._replace_tree(session, item_id, _matched(session, item_id, reading.sections))
         session.flush()
         return book
+
+    def reading_jobs(self, session: Session, item_ids: list[int]) -> list[str]:
+        """The unfinished reading jobs of these items (the demo waits for them)."""
+        wanted = set(item_ids)
+        jobs = session.scalars(
+            select(Job).where(Job.name == READ_JOB, Job.status.not_in(FINISHED))
+        ).all()
+        return [job.id for job in jobs if job.payload.get("item_id") in wanted]
 
     # -- reading a book ----------------------------------------------------------------------
     def get(self, session: Session, user: User | None, item_id: int) -> Book:
