@@ -18,10 +18,12 @@ from kholieu.errors import ValidationFailed
 from kholieu.search.api import Values, request_of
 from kholieu.search.deps import SearchingDep
 from kholieu.search.fields import SCHEMAS, SORTS
+from kholieu.search.query import Hit, SearchRequest
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 10
+BOOK_PAGES = 5  # textbook pages shown beside the first page of lesson results
 
 
 def may_search_questions(user) -> bool:
@@ -46,6 +48,25 @@ def facet_links(chosen: dict[str, list[str]], base: dict[str, Any], facets: dict
     return out
 
 
+def page_hit(hit: Hit) -> dict[str, Any]:
+    """A hit of the ``pages`` index (id ``ITEMID-PAGE``) as the page shows it: the book's
+    title, the page, and the reader's link opening at that page."""
+    item_id, _, number = hit.id.partition("-")
+    return {"title": hit.title, "page": number, "snippet": hit.snippet,
+            "href": f"/sach/{item_id}#trang={number}"}  # fmt: skip
+
+
+def book_pages(searching, user, q: str, filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The textbook pages matching ``q`` ("Trong sách giáo khoa"), within the chosen
+    subject, grade and series; none when the kind chosen is not a textbook."""
+    kinds = filters.get("kind")
+    if not q.strip() or (kinds and "textbook" not in kinds):
+        return []
+    wanted = {k: v for k, v in filters.items() if k in ("subject", "grade", "series")}
+    request = SearchRequest(index="pages", text=q, filters=wanted, size=BOOK_PAGES, facets=False)
+    return [page_hit(hit) for hit in searching.search(user, request).hits]
+
+
 @router.get("/tim-kiem")
 async def search_page(
     request: Request,
@@ -61,7 +82,9 @@ async def search_page(
     sort: str = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
-    if index not in SCHEMAS or (index == "questions" and not may_search_questions(user)):
+    if index not in ("content", "questions") or (
+        index == "questions" and not may_search_questions(user)
+    ):
         index = "content"
     if sort not in SORTS:
         sort = "relevance"
@@ -74,6 +97,9 @@ async def search_page(
     except ValidationFailed:
         wanted.filters = {}
         result = await run_in_threadpool(searching.search, user, wanted)
+    in_books = []
+    if index == "content" and page == 1:
+        in_books = await run_in_threadpool(book_pages, searching, user, q, wanted.filters)
     base = {"q": q, "index": index, "sort": sort}
     context = {
         "q": q, "index": index, "sort": sort, "page": page, "result": result,
@@ -83,7 +109,7 @@ async def search_page(
         "page_link": "/tim-kiem?" + urlencode(
             [*base.items(), *((k, v) for k, vs in wanted.filters.items() for v in vs)]
         ),
-        "questions_tab": may_search_questions(user),
+        "questions_tab": may_search_questions(user), "in_books": in_books,
         "subjects": SUBJECTS, "series_names": SERIES, "levels": LEVELS,
     }  # fmt: skip
     return render(request, "search.html", context)

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
 
 def routers() -> list[APIRouter]:
-    from kholieu.textbooks import api, pages
+    from kholieu.textbooks import api, editor_pages, pages
 
-    return [api.router, pages.router]
+    return [api.router, editor_pages.router, pages.router]
 
 
 def register(registry: Registry) -> None:

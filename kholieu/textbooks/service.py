@@ -27,7 +27,8 @@ from kholieu.content.models import ContentFile, ContentItem, Kind
 from kholieu.content.packages.origin import file_url
 from kholieu.content.service import ContentService
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from kholieu.jobs.queue import JobQueue
+from kholieu.jobs.models import Job
+from kholieu.jobs.queue import FINISHED, JobQueue
 from kholieu.outcomes.catalogue import checked_codes
 from kholieu.search import analysis
 from kholieu.search.outbox import Outbox
@@ -187,6 +188,14 @@ class TextbookService:
         session.flush()
         return book
 
+    def reading_jobs(self, session: Session, item_ids: list[int]) -> list[str]:
+        """The unfinished reading jobs of these items (the demo waits for them)."""
+        wanted = set(item_ids)
+        jobs = session.scalars(
+            select(Job).where(Job.name == READ_JOB, Job.status.not_in(FINISHED))
+        ).all()
+        return [job.id for job in jobs if job.payload.get("item_id") in wanted]
+
     # -- reading a book ----------------------------------------------------------------------
     def get(self, session: Session, user: User | None, item_id: int) -> Book:
         """The book, as far as ``user`` may see its item (students: published only)."""
@@ -271,8 +280,10 @@ class TextbookService:
     def _checked(
         self, session: Session, item_id: int, page_count: int, nodes: list[dict[str, Any]]
     ) -> list[Node]:
-        """The tree as sent, refused (422, naming the row) when a range, depth, title or
-        outcome code is wrong or it is too large."""
+        """The tree as sent, or a 422 naming the first wrong row (a range, depth, title or
+        outcome code), with every wrong row in ``details["problems"]`` (the form shows each
+        beside its row). A node's ``row`` names it (the form's row number); otherwise its
+        place in the tree ("2.1")."""
         if _count_raw(nodes) > MAX_SECTIONS:
             raise ValidationFailed(
                 "Mục lục có nhiều nhất {max} mục", max=MAX_SECTIONS, details={"field": "sections"}
@@ -280,58 +291,66 @@ class TextbookService:
         known = set(session.scalars(
             select(TextbookSection.id).where(TextbookSection.item_id == item_id)))  # fmt: skip
         seen: set[int] = set()
+        problems: list[tuple[str, ValidationFailed]] = []
 
         def walk(rows: list[dict[str, Any]], depth: int, path: str) -> list[Node]:
             out = []
             for number, raw in enumerate(rows, start=1):
-                where = f"{path}{number}"
-                title = " ".join(str(raw.get("title") or "").split())
-                start, end = raw.get("page_start"), raw.get("page_end")
-                row_field = {"field": "sections", "row": where}
-                if not title or len(title) > MAX_TITLE:
-                    raise ValidationFailed(
-                        "Mục {row}: tên mục phải có từ 1 đến {max} ký tự",
-                        row=where, max=MAX_TITLE, details=row_field,
-                    )  # fmt: skip
-                if not isinstance(start, int) or not isinstance(end, int):
-                    raise ValidationFailed("Mục {row}: cần trang đầu và trang cuối",
-                                           row=where, details=row_field)  # fmt: skip
-                if not 1 <= start <= end <= max(page_count, 1):
-                    raise ValidationFailed(
-                        "Mục {row}: trang {start}–{end} phải nằm trong 1–{pages} "
-                        "và trang đầu không sau trang cuối",
-                        row=where, start=start, end=end, pages=max(page_count, 1),
-                        details=row_field,
-                    )  # fmt: skip
-                children = raw.get("children") or []
-                if children and depth >= MAX_DEPTH:
-                    raise ValidationFailed(
-                        "Mục {row}: mục lục chỉ có hai cấp (chương và bài)",
-                        row=where, details=row_field,
-                    )  # fmt: skip
-                section_id = raw.get("id")
-                if section_id is not None and (section_id not in known or section_id in seen):
-                    section_id = None  # not this book's: a new section
-                if section_id is not None:
-                    seen.add(section_id)
+                where = str(raw.get("row") or f"{path}{number}")
                 try:
-                    codes = checked_codes(session, raw.get("yccd_codes") or [])
+                    node = self._node(session, raw, depth, where, max(page_count, 1))
                 except ValidationFailed as exc:
-                    raise ValidationFailed(
-                        "Mục {row}: {problem}", row=where, problem=exc.message,
-                        details={**row_field, **(exc.details or {})},
-                    ) from None  # fmt: skip
-                kind = raw.get("kind") or (SectionKind.chuong if children else SectionKind.bai)
-                if kind not in SectionKind.__members__:
-                    raise ValidationFailed("Mục {row}: loại mục là chuong hoặc bai",
-                                           row=where, details=row_field)  # fmt: skip
-                node = Node(kind=kind, title=title, page_start=start, page_end=end,
-                            id=section_id, codes=codes)  # fmt: skip
-                node.children = walk(children, depth + 1, f"{where}.")
+                    problems.append((where, exc))
+                    continue
+                if node.id is not None and (node.id not in known or node.id in seen):
+                    node.id = None  # not this book's: a new section
+                if node.id is not None:
+                    seen.add(node.id)
+                node.children = walk(raw.get("children") or [], depth + 1, f"{path}{number}.")
                 out.append(node)
             return out
 
-        return walk(nodes, 1, "")
+        tree = walk(nodes, 1, "")
+        if problems:
+            where, first = problems[0]
+            raise ValidationFailed(first.text, details={
+                "field": "sections", "row": where,
+                "problems": [{"row": w, "message": e.message} for w, e in problems],
+            })  # fmt: skip
+        return tree
+
+    @staticmethod
+    def _node(session: Session, raw: dict[str, Any], depth: int, where: str, pages: int) -> Node:
+        """One row of an edited table of contents, checked."""
+        title = " ".join(str(raw.get("title") or "").split())
+        start, end = raw.get("page_start"), raw.get("page_end")
+        children = raw.get("children") or []
+        if not title or len(title) > MAX_TITLE:
+            raise ValidationFailed("Mục {row}: tên mục phải có từ 1 đến {max} ký tự",
+                                   row=where, max=MAX_TITLE)  # fmt: skip
+        if not isinstance(start, int) or not isinstance(end, int):
+            raise ValidationFailed("Mục {row}: cần trang đầu và trang cuối", row=where)
+        if not 1 <= start <= end <= pages:
+            raise ValidationFailed(
+                "Mục {row}: trang {start}–{end} phải nằm trong 1–{pages} "
+                "và trang đầu không sau trang cuối",
+                row=where, start=start, end=end, pages=pages,
+            )  # fmt: skip
+        if children and depth >= MAX_DEPTH:
+            raise ValidationFailed("Mục {row}: mục lục chỉ có hai cấp (chương và bài)", row=where)
+        kind = raw.get("kind") or (SectionKind.chuong if children else SectionKind.bai)
+        if kind not in SectionKind.__members__:
+            raise ValidationFailed("Mục {row}: loại mục là chuong hoặc bai", row=where)
+        try:
+            codes = checked_codes(session, raw.get("yccd_codes") or [])
+        except ValidationFailed as exc:
+            unknown = (exc.details or {}).get("unknown") or []
+            raise ValidationFailed(
+                "Mục {row}: không có trong danh mục yêu cầu cần đạt: {codes}",
+                row=where, codes=", ".join(unknown),
+            ) from None  # fmt: skip
+        return Node(kind=kind, title=title, page_start=start, page_end=end, id=raw.get("id"),
+                    codes=codes)  # fmt: skip
 
     def _replace_tree(self, session: Session, item_id: int, tree: list[Node]) -> None:
         """Store ``tree`` as the book's sections: nodes carrying an ``id`` update that row
