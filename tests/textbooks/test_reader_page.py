@@ -40,10 +40,17 @@ def test_a_draft_textbook_is_404_but_to_editors(client, services, make_user, rol
     assert client.get(f"/sach/{item_id}").status_code == 404
 
 
-def test_an_editor_reads_a_draft(client, services, make_user):
+def test_an_editor_reads_a_draft_and_may_edit_its_contents(client, services, make_user):
     item_id = textbook(services, published=False)
     sign_in(client, make_user("editor"))
-    assert client.get(f"/sach/{item_id}").status_code == 200
+    page = client.get(f"/sach/{item_id}")
+    assert page.status_code == 200 and f'href="/sach/{item_id}/muc-luc"' in page.text
+
+
+def test_a_student_is_not_offered_the_contents_editor(client, services, make_user):
+    item_id = textbook(services)
+    sign_in(client, make_user("student"))
+    assert "/muc-luc" not in client.get(f"/sach/{item_id}").text
 
 
 def test_other_kinds_have_no_reader(client, services):
