@@ -410,7 +410,7 @@ async function start(root) {
   function materialItem(entry) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = entry.url;
+    link.href = /^(\/(?!\/)|https?:)/.test(entry.url || "") ? entry.url : "#"; // never javascript:
     link.textContent = entry.title;
     item.append(link);
     if (entry.aligned || entry.question) {
