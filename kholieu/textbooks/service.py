@@ -26,6 +26,7 @@ from kholieu.content import policy as content_policy
 from kholieu.content.models import ContentFile, ContentItem, Kind
 from kholieu.content.packages.origin import file_url
 from kholieu.content.service import ContentService
+from kholieu.curriculum import SERIES
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.jobs.models import Job
 from kholieu.jobs.queue import FINISHED, JobQueue
@@ -524,6 +525,17 @@ def _matched(session: Session, item_id: int, tree: list[Node]) -> list[Node]:
 
 
 # -- the "pages" search index ----------------------------------------------------------------
+def book_title(item: ContentItem) -> str:
+    """How a page hit names its book: the title, and the series when the title does not
+    already say it ("Toán 10 – Kết nối tri thức với cuộc sống")."""
+    series = SERIES.get(item.textbook_series or "")
+    if not series:
+        return item.title
+    if " ".join(analysis.fold(series).split()[:2]) in analysis.fold(item.title):
+        return item.title
+    return f"{item.title} – {series}"
+
+
 def load_page_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:
     """One search document per page: the page's text, with its book's title and keywords."""
     wanted: dict[int, set[int]] = {}
@@ -548,7 +560,7 @@ def load_page_documents(session: Session, ids: list[str]) -> dict[str, dict[str,
         )
         for page, text in rows:
             docs[page_doc_id(item_id, page)] = {
-                "title": item.title, "text": text, "kind": item.kind, "subject": item.subject,
+                "title": book_title(item), "text": text, "kind": item.kind, "subject": item.subject,
                 "grade": item.grade, "series": item.textbook_series, "status": item.status,
                 "item": item.id, "updated_at": item.updated_at.isoformat(), "popularity": 0,
             }  # fmt: skip

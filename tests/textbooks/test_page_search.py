@@ -71,7 +71,9 @@ def test_a_new_title_reaches_the_pages(services, client, book):
     with services.sessions.begin() as session:
         services.content.update(session, None, book, ContentPatch(title="Toán 10 (tập một)"))
     services.outbox.drain()
-    assert [h["title"] for h in pages_found(client, WORD)] == ["Toán 10 (tập một)"]
+    assert [h["title"] for h in pages_found(client, WORD)] == [
+        "Toán 10 (tập một) – Kết nối tri thức với cuộc sống"  # the series, when not in the title
+    ]
 
 
 def test_reindex_and_search_the_pages_index_from_the_command_line(settings, services, book):
