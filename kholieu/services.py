@@ -33,6 +33,7 @@ from kholieu.search.backend import SearchBackend
 from kholieu.search.outbox import Outbox
 from kholieu.search.service import SearchService
 from kholieu.storage import ObjectStore
+from kholieu.textbooks.service import TextbookService
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Services:
     searching: SearchService
     accounts: AccountService
     content: ContentService
+    textbooks: TextbookService
     uploads: UploadService
     questions: QuestionBank
     importer: QuestionImporter
@@ -91,6 +93,8 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
     platform = build_platform(settings, search=search)
     store, outbox, queue = platform.store, platform.outbox, platform.queue
     content = ContentService(settings, store, outbox, queue)
+    textbooks = TextbookService(settings, content, outbox, queue)
+    content.extend(textbooks)
     questions = QuestionBank(store, outbox)
     accounts = AccountService(settings)
     classes = ClassService(accounts)
@@ -101,6 +105,7 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
         searching=SearchService(platform.search, outbox),
         accounts=accounts,
         content=content,
+        textbooks=textbooks,
         uploads=UploadService(settings, store, content, queue),
         questions=questions,
         importer=QuestionImporter(questions, platform.sessions, settings.data_dir / "tmp"),

@@ -19,6 +19,7 @@ def demo() -> None:
     ffmpeg generates and the video pipeline transcodes while this command waits.
     """
     from kholieu.cli.demo_data import PASSWORD, USERS, load_demo, load_demo_video
+    from kholieu.cli.demo_textbooks import load_demo_textbooks
     from kholieu.video.media import MediaToolsMissing
 
     settings, services = prepare()
@@ -26,6 +27,11 @@ def demo() -> None:
         raise KholieuError("Dữ liệu mẫu (với mật khẩu công khai) chỉ được nạp ở chế độ phát triển")
     for line in load_demo(services):
         typer.echo(f"created {line}", err=True)
+    lines, reading = load_demo_textbooks(services)
+    for line in lines:
+        typer.echo(f"created {line}; reading its pages", err=True)
+    if reading:
+        wait_for_jobs(services, reading)
     try:
         video = load_demo_video(services)
     except MediaToolsMissing as exc:

@@ -16,7 +16,7 @@ app = typer.Typer()  # merged into the `kholieu` command by kholieu.cli
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="Từ khoá / what to look for", metavar="QUERY")],
-    index: Annotated[str, typer.Option(help="content | questions")] = "content",
+    index: Annotated[str, typer.Option(help="content | questions | pages")] = "content",
     subject: Annotated[str | None, typer.Option(help="Môn / subject")] = None,
     grade: Annotated[int | None, typer.Option(help="Lớp / grade")] = None,
     kind: Annotated[str | None, typer.Option(help="Loại / kind (or question type)")] = None,
@@ -68,7 +68,7 @@ def search(
 @app.command()
 def reindex(
     index: Annotated[
-        str | None, typer.Option(help="content | questions (mặc định: cả hai / default: both)")
+        str | None, typer.Option(help="content | questions | pages (mặc định: tất cả / all)")
     ] = None,
 ) -> None:
     """Dựng lại chỉ mục tìm kiếm / rebuild search indices from the database.

@@ -86,7 +86,7 @@ def _item_page(
 ) -> Response:  # fmt: skip
     item = content.get(session, user, item_id)
     last_upload = catalogue.last_upload(session, item.id)
-    shown = values if values is not None else form.current(item)
+    shown = values if values is not None else form.current(item, content.extra(session, item))
     context = {
         **CHOICES,
         "item": item,

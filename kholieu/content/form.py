@@ -25,7 +25,10 @@ FIELDS = (
     "license",
     "authors",
     "source",
+    "publisher",
+    "edition",
 )  # fmt: skip, what the edit form sends: every field PATCH accepts
+EXTRA = ("publisher", "edition")  # a textbook's (ContentService.extra), not the item's
 CATALOGUED = {
     "subject": "Môn học này không có trong danh mục.",
     "license": "Giấy phép này không có trong danh mục.",
@@ -54,9 +57,11 @@ def record(values: dict[str, str], *, creating: bool) -> dict[str, Any]:
     return out
 
 
-def current(item: ContentItem) -> dict[str, str]:
-    """The edit form's values: the item as stored."""
-    values = {name: getattr(item, name) for name in FIELDS}
+def current(item: ContentItem, extra: dict[str, Any] | None = None) -> dict[str, str]:
+    """The edit form's values: the item as stored (``extra``: a textbook's publisher and
+    edition)."""
+    values = {name: getattr(item, name) for name in FIELDS if name not in EXTRA}
+    values |= {name: value for name, value in (extra or {}).items() if name in EXTRA}
     for name in LISTS:
         values[name] = ", ".join(values[name])
     values["textbook_series"] = values["textbook_series"] or ""

@@ -44,6 +44,9 @@ class ContentFields(BaseModel):
     language: str = Field(default="vi", pattern=r"^[a-z]{2}$")
     authors: list[Title] = Field(default_factory=list, max_length=50)
     source: str = Field(default="", max_length=300)
+    # a textbook's (kept by kholieu.textbooks; ignored for other kinds)
+    publisher: str = Field(default="", max_length=200)
+    edition: str = Field(default="", max_length=100)
 
     @field_validator("textbook_series")
     @classmethod

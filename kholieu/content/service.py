@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -70,6 +70,21 @@ ACTIONS = (
 AUTHORING = ("created", "updated", "file_attached", "captions_set", "captions_removed", "submit")
 
 
+# Fields another capability keeps beside an item (a textbook's publisher and edition).
+EXTRA_FIELDS = ("publisher", "edition")
+
+
+class ItemExtension(Protocol):
+    """Another capability's rows beside an item (kholieu.textbooks), kept in step with it:
+    given the extra fields when the item is created or edited, told of every change."""
+
+    def values(self, session: Session, item: ContentItem) -> dict[str, Any]: ...
+
+    def store(self, session: Session, item: ContentItem, values: dict[str, Any]) -> None: ...
+
+    def changed(self, session: Session, item: ContentItem, action: str) -> None: ...
+
+
 class EmptyLecture(ValidationFailed):
     code = "empty_lecture"
 
@@ -99,6 +114,18 @@ class ContentService:
         self.store = store
         self.outbox = outbox
         self.queue = queue
+        self.extensions: list[ItemExtension] = []
+
+    def extend(self, extension: ItemExtension) -> None:
+        """Keep ``extension``'s rows in step with items (the composition root calls it)."""
+        self.extensions.append(extension)
+
+    def extra(self, session: Session, item: ContentItem) -> dict[str, Any]:
+        """The item's extra fields as the extensions keep them (the edit form shows them)."""
+        values: dict[str, Any] = {}
+        for extension in self.extensions:
+            values |= extension.values(session, item)
+        return values
 
     def get(
         self, session: Session, user: User | None, item_id: int, *, system: bool = False
@@ -134,11 +161,13 @@ class ContentService:
                 external_id=data.external_id,
                 details={"field": "external_id"},
             )
-        item = ContentItem(
-            **data.model_dump(), owner_id=actor.id if actor else None, updated_at=utcnow()
-        )
+        fields = data.model_dump()
+        extra = {name: fields.pop(name) for name in EXTRA_FIELDS}
+        item = ContentItem(**fields, owner_id=actor.id if actor else None, updated_at=utcnow())
         session.add(item)
         session.flush()
+        for extension in self.extensions:
+            extension.store(session, item, extra)
         self._version(session, item, actor)
         self._changed(session, item, actor, "created", kind=item.kind, title=item.title)
         return item
@@ -150,13 +179,18 @@ class ContentService:
         item = self.get(session, actor, item_id, system=actor is None)
         if item.status == Status.archived:
             raise Conflict("Học liệu đã lưu trữ không sửa được; hãy khôi phục trước")
-        changes = {
-            k: v for k, v in patch.model_dump(exclude_unset=True).items() if getattr(item, k) != v
-        }
-        if not changes:
+        sent = patch.model_dump(exclude_unset=True)
+        extra = {name: sent.pop(name) for name in EXTRA_FIELDS if name in sent}
+        stored = self.extra(session, item)
+        extra = {k: v for k, v in extra.items() if k in stored and stored[k] != v}
+        changes = {k: v for k, v in sent.items() if getattr(item, k) != v}
+        if not changes and not extra:
             return item
         for field, value in changes.items():
             setattr(item, field, value)
+        for extension in self.extensions:
+            extension.store(session, item, extra)
+        changes |= extra
         item.version += 1
         item.updated_at = utcnow()
         self._version(session, item, actor)
@@ -411,6 +445,8 @@ class ContentService:
     ) -> None:
         audit.record(session, actor, action, f"content:{item.id}", **detail)
         self.outbox.record(session, INDEX, str(item.id))
+        for extension in self.extensions:
+            extension.changed(session, item, action)
 
 
 def load_documents(session: Session, ids: list[str]) -> dict[str, dict[str, Any]]:

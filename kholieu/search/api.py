@@ -53,7 +53,7 @@ async def search(
     searching: SearchingDep,
     user: AnyoneDep,
     q: Annotated[str, Query(max_length=300, description="what to look for")] = "",
-    index: Annotated[str, Query(description="content | questions")] = "content",
+    index: Annotated[str, Query(description="content | questions | pages")] = "content",
     subject: Values = None,
     grade: Values = None,
     kind: Values = None,
@@ -67,13 +67,21 @@ async def search(
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 10,
 ) -> JSONResponse:
     """Results as ``{"total", "hits": [{"id", "kind", "title", "score", "snippet", …}],
-    "facets": {name: {value: count}}, "fuzzy"}``; each facet's counts ignore its own filter."""
+    "facets": {name: {value: count}}, "fuzzy"}``; each facet's counts ignore its own filter.
+    ``index=pages`` finds textbook pages: each hit also has ``item_id``, ``page`` and ``url``
+    (the reader, opened at that page)."""
     _who_may(user, index)
     values = {"subject": subject, "grade": grade, "kind": kind, "level": level, "series": series,
               "outcome": outcome}  # fmt: skip
     request = request_of(q, index, sort, page, size, values)
     result = await run_in_threadpool(searching.search, user, request)
-    return JSONResponse(result.as_json())  # plain JSON already: no encoder walks it again
+    body = result.as_json()
+    if index == "pages":  # a textbook page: its book, its number, the reader's link there
+        for hit in body["hits"]:
+            item_id, _, number = hit["id"].partition("-")
+            hit |= {"item_id": int(item_id), "page": int(number),
+                    "url": f"/sach/{item_id}#trang={number}"}  # fmt: skip
+    return JSONResponse(body)  # plain JSON already: no encoder walks it again
 
 
 @router.get("/suggest")

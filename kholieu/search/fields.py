@@ -61,7 +61,17 @@ QUESTIONS = IndexSchema(
     snippet_fields=("stem", "statements", "options", "explanation"),
     phrase_fields=("title", "stem", "topic"),
 )  # fmt: skip
-SCHEMAS = {schema.name: schema for schema in (CONTENT, QUESTIONS)}
+# One document per textbook page (kholieu.textbooks), id "ITEMID-PAGE": the page's text, and
+# the book's title (weighed low: "toán 10 hàm số" finds the pages of Toán 10 on hàm số).
+PAGES = IndexSchema(
+    name="pages",
+    text={"title": 0.5, "text": 1.0, "math": 1.0, COMPOUNDS: 1.0},
+    keywords=("subject", "grade", "series", "status", "item", "kind"),
+    facets=("subject", "grade", "series"),
+    snippet_fields=("text",),
+    phrase_fields=("text",),
+)
+SCHEMAS = {schema.name: schema for schema in (CONTENT, QUESTIONS, PAGES)}
 STORED = ("title", "kind", "subject", "grade")  # returned with every hit
 SORTS = ("relevance", "newest", "popular")
 

@@ -19,12 +19,14 @@ from kholieu.outcomes.catalogue import by_code
 from kholieu.search.api import Values, request_of
 from kholieu.search.deps import SearchingDep
 from kholieu.search.fields import OUTCOME, SCHEMAS, SORTS
+from kholieu.search.query import Hit, SearchRequest
 from kholieu.web.deps import SessionDep
 from kholieu.web.templating import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 10
 OUTCOMES_SHOWN = 15  # the most frequent outcomes in the facet (and any chosen): a phone's screen
+BOOK_PAGES = 5  # textbook pages shown beside the first page of lesson results
 
 
 def may_search_questions(user) -> bool:
@@ -51,6 +53,25 @@ def facet_links(chosen: dict[str, list[str]], base: dict[str, Any], facets: dict
     return out
 
 
+def page_hit(hit: Hit) -> dict[str, Any]:
+    """A hit of the ``pages`` index (id ``ITEMID-PAGE``) as the page shows it: the book's
+    title, the page, and the reader's link opening at that page."""
+    item_id, _, number = hit.id.partition("-")
+    return {"title": hit.title, "page": number, "snippet": hit.snippet,
+            "href": f"/sach/{item_id}#trang={number}"}  # fmt: skip
+
+
+def book_pages(searching, user, q: str, filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The textbook pages matching ``q`` ("Trong sách giáo khoa"), within the chosen
+    subject, grade and series; none when the kind chosen is not a textbook."""
+    kinds = filters.get("kind")
+    if not q.strip() or (kinds and "textbook" not in kinds):
+        return []
+    wanted = {k: v for k, v in filters.items() if k in ("subject", "grade", "series")}
+    request = SearchRequest(index="pages", text=q, filters=wanted, size=BOOK_PAGES, facets=False)
+    return [page_hit(hit) for hit in searching.search(user, request).hits]
+
+
 @router.get("/tim-kiem")
 async def search_page(
     request: Request,
@@ -68,7 +89,9 @@ async def search_page(
     sort: str = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
-    if index not in SCHEMAS or (index == "questions" and not may_search_questions(user)):
+    if index not in ("content", "questions") or (
+        index == "questions" and not may_search_questions(user)
+    ):
         index = "content"
     if sort not in SORTS:
         sort = "relevance"
@@ -82,6 +105,9 @@ async def search_page(
     except ValidationFailed:
         wanted.filters = {}
         result = await run_in_threadpool(searching.search, user, wanted)
+    in_books = []
+    if index == "content" and page == 1:
+        in_books = await run_in_threadpool(book_pages, searching, user, q, wanted.filters)
     base = {"q": q, "index": index, "sort": sort}
     facets = facet_links(wanted.filters, base, result.facets)
     shown = [row["value"] for row in facets.get(OUTCOME, [])]
@@ -96,7 +122,7 @@ async def search_page(
         "page_link": "/tim-kiem?" + urlencode(
             [*base.items(), *((k, v) for k, vs in wanted.filters.items() for v in vs)]
         ),
-        "questions_tab": may_search_questions(user),
+        "questions_tab": may_search_questions(user), "in_books": in_books,
         "subjects": SUBJECTS, "series_names": SERIES, "levels": LEVELS,
     }  # fmt: skip
     return render(request, "search.html", context)

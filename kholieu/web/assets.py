@@ -22,6 +22,7 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from kholieu.files.mime import TYPES
 from kholieu.web.compression import accepts_gzip, compressible, gzip_bytes
 
 LONG = "public, max-age=31536000, immutable"
@@ -68,6 +69,10 @@ class VersionedStatic(StaticFiles):
         asked = _query_value(scope, "v")
         current = asked is not None and asked == self.assets.hashes.get(name)
         response = super().file_response(full_path, stat_result, scope, status_code)
+        known = TYPES.get(Path(name).suffix.lower())
+        if known is not None:  # not the machine's table: PDF.js's .mjs modules must be script
+            response.media_type = known
+            response.headers["content-type"] = known
         response.headers["Cache-Control"] = LONG if current else SHORT
         if compressible(response.headers.get("content-type", "")):
             response.headers.add_vary_header("Accept-Encoding")

@@ -96,9 +96,13 @@ def test_demo_is_idempotent(run, services):
         items = session.execute(select(ContentItem.kind, ContentItem.status)).all()
         files = session.execute(select(ContentFile.mime, ContentFile.package)).all()
         video = session.scalar(select(ContentFile).where(ContentFile.mime == "video/mp4"))
-    assert sorted(kind for kind, _ in items) == ["document", "lab", "lecture", "lecture", "video"]
+    assert sorted(kind for kind, _ in items) == [
+        "document", "lab", "lecture", "lecture", "textbook", "textbook", "video",
+    ]  # fmt: skip
     assert {status for _, status in items} == {"published"}
     assert sorted(mime for mime, _ in files) == [
+        "application/pdf",
+        "application/pdf",
         "application/pdf",
         "application/zip",
         "application/zip",
@@ -108,6 +112,14 @@ def test_demo_is_idempotent(run, services):
     # The generated TV lesson went through the pipeline while the command waited.
     assert [r["name"] for r in video.hls["renditions"]] == ["240p", "360p", "480p", "720p", "audio"]
     assert "transcode_video" in first.stderr and "succeeded 100%" in first.stderr
+    # Both demo textbooks were read while the command waited: 40 pages, an outline each.
+    from kholieu.textbooks.models import Textbook, TextbookSection
+
+    with services.sessions() as session:
+        books = session.scalars(select(Textbook)).all()
+        chapters = session.scalars(select(TextbookSection.title).where(
+            TextbookSection.parent_id.is_(None))).all()  # fmt: skip
+    assert [book.page_count for book in books] == [40, 40] and len(chapters) == 8
     with services.sessions() as session:
         bank = session.execute(select(Question.type, Question.status, Question.subject)).all()
     assert len(bank) == 567 and {status for _, status, _ in bank} == {"ready"}
@@ -124,7 +136,7 @@ def test_demo_is_idempotent(run, services):
     assert second.returncode == 0 and "giaovien" in second.stdout
     assert "created" not in second.stderr
     with services.sessions() as session:
-        assert len(session.execute(select(ContentItem.id)).all()) == 5
+        assert len(session.execute(select(ContentItem.id)).all()) == 7
         assert len(session.execute(select(Question.id)).all()) == 567
         user = services.accounts.authenticate(session, "giaovien", "kholieu-demo")
         assert user is not None and user.role == "teacher"

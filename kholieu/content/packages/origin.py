@@ -3,7 +3,8 @@
 Uploaded HTML and JavaScript must never run on the app's origin, where it could read the
 page, send the CSRF token or call the API as the signed-in user. So it is served by this
 separate small app (its own port in the embedded set-up, its own host in production) that
-sets and reads no cookies, answers only GET and HEAD, and sends a Content-Security-Policy
+sets and reads no cookies, answers only GET and HEAD (and a CORS preflight for stored
+files, whose answer allows nothing more), and sends a Content-Security-Policy
 that lets a package load its own files and nothing from other hosts. The viewer page frames
 it in a sandboxed iframe without ``allow-same-origin``, so the package runs in an opaque
 origin too.
@@ -48,6 +49,7 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 SCORM_API = "/_kholieu/scorm-api.js"
 MAX_INJECT_BYTES = 5 * 1024 * 1024
+EXPOSED = "Accept-Ranges, Content-Range, Content-Length, Content-Encoding, ETag"
 
 
 # What a package may do: run scripts, forms, pop-ups, dialogs, pointer lock. Never
@@ -173,10 +175,22 @@ def create_content_app(platform: Platform) -> Starlette:
         sha256 = check("b", request.path_params["token"])
         if sha256 is None:
             return _plain(403, "this link is invalid or has expired", csp)
-        if store.local_path(blob_key(sha256)) is None:  # remote: the store serves it
+        if store.local_path(blob_key(sha256)) is None and "origin" not in request.headers:
+            # Remote, and a download or a frame: the store serves it. A script's cross-origin
+            # fetch (PDF.js reading a textbook by byte ranges) is streamed from here instead,
+            # with the CORS headers it must read; the bucket's own CORS is not ours to set.
             url = store.url(blob_key(sha256), expires_s=settings.content_link_ttl_s)
             return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
         return _serve(request, store, blob_key(sha256), csp)
+
+    async def preflight(request: Request) -> Response:
+        """A script's fetch of a stored file (PDF.js's byte ranges) may be preflighted: it may
+        send Range, read the file, and nothing else; no credentials are ever allowed."""
+        return Response(status_code=204, headers={
+            "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD",
+            "Access-Control-Allow-Headers": "Range", "Access-Control-Max-Age": "86400",
+            "Content-Security-Policy": csp,
+        })  # fmt: skip
 
     async def video_file(request: Request) -> Response:
         sha256 = check("v", request.path_params["token"])
@@ -212,6 +226,7 @@ def create_content_app(platform: Platform) -> Starlette:
         routes=[
             Route("/p/{token}/{path:path}", package_file, methods=["GET", "HEAD"]),
             Route("/b/{token}/{name}", stored_file, methods=["GET", "HEAD"]),
+            Route("/b/{token}/{name}", preflight, methods=["OPTIONS"]),
             Route("/v/{token}/{path:path}", video_file, methods=["GET", "HEAD"]),
             Route("/t/{token}/thumb.png", thumbnail, methods=["GET", "HEAD"]),
             Route(SCORM_API, scorm_api, methods=["GET", "HEAD"]),
@@ -236,6 +251,8 @@ def _serve(request: Request, store, key: str, csp: str) -> Response:
         # The sandboxed frame has an opaque origin: its own fetches of JSON and fonts are
         # cross-origin, and carry no credentials, so anyone may read these public bytes.
         "Access-Control-Allow-Origin": "*",
+        # …and PDF.js must read these to load a textbook by byte ranges (CORS hides them).
+        "Access-Control-Expose-Headers": EXPOSED,
     }
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
