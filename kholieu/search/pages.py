@@ -63,9 +63,10 @@ def page_hit(hit: Hit) -> dict[str, Any]:
 
 def book_pages(searching, user, q: str, filters: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The textbook pages matching ``q`` ("Trong sách giáo khoa"), within the chosen
-    subject, grade and series; none when the kind chosen is not a textbook."""
+    subject, grade and series; none when the kind chosen is not a textbook, or when an
+    outcome is chosen (pages are not filed by outcome)."""
     kinds = filters.get("kind")
-    if not q.strip() or (kinds and "textbook" not in kinds):
+    if not q.strip() or (kinds and "textbook" not in kinds) or filters.get("outcome"):
         return []
     wanted = {k: v for k, v in filters.items() if k in ("subject", "grade", "series")}
     request = SearchRequest(index="pages", text=q, filters=wanted, size=BOOK_PAGES, facets=False)

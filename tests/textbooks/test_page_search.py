@@ -53,6 +53,13 @@ def test_the_search_page_shows_the_book_page_and_links_to_the_reader(services, c
     assert links == [(f"/sach/{book}#trang=42", "Toán 10 – Kết nối tri thức, trang 42")]
 
 
+def test_no_book_pages_when_an_outcome_or_another_kind_is_chosen(client, book):
+    for chosen in ({"outcome": "TOAN.10.HS.01"}, {"kind": "video"}):
+        page = client.get("/tim-kiem", params={"q": WORD, **chosen})
+        assert page.status_code == 200 and 'data-testid="in-books"' not in page.text, chosen
+    assert 'data-testid="in-books"' in client.get("/tim-kiem", params={"q": WORD}).text
+
+
 def test_a_draft_book_s_pages_are_found_by_editors_only(services, client, book, make_user,
                                                         bearer):  # fmt: skip
     with services.sessions.begin() as session:
