@@ -7,7 +7,7 @@ the API and the CLI cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,6 +34,8 @@ from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.i18n import N_, Term
 from kholieu.jobs.queue import JobQueue
+from kholieu.outcomes.catalogue import checked_codes
+from kholieu.outcomes.codes import normalise_code
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
 from kholieu.video import media
@@ -87,6 +89,16 @@ def _package_summary(info: PackageInfo | None) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
+def outcome_codes(session: Session, values: list[str], kept: Iterable[str] = ()) -> list[str]:
+    """The outcome codes an item names, normalised: each one the catalogue holds (422 naming
+    the others), but for codes the item already names (written before the catalogue existed,
+    they stay until an editor takes them out)."""
+    held = set(kept)
+    typed = [value.strip() for value in values if value.strip()]
+    checked_codes(session, [value for value in typed if value not in held])
+    return list(dict.fromkeys(v if v in held else normalise_code(v) for v in typed))
+
+
 def snapshot(item: ContentItem) -> dict[str, Any]:
     return {field: getattr(item, field) for field in VERSIONED}
 
@@ -134,9 +146,8 @@ class ContentService:
                 external_id=data.external_id,
                 details={"field": "external_id"},
             )
-        item = ContentItem(
-            **data.model_dump(), owner_id=actor.id if actor else None, updated_at=utcnow()
-        )
+        fields = {**data.model_dump(), "yccd_codes": outcome_codes(session, data.yccd_codes)}
+        item = ContentItem(**fields, owner_id=actor.id if actor else None, updated_at=utcnow())
         session.add(item)
         session.flush()
         self._version(session, item, actor)
@@ -150,9 +161,10 @@ class ContentService:
         item = self.get(session, actor, item_id, system=actor is None)
         if item.status == Status.archived:
             raise Conflict("Học liệu đã lưu trữ không sửa được; hãy khôi phục trước")
-        changes = {
-            k: v for k, v in patch.model_dump(exclude_unset=True).items() if getattr(item, k) != v
-        }
+        wanted = patch.model_dump(exclude_unset=True)
+        if "yccd_codes" in wanted:
+            wanted["yccd_codes"] = outcome_codes(session, wanted["yccd_codes"], item.yccd_codes)
+        changes = {k: v for k, v in wanted.items() if getattr(item, k) != v}
         if not changes:
             return item
         for field, value in changes.items():

@@ -21,7 +21,7 @@ from typing import Any
 
 from kholieu.curriculum import fold, grade_number, subject_code
 from kholieu.errors import ValidationFailed
-from kholieu.i18n import Invalid, Message
+from kholieu.i18n import N_, Invalid, Message, Term
 from kholieu.outcomes.codes import normalise_code
 
 MAX_BYTES = 5 * 2**20
@@ -46,6 +46,9 @@ HEADERS = {
 }  # fmt: skip
 TRUE = {"true", "1", "x", "yes", "co", "ngung", "da ngung"}
 FALSE = {"false", "0", "no", "khong", ""}
+AT_LINE = N_("Dòng {line}, cột {field}: {reason}")
+AT_RECORD = N_("Mục {line}, trường {field}: {reason}")
+LINE_WORD, RECORD_WORD = N_("dòng"), N_("mục")
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,7 @@ class Problem:
 
 def problem_list(problems: list[Problem], *, json_records: bool) -> list[dict[str, Any]]:
     """The problems as the API and the page show them, worded in the reader's language."""
-    where = "Mục {line}, trường {field}: {reason}" if json_records else (
-        "Dòng {line}, cột {field}: {reason}")  # fmt: skip
+    where = AT_RECORD if json_records else AT_LINE
     return [
         {"line": p.line, "field": p.field,
          "message": Message(where, {"line": p.line, "field": p.field, "reason": p.reason}).render()}
@@ -108,7 +110,7 @@ def detect(data: bytes, filename: str = "") -> str:
 def read(data: bytes, filename: str = "") -> list[Row]:
     """The file's rows, checked; raises ValidationFailed listing every bad row and field."""
     if len(data) > MAX_BYTES:
-        raise _file_problem("tệp lớn hơn {size} MB", size=MAX_BYTES // 2**20)
+        raise _file_problem(N_("tệp lớn hơn {size} MB"), size=MAX_BYTES // 2**20)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -116,10 +118,11 @@ def read(data: bytes, filename: str = "") -> list[Row]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise _file_problem(
-            "tệp không phải UTF-8 (byte lạ ở dòng {at}); hãy lưu lại dưới dạng CSV UTF-8", at=line
+            N_("tệp không phải UTF-8 (byte lạ ở dòng {at}); hãy lưu lại dưới dạng CSV UTF-8"),
+            at=line,
         ) from None
     if "\x00" in text:
-        raise _file_problem("tệp chứa kí tự NUL: không phải tệp văn bản")
+        raise _file_problem(N_("tệp chứa kí tự NUL: không phải tệp văn bản"))
     if detect(data, filename) == "json":
         return _checked(_json_records(text), json_records=True)
     return _checked(_csv_records(text), json_records=False)
@@ -129,7 +132,7 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     if not first:
-        raise _file_problem("tệp trống: cần dòng tiêu đề {fields}", fields=", ".join(REQUIRED))
+        raise _file_problem(N_("tệp trống: cần dòng tiêu đề {fields}"), fields=", ".join(REQUIRED))
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str | None] | None = None
@@ -169,12 +172,12 @@ def _json_records(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _file_problem("JSON không đọc được ở dòng {at}: {why}", at=exc.lineno,
+        raise _file_problem(N_("JSON không đọc được ở dòng {at}: {why}"), at=exc.lineno,
                             why=exc.msg) from None  # fmt: skip
     if isinstance(value, dict):
         value = value.get("outcomes")
     if not isinstance(value, list):
-        raise _file_problem('JSON phải là một danh sách đối tượng (hoặc {{"outcomes": [...]}})')
+        raise _file_problem(N_('JSON phải là một danh sách đối tượng (hoặc {{"outcomes": [...]}})'))
     for number, record in enumerate(value, start=1):
         if not isinstance(record, dict):
             yield number, {"": record}
@@ -215,12 +218,12 @@ def _checked(records: Iterable[tuple[int, dict[str, Any]]], *, json_records: boo
     if problems:
         raise refuse(problems, json_records=json_records)
     if not rows:
-        raise _file_problem("tệp không có dòng yêu cầu cần đạt nào")
+        raise _file_problem(N_("tệp không có dòng yêu cầu cần đạt nào"))
     return rows
 
 
-def _where(json_records: bool) -> Message:
-    return Message("mục" if json_records else "dòng")
+def _where(json_records: bool) -> Term:
+    return Term(RECORD_WORD if json_records else LINE_WORD)
 
 
 def _text(value: Any) -> str:
