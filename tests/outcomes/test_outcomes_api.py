@@ -130,8 +130,8 @@ LECTURE = {"kind": "lecture", "title": "Đạo hàm", "subject": "toan", "grade"
 
 def test_content_with_an_unknown_code_is_refused_naming_it(client, seeded, make_user, bearer):
     headers = bearer(make_user("editor"))
-    made = client.post("/api/v1/content", headers=headers,
-                       json={**LECTURE, "yccd_codes": ["toan.11.dh.02", "TOAN.11.DH.77"]})  # fmt: skip
+    sent = {**LECTURE, "yccd_codes": ["toan.11.dh.02", "TOAN.11.DH.77"]}
+    made = client.post("/api/v1/content", headers=headers, json=sent)
     assert made.status_code == 422
     error = made.json()["error"]
     assert "TOAN.11.DH.77" in error["message"] and error["details"]["unknown"] == ["TOAN.11.DH.77"]
@@ -157,15 +157,15 @@ def test_codes_an_item_held_before_the_catalogue_may_stay(client, services, seed
     item = client.post("/api/v1/content", headers=headers, json=LECTURE).json()["id"]
     with services.sessions.begin() as session:
         session.get(ContentItem, item).yccd_codes = ["CU.01"]  # written before the catalogue
-    kept = client.patch(f"/api/v1/content/{item}", headers=headers,
-                        json={"yccd_codes": ["CU.01", "TOAN.11.DH.01"], "title": "Đạo hàm 1"})  # fmt: skip
+    sent = {"yccd_codes": ["CU.01", "TOAN.11.DH.01"], "title": "Đạo hàm 1"}
+    kept = client.patch(f"/api/v1/content/{item}", headers=headers, json=sent)
     assert kept.status_code == 200 and kept.json()["yccd_codes"] == ["CU.01", "TOAN.11.DH.01"]
 
 
 def test_the_editor_form_shows_an_unknown_code_beside_its_field(client, seeded, make_user):
     sign_in(client, make_user("editor"))
     form = client.get("/bien-tap/moi")
-    assert 'data-outcome-picker' in form.text
+    assert "data-outcome-picker" in form.text
     sent = {"csrf_token": csrf_from(form.text), **{k: str(v) for k, v in LECTURE.items()},
             "yccd_codes": "TOAN.11.DH.02, TOAN.11.DH.77"}  # fmt: skip
     page = client.post("/bien-tap/moi", data=sent, follow_redirects=False)
