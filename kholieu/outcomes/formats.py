@@ -177,7 +177,12 @@ def _json_records(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     if isinstance(value, dict):
         value = value.get("outcomes")
     if not isinstance(value, list):
-        raise _file_problem(N_('JSON phải là một danh sách đối tượng (hoặc {{"outcomes": [...]}})'))
+        raise _file_problem(
+            N_(
+                'JSON phải là một danh sách đối tượng, hoặc một đối tượng có khoá "outcomes" là '
+                "danh sách"
+            )
+        )
     for number, record in enumerate(value, start=1):
         if not isinstance(record, dict):
             yield number, {"": record}
