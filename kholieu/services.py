@@ -27,6 +27,7 @@ from kholieu.config import Settings
 from kholieu.content.service import ContentService
 from kholieu.content.uploads import UploadService
 from kholieu.jobs.queue import JobQueue
+from kholieu.outcomes.service import OutcomeCatalogue
 from kholieu.platform import Platform, build_platform
 from kholieu.quiz.service import QuizService
 from kholieu.search.backend import SearchBackend
@@ -53,6 +54,7 @@ class Services:
     users: UserAdmin
     reviews: ReviewQueue
     login_limiter: LoginLimiter
+    outcomes: OutcomeCatalogue
 
     # The platform's parts, for the CLI and tests that reach them through one object.
     @property
@@ -116,6 +118,7 @@ def build_services(settings: Settings, *, search: SearchBackend | None = None) -
         users=UserAdmin(accounts),
         reviews=ReviewQueue(questions),
         login_limiter=LoginLimiter(settings.rate_limit_url, settings.login_rate_limit),
+        outcomes=OutcomeCatalogue(),
     )
     register_all(services)
     return services

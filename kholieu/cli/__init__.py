@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from kholieu.cli import content, demo, gc, questions, quiz, search, server, users
+from kholieu.cli import content, demo, gc, outcomes, questions, quiz, search, server, users
 from kholieu.errors import KholieuError
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.add_typer(users.users_app, name="users")
 app.add_typer(content.content_app, name="content")
 app.add_typer(questions.questions_app, name="questions")
 app.add_typer(quiz.quiz_app, name="quiz")
+app.add_typer(outcomes.outcomes_app, name="outcomes")
 
 
 def main() -> None:

@@ -75,6 +75,9 @@ def load_demo(services: Services) -> list[str]:
             if session.scalar(select(User.id).where(User.username == username)) is None:
                 services.accounts.create_user(session, username, PASSWORD, role, name)
                 created.append(f"account {username} ({role})")
+    with services.sessions.begin() as session:  # the YCCĐ catalogue (kholieu outcomes seed)
+        if seeded := services.outcomes.seed(session).created:
+            created.append(f"{len(seeded)} learning outcomes (YCCĐ)")
     for demo in ITEMS:
         with services.sessions.begin() as session:
             exists = session.scalar(

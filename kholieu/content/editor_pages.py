@@ -61,8 +61,22 @@ async def create_item(
         context = {**CHOICES, "values": values, "errors": form.problems(exc),
                    "body_html": body.to_html(values.get("body"))}  # fmt: skip
         return render(request, "editor/new.html", context, status_code=422)
-    item = content.create(session, user, data)
+    try:
+        item = content.create(session, user, data)
+    except ValidationFailed as exc:  # an outcome code the catalogue does not hold
+        errors = {_field(exc): exc.message}
+        context = {**CHOICES, "values": values, "errors": errors,
+                   "body_html": body.to_html(values.get("body"))}  # fmt: skip
+        raise PageRefused(
+            lambda: render(request, "editor/new.html", context, status_code=422)
+        ) from None
     return RedirectResponse(f"/bien-tap/{item.id}", status_code=303)
+
+
+def _field(exc: KholieuError) -> str:
+    """The form field a service's refusal names (``details.field``), else the whole form."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    return str(details.get("field") or "form")
 
 
 @router.get("/{item_id}")
@@ -158,6 +172,12 @@ async def edit_metadata(
         raise PageRefused(lambda: again(problems)) from None
     try:
         content.update(session, user, item_id, patch)
+    except ValidationFailed as exc:
+        if _field(exc) in form.FIELDS:  # beside its field (an outcome code not in the catalogue)
+            problems = {_field(exc): exc.message}
+            raise PageRefused(lambda: again(problems)) from None
+        message = exc.message
+        raise PageRefused(lambda: again(message=message)) from None
     except KholieuError as exc:
         message = exc.message
         raise PageRefused(lambda: again(message=message)) from None

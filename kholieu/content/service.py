@@ -7,7 +7,7 @@ the API and the CLI cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -34,6 +34,8 @@ from kholieu.db.base import utcnow
 from kholieu.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kholieu.i18n import N_, Term
 from kholieu.jobs.queue import JobQueue
+from kholieu.outcomes.catalogue import checked_codes
+from kholieu.outcomes.codes import normalise_code
 from kholieu.search.outbox import Outbox
 from kholieu.storage import ObjectStore
 from kholieu.video import media
@@ -102,6 +104,16 @@ def _package_summary(info: PackageInfo | None) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
+def outcome_codes(session: Session, values: list[str], kept: Iterable[str] = ()) -> list[str]:
+    """The outcome codes an item names, normalised: each one the catalogue holds (422 naming
+    the others), but for codes the item already names (written before the catalogue existed,
+    they stay until an editor takes them out)."""
+    held = set(kept)
+    typed = [value.strip() for value in values if value.strip()]
+    checked_codes(session, [value for value in typed if value not in held])
+    return list(dict.fromkeys(v if v in held else normalise_code(v) for v in typed))
+
+
 def snapshot(item: ContentItem) -> dict[str, Any]:
     return {field: getattr(item, field) for field in VERSIONED}
 
@@ -161,7 +173,7 @@ class ContentService:
                 external_id=data.external_id,
                 details={"field": "external_id"},
             )
-        fields = data.model_dump()
+        fields = {**data.model_dump(), "yccd_codes": outcome_codes(session, data.yccd_codes)}
         extra = {name: fields.pop(name) for name in EXTRA_FIELDS}
         item = ContentItem(**fields, owner_id=actor.id if actor else None, updated_at=utcnow())
         session.add(item)
@@ -180,6 +192,8 @@ class ContentService:
         if item.status == Status.archived:
             raise Conflict("Học liệu đã lưu trữ không sửa được; hãy khôi phục trước")
         sent = patch.model_dump(exclude_unset=True)
+        if "yccd_codes" in sent:
+            sent["yccd_codes"] = outcome_codes(session, sent["yccd_codes"], item.yccd_codes)
         extra = {name: sent.pop(name) for name in EXTRA_FIELDS if name in sent}
         stored = self.extra(session, item)
         extra = {k: v for k, v in extra.items() if k in stored and stored[k] != v}

@@ -3,3 +3,11 @@ grade → strand → outcome, each with a stable code. Content items, textbook s
 questions name outcomes by code; coverage and alignment are computed from those codes."""
 
 from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from kholieu.outcomes import api, pages
+
+    return [api.router, pages.router]

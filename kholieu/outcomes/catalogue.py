@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kholieu.errors import ValidationFailed
+from kholieu.i18n import Invalid
 from kholieu.outcomes.codes import normalise_codes
 from kholieu.outcomes.models import Outcome
 
@@ -26,8 +27,12 @@ def checked_codes(
     session: Session, values: Iterable[str], *, field: str = "yccd_codes"
 ) -> list[str]:
     """``values`` as catalogue codes (normalised, no duplicates), or a 422 naming each code the
-    catalogue does not hold: nothing is stored naming an outcome that does not exist."""
-    codes = normalise_codes(list(values))
+    catalogue does not hold: nothing is stored naming an outcome that does not exist. A value
+    that cannot be a code at all is a 422 too, naming it."""
+    try:
+        codes = normalise_codes(list(values))
+    except Invalid as exc:
+        raise ValidationFailed(exc.text, details={"field": field}) from None
     missing = unknown_codes(session, codes)
     if missing:
         raise ValidationFailed(

@@ -23,6 +23,7 @@ from kholieu.web.assets import Assets
 from kholieu.web.i18n import Translator
 from kholieu.web.templating import make_templates
 from tests.support.content import PDF, attach
+from tests.support.outcomes import add_outcomes
 from tests.support.web import csrf_from, sign_in
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -98,6 +99,7 @@ def test_the_new_item_form_takes_the_lecture_text(client, make_user):
 
 # -- editing after creation --------------------------------------------------------------------
 def test_the_item_page_edits_every_field_patch_accepts(client, services, make_user):
+    add_outcomes(services, "TOAN8.1", "TOAN8.2")  # the outcome codes must be in the catalogue
     sign_in(client, make_user("editor"))
     form = client.get("/bien-tap/moi")
     made = client.post("/bien-tap/moi", data={"csrf_token": csrf_from(form.text), **LECTURE,
