@@ -51,10 +51,14 @@
   // The outcomes (YCCĐ codes) a row targets: a copy of the page's outcome field (comma-separated
   // codes; outcome-picker.js may enhance it), read back into the row as a list.
   const outcomeTemplate = document.getElementById("row-outcomes");
+  let outcomeFields = 0;
   function outcomesField(row) {
     const copy = outcomeTemplate.content.firstElementChild.cloneNode(true);
     const input = copy.querySelector("input");
     input.removeAttribute("name");  // the row's codes travel in the blueprint's JSON
+    input.id = `row-outcomes-${++outcomeFields}`;  // one id a copy, so its label names it
+    const label = copy.querySelector("label");
+    if (label) label.htmlFor = input.id;
     input.dataset.subject = form.elements.namedItem("subject").value;
     input.dataset.grade = form.elements.namedItem("grade").value;
     input.value = (row.outcomes || []).join(", ");

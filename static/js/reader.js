@@ -96,6 +96,7 @@ async function start(root) {
       canvas.style.width = `${Math.floor(viewport.width)}px`;
       canvas.style.height = `${Math.floor(viewport.height)}px`;
       canvas.dataset.testid = "page-canvas";
+      canvas.dataset.zoom = String(state.zoom); // the zoom it was drawn at
       canvas.setAttribute("aria-label", `${msg("Page")} ${number}`);
       const task = page.render({
         canvas, viewport, transform: density === 1 ? null : [density, 0, 0, density, 0, 0],
